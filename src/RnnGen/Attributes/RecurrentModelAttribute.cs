@@ -1,0 +1,20 @@
+namespace RnnGen;
+
+/// <summary>
+/// Marks a <c>partial class</c> as a recurrent model. The layer attributes on the same class
+/// (<see cref="EmbeddingAttribute"/>, <see cref="LstmAttribute"/>, <see cref="GruAttribute"/>,
+/// <see cref="RnnAttribute"/>, <see cref="DenseAttribute"/>) are read in declaration order, and the
+/// RnnGen source generator emits <c>Step</c>, <c>Forward</c> and <c>Backward</c> for exactly that shape.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RecurrentModelAttribute : Attribute
+{
+    /// <summary>Floats per time step fed to the first layer. Required unless the model starts with an <see cref="EmbeddingAttribute"/>.</summary>
+    public int InputSize { get; set; }
+
+    /// <summary>
+    /// The unroll window T: <c>Forward</c> and <c>Backward</c> keep per-step values in buffers sized for it and
+    /// accept 1..T steps. <c>Step</c> ignores it.
+    /// </summary>
+    public int SequenceLength { get; set; }
+}

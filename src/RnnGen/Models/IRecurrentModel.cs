@@ -1,0 +1,102 @@
+namespace RnnGen;
+
+/// <summary>
+/// What every generated model offers, so that tools, trainers and tests can drive any model without knowing its type.
+/// All spans returned are views of buffers the model allocated once at construction.
+/// </summary>
+public interface IRecurrentModel
+{
+    /// <summary>Floats per input step; for a token model, the embedding dimension.</summary>
+    int InputSize { get; }
+
+    /// <summary>Vocabulary size of a token model (<see cref="EmbeddingAttribute"/>), otherwise 0.</summary>
+    int VocabularySize { get; }
+
+    /// <summary>Floats per output row: the head's outputs, or D·P of the last recurrent layer.</summary>
+    int OutputSize { get; }
+
+    /// <summary>True when <c>Forward</c> writes one output row per step, false when it writes one row (a last-step head).</summary>
+    bool OutputsEveryStep { get; }
+
+    /// <summary>The unroll window T: the most steps <c>Forward</c> accepts.</summary>
+    int SequenceLength { get; }
+
+    /// <summary>The live recurrent state of every layer and direction, laid out as <see cref="StateTensors"/> says.</summary>
+    Span<float> State { get; }
+
+    /// <summary>The pieces of <see cref="State"/>.</summary>
+    IReadOnlyList<StateTensor> StateTensors { get; }
+
+    /// <summary>All trainable parameters in one flat buffer, laid out as <see cref="ParameterTensors"/> says.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>Accumulated gradients, same layout as <see cref="Parameters"/>.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>The named tensors in <see cref="Parameters"/>, in PyTorch <c>state_dict</c> order.</summary>
+    IReadOnlyList<ParameterTensor> ParameterTensors { get; }
+
+    /// <summary>Sets every hidden and cell state to zero.</summary>
+    void ResetState();
+
+    /// <summary>Steps recorded by the last <c>Forward</c> (what <c>Backward</c> runs over); 0 before the first.</summary>
+    int RecordedSteps { get; }
+
+    /// <summary>
+    /// The head's pre-activation outputs (logits) of the last <c>Forward</c>, same rows as its outputs.
+    /// For a model without a head, or with a linear head, these equal the outputs.
+    /// </summary>
+    ReadOnlySpan<float> Logits { get; }
+
+    /// <summary>Sets every entry of <see cref="Gradients"/> to zero.</summary>
+    void ZeroGradients();
+
+    /// <summary>
+    /// Backpropagation through time over the last <c>Forward</c>: a vector–Jacobian product. Adds the parameter gradients
+    /// to <see cref="Gradients"/> and writes the gradients with respect to the inputs and the initial state.
+    /// </summary>
+    /// <param name="outputGradient">dL/d(outputs), the same shape as the outputs <c>Forward</c> wrote (post-activation).</param>
+    /// <param name="inputGradient">Receives dL/d(inputs) [steps × InputSize]; empty when not needed (always empty for token models).</param>
+    /// <param name="finalStateGradient">dL/d(final state), laid out as <see cref="State"/>; empty means zero.</param>
+    /// <param name="initialStateGradient">Receives dL/d(initial state), laid out as <see cref="State"/>; empty when not needed.</param>
+    void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, ReadOnlySpan<float> finalStateGradient, Span<float> initialStateGradient);
+
+    /// <summary>
+    /// As <see cref="Backward"/>, but <paramref name="logitGradient"/> is dL/d(<see cref="Logits"/>), skipping the head's
+    /// activation: use it with losses fused with softmax or sigmoid, whose logit gradient is exact.
+    /// </summary>
+    void BackwardFromLogits(ReadOnlySpan<float> logitGradient, Span<float> inputGradient, ReadOnlySpan<float> finalStateGradient, Span<float> initialStateGradient);
+}
+
+/// <summary>A model whose steps are float vectors and that can run a whole sequence.</summary>
+public interface ISequenceModel : IRecurrentModel
+{
+    /// <summary>
+    /// Runs <c>inputs.Length / InputSize</c> steps (1..<see cref="IRecurrentModel.SequenceLength"/>) starting from the current
+    /// state, leaves the final state in <see cref="IRecurrentModel.State"/>, and writes the outputs (one row per step,
+    /// or one row for a last-step head). Records what <c>Backward</c> needs. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input length is not a positive multiple of InputSize within the window, or the output span is too short.</exception>
+    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs);
+}
+
+/// <summary>A model with only unidirectional layers, which can advance one step at a time.</summary>
+public interface IStepModel : ISequenceModel
+{
+    /// <summary>Advances the state by one input step and writes one output row. Allocates nothing.</summary>
+    void Step(ReadOnlySpan<float> input, Span<float> output);
+}
+
+/// <summary>A model whose steps are token indices (it starts with an embedding).</summary>
+public interface ITokenSequenceModel : IRecurrentModel
+{
+    /// <summary>As <see cref="ISequenceModel.Forward"/>, with one token index in [0, VocabularySize) per step.</summary>
+    void Forward(ReadOnlySpan<int> tokens, Span<float> outputs);
+}
+
+/// <summary>A token model with only unidirectional layers.</summary>
+public interface ITokenStepModel : ITokenSequenceModel
+{
+    /// <summary>Advances the state by one token and writes one output row. Allocates nothing.</summary>
+    void Step(int token, Span<float> output);
+}
