@@ -48,6 +48,12 @@ public interface IRecurrentModel
     /// </summary>
     ReadOnlySpan<float> Logits { get; }
 
+    /// <summary>
+    /// The last recurrent layer's outputs of the last <c>Forward</c>, one row of D·P floats per step (for a bidirectional
+    /// layer [forward, backward]): what the head reads, or the outputs themselves when there is no head.
+    /// </summary>
+    ReadOnlySpan<float> HiddenOutputs { get; }
+
     /// <summary>Sets every entry of <see cref="Gradients"/> to zero.</summary>
     void ZeroGradients();
 

@@ -1,0 +1,85 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generator.Diagnostics;
+
+/// <summary>Every diagnostic the generator reports. IDs are stable; README.md and AnalyzerReleases.*.md list them.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "RnnGen";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message)
+        => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NotPartial = Error("RNN001",
+        "Model class must be partial",
+        "Model class '{0}' must be declared 'partial' so RnnGen can add the generated members; add the 'partial' modifier");
+
+    public static readonly DiagnosticDescriptor Generic = Error("RNN002",
+        "Model class cannot be generic",
+        "Model class '{0}' is generic or nested in a generic type; sizes must be fixed at compile time, so declare it in a non-generic type");
+
+    public static readonly DiagnosticDescriptor MissingInputSize = Error("RNN003",
+        "InputSize is required",
+        "[RecurrentModel] on '{0}' needs InputSize (floats per step), e.g. [RecurrentModel(InputSize = 6, SequenceLength = 50)], or an [Embedding] as the first layer");
+
+    public static readonly DiagnosticDescriptor NonPositiveSize = Error("RNN004",
+        "Size must be positive",
+        "{0} must be a positive integer, but is {1}");
+
+    public static readonly DiagnosticDescriptor NoRecurrentLayer = Error("RNN005",
+        "Model has no recurrent layer",
+        "Model '{0}' declares no recurrent layer; add at least one [Lstm(n)], [Gru(n)] or [Rnn(n)]");
+
+    public static readonly DiagnosticDescriptor DenseBeforeRecurrent = Error("RNN006",
+        "Dense head must come after the recurrent layers",
+        "[Dense] must be declared after every recurrent layer; move it below the last [Lstm], [Gru] or [Rnn]");
+
+    public static readonly DiagnosticDescriptor ProjectionNotLstm = Error("RNN007",
+        "Projection is only for LSTM layers",
+        "ProjectionSize is only supported on [Lstm] layers (PyTorch proj_size); remove it from this [{0}]");
+
+    public static readonly DiagnosticDescriptor ProjectionTooLarge = Error("RNN008",
+        "Projection must be smaller than the hidden size",
+        "ProjectionSize ({0}) must be smaller than the hidden size ({1}), as in PyTorch");
+
+    public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error("RNN009",
+        "Embedding must be the first layer",
+        "[Embedding] must be declared first and only once, before every recurrent layer");
+
+    public static readonly DiagnosticDescriptor MultipleHeads = Error("RNN010",
+        "Only one Dense head is supported",
+        "Only one [Dense] head is supported per model; remove the extra [Dense]");
+
+    public static readonly DiagnosticDescriptor InvalidRnnActivation = Error("RNN011",
+        "Invalid RNN nonlinearity",
+        "[Rnn] supports Activation.Tanh or Activation.Relu, not {0}");
+
+    public static readonly DiagnosticDescriptor InputSizeWithEmbedding = Error("RNN012",
+        "InputSize conflicts with the embedding",
+        "InputSize ({0}) must be omitted or equal the embedding dimension ({1}) when the model starts with an [Embedding]");
+
+    public static readonly DiagnosticDescriptor MissingSequenceLength = Error("RNN013",
+        "SequenceLength is required",
+        "[RecurrentModel] on '{0}' needs SequenceLength, the unroll window T that Forward and Backward accept (e.g. SequenceLength = 50)");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error("RNN014",
+        "Containing type must be partial",
+        "Type '{0}' contains the model class '{1}' and must also be declared 'partial'");
+
+    public static readonly DiagnosticDescriptor UndefinedEnumValue = Error("RNN015",
+        "Undefined enum value",
+        "{0} has the undefined value {1}; use one of the named members");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error("RNN016",
+        "Model is too large",
+        "Model '{0}' needs {1} floats for {2}; the limit is {3}. Reduce the layer sizes or the SequenceLength");
+
+    private static readonly DiagnosticDescriptor[] All =
+    [
+        NotPartial, Generic, MissingInputSize, NonPositiveSize, NoRecurrentLayer, DenseBeforeRecurrent, ProjectionNotLstm,
+        ProjectionTooLarge, EmbeddingNotFirst, MultipleHeads, InvalidRnnActivation, InputSizeWithEmbedding,
+        MissingSequenceLength, ContainingTypeNotPartial, UndefinedEnumValue, ModelTooLarge,
+    ];
+
+    public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);
+}

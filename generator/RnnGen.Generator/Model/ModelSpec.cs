@@ -1,0 +1,60 @@
+using RnnGen.Generator.Helpers;
+
+namespace RnnGen.Generator.Model;
+
+/// <summary>
+/// Everything the emitter needs to know about one annotated class, as plain values.
+/// Contract: only strings, numbers, enums and <see cref="EquatableArray{T}"/> — never symbols, syntax or
+/// locations — so equal declarations produce equal specs and the pipeline can cache them.
+/// A spec exists only if the declaration had no errors; every size in it is positive.
+/// </summary>
+internal sealed record ModelSpec(
+    string Namespace,
+    string TypeName,
+    EquatableArray<ContainingType> ContainingTypes,
+    int InputSize,
+    int SequenceLength,
+    EmbeddingSpec? Embedding,
+    EquatableArray<LayerSpec> Layers,
+    HeadSpec? Head)
+{
+    /// <summary>Fully qualified name without <c>global::</c>, used for the hint name.</summary>
+    public string FullName
+    {
+        get
+        {
+            string nested = string.Concat(ContainingTypes.Select(t => t.Name + "."));
+            return (Namespace.Length == 0 ? "" : Namespace + ".") + nested + TypeName;
+        }
+    }
+
+    /// <summary>Whether every layer runs forward in time only, so the model can advance one step at a time.</summary>
+    public bool CanStep => Layers.All(l => !l.Bidirectional);
+}
+
+/// <summary>A type that encloses the model class; emitted as <c>partial {Keyword} {Name}</c>.</summary>
+internal sealed record ContainingType(string Keyword, string Name);
+
+internal enum CellKind { Lstm, Gru, RnnTanh, RnnRelu }
+
+/// <summary>Mirrors RnnGen.Activation; the numeric values must match.</summary>
+internal enum ActivationKind { Linear = 0, Sigmoid = 1, Softmax = 2, Tanh = 3, Relu = 4 }
+
+/// <summary>One recurrent layer. <see cref="ProjectionSize"/> is 0 unless the cell is an LSTM with projection.</summary>
+internal sealed record LayerSpec(CellKind Cell, int HiddenSize, int ProjectionSize, bool Bidirectional, bool Bias, bool ResetAfter)
+{
+    /// <summary>Rows per gate block in the stacked weights: 4 (LSTM i,f,g,o), 3 (GRU r,z,n), 1 (RNN).</summary>
+    public int GateCount => Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
+
+    /// <summary>Size P of the hidden state h of one direction.</summary>
+    public int OutputSize => ProjectionSize > 0 ? ProjectionSize : HiddenSize;
+
+    public int Directions => Bidirectional ? 2 : 1;
+
+    /// <summary>Width D·P of the layer's output row, the next layer's input.</summary>
+    public int Width => Directions * OutputSize;
+}
+
+internal sealed record EmbeddingSpec(int VocabularySize, int Dimension);
+
+internal sealed record HeadSpec(int Outputs, ActivationKind Activation, bool EveryStep, bool Bias);

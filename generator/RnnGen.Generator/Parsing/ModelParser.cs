@@ -1,0 +1,222 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Diagnostics;
+using RnnGen.Generator.Helpers;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Parsing;
+
+/// <summary>
+/// Turns an annotated class symbol into a <see cref="ModelSpec"/> (or diagnostics). The layer attributes are read in
+/// declaration order: [Embedding]? then recurrent layers, then at most one [Dense].
+/// </summary>
+internal static class ModelParser
+{
+    /// <summary>Buffers beyond this many floats (1 GiB) are rejected at compile time rather than failing at run time.</summary>
+    internal const long MaxFloats = 1L << 28;
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var classSyntax = (ClassDeclarationSyntax)context.TargetNode;
+        var modelAttribute = context.Attributes[0];
+        var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
+
+        void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args)
+            => diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location),
+                args.Select(a => Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToEquatableArray()));
+
+        Location classLocation = classSyntax.Identifier.GetLocation();
+        Location modelLocation = LocationOf(modelAttribute) ?? classLocation;
+
+        if (!classSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+            Report(DiagnosticDescriptors.NotPartial, classLocation, type.Name);
+
+        var containing = ImmutableArray.CreateBuilder<ContainingType>();
+        bool generic = type.IsGenericType;
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            generic |= outer.IsGenericType;
+            var outerDeclarations = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>().ToList();
+            if (!outerDeclarations.Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+                Report(DiagnosticDescriptors.ContainingTypeNotPartial, outerDeclarations.FirstOrDefault()?.Identifier.GetLocation() ?? classLocation, outer.Name, type.Name);
+            containing.Insert(0, new ContainingType(KeywordOf(outer), outer.Name));
+        }
+        if (generic)
+            Report(DiagnosticDescriptors.Generic, classLocation, type.Name);
+
+        int? inputSize = null, sequenceLength = null;
+        foreach (var named in modelAttribute.NamedArguments)
+        {
+            if (named.Value.Value is not int value) continue;
+            if (named.Key == "InputSize") inputSize = value;
+            else if (named.Key == "SequenceLength") sequenceLength = value;
+        }
+        if (inputSize is int i && i <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, "InputSize", i);
+        if (sequenceLength is null) Report(DiagnosticDescriptors.MissingSequenceLength, modelLocation, type.Name);
+        else if (sequenceLength <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, "SequenceLength", sequenceLength);
+
+        EmbeddingSpec? embedding = null;
+        HeadSpec? head = null;
+        var layers = ImmutableArray.CreateBuilder<LayerSpec>();
+        int position = 0;
+        foreach (var attribute in type.GetAttributes())
+        {
+            ct.ThrowIfCancellationRequested();
+            string? name = attribute.AttributeClass?.ToDisplayString();
+            Location location = LocationOf(attribute) ?? classLocation;
+            switch (name)
+            {
+                case "RnnGen.EmbeddingAttribute":
+                {
+                    int vocabulary = IntArgument(attribute, 0), dimension = IntArgument(attribute, 1);
+                    if (position != 0 || embedding is not null) Report(DiagnosticDescriptors.EmbeddingNotFirst, location);
+                    if (vocabulary <= 0) Report(DiagnosticDescriptors.NonPositiveSize, location, "Embedding vocabularySize", vocabulary);
+                    if (dimension <= 0) Report(DiagnosticDescriptors.NonPositiveSize, location, "Embedding dimension", dimension);
+                    embedding ??= new EmbeddingSpec(vocabulary, dimension);
+                    position++;
+                    break;
+                }
+                case "RnnGen.LstmAttribute":
+                case "RnnGen.GruAttribute":
+                case "RnnGen.RnnAttribute":
+                {
+                    if (head is not null) Report(DiagnosticDescriptors.DenseBeforeRecurrent, LocationOfHead(type, classLocation));
+                    var layer = ParseLayer(attribute, name, location, Report);
+                    if (layer is not null) layers.Add(layer);
+                    position++;
+                    break;
+                }
+                case "RnnGen.DenseAttribute":
+                {
+                    int outputs = IntArgument(attribute, 0);
+                    int activation = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Value is int a ? a : 0;
+                    int over = NamedInt(attribute, "Over", 0);
+                    if (outputs <= 0) Report(DiagnosticDescriptors.NonPositiveSize, location, "Dense outputs", outputs);
+                    if (!Enum.IsDefined(typeof(ActivationKind), activation)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense activation", activation);
+                    if (over is not (0 or 1)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense Over", over);
+                    if (head is not null) Report(DiagnosticDescriptors.MultipleHeads, location);
+                    head ??= new HeadSpec(outputs, (ActivationKind)activation, EveryStep: over == 1, NamedBool(attribute, "Bias", true));
+                    position++;
+                    break;
+                }
+            }
+        }
+
+        if (layers.Count == 0 && !diagnostics.Any(d => d.Id == DiagnosticDescriptors.NonPositiveSize.Id))
+            Report(DiagnosticDescriptors.NoRecurrentLayer, modelLocation, type.Name);
+        if (embedding is null && inputSize is null)
+            Report(DiagnosticDescriptors.MissingInputSize, modelLocation, type.Name);
+        if (embedding is not null && inputSize is int given && given != embedding.Dimension && given > 0)
+            Report(DiagnosticDescriptors.InputSizeWithEmbedding, modelLocation, given, embedding.Dimension);
+
+        if (diagnostics.Count > 0)
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+
+        var spec = new ModelSpec(
+            Namespace: type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
+            TypeName: type.Name,
+            ContainingTypes: containing.ToEquatableArray(),
+            InputSize: embedding?.Dimension ?? inputSize!.Value,
+            SequenceLength: sequenceLength!.Value,
+            Embedding: embedding,
+            Layers: layers.ToEquatableArray(),
+            Head: head);
+
+        var (floats, what) = LargestBuffer(spec);
+        if (floats > MaxFloats)
+            return new ParseResult(null, ImmutableArray.Create(new DiagnosticInfo(DiagnosticDescriptors.ModelTooLarge.Id, LocationInfo.From(modelLocation),
+                ImmutableArray.Create(type.Name, floats.ToString(System.Globalization.CultureInfo.InvariantCulture), what, MaxFloats.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray())).ToEquatableArray());
+        return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    private static LayerSpec? ParseLayer(AttributeData attribute, string name, Location location, Action<DiagnosticDescriptor, Location?, object[]> report)
+    {
+        string shortName = name.Substring("RnnGen.".Length, name.Length - "RnnGen.".Length - "Attribute".Length);
+        int hidden = IntArgument(attribute, 0);
+        int projection = NamedInt(attribute, "ProjectionSize", 0);
+        bool ok = true;
+        if (hidden <= 0) { report(DiagnosticDescriptors.NonPositiveSize, location, [$"{shortName} hiddenSize", hidden]); ok = false; }
+        if (projection != 0 && name != "RnnGen.LstmAttribute") { report(DiagnosticDescriptors.ProjectionNotLstm, location, [shortName]); ok = false; }
+        else if (projection < 0) { report(DiagnosticDescriptors.NonPositiveSize, location, ["ProjectionSize", projection]); ok = false; }
+        else if (projection > 0 && hidden > 0 && projection >= hidden) { report(DiagnosticDescriptors.ProjectionTooLarge, location, [projection, hidden]); ok = false; }
+
+        CellKind cell = CellKind.Lstm;
+        if (name == "RnnGen.GruAttribute") cell = CellKind.Gru;
+        if (name == "RnnGen.RnnAttribute")
+        {
+            int activation = NamedInt(attribute, "Activation", (int)ActivationKind.Tanh);
+            if (activation == (int)ActivationKind.Tanh) cell = CellKind.RnnTanh;
+            else if (activation == (int)ActivationKind.Relu) cell = CellKind.RnnRelu;
+            else
+            {
+                string shown = Enum.IsDefined(typeof(ActivationKind), activation) ? "Activation." + (ActivationKind)activation : activation.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                report(DiagnosticDescriptors.InvalidRnnActivation, location, [shown]);
+                ok = false;
+            }
+        }
+        return ok
+            ? new LayerSpec(cell, hidden, projection, NamedBool(attribute, "Bidirectional", false), NamedBool(attribute, "Bias", true), NamedBool(attribute, "ResetAfter", true))
+            : null;
+    }
+
+    /// <summary>The largest single buffer the generated class will allocate, to refuse absurd sizes at compile time.</summary>
+    private static (long Floats, string What) LargestBuffer(ModelSpec spec)
+    {
+        long t = spec.SequenceLength;
+        long best = 0;
+        string what = "";
+        void Consider(long floats, string label) { if (floats > best) { best = floats; what = label; } }
+        int input = spec.InputSize;
+        long parameters = spec.Embedding is { } e ? (long)e.VocabularySize * e.Dimension : 0;
+        for (int k = 0; k < spec.Layers.Count; k++)
+        {
+            var layer = spec.Layers[k];
+            long gates = (long)layer.GateCount * layer.HiddenSize;
+            parameters += layer.Directions * (gates * (input + layer.OutputSize + 2) + (long)layer.OutputSize * layer.HiddenSize);
+            Consider(t * layer.Directions * gates, $"layer {k} gate records");
+            Consider(t * input, $"layer {k} inputs");
+            input = layer.Width;
+        }
+        if (spec.Head is { } head)
+        {
+            parameters += (long)head.Outputs * (input + 1);
+            Consider(t * head.Outputs, "head outputs");
+        }
+        Consider(parameters, "parameters");
+        return (best, what);
+    }
+
+    private static Location? LocationOf(AttributeData attribute) => attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+
+    private static Location LocationOfHead(INamedTypeSymbol type, Location fallback)
+        => type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == "RnnGen.DenseAttribute").Select(LocationOf).FirstOrDefault() ?? fallback;
+
+    private static int IntArgument(AttributeData attribute, int index)
+        => attribute.ConstructorArguments.Length > index && attribute.ConstructorArguments[index].Value is int value ? value : 0;
+
+    private static int NamedInt(AttributeData attribute, string name, int fallback)
+    {
+        foreach (var named in attribute.NamedArguments)
+            if (named.Key == name && named.Value.Value is int value) return value;
+        return fallback;
+    }
+
+    private static bool NamedBool(AttributeData attribute, string name, bool fallback)
+    {
+        foreach (var named in attribute.NamedArguments)
+            if (named.Key == name && named.Value.Value is bool value) return value;
+        return fallback;
+    }
+
+    private static string KeywordOf(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+}

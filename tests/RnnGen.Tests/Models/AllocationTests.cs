@@ -1,0 +1,50 @@
+namespace RnnGen.Tests.Models;
+
+/// <summary>Step, Forward and Backward allocate nothing once the model exists.</summary>
+public class AllocationTests
+{
+    private static long AllocatedBy(Action action, int repeat = 20)
+    {
+        action();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < repeat; i++) action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void LstmClassifierStepForwardBackward()
+    {
+        var model = new LstmClassifier();
+        var x = new float[LstmClassifier.SequenceLength * LstmClassifier.InputSize];
+        var output = new float[LstmClassifier.OutputSize];
+        var dOutput = new float[LstmClassifier.OutputSize];
+        var dx = new float[x.Length];
+        var dState = new float[LstmClassifier.StateSize];
+        Assert.Equal(0, AllocatedBy(() => model.Step(x.AsSpan(0, LstmClassifier.InputSize), output)));
+        Assert.Equal(0, AllocatedBy(() => model.Forward(x, output)));
+        Assert.Equal(0, AllocatedBy(() => model.Backward(dOutput, dx, dState, dState)));
+        Assert.Equal(0, AllocatedBy(() => model.BackwardFromLogits(dOutput, default, default, default)));
+        Assert.Equal(0, AllocatedBy(() => { model.ResetState(); model.ZeroGradients(); _ = model.Logits; _ = model.HiddenOutputs; }));
+    }
+
+    [Fact]
+    public void BidirectionalStackForwardBackward()
+    {
+        var model = new BidirectionalGru();
+        var x = new float[BidirectionalGru.SequenceLength * BidirectionalGru.InputSize];
+        var outputs = new float[BidirectionalGru.SequenceLength * BidirectionalGru.OutputSize];
+        Assert.Equal(0, AllocatedBy(() => model.Forward(x, outputs)));
+        Assert.Equal(0, AllocatedBy(() => model.Backward(outputs, x, default, default)));
+    }
+
+    [Fact]
+    public void TokenModelStepForwardBackward()
+    {
+        var model = new TokenRnn();
+        var tokens = new int[TokenRnn.SequenceLength];
+        var outputs = new float[TokenRnn.SequenceLength * TokenRnn.OutputSize];
+        Assert.Equal(0, AllocatedBy(() => model.Step(2, outputs.AsSpan(0, TokenRnn.OutputSize))));
+        Assert.Equal(0, AllocatedBy(() => model.Forward(tokens, outputs)));
+        Assert.Equal(0, AllocatedBy(() => model.Backward(outputs, default, default, default)));
+    }
+}

@@ -1,0 +1,54 @@
+namespace RnnGen.Tests.Models;
+
+// Models compiled by the generator exactly as a user's project compiles them (analyzer reference).
+
+[RecurrentModel(InputSize = 3, SequenceLength = 5)]
+[Gru(4, ResetAfter = false)]
+public partial class GruResetBefore { }
+
+[RecurrentModel(InputSize = 3, SequenceLength = 5)]
+[Gru(4, ResetAfter = false, Bias = false)]
+[Gru(3, ResetAfter = false, Bidirectional = true)]
+[Dense(2, Activation.Tanh, Over = Steps.Every)]
+public partial class GruResetBeforeStack { }
+
+[RecurrentModel(SequenceLength = 6)]
+[Embedding(7, 3)]
+[Lstm(5, ProjectionSize = 2)]
+[Dense(7, Activation.Softmax, Over = Steps.Every)]
+public partial class TokenLstm { }
+
+[RecurrentModel(InputSize = 2, SequenceLength = 4)]
+[Rnn(3, Activation = Activation.Relu, Bidirectional = true)]
+[Lstm(4)]
+[Dense(3, Activation.Sigmoid)]
+public partial class MixedStack { }
+
+[RecurrentModel(InputSize = 4, SequenceLength = 6)]
+[Gru(5)]
+[Rnn(3)]
+[Dense(3, Activation.Relu, Over = Steps.Every, Bias = false)]
+public partial class GruRnnStack { }
+
+[RecurrentModel(InputSize = 8, SequenceLength = 50)]
+[Lstm(32)]
+[Dense(4, Activation.Softmax)]
+public partial class LstmClassifier { }
+
+[RecurrentModel(InputSize = 8, SequenceLength = 50)]
+[Gru(32, Bidirectional = true)]
+[Gru(16)]
+public partial class BidirectionalGru { }
+
+[RecurrentModel(SequenceLength = 16)]
+[Embedding(4, 4)]
+[Rnn(8)]
+[Dense(4, Over = Steps.Every)]
+public partial class TokenRnn { }
+
+public static partial class Nested
+{
+    [RecurrentModel(InputSize = 2, SequenceLength = 3)]
+    [Lstm(3)]
+    internal partial class InnerModel { }
+}
