@@ -1,3 +1,4 @@
+using System.Text.Json;
 using RnnGen.Training;
 
 namespace RnnGen.Tests.Training;
@@ -37,6 +38,33 @@ public class LossTests
         double total = 0;
         for (int i = 0; i < y.Length; i++) total += (y[i] - t[i]) * (y[i] - t[i]);
         return reduction == LossReduction.Mean ? total / y.Length : total;
+    }
+
+    // ---- PyTorch (torch.nn.functional in float64), see TestData/training/make_loss_cases.py
+
+    public static TheoryData<string> TorchCases => TrainingData.CaseNames("loss_cases.json");
+
+    [Theory]
+    [MemberData(nameof(TorchCases))]
+    public void Loss_MatchesTorchFunctional(string name)
+    {
+        JsonElement c = TrainingData.Case("loss_cases.json", name);
+        float[] input = TrainingData.Floats(c.GetProperty("input"));
+        LossReduction reduction = c.GetProperty("reduction").GetString() == "sum" ? LossReduction.Sum : LossReduction.Mean;
+        float[] gradient = new float[input.Length];
+
+        float loss = c.GetProperty("kind").GetString() switch
+        {
+            "cross_entropy" => SoftmaxCrossEntropy.Compute(
+                input, c.GetProperty("columns").GetInt32(), TrainingData.Ints(c.GetProperty("target")), gradient, reduction,
+                c.GetProperty("ignore_index").ValueKind == JsonValueKind.Number ? c.GetProperty("ignore_index").GetInt32() : null),
+            "binary_cross_entropy" => SigmoidBinaryCrossEntropy.Compute(input, TrainingData.Floats(c.GetProperty("target")), gradient, reduction),
+            "mean_squared_error" => MeanSquaredError.Compute(input, TrainingData.Floats(c.GetProperty("target")), gradient, reduction),
+            var other => throw new NotSupportedException(other),
+        };
+
+        NumericAssert.Close(c.GetProperty("loss").GetDouble(), loss, 1e-6, 1e-6, $"{name} loss");
+        NumericAssert.Close(TrainingData.Doubles(c.GetProperty("gradient")), gradient, 1e-6, 1e-5, $"{name} gradient");
     }
 
     // ---- Softmax cross-entropy
