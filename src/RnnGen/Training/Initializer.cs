@@ -8,7 +8,8 @@ namespace RnnGen.Training;
 /// </summary>
 /// <remarks>
 /// Each tensor draws from its own <see cref="SeededRandom"/> stream, seeded from the seed and the tensor's name, so a
-/// tensor's values depend only on (seed, name, shape, scheme): adding a head does not change the recurrent weights.
+/// tensor's values depend only on (seed, name, shape, scheme), not on its offset or on the other tensors. (Models with
+/// an embedding or a head name their recurrent tensors <c>rnn.…</c>, so those do change with the prefix.)
 /// The numbers are the same on every platform and .NET version, but are not PyTorch's (its generator differs); the
 /// distributions are. Recurrent layer sizes come from the shapes (see the remarks on <see cref="Apply(Span{float}, IReadOnlyList{ParameterTensor}, InitScheme, ulong)"/>).
 /// </remarks>
