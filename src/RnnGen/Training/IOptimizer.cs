@@ -1,0 +1,21 @@
+namespace RnnGen.Training;
+
+/// <summary>
+/// A first-order optimizer over one flat parameter buffer, such as <see cref="IRecurrentModel.Parameters"/> with
+/// <see cref="IRecurrentModel.Gradients"/> (same layout). Its per-parameter state is allocated once, at construction.
+/// </summary>
+public interface IOptimizer
+{
+    /// <summary>The number of parameters every <see cref="Step"/> expects.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>The step size; may be changed between steps (a schedule), as PyTorch's <c>param_groups[0]['lr']</c>.</summary>
+    float LearningRate { get; set; }
+
+    /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradients"/> and the optimizer's state. Allocates nothing.</summary>
+    /// <exception cref="ArgumentException">A span's length is not <see cref="ParameterCount"/>.</exception>
+    void Step(Span<float> parameters, ReadOnlySpan<float> gradients);
+
+    /// <summary>Forgets all state (moments, momentum, step count), as a newly constructed optimizer.</summary>
+    void Reset();
+}
