@@ -1,0 +1,204 @@
+using System.Globalization;
+
+namespace RnnGen.Weights;
+
+/// <summary>Loads a model's parameters from safetensors files (such as PyTorch exports) and saves them to one.</summary>
+public static class WeightsExtensions
+{
+    /// <summary>How many names an error message lists before it says how many more there are.</summary>
+    private const int ListedNames = 8;
+
+    /// <summary>
+    /// Reads the safetensors file at <paramref name="path"/> and loads it into <paramref name="model"/>'s
+    /// <see cref="IRecurrentModel.Parameters"/>, as <see cref="LoadWeights(IRecurrentModel, SafeTensorsFile, WeightLoadOptions?)"/> does.
+    /// </summary>
+    /// <exception cref="WeightFormatException">The file is malformed or does not fit the model; the parameters are unchanged.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static void LoadWeights(this IRecurrentModel model, string path, WeightLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.LoadWeights(SafeTensorsFile.Read(path), options);
+    }
+
+    /// <summary>
+    /// Copies every tensor of <see cref="IRecurrentModel.ParameterTensors"/> from <paramref name="file"/>, found under
+    /// its canonical name plus a prefix (<see cref="WeightLoadOptions.Prefix"/>, detected when not given).
+    /// Everything is checked first: every tensor present, shapes equal, no extra tensors under the prefix
+    /// (unless <see cref="WeightLoadOptions.IgnoreExtraTensors"/>), every value finite.
+    /// The parameters change only if all checks pass. The state and gradients are left as they are.
+    /// </summary>
+    /// <exception cref="WeightFormatException">The file does not fit the model; the message says which tensors and why. The parameters are unchanged.</exception>
+    /// <exception cref="InvalidOperationException">The model's <see cref="IRecurrentModel.ParameterTensors"/> lie outside its <see cref="IRecurrentModel.Parameters"/>.</exception>
+    public static void LoadWeights(this IRecurrentModel model, SafeTensorsFile file, WeightLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(file);
+        string fileName = file.FileName ?? SafeTensorsFile.UnnamedSource;
+        IReadOnlyList<ParameterTensor> wanted = model.ParameterTensors;
+        CheckLayout(wanted, model.Parameters.Length);
+
+        string prefix = options?.Prefix ?? DetectPrefix(wanted, file, fileName);
+        if (CountMissing(wanted, file, prefix) > 0)
+            throw MissingTensors(wanted, file, prefix, fileName);
+
+        var sources = new SafeTensor[wanted.Count];
+        for (int i = 0; i < sources.Length; i++)
+            sources[i] = file[prefix + wanted[i].Name];
+
+        CheckShapes(wanted, sources, fileName);
+        if (options?.IgnoreExtraTensors != true)
+            CheckNoExtraTensors(wanted, file, prefix, fileName);
+        foreach (SafeTensor source in sources)
+            CheckFinite(source, fileName);
+
+        // Starting from the current values keeps any part of the buffer no tensor describes.
+        float[] staged = model.Parameters.ToArray();
+        for (int i = 0; i < sources.Length; i++)
+            sources[i].Data.CopyTo(staged.AsSpan(wanted[i].Offset, wanted[i].Length));
+        staged.CopyTo(model.Parameters);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/>'s parameters to a safetensors file at <paramref name="path"/>, under their
+    /// canonical <c>state_dict</c> names and shapes, so that PyTorch's <c>load_state_dict(safetensors.torch.load_file(path))</c>
+    /// accepts it. The previous file, if any, is replaced only once the new one is complete.
+    /// </summary>
+    /// <param name="model">The model to save.</param>
+    /// <param name="path">Where to write.</param>
+    /// <param name="metadata">Strings to store in the header's <c>__metadata__</c>; none when null.</param>
+    public static void SaveWeights(this IRecurrentModel model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+        model.ToSafeTensorsFile(metadata).Write(path);
+
+    /// <summary>
+    /// A copy of <paramref name="model"/>'s parameters as a <see cref="SafeTensorsFile"/>, one tensor per entry of
+    /// <see cref="IRecurrentModel.ParameterTensors"/> in that order; write it to a stream or bytes as needed.
+    /// </summary>
+    public static SafeTensorsFile ToSafeTensorsFile(this IRecurrentModel model, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        IReadOnlyList<ParameterTensor> layout = model.ParameterTensors;
+        ReadOnlySpan<float> parameters = model.Parameters;
+        CheckLayout(layout, parameters.Length);
+        var tensors = new SafeTensor[layout.Count];
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            ParameterTensor p = layout[i];
+            tensors[i] = new SafeTensor(p.Name, p.Shape, parameters.Slice(p.Offset, p.Length).ToArray());
+        }
+        return new SafeTensorsFile(tensors, metadata);
+    }
+
+    private static void CheckLayout(IReadOnlyList<ParameterTensor> layout, int parameterCount)
+    {
+        foreach (ParameterTensor p in layout)
+        {
+            if (p.Offset < 0 || p.Length < 0 || p.Offset > parameterCount - p.Length)
+                throw new InvalidOperationException($"The model's tensor {p} at offset {p.Offset} does not fit its {parameterCount} parameters.");
+        }
+    }
+
+    /// <summary>
+    /// "" if every canonical name is in the file; otherwise the one module path (ending in '.') under which all are.
+    /// Candidates come from the file's names: every split after a '.' that leaves a canonical name.
+    /// </summary>
+    private static string DetectPrefix(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string fileName)
+    {
+        if (CountMissing(wanted, file, "") == 0)
+            return "";
+
+        var canonical = new HashSet<string>(wanted.Select(p => p.Name), StringComparer.Ordinal);
+        var candidates = new List<string>();
+        foreach (SafeTensor t in file.Tensors)
+        {
+            string name = t.Name;
+            for (int dot = name.IndexOf('.'); dot >= 0; dot = name.IndexOf('.', dot + 1))
+            {
+                string prefix = name[..(dot + 1)];
+                if (canonical.Contains(name[(dot + 1)..]) && !candidates.Contains(prefix))
+                    candidates.Add(prefix);
+            }
+        }
+
+        string[] complete = candidates.Where(p => CountMissing(wanted, file, p) == 0).ToArray();
+        if (complete.Length == 1)
+            return complete[0];
+        if (complete.Length > 1)
+            throw WeightFormatException.For(fileName, null,
+                $"the model's tensors are all present under several prefixes ({string.Join(", ", complete.Select(p => $"'{p}'"))}); choose one with WeightLoadOptions.Prefix");
+
+        // Nothing fits: report against the prefix that finds the most, so the message is about the nearest miss.
+        string nearest = candidates.Prepend("").MinBy(p => CountMissing(wanted, file, p))!;
+        throw MissingTensors(wanted, file, nearest, fileName);
+    }
+
+    private static int CountMissing(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix) =>
+        wanted.Count(p => !file.TryGetTensor(prefix + p.Name, out _));
+
+    private static WeightFormatException MissingTensors(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix, string fileName)
+    {
+        ParameterTensor[] missing = wanted.Where(p => !file.TryGetTensor(prefix + p.Name, out _)).ToArray();
+        string[] present = file.Tensors.Select(t => t.ToString()).ToArray();
+        string where = prefix.Length == 0 ? "" : $" (looked for under the prefix '{prefix}')";
+        return new WeightFormatException(
+            $"{fileName}: {missing.Length} of the model's {wanted.Count} tensors not found{where}: {List(missing.Select(p => $"{prefix}{p.Name} {p.ShapeText}").ToArray())}; "
+            + $"the file has {present.Length} tensors: {List(present)}. If the file nests the model under a module name, set WeightLoadOptions.Prefix",
+            fileName, missing.Length == 1 ? prefix + missing[0].Name : null);
+    }
+
+    private static void CheckShapes(IReadOnlyList<ParameterTensor> wanted, SafeTensor[] sources, string fileName)
+    {
+        var mismatches = new List<int>();
+        for (int i = 0; i < sources.Length; i++)
+        {
+            if (!wanted[i].ShapeSpan.SequenceEqual(sources[i].ShapeSpan))
+                mismatches.Add(i);
+        }
+        if (mismatches.Count == 0)
+            return;
+        string[] lines = mismatches.Select(i => $"{sources[i].Name}: expected {wanted[i].ShapeText}, file has {sources[i].ShapeText}").ToArray();
+        string? tensor = mismatches.Count == 1 ? sources[mismatches[0]].Name : null;
+        throw new WeightFormatException($"{fileName}: shape differs from the model's: {List(lines, "; ")}", fileName, tensor);
+    }
+
+    private static void CheckNoExtraTensors(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix, string fileName)
+    {
+        var canonical = new HashSet<string>(wanted.Select(p => p.Name), StringComparer.Ordinal);
+        string[] extra = file.Tensors
+            .Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !canonical.Contains(t.Name[prefix.Length..]))
+            .Select(t => t.ToString())
+            .ToArray();
+        if (extra.Length == 0)
+            return;
+        string where = prefix.Length == 0 ? "" : $" under the prefix '{prefix}'";
+        throw WeightFormatException.For(fileName, null,
+            $"{extra.Length} {(extra.Length == 1 ? "tensor" : "tensors")}{where} not in the model: {List(extra)}. The file may be from a different architecture; set WeightLoadOptions.IgnoreExtraTensors to skip them");
+    }
+
+    private static void CheckFinite(SafeTensor tensor, string fileName)
+    {
+        float[] data = tensor.Data;
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (!float.IsFinite(data[i]))
+                throw WeightFormatException.For(fileName, tensor.Name,
+                    $"value {data[i].ToString(CultureInfo.InvariantCulture)} at index {i} {Coordinates(tensor.ShapeSpan, i)} is not finite: the weights are corrupt, or training diverged");
+        }
+    }
+
+    /// <summary>The row-major coordinates of flat index <paramref name="index"/>, e.g. <c>[5, 2]</c>.</summary>
+    private static string Coordinates(ReadOnlySpan<int> shape, int index)
+    {
+        var coordinates = new int[shape.Length];
+        for (int axis = shape.Length - 1; axis >= 0; axis--)
+        {
+            coordinates[axis] = index % shape[axis];
+            index /= shape[axis];
+        }
+        return SafeTensor.FormatShape(coordinates);
+    }
+
+    private static string List(string[] items, string separator = ", ") =>
+        items.Length <= ListedNames
+            ? string.Join(separator, items)
+            : string.Join(separator, items.Take(ListedNames)) + $"{separator}… and {items.Length - ListedNames} more";
+}

@@ -1,0 +1,273 @@
+using System.Buffers.Binary;
+using RnnGen.Weights;
+using static RnnGen.Tests.Weights.WeightTestData;
+
+namespace RnnGen.Tests.Weights;
+
+/// <summary>Every malformed file is a <see cref="WeightFormatException"/> that says what is wrong, never a crash.</summary>
+public class MalformedSafeTensorsTests
+{
+    private const string FileName = "crafted.safetensors";
+
+    private static WeightFormatException Rejected(byte[] bytes, string? tensor, params string[] fragments)
+    {
+        var ex = Assert.Throws<WeightFormatException>(() => SafeTensorsFile.Parse(bytes, FileName));
+        Assert.StartsWith(FileName + ": ", ex.Message);
+        Assert.Equal(FileName, ex.FileName);
+        Assert.Equal(tensor, ex.TensorName);
+        if (tensor is not null)
+            Assert.Contains($"'{tensor}'", ex.Message);
+        foreach (string fragment in fragments)
+            Assert.Contains(fragment, ex.Message);
+        return ex;
+    }
+
+    private static string Entry(string dtype = "\"F32\"", string shape = "[2]", string offsets = "[0,8]") =>
+        $$"""{"dtype":{{dtype}},"shape":{{shape}},"data_offsets":{{offsets}}}""";
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(7)]
+    public void File_shorter_than_the_length_field(int length) =>
+        Rejected(new byte[length], null, $"is {length} bytes long", "shorter than the 8-byte header length");
+
+    [Fact]
+    public void Header_length_past_the_end_of_the_file()
+    {
+        byte[] bytes = Craft("{}", new byte[4]);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, 1000);
+
+        Rejected(bytes, null, "header length 1000 runs past the end", "has 12 bytes after the length");
+    }
+
+    [Theory]
+    [InlineData(ulong.MaxValue)]
+    [InlineData(1ul << 62)]
+    [InlineData((ulong)int.MaxValue + 1)]
+    public void Absurd_header_length_is_rejected_without_allocating_it(ulong headerLength)
+    {
+        byte[] bytes = new byte[64];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, headerLength);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Rejected(bytes, null, $"header length {headerLength} runs past the end");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000, "a bad length must not be allocated");
+    }
+
+    [Fact]
+    public void Header_over_the_size_limit()
+    {
+        byte[] bytes = new byte[8 + 100_000_008];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, 100_000_008);
+
+        Rejected(bytes, null, "header length 100000008 exceeds the 100000000-byte limit");
+    }
+
+    [Fact]
+    public void Header_that_is_not_utf8() =>
+        Rejected(Craft([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}'], []), null, "not valid UTF-8", "byte 2");
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"w\":")]
+    [InlineData("{\"w\":{}} trailing")]
+    [InlineData("{'w':1}")]
+    [InlineData("{\"w\":{},}")]
+    public void Header_that_is_not_json(string header) =>
+        Rejected(Craft(header), null, "header is not valid JSON");
+
+    [Fact]
+    public void Header_nested_deeper_than_json_allows_is_rejected_not_a_stack_overflow() =>
+        Rejected(Craft("{\"w\":" + new string('[', 5000) + new string(']', 5000) + "}"), null, "header is not valid JSON");
+
+    [Theory]
+    [InlineData("[1,2]", "array")]
+    [InlineData("\"F32\"", "string")]
+    [InlineData("null", "null")]
+    public void Header_that_is_not_an_object(string header, string kind) =>
+        Rejected(Craft(header), null, "header must be a JSON object", $"found {kind}");
+
+    [Theory]
+    [InlineData("5", "number 5")]
+    [InlineData("[0,8]", "array [0,8]")]
+    [InlineData("null", "null")]
+    public void Entry_that_is_not_an_object(string entry, string found) =>
+        Rejected(Craft($$"""{"w":{{entry}}}""", new byte[8]), "w", "entry must be an object", found);
+
+    [Theory]
+    [InlineData("""{"shape":[2],"data_offsets":[0,8]}""", "no 'dtype'")]
+    [InlineData("""{"dtype":"F32","data_offsets":[0,8]}""", "no 'shape'")]
+    [InlineData("""{"dtype":"F32","shape":[2]}""", "no 'data_offsets'")]
+    [InlineData("""{"dtype":"F32","shape":[2],"shape":[2],"data_offsets":[0,8]}""", "'shape' twice")]
+    [InlineData("""{"dtype":7,"shape":[2],"data_offsets":[0,8]}""", "'dtype' must be a string, found number 7")]
+    public void Entry_with_missing_or_repeated_fields(string entry, string problem) =>
+        Rejected(Craft($$"""{"weight_ih_l0":{{entry}}}""", new byte[8]), "weight_ih_l0", problem);
+
+    [Fact]
+    public void Unknown_entry_fields_are_allowed()
+    {
+        SafeTensorsFile file = SafeTensorsFile.Parse(Craft("""{"w":{"dtype":"F32","note":{"x":1},"shape":[2],"data_offsets":[0,8]}}""", Floats(1f, 2f)));
+
+        Assert.Equal([1f, 2f], file["w"].Data);
+    }
+
+    [Theory]
+    [InlineData("F16")]
+    [InlineData("BF16")]
+    [InlineData("F64")]
+    [InlineData("I64")]
+    public void Unsupported_dtype_asks_for_float32(string dtype) =>
+        Rejected(Craft($$"""{"weight_hh_l0":{{Entry(dtype: $"\"{dtype}\"")}}}""", new byte[8]), "weight_hh_l0", $"dtype {dtype}", "export as float32");
+
+    [Theory]
+    [InlineData("[-3]", "dimension 0 is negative (-3)")]
+    [InlineData("[2,-1]", "dimension 1 is negative (-1)")]
+    [InlineData("[2.5]", "dimension 0 must be a non-negative integer, found number 2.5")]
+    [InlineData("[2.0]", "dimension 0 must be a non-negative integer, found number 2.0")]
+    [InlineData("[1e3]", "dimension 0 must be a non-negative integer, found number 1e3")]
+    [InlineData("[\"2\"]", "dimension 0 must be a non-negative integer, found string \"2\"")]
+    [InlineData("[2,null]", "dimension 1 must be a non-negative integer, found null")]
+    [InlineData("[99999999999999999999999]", "dimension 0 must be a non-negative integer")]
+    [InlineData("[3000000000]", "dimension 0 is 3000000000, more than 2147483647")]
+    [InlineData("2", "'shape' must be an array of non-negative integers, found number 2")]
+    public void Bad_dimensions(string shape, string problem) =>
+        Rejected(Craft($$"""{"w":{{Entry(shape: shape)}}}""", new byte[8]), "w", problem);
+
+    [Theory]
+    [InlineData("[2147483647,2147483647,2147483647]")]
+    [InlineData("[2147483647,2147483647,2147483647,2147483647,2147483647]")]
+    public void Shape_whose_element_count_overflows(string shape) =>
+        Rejected(Craft($$"""{"w":{{Entry(shape: shape)}}}""", new byte[8]), "w", "has more elements than any file can hold");
+
+    [Fact]
+    public void A_zero_dimension_makes_an_empty_tensor_whatever_the_others()
+    {
+        SafeTensorsFile file = SafeTensorsFile.Parse(Craft($$"""{"w":{{Entry(shape: "[2147483647,0,2147483647,2147483647]", offsets: "[0,0]")}}}"""));
+
+        Assert.Empty(file["w"].Data);
+        Assert.Equal([int.MaxValue, 0, int.MaxValue, int.MaxValue], file["w"].Shape);
+    }
+
+    [Theory]
+    [InlineData("[8,4]", "data_offsets [8, 4] begin after they end")]
+    [InlineData("[0,400]", "data_offsets [0, 400] run past the end of the data, which has 8 bytes")]
+    [InlineData("[8,16]", "data_offsets [8, 16] run past the end of the data, which has 8 bytes")]
+    [InlineData("[0]", "'data_offsets' must be two non-negative integers")]
+    [InlineData("[0,4,8]", "'data_offsets' must be two non-negative integers")]
+    [InlineData("[-4,4]", "'data_offsets' must be two non-negative integers")]
+    [InlineData("[0,\"8\"]", "'data_offsets' must be two non-negative integers")]
+    [InlineData("[0,8.0]", "'data_offsets' must be two non-negative integers")]
+    [InlineData("[0,18446744073709551615]", "'data_offsets' must be two non-negative integers")]
+    [InlineData("{\"begin\":0}", "'data_offsets' must be two non-negative integers")]
+    public void Bad_data_offsets(string offsets, string problem) =>
+        Rejected(Craft($$"""{"w":{{Entry(offsets: offsets)}}}""", new byte[8]), "w", problem);
+
+    [Theory]
+    [InlineData("[2,3]", "[0,20]", 24, "shape [2, 3] of F32 needs 24 bytes, but data_offsets [0, 20] hold 20")]
+    [InlineData("[2]", "[0,12]", 12, "shape [2] of F32 needs 8 bytes, but data_offsets [0, 12] hold 12")]
+    [InlineData("[]", "[0,0]", 0, "shape [] of F32 needs 4 bytes, but data_offsets [0, 0] hold 0")]
+    public void Byte_length_that_does_not_match_the_shape(string shape, string offsets, int dataBytes, string problem) =>
+        Rejected(Craft($$"""{"w":{{Entry(shape: shape, offsets: offsets)}}}""", new byte[dataBytes]), "w", problem);
+
+    [Fact]
+    public void Overlapping_tensors()
+    {
+        string header = $$"""{"a":{{Entry(shape: "[4]", offsets: "[0,16]")}},"b":{{Entry(shape: "[4]", offsets: "[8,24]")}}}""";
+
+        Rejected(Craft(header, new byte[24]), "b", "data_offsets [8, 24] overlap those of 'a' [0, 16]");
+    }
+
+    [Fact]
+    public void Overlap_is_found_whatever_the_header_order()
+    {
+        string header = $$"""{"late":{{Entry(shape: "[1]", offsets: "[12,16]")}},"early":{{Entry(shape: "[4]", offsets: "[0,16]")}}}""";
+
+        Rejected(Craft(header, new byte[16]), "late", "overlap those of 'early'");
+    }
+
+    [Fact]
+    public void Adjacent_empty_and_out_of_order_tensors_do_not_overlap()
+    {
+        string header = $$"""{"second":{{Entry(shape: "[1]", offsets: "[4,8]")}},"empty":{{Entry(shape: "[0]", offsets: "[4,4]")}},"first":{{Entry(shape: "[1]", offsets: "[0,4]")}}}""";
+
+        SafeTensorsFile file = SafeTensorsFile.Parse(Craft(header, Floats(1f, 2f)));
+
+        Assert.Equal(["second", "empty", "first"], file.Tensors.Select(t => t.Name));
+        Assert.Equal(2f, file["second"].Data[0]);
+        Assert.Equal(1f, file["first"].Data[0]);
+    }
+
+    [Fact]
+    public void Duplicate_tensor_names() =>
+        Rejected(Craft($$"""{"w":{{Entry()}},"w":{{Entry(offsets: "[8,16]")}}}""", new byte[16]), null, "two entries named 'w'");
+
+    [Fact]
+    public void Duplicate_metadata_entries() =>
+        Rejected(Craft("""{"__metadata__":{},"__metadata__":{}}"""), null, "two entries named '__metadata__'");
+
+    [Fact]
+    public void Duplicate_metadata_keys() =>
+        Rejected(Craft("""{"__metadata__":{"format":"pt","format":"np"}}"""), null, "metadata has two entries named 'format'");
+
+    [Theory]
+    [InlineData("10", "number 10")]
+    [InlineData("true", "true")]
+    [InlineData("null", "null")]
+    [InlineData("[\"a\"]", "array")]
+    public void Metadata_value_that_is_not_a_string(string value, string found) =>
+        Rejected(Craft($$$"""{"__metadata__":{"format":"pt","epochs":{{{value}}}}}"""), null, "metadata value of 'epochs' must be a string", found);
+
+    [Fact]
+    public void Metadata_that_is_not_an_object() =>
+        Rejected(Craft("""{"__metadata__":["format","pt"]}"""), null, "'__metadata__' must be an object of strings");
+
+    [Fact]
+    public void Tensor_with_an_empty_name() =>
+        Rejected(Craft($$"""{"":{{Entry()}}}""", new byte[8]), null, "a tensor has an empty name");
+
+    [Fact]
+    public void Errors_name_the_path_a_file_was_read_from()
+    {
+        using var temp = new TempFile();
+        File.WriteAllBytes(temp.Path, Craft($$"""{"w":{{Entry(dtype: "\"F16\"")}}}""", new byte[8]));
+
+        var ex = Assert.Throws<WeightFormatException>(() => SafeTensorsFile.Read(temp.Path));
+
+        Assert.StartsWith(temp.Path + ": tensor 'w': has dtype F16", ex.Message);
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_real_file_is_a_format_error()
+    {
+        byte[] bytes = Bytes(LstmSmall);
+
+        for (int length = 0; length < bytes.Length; length++)
+            Assert.Throws<WeightFormatException>(() => SafeTensorsFile.Parse(bytes.AsSpan(0, length)));
+    }
+
+    /// <summary>Random corruption either still parses or is a <see cref="WeightFormatException"/>: no other exception escapes.</summary>
+    [Fact]
+    public void Random_corruption_never_escapes_as_another_exception()
+    {
+        byte[] original = Bytes(LstmHead);
+        int headerEnd = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(original);
+        var random = new Random(20240611);
+        int rejected = 0;
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            for (int flips = random.Next(1, 4); flips > 0; flips--)
+                bytes[random.Next(headerEnd)] = (byte)random.Next(256);
+            try
+            {
+                SafeTensorsFile.Parse(bytes);
+            }
+            catch (WeightFormatException)
+            {
+                rejected++;
+            }
+        }
+        Assert.InRange(rejected, 1000, 3000);
+    }
+}
