@@ -38,7 +38,7 @@ internal static class HeadEmitter
         w.Line($"MatrixOps.OuterAdd(_gradients.AsSpan({weight}, OutputSize * {features}), dLogits, features);");
         if (bias is not null)
             w.Line($"TensorPrimitives.Add(_gradients.AsSpan({bias}, OutputSize), dLogits, _gradients.AsSpan({bias}, OutputSize));");
-        w.Line($"MatrixOps.GemvTransposedAdd(global::System.MemoryExtensions.AsSpan(_parameters, {weight}, OutputSize * {features}), dLogits, dFeatures);");
+        w.Line($"MatrixOps.GemvTransposedAdd(_parameters.AsSpan({weight}, OutputSize * {features}), dLogits, dFeatures);");
         w.Close();
         w.Line();
 

@@ -15,20 +15,34 @@ public class ModelBehaviourTests
         return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
     }
 
-    [Fact]
-    public void StepByStepEqualsForwardForEveryStepOutputs()
+    public static TheoryData<string> SteppableModels => new() { "GruRnnStack", "NestedLstm", "TokenLstm" };
+
+    /// <summary>Runs a few steps both ways from a random state; Step's in-place state update must equal Forward's recorded one.</summary>
+    [Theory]
+    [MemberData(nameof(SteppableModels))]
+    public void StepByStepEqualsForward(string name)
     {
-        var model = new GruRnnStack();
+        IRecurrentModel model = name switch { "GruRnnStack" => new GruRnnStack(), "NestedLstm" => new Nested.InnerModel(), _ => new TokenLstm() };
         Randomize(model, 1);
-        float[] x = RandomInputs(5 * GruRnnStack.InputSize, 2);
-        var forward = new float[5 * GruRnnStack.OutputSize];
-        model.Forward(x, forward);
+        var random = new Random(9);
+        foreach (ref float s in model.State) s = (float)(random.NextDouble() - 0.5);
+        float[] start = model.State.ToArray();
+        int steps = model.SequenceLength, width = model.OutputSize;
+        int[] tokens = Enumerable.Range(0, steps).Select(t => (t * 5 + 1) % Math.Max(1, model.VocabularySize)).ToArray();
+        float[] x = RandomInputs(steps * model.InputSize, 2);
+        var forward = new float[steps * width];
+        var stepped = new float[steps * width];
+
+        if (model is ITokenStepModel tokenModel) tokenModel.Forward(tokens, forward);
+        else ((IStepModel)model).Forward(x, forward);
         float[] finalByForward = model.State.ToArray();
 
-        model.ResetState();
-        var stepped = new float[forward.Length];
-        for (int t = 0; t < 5; t++)
-            model.Step(x.AsSpan(t * GruRnnStack.InputSize, GruRnnStack.InputSize), stepped.AsSpan(t * GruRnnStack.OutputSize, GruRnnStack.OutputSize));
+        start.CopyTo(model.State);
+        for (int t = 0; t < steps; t++)
+        {
+            if (model is ITokenStepModel tokenStepper) tokenStepper.Step(tokens[t], stepped.AsSpan(t * width, width));
+            else ((IStepModel)model).Step(x.AsSpan(t * model.InputSize, model.InputSize), stepped.AsSpan(t * width, width));
+        }
         Assert.Equal(forward, stepped);
         Assert.Equal(finalByForward, model.State.ToArray());
     }

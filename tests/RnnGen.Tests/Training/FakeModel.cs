@@ -51,6 +51,8 @@ internal sealed class FakeModel : IRecurrentModel
     public IReadOnlyList<ParameterTensor> ParameterTensors { get; }
     public int RecordedSteps => 0;
     public ReadOnlySpan<float> Logits => default;
+
+    public ReadOnlySpan<float> HiddenOutputs => default;
     public void ResetState() { }
     public void ZeroGradients() => Array.Clear(_gradients);
 

@@ -69,6 +69,8 @@ internal sealed class FakeModel : IRecurrentModel
     public Span<float> Gradients => throw new NotSupportedException();
     public int RecordedSteps => throw new NotSupportedException();
     public ReadOnlySpan<float> Logits => throw new NotSupportedException();
+
+    public ReadOnlySpan<float> HiddenOutputs => throw new NotSupportedException();
     public void ResetState() => throw new NotSupportedException();
     public void ZeroGradients() => throw new NotSupportedException();
 

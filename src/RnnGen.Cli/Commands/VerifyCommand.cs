@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Globalization;
+using RnnGen.Cli.Conformance;
+using RnnGen.Weights;
+
+namespace RnnGen.Cli.Commands;
+
+/// <summary>
+/// <c>rnngen verify CASE_DIR...</c>: runs oracle cases through models built by this generator and prints one line
+/// per case (max abs error per array, PASS/FAIL) and a total. Exit code 0 if all pass, 1 if any fails, 2 for
+/// unusable input.
+/// </summary>
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var directories = new Argument<string[]>("CASE_DIR")
+        {
+            Description = "Case directories (each with case.json and model.safetensors), or folders of such directories.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var forwardOnly = new Option<bool>("--forward-only") { Description = "Check outputs, states and loss but not gradients." };
+        var command = new Command("verify", "Check models built by this generator against PyTorch-computed reference cases.")
+        {
+            directories,
+            forwardOnly,
+        };
+        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error)
+    {
+        List<ReferenceCase> cases;
+        IReadOnlyList<CaseResult> results;
+        try
+        {
+            cases = ExpandCaseDirectories(directories).Select(ReferenceCase.Load).ToList();
+            results = CaseRunner.Run(cases, gradients);
+        }
+        catch (Exception e) when (e is CaseFormatException or WeightFormatException or ModelCompilationException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"rnngen verify: {e.Message}");
+            return 2;
+        }
+
+        foreach (var result in results)
+            output.WriteLine(FormatLine(result));
+        int passed = results.Count(r => r.Pass);
+        output.WriteLine($"{passed} passed, {results.Count - passed} failed");
+        return passed == results.Count ? 0 : 1;
+    }
+
+    internal static string FormatLine(CaseResult result)
+    {
+        string verdict = result.Pass ? "PASS" : "FAIL";
+        if (result.Error is not null) return $"{verdict}  {result.Name}  error: {result.Error}";
+        var arrays = result.Arrays.Select(a => $"{a.Name} {a.MaxAbsError.ToString("0.0e+00", CultureInfo.InvariantCulture)}{(a.Pass ? "" : " (!)")}");
+        return $"{verdict}  {result.Name}  {string.Join("  ", arrays)}";
+    }
+
+    /// <summary>A directory with case.json is a case; otherwise its subdirectories that have one are, in name order.</summary>
+    private static IEnumerable<string> ExpandCaseDirectories(IReadOnlyList<string> directories)
+    {
+        foreach (string directory in directories)
+        {
+            if (File.Exists(Path.Combine(directory, "case.json")) || !Directory.Exists(directory))
+            {
+                yield return directory;
+                continue;
+            }
+            var children = Directory.GetDirectories(directory).Where(d => File.Exists(Path.Combine(d, "case.json"))).Order(StringComparer.Ordinal).ToList();
+            if (children.Count == 0) throw new CaseFormatException($"{directory}: no case.json in it or in its subdirectories");
+            foreach (string child in children) yield return child;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using RnnGen.Weights;
+
+namespace RnnGen.Cli.Conformance;
+
+/// <summary>The comparison of one result array with its oracle.</summary>
+/// <param name="Name">e.g. <c>y</c>, <c>hT</c>, <c>loss</c>, <c>grads.x</c>, <c>grads.params.weight_ih_l0</c>.</param>
+/// <param name="MaxAbsError">Largest |got − want|.</param>
+/// <param name="Pass">Whether every element has |got − want| ≤ 1e-5 + 1e-4·|want|.</param>
+public sealed record ArrayComparison(string Name, double MaxAbsError, bool Pass);
+
+/// <summary>The outcome of one case: every compared array, or the error that stopped it.</summary>
+public sealed record CaseResult(string Name, IReadOnlyList<ArrayComparison> Arrays, string? Error = null)
+{
+    public bool Pass => Error is null && Arrays.Count > 0 && Arrays.All(a => a.Pass);
+}
+
+/// <summary>
+/// Runs oracle cases through models built by this generator: compiles each case's architecture, loads its weights,
+/// runs <c>inputs.x</c> from <c>inputs.h0</c>/<c>inputs.c0</c>, and compares outputs, final states, logits, loss and
+/// (optionally) every gradient with the tolerance 1e-5 + 1e-4·|want|.
+/// </summary>
+public static class CaseRunner
+{
+    public const double AbsoluteTolerance = 1e-5, RelativeTolerance = 1e-4;
+
+    /// <summary>Compiles all cases' models in one compilation and runs each case.</summary>
+    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<ReferenceCase> cases, bool gradients)
+    {
+        var sources = new List<string>();
+        var typeNames = new List<string>();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            string typeName = "Case" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var metadata = SafeTensorsFile.Read(cases[i].WeightsPath).Metadata;
+            sources.Add("namespace RnnGen.Verify;\n" + ModelSource.Declare(metadata, cases[i].SequenceLength, typeName));
+            typeNames.Add("RnnGen.Verify." + typeName);
+        }
+        var models = ModelCompiler.Compile(sources);
+        var results = new List<CaseResult>();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            try
+            {
+                results.Add(RunOne(cases[i], models.Create(typeNames[i]), gradients));
+            }
+            catch (Exception e) when (e is WeightFormatException or ArgumentException or InvalidOperationException or IOException)
+            {
+                results.Add(new CaseResult(cases[i].Name, [], e.Message));
+            }
+        }
+        return results;
+    }
+
+    private static CaseResult RunOne(ReferenceCase c, IRecurrentModel model, bool gradients)
+    {
+        model.LoadWeights(c.WeightsPath);
+        var sequence = (ISequenceModel)model;
+        var arrays = new List<ArrayComparison>();
+        int steps = c.X.Length / model.InputSize;
+        bool hasHead = c.Targets is not null;
+
+        SetState(model, c.H0, c.C0);
+        var outputs = new float[(model.OutputsEveryStep ? steps : 1) * model.OutputSize];
+        sequence.Forward(c.X, outputs);
+
+        arrays.Add(Compare("y", model.HiddenOutputs.ToArray(), c.Expected["y"]));
+        var (hT, cT) = GetState(model);
+        arrays.Add(Compare("hT", hT, c.Expected["hT"]));
+        if (c.Expected.TryGetValue("cT", out var expectedCT)) arrays.Add(Compare("cT", cT, expectedCT));
+
+        double[] outputGradient;
+        if (hasHead)
+        {
+            arrays.Add(Compare("logits", outputs, c.Expected["logits"]));
+            double loss = CrossEntropy(outputs, c.Targets!, model.OutputSize, out outputGradient);
+            arrays.Add(Compare("loss", [loss], [c.ExpectedLoss!.Value]));
+        }
+        else
+        {
+            var cotangent = c.OutputCotangent ?? throw new CaseFormatException($"{c.Name}: plain case without cotangents.y");
+            double loss = 0;
+            for (int j = 0; j < outputs.Length; j++) loss += (double)outputs[j] * cotangent[j];
+            if (c.ExpectedLoss is double expectedLoss) arrays.Add(Compare("loss", [loss], [expectedLoss]));
+            outputGradient = cotangent.Select(v => (double)v).ToArray();
+        }
+
+        if (gradients && c.Gradients is not null)
+        {
+            arrays.AddRange(CompareGradients("grads", model, c, outputGradient, hasHead, finalState: []));
+            if (c.StateCotangentVariant is { } variant)
+            {
+                var finalState = new float[model.State.Length];
+                SetRows(model, finalState, variant.HT, variant.CT);
+                arrays.AddRange(CompareGradients("state_cotangent_variant.grads", model, c with { Gradients = variant.Gradients }, outputGradient, hasHead, finalState));
+            }
+        }
+        return new CaseResult(c.Name, arrays);
+    }
+
+    private static IEnumerable<ArrayComparison> CompareGradients(string prefix, IRecurrentModel model, ReferenceCase c, double[] outputGradient, bool hasHead, float[] finalState)
+    {
+        var expected = c.Gradients!;
+        model.ZeroGradients();
+        var dx = new float[c.X.Length];
+        var dInitial = new float[model.State.Length];
+        var dOutputs = outputGradient.Select(v => (float)v).ToArray();
+        if (hasHead) model.BackwardFromLogits(dOutputs, dx, finalState, dInitial);
+        else model.Backward(dOutputs, dx, finalState, dInitial);
+
+        yield return Compare(prefix + ".x", dx, expected.X);
+        var (dh0, dc0) = Rows(model, dInitial);
+        yield return Compare(prefix + ".h0", dh0, expected.H0);
+        if (expected.C0 is not null) yield return Compare(prefix + ".c0", dc0, expected.C0);
+        var gradientsBuffer = model.Gradients.ToArray();
+        foreach (var (name, want) in expected.Parameters)
+        {
+            var tensor = model.ParameterTensors.FirstOrDefault(t => t.Name == name);
+            if (tensor is null)
+            {
+                yield return new ArrayComparison($"{prefix}.params.{name} (missing in model)", double.PositiveInfinity, false);
+                continue;
+            }
+            yield return Compare($"{prefix}.params.{name}", gradientsBuffer.AsSpan(tensor.Offset, tensor.Length).ToArray(), want);
+        }
+    }
+
+    /// <summary>Σ_n logsumexp(logits_n) − logits_n[target_n], and its gradient softmax − onehot per row.</summary>
+    private static double CrossEntropy(float[] logits, int[] targets, int classes, out double[] gradient)
+    {
+        gradient = new double[logits.Length];
+        double loss = 0;
+        for (int n = 0; n < targets.Length; n++)
+        {
+            var row = logits.AsSpan(n * classes, classes);
+            double max = double.NegativeInfinity;
+            foreach (float v in row) max = Math.Max(max, v);
+            double sum = 0;
+            foreach (float v in row) sum += Math.Exp(v - max);
+            double logSumExp = max + Math.Log(sum);
+            loss += logSumExp - row[targets[n]];
+            for (int j = 0; j < classes; j++)
+                gradient[n * classes + j] = Math.Exp(row[j] - logSumExp) - (j == targets[n] ? 1 : 0);
+        }
+        return loss;
+    }
+
+    /// <summary>Writes PyTorch-layout rows ([L·D][P] hidden, [L·D][H] cell) into the model's state layout.</summary>
+    private static void SetState(IRecurrentModel model, float[] h0, float[]? c0)
+    {
+        var state = new float[model.State.Length];
+        SetRows(model, state, h0, c0);
+        state.CopyTo(model.State);
+    }
+
+    private static void SetRows(IRecurrentModel model, float[] state, float[] hidden, float[]? cell)
+    {
+        int directions = model.StateTensors.Where(s => s.Layer == 0 && s.Kind == StateKind.Hidden).Count();
+        foreach (var piece in model.StateTensors)
+        {
+            float[]? source = piece.Kind == StateKind.Hidden ? hidden : cell;
+            if (source is null) continue;
+            int row = piece.Layer * directions + piece.Direction;
+            source.AsSpan(row * piece.Length, piece.Length).CopyTo(state.AsSpan(piece.Offset, piece.Length));
+        }
+    }
+
+    private static (float[] Hidden, float[] Cell) GetState(IRecurrentModel model) => Rows(model, model.State.ToArray());
+
+    private static (float[] Hidden, float[] Cell) Rows(IRecurrentModel model, float[] state)
+    {
+        var hidden = model.StateTensors.Where(s => s.Kind == StateKind.Hidden).SelectMany(s => state.AsSpan(s.Offset, s.Length).ToArray()).ToArray();
+        var cell = model.StateTensors.Where(s => s.Kind == StateKind.Cell).SelectMany(s => state.AsSpan(s.Offset, s.Length).ToArray()).ToArray();
+        return (hidden, cell);
+    }
+
+    /// <summary>Compares element-wise with |got − want| ≤ 1e-5 + 1e-4·|want|; a length mismatch fails.</summary>
+    public static ArrayComparison Compare(string name, IReadOnlyList<float> got, IReadOnlyList<double> want)
+        => Compare(name, got.Select(v => (double)v).ToArray(), want);
+
+    public static ArrayComparison Compare(string name, IReadOnlyList<double> got, IReadOnlyList<double> want)
+    {
+        if (got.Count != want.Count)
+            return new ArrayComparison($"{name} (length {got.Count}, expected {want.Count})", double.PositiveInfinity, false);
+        double maxError = 0;
+        bool pass = true;
+        for (int i = 0; i < got.Count; i++)
+        {
+            double error = Math.Abs(got[i] - want[i]);
+            if (!(error <= AbsoluteTolerance + RelativeTolerance * Math.Abs(want[i]))) pass = false;
+            if (!(error <= maxError)) maxError = error;
+        }
+        return new ArrayComparison(name, maxError, pass);
+    }
+}

@@ -1,0 +1,163 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generator.Tests;
+
+/// <summary>Every invalid spec is a compile-time error with a stable ID, a message that says what to fix, and a location on the offender.</summary>
+public class DiagnosticTests
+{
+    /// <summary>Runs the generator and returns its single diagnostic, asserting nothing was generated.</summary>
+    private static (Diagnostic Diagnostic, string LocatedText) Single(string source, string id)
+    {
+        var (diagnostics, generated, _) = GeneratorHarness.Run(source);
+        Assert.Empty(generated);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        // Locations travel through the cached pipeline as data, so they come back as file path + span.
+        Assert.NotEqual(Location.None, diagnostic.Location);
+        Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
+        string located = source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length);
+        return (diagnostic, located);
+    }
+
+    [Fact]
+    public void NotPartial_RNN001()
+    {
+        var (d, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)] public class Model { }", "RNN001");
+        Assert.Equal("Model", at);
+        Assert.Contains("partial", d.GetMessage());
+    }
+
+    [Fact]
+    public void Generic_RNN002()
+    {
+        var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)] public partial class Model<T> { }", "RNN002");
+        Assert.Equal("Model", at);
+    }
+
+    [Fact]
+    public void NestedInGeneric_RNN002()
+        => Single("using RnnGen; public partial class Outer<T> { [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)] public partial class Model { } }", "RNN002");
+
+    [Fact]
+    public void MissingInputSize_RNN003()
+    {
+        var (d, at) = Single("using RnnGen; [RecurrentModel(SequenceLength = 4)][Lstm(3)] public partial class Model { }", "RNN003");
+        Assert.Equal("RecurrentModel(SequenceLength = 4)", at);
+        Assert.Contains("InputSize", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[RecurrentModel(InputSize = 0, SequenceLength = 4)][Lstm(3)]", "RecurrentModel(InputSize = 0, SequenceLength = 4)", "InputSize")]
+    [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = -1)][Lstm(3)]", "RecurrentModel(InputSize = 2, SequenceLength = -1)", "SequenceLength")]
+    [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(0)]", "Lstm(0)", "Lstm hiddenSize")]
+    [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4)][Gru(-3)]", "Gru(-3)", "Gru hiddenSize")]
+    [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)][Dense(0)]", "Dense(0)", "Dense outputs")]
+    [InlineData("[RecurrentModel(SequenceLength = 4)][Embedding(0, 3)][Lstm(3)]", "Embedding(0, 3)", "Embedding vocabularySize")]
+    [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3, ProjectionSize = -1)]", "Lstm(3, ProjectionSize = -1)", "ProjectionSize")]
+    public void NonPositiveSize_RNN004(string attributes, string expectedLocation, string what)
+    {
+        var (d, at) = Single($"using RnnGen; {attributes} public partial class Model {{ }}", "RNN004");
+        Assert.Equal(expectedLocation, at);
+        Assert.StartsWith(what + " must be a positive integer", d.GetMessage());
+    }
+
+    [Fact]
+    public void NoRecurrentLayer_RNN005()
+    {
+        var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Dense(3)] public partial class Model { }", "RNN005");
+        Assert.Equal("RecurrentModel(InputSize = 2, SequenceLength = 4)", at);
+    }
+
+    [Fact]
+    public void DenseBeforeRecurrent_RNN006()
+    {
+        var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Dense(3)][Lstm(4)] public partial class Model { }", "RNN006");
+        Assert.Equal("Dense(3)", at);
+    }
+
+    [Fact]
+    public void ProjectionOnGru_RNN007()
+    {
+        var (d, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Gru(8, ProjectionSize = 4)] public partial class Model { }", "RNN007");
+        Assert.Equal("Gru(8, ProjectionSize = 4)", at);
+        Assert.Contains("[Gru]", d.GetMessage());
+    }
+
+    [Fact]
+    public void ProjectionNotSmaller_RNN008()
+    {
+        var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(8, ProjectionSize = 8)] public partial class Model { }", "RNN008");
+        Assert.Equal("Lstm(8, ProjectionSize = 8)", at);
+    }
+
+    [Fact]
+    public void EmbeddingNotFirst_RNN009()
+    {
+        var (_, at) = Single("using RnnGen; [RecurrentModel(SequenceLength = 4)][Lstm(8)][Embedding(10, 3)] public partial class Model { }", "RNN009");
+        Assert.Equal("Embedding(10, 3)", at);
+    }
+
+    [Fact]
+    public void TwoHeads_RNN010()
+    {
+        var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(8)][Dense(3)][Dense(2)] public partial class Model { }", "RNN010");
+        Assert.Equal("Dense(2)", at);
+    }
+
+    [Fact]
+    public void RnnWithSoftmax_RNN011()
+    {
+        var (d, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Rnn(8, Activation = Activation.Softmax)] public partial class Model { }", "RNN011");
+        Assert.Equal("Rnn(8, Activation = Activation.Softmax)", at);
+        Assert.Contains("Activation.Softmax", d.GetMessage());
+    }
+
+    [Fact]
+    public void InputSizeDisagreesWithEmbedding_RNN012()
+        => Single("using RnnGen; [RecurrentModel(InputSize = 5, SequenceLength = 4)][Embedding(10, 3)][Lstm(8)] public partial class Model { }", "RNN012");
+
+    [Fact]
+    public void MissingSequenceLength_RNN013()
+    {
+        var (d, _) = Single("using RnnGen; [RecurrentModel(InputSize = 2)][Lstm(8)] public partial class Model { }", "RNN013");
+        Assert.Contains("SequenceLength", d.GetMessage());
+    }
+
+    [Fact]
+    public void ContainingTypeNotPartial_RNN014()
+    {
+        var (_, at) = Single("using RnnGen; public class Outer { [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)] public partial class Model { } }", "RNN014");
+        Assert.Equal("Outer", at);
+    }
+
+    [Fact]
+    public void UndefinedActivation_RNN015()
+    {
+        var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)][Dense(2, (Activation)42)] public partial class Model { }", "RNN015");
+        Assert.Equal("Dense(2, (Activation)42)", at);
+    }
+
+    [Fact]
+    public void TooLarge_RNN016()
+    {
+        var (d, _) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 1000000)][Lstm(4096)] public partial class Model { }", "RNN016");
+        Assert.Contains("gate records", d.GetMessage());
+    }
+
+    [Fact]
+    public void EveryReportedIdIsDocumentedInTheReadmeAndReleaseFile()
+    {
+        string root = RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string releases = File.ReadAllText(Path.Combine(root, "generator", "RnnGen.Generator", "AnalyzerReleases.Unshipped.md"));
+        for (int i = 1; i <= 16; i++)
+        {
+            string id = $"RNN{i:000}";
+            Assert.Contains(id, readme);
+            Assert.Contains(id, releases);
+        }
+    }
+
+    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string file = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
+}

@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+
+namespace RnnGen.Generator.Tests;
+
+/// <summary>
+/// Snapshot checks in Verify's conventions, so Verify.SourceGenerators can replace this helper later:
+/// the accepted text is <c>{Class}.{Test}#{HintName}.verified.cs</c> in <c>Snapshots/</c> beside the test; a mismatch
+/// writes <c>….received.cs</c> next to it and fails. Set the environment variable <c>VERIFY_ACCEPT=1</c> to accept
+/// the received text instead (review the diff first).
+/// </summary>
+internal static class Snapshot
+{
+    public const string AcceptVariable = "VERIFY_ACCEPT";
+
+    public static void Match(string actual, string hintName, string testClass, [CallerMemberName] string test = "", [CallerFilePath] string testFile = "")
+    {
+        string directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
+        string stem = Path.Combine(directory, $"{testClass}.{test}#{Path.GetFileNameWithoutExtension(hintName)}");
+        string verified = stem + ".verified.cs", received = stem + ".received.cs";
+        actual = actual.Replace("\r\n", "\n");
+
+        string? expected = File.Exists(verified) ? File.ReadAllText(verified).Replace("\r\n", "\n") : null;
+        if (expected == actual)
+        {
+            if (File.Exists(received)) File.Delete(received);
+            return;
+        }
+        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(verified, actual);
+            if (File.Exists(received)) File.Delete(received);
+            return;
+        }
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(received, actual);
+        Assert.Fail(expected is null
+            ? $"No accepted snapshot {Path.GetFileName(verified)}. Review {Path.GetFileName(received)}, then accept with {AcceptVariable}=1."
+            : $"Generated code differs from {Path.GetFileName(verified)}; see {Path.GetFileName(received)} (accept with {AcceptVariable}=1). First difference at line {FirstDifferentLine(expected, actual)}.");
+    }
+
+    private static int FirstDifferentLine(string expected, string actual)
+    {
+        string[] a = expected.Split('\n'), b = actual.Split('\n');
+        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+            if (a[i] != b[i]) return i + 1;
+        return Math.Min(a.Length, b.Length) + 1;
+    }
+}
