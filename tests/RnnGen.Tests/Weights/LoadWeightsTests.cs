@@ -79,6 +79,17 @@ public class LoadWeightsTests
     }
 
     [Fact]
+    public void A_detected_prefix_ends_at_a_module_boundary()
+    {
+        SafeTensorsFile file = Renamed(SafeTensorsFile.Read(PathOf(LstmSmall)), n => "my_" + n);
+
+        LoadFails(FakeModel.LstmSmall(), file, null, "4 of the model's 4 tensors not found: weight_ih_l0 [20, 3]", "the file has 4 tensors: my_weight_ih_l0 [20, 3]");
+        FakeModel model = FakeModel.LstmSmall();
+        model.LoadWeights(file, new WeightLoadOptions { Prefix = "my_" });
+        Assert.Equal(file["my_bias_hh_l0"].Data, model.Tensor("bias_hh_l0"));
+    }
+
+    [Fact]
     public void Exact_names_win_over_a_prefix()
     {
         SafeTensorsFile original = SafeTensorsFile.Read(PathOf(LstmSmall));
