@@ -1,0 +1,273 @@
+using System.Numerics.Tensors;
+
+namespace RnnGen.Training;
+
+/// <summary>Which loss a <see cref="Trainer"/> minimises.</summary>
+public enum TrainingLoss
+{
+    /// <summary>Softmax cross-entropy on the logits with integer class targets (one per scored row); use a Linear or Softmax head.</summary>
+    SoftmaxCrossEntropy = 0,
+    /// <summary>Sigmoid binary cross-entropy on the logits with targets in [0, 1]; use a Linear or Sigmoid head.</summary>
+    SigmoidBinaryCrossEntropy = 1,
+    /// <summary>Mean squared error on the outputs (after the head's activation) with float targets.</summary>
+    MeanSquaredError = 2,
+}
+
+/// <summary>Settings of a <see cref="Trainer"/>.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>The loss; softmax cross-entropy by default.</summary>
+    public TrainingLoss Loss { get; init; } = TrainingLoss.SoftmaxCrossEntropy;
+
+    /// <summary>How a sequence's loss combines its scored rows (mean by default, as PyTorch).</summary>
+    public LossReduction Reduction { get; init; } = LossReduction.Mean;
+
+    /// <summary>If set, gradients are scaled so their global L2 norm is at most this (the remedy for exploding gradients).</summary>
+    public float? ClipNorm { get; init; }
+
+    /// <summary>If set, every gradient is clamped to [−ClipValue, ClipValue] (after norm clipping).</summary>
+    public float? ClipValue { get; init; }
+
+    /// <summary>Whether <see cref="Trainer.Forward(ReadOnlySpan{float})"/> starts every sequence from a zero state (default) or continues from the current one.</summary>
+    public bool ResetStateEachSequence { get; init; } = true;
+}
+
+/// <summary>The outcome of one optimizer step.</summary>
+/// <param name="Loss">Mean loss of the sequences in the step.</param>
+/// <param name="GradientNorm">Global L2 norm of the averaged gradient before clipping.</param>
+/// <param name="Applied">False when the loss or a gradient was not finite: the step was skipped and the weights are untouched.</param>
+public readonly record struct TrainingStep(float Loss, float GradientNorm, bool Applied);
+
+/// <summary>
+/// Trains a generated model: forward → loss → backward (BPTT) → average over the mini-batch → clip → optimizer step.
+/// Every buffer is allocated at construction; <see cref="Train(ReadOnlySpan{float}, ReadOnlySpan{int})"/>,
+/// <see cref="Accumulate(ReadOnlySpan{int}, ReadOnlySpan{float})"/>, <see cref="Apply"/> and <see cref="TrainTruncated(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>
+/// allocate nothing. A non-finite loss or gradient never reaches the weights: that step is skipped and counted.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly IRecurrentModel _model;
+    private readonly IOptimizer _optimizer;
+    private readonly TrainerOptions _options;
+    private readonly float[] _outputs;
+    private readonly float[] _outputGradient;
+    private readonly float[] _initialStateGradient;
+    private int _accumulated;
+    private double _accumulatedLoss;
+    private bool _nonFinite;
+
+    /// <summary>Creates a trainer for <paramref name="model"/> (vector or token input) with an optimizer sized for its parameters.</summary>
+    /// <exception cref="ArgumentException">The optimizer's parameter count differs from the model's, or a clip limit is not positive.</exception>
+    public Trainer(IRecurrentModel model, IOptimizer optimizer, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (optimizer.ParameterCount != model.Parameters.Length)
+            throw new ArgumentException($"The optimizer was made for {optimizer.ParameterCount} parameters, but the model has {model.Parameters.Length}.", nameof(optimizer));
+        _options = options ?? new TrainerOptions();
+        if (_options.ClipNorm is float norm && !(norm > 0)) throw new ArgumentException($"ClipNorm must be positive, but is {norm}.", nameof(options));
+        if (_options.ClipValue is float value && !(value > 0)) throw new ArgumentException($"ClipValue must be positive, but is {value}.", nameof(options));
+        _model = model;
+        _optimizer = optimizer;
+        int rows = model.OutputsEveryStep ? model.SequenceLength : 1;
+        _outputs = new float[rows * model.OutputSize];
+        _outputGradient = new float[rows * model.OutputSize];
+        _initialStateGradient = new float[model.State.Length];
+        model.ZeroGradients();
+    }
+
+    /// <summary>The model being trained.</summary>
+    public IRecurrentModel Model => _model;
+
+    /// <summary>The outputs of the last <c>Forward</c> (rows × OutputSize).</summary>
+    public ReadOnlySpan<float> Outputs => _outputs.AsSpan(0, Rows * _model.OutputSize);
+
+    /// <summary>dL/d(initial state) of the last <c>Accumulate</c>, laid out as the model's state: hand it to an encoder's Backward as its final-state gradient.</summary>
+    public ReadOnlySpan<float> InitialStateGradient => _initialStateGradient;
+
+    /// <summary>Sequences accumulated since the last <see cref="Apply"/>.</summary>
+    public int Accumulated => _accumulated;
+
+    /// <summary>Optimizer steps skipped because the loss or a gradient was not finite.</summary>
+    public long SkippedSteps { get; private set; }
+
+    /// <summary>Optimizer steps applied.</summary>
+    public long AppliedSteps { get; private set; }
+
+    private int Rows => _model.RecordedSteps == 0 ? 0 : _model.OutputsEveryStep ? _model.RecordedSteps : 1;
+
+    /// <summary>Runs the model over a sequence of float vectors (resetting the state first unless configured otherwise).</summary>
+    public ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs)
+    {
+        var model = _model as ISequenceModel ?? throw new InvalidOperationException("This model takes tokens: call Forward(ReadOnlySpan<int>).");
+        if (_options.ResetStateEachSequence) _model.ResetState();
+        model.Forward(inputs, _outputs);
+        return Outputs;
+    }
+
+    /// <summary>Runs the model over a sequence of tokens (resetting the state first unless configured otherwise).</summary>
+    public ReadOnlySpan<float> Forward(ReadOnlySpan<int> tokens)
+    {
+        var model = _model as ITokenSequenceModel ?? throw new InvalidOperationException("This model takes float vectors: call Forward(ReadOnlySpan<float>).");
+        if (_options.ResetStateEachSequence) _model.ResetState();
+        model.Forward(tokens, _outputs);
+        return Outputs;
+    }
+
+    /// <summary>
+    /// Scores the last <c>Forward</c> against class targets (one per output row) with softmax cross-entropy, runs Backward,
+    /// and adds the gradients to the batch. Returns the sequence's loss.
+    /// </summary>
+    /// <param name="targets">Class index per scored row.</param>
+    /// <param name="finalStateGradient">Optional dL/d(final state) arriving from later computation (e.g. a decoder); empty means zero.</param>
+    public float Accumulate(ReadOnlySpan<int> targets, ReadOnlySpan<float> finalStateGradient = default)
+    {
+        RequireLoss(TrainingLoss.SoftmaxCrossEntropy);
+        int rows = RequireRows(targets.Length);
+        Span<float> gradient = _outputGradient.AsSpan(0, rows * _model.OutputSize);
+        float loss = SoftmaxCrossEntropy.Compute(_model.Logits, _model.OutputSize, targets, gradient, _options.Reduction);
+        _model.BackwardFromLogits(gradient, default, finalStateGradient, _initialStateGradient);
+        return Record(loss);
+    }
+
+    /// <summary>
+    /// Scores the last <c>Forward</c> against float targets (same shape as the outputs) with the configured binary
+    /// cross-entropy or mean squared error, runs Backward, and adds the gradients to the batch. Returns the sequence's loss.
+    /// </summary>
+    public float Accumulate(ReadOnlySpan<float> targets, ReadOnlySpan<float> finalStateGradient = default)
+    {
+        int rows = RequireRows(targets.Length / Math.Max(1, _model.OutputSize));
+        if (targets.Length != rows * _model.OutputSize)
+            throw new ArgumentException($"Expected {rows * _model.OutputSize} targets ({rows} rows of {_model.OutputSize}), but got {targets.Length}.", nameof(targets));
+        Span<float> gradient = _outputGradient.AsSpan(0, targets.Length);
+        float loss;
+        switch (_options.Loss)
+        {
+            case TrainingLoss.SigmoidBinaryCrossEntropy:
+                loss = SigmoidBinaryCrossEntropy.Compute(_model.Logits, targets, gradient, _options.Reduction);
+                _model.BackwardFromLogits(gradient, default, finalStateGradient, _initialStateGradient);
+                break;
+            case TrainingLoss.MeanSquaredError:
+                loss = MeanSquaredError.Compute(Outputs, targets, gradient, _options.Reduction);
+                _model.Backward(gradient, default, finalStateGradient, _initialStateGradient);
+                break;
+            default:
+                throw new InvalidOperationException("Softmax cross-entropy takes integer class targets: call Accumulate(ReadOnlySpan<int>).");
+        }
+        return Record(loss);
+    }
+
+    /// <summary>
+    /// Ends the mini-batch: averages the accumulated gradients over its sequences, clips them, and takes one optimizer
+    /// step, unless the loss or a gradient was not finite, in which case the step is skipped. Gradients are zeroed either way.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing was accumulated.</exception>
+    public TrainingStep Apply()
+    {
+        if (_accumulated == 0) throw new InvalidOperationException("Nothing to apply: call Accumulate at least once first.");
+        Span<float> gradients = _model.Gradients;
+        float loss = (float)(_accumulatedLoss / _accumulated);
+        if (_accumulated > 1) TensorPrimitives.Multiply(gradients, 1f / _accumulated, gradients);
+        bool finite = !_nonFinite && float.IsFinite(loss) && GradientClipping.AllFinite(gradients);
+        float norm = GradientClipping.GlobalNorm(gradients);
+        if (finite)
+        {
+            if (_options.ClipNorm is float maxNorm) GradientClipping.ClipByGlobalNorm(gradients, maxNorm);
+            if (_options.ClipValue is float limit) GradientClipping.ClipByValue(gradients, limit);
+            _optimizer.Step(_model.Parameters, gradients);
+            AppliedSteps++;
+        }
+        else
+        {
+            SkippedSteps++;
+        }
+        _model.ZeroGradients();
+        _accumulated = 0;
+        _accumulatedLoss = 0;
+        _nonFinite = false;
+        return new TrainingStep(loss, norm, finite);
+    }
+
+    /// <summary>One sequence, one optimizer step: Forward, softmax cross-entropy, Backward, clip, step.</summary>
+    public TrainingStep Train(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets)
+    {
+        Forward(inputs);
+        Accumulate(targets);
+        return Apply();
+    }
+
+    /// <summary>One token sequence, one optimizer step, softmax cross-entropy.</summary>
+    public TrainingStep Train(ReadOnlySpan<int> tokens, ReadOnlySpan<int> targets)
+    {
+        Forward(tokens);
+        Accumulate(targets);
+        return Apply();
+    }
+
+    /// <summary>One sequence, one optimizer step, with the configured float-target loss.</summary>
+    public TrainingStep Train(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    {
+        Forward(inputs);
+        Accumulate(targets);
+        return Apply();
+    }
+
+    /// <summary>
+    /// Truncated BPTT over a long stream with a target per step (the model's head must read every step): the stream is cut
+    /// into chunks of at most <paramref name="chunkSteps"/> (≤ SequenceLength) steps, the state carries from chunk to chunk,
+    /// the gradient does not cross a chunk boundary, and each chunk takes one optimizer step. The state is reset once, at
+    /// the start. Returns the mean chunk loss. To let gradients reach further back, use a longer chunk (and SequenceLength).
+    /// </summary>
+    public float TrainTruncated(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int chunkSteps)
+    {
+        var model = _model as ISequenceModel ?? throw new InvalidOperationException("This model takes tokens, not float vectors.");
+        int steps = RequireStream(inputs.Length, targets.Length, chunkSteps);
+        _model.ResetState();
+        double total = 0;
+        int chunks = 0;
+        for (int start = 0; start < steps; start += chunkSteps, chunks++)
+        {
+            int length = Math.Min(chunkSteps, steps - start);
+            model.Forward(inputs.Slice(start * _model.InputSize, length * _model.InputSize), _outputs);
+            Accumulate(targets.Slice(start, length));
+            total += Apply().Loss;
+        }
+        return (float)(total / chunks);
+    }
+
+    private int RequireStream(int inputLength, int targetCount, int chunkSteps)
+    {
+        if (!_model.OutputsEveryStep) throw new InvalidOperationException("Truncated BPTT needs a target per step: give the model a head over every step (or no head).");
+        if (chunkSteps < 1 || chunkSteps > _model.SequenceLength)
+            throw new ArgumentOutOfRangeException(nameof(chunkSteps), chunkSteps, $"A chunk must have 1 to SequenceLength ({_model.SequenceLength}) steps.");
+        int steps = inputLength / _model.InputSize;
+        if (steps == 0 || steps * _model.InputSize != inputLength)
+            throw new ArgumentException($"The stream must hold whole steps of {_model.InputSize} floats, but has {inputLength}.", "inputs");
+        if (targetCount != steps)
+            throw new ArgumentException($"Expected one target per step ({steps}), but got {targetCount}.", "targets");
+        return steps;
+    }
+
+    private void RequireLoss(TrainingLoss loss)
+    {
+        if (_options.Loss != loss)
+            throw new InvalidOperationException($"This trainer minimises {_options.Loss}, which takes float targets: call Accumulate(ReadOnlySpan<float>).");
+    }
+
+    private int RequireRows(int targetRows)
+    {
+        if (_model.RecordedSteps == 0) throw new InvalidOperationException("Call Forward before Accumulate.");
+        int rows = Rows;
+        if (targetRows != rows)
+            throw new ArgumentException($"The last Forward produced {rows} output row(s), so {rows} target row(s) are needed, but got {targetRows}.", "targets");
+        return rows;
+    }
+
+    private float Record(float loss)
+    {
+        if (!float.IsFinite(loss)) _nonFinite = true;
+        _accumulatedLoss += loss;
+        _accumulated++;
+        return loss;
+    }
+}
