@@ -4,7 +4,8 @@ namespace RnnGen.Streaming;
 /// Turns timestamped samples from one or more sensors, arriving irregularly (jitter, bursts, different rates), into
 /// one fixed-rate stream of frames on a common clock, handling bad samples by <see cref="BadSamplePolicies"/>.
 /// Push samples as they arrive (timestamps in seconds, any origin, one clock for all sources), then read the frames
-/// that became complete. Allocates nothing after construction.
+/// that became complete. Allocates nothing after construction. Not thread-safe: use it on one thread (the consumer
+/// side of a <see cref="SpscRing{T}"/>).
 /// </summary>
 /// <remarks>
 /// <para>

@@ -216,4 +216,29 @@ public class ResamplerTests
         Assert.True(r.Counters.BadSamples(BadSampleReason.Gap) > 100);
         Assert.True(r.Counters.BadSamples(BadSampleReason.NonFinite) > 100);
     }
+
+    [Fact]
+    public void Restarts_and_skipped_gaps_allocate_nothing()
+    {
+        // Gaps alternately skipped (Drop) and restarting (ResetState via duplicates), on a decimated source.
+        var policies = new BadSamplePolicies { NonFinite = BadSamplePolicy.Drop, Duplicate = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Drop, MaxGapSeconds = 0.03 };
+        var r = new StreamResampler(50, 2, 200, policies, outputCapacity: 32);
+        var frame = new float[2];
+        var values = new float[2];
+        double t = 0;
+        int n = 0;
+        long bytes = Allocations.Measure(() =>
+        {
+            n++;
+            t += n % 50 == 0 ? 0.1 : 0.005;
+            values[0] = n % 17 == 0 ? float.NaN : n;
+            r.Push(t, values);
+            if (n % 120 == 0) r.Push(t, values); // duplicate: restart
+            while (r.TryRead(frame, out _)) { }
+        }, warmup: 1000, iterations: 20_000);
+        Assert.Equal(0, bytes);
+        Assert.True(r.Counters.Restarts > 100);
+        Assert.True(r.Counters.SkippedFrames > 100);
+        Assert.True(r.Counters.Frames > 3000);
+    }
 }
