@@ -1,0 +1,185 @@
+using System.Diagnostics;
+
+namespace RnnGen.Streaming;
+
+/// <summary>
+/// Runs a model on a stream of fixed-rate frames: per frame with a stateful <see cref="IStepModel.Step"/>, or every
+/// S frames with <see cref="ISequenceModel.Forward"/> over a sliding window of T frames; then optionally smooths the
+/// output row with an <see cref="EmaSmoother"/> and feeds <see cref="EventDetector"/>s. Allocates nothing per frame.
+/// </summary>
+/// <remarks>
+/// Typical wiring, on the consumer thread:
+/// <code>
+/// while (ring.TryRead(out var s)) resampler.Push(s.Source, s.Time, s.Values);
+/// while (resampler.TryRead(frame, out var stamp))
+/// {
+///     normalizer.Normalize(frame);
+///     if (runner.Push(frame, stamp))
+///         foreach (var e in runner.Events) OnGesture(e);
+/// }
+/// </code>
+/// A frame with <see cref="FrameStamp.ResetBefore"/> resets the model's state, the window, the smoother and the
+/// detectors first. A frame with a non-finite value is refused (counted as a dropped
+/// <see cref="BadSampleReason.NonFinite"/> sample), so bad input never reaches the model's state.
+/// </remarks>
+public sealed class StreamRunner
+{
+    private readonly IStepModel? _stepModel;
+    private readonly ISequenceModel _model;
+    private readonly SlidingWindow? _window;
+    private readonly WindowStatePolicy _windowState;
+    private readonly float[] _outputs;
+    private readonly int _rowOffset;
+    private readonly EmaSmoother? _smoother;
+    private readonly EventDetector[] _detectors;
+    private readonly StreamEvent[] _events;
+    private int _eventCount;
+    private float[]? _outputArray;
+    private int _outputOffset;
+
+    /// <summary>Runs <paramref name="model"/> one step per frame, carrying its state across frames.</summary>
+    /// <param name="model">The model; its state is reset now.</param>
+    /// <param name="smoother">Optional smoothing of the output row (size = model output size).</param>
+    /// <param name="detectors">Optional event detectors on the (smoothed) output row.</param>
+    /// <param name="counters">Shared counters, or null for a new set.</param>
+    /// <param name="latencyWindow">Durations kept by <see cref="Latency"/> for percentiles.</param>
+    public StreamRunner(IStepModel model, EmaSmoother? smoother = null, IReadOnlyList<EventDetector>? detectors = null, StreamCounters? counters = null, int latencyWindow = 1024)
+        : this((ISequenceModel)model, smoother, detectors, counters, latencyWindow, model.OutputSize)
+    {
+        _stepModel = model;
+    }
+
+    /// <summary>Runs <paramref name="model"/> over a sliding window of <paramref name="windowLength"/> frames every <paramref name="stride"/> frames.</summary>
+    /// <param name="model">The model; its state is reset now.</param>
+    /// <param name="windowLength">T, at most the model's <see cref="IRecurrentModel.SequenceLength"/>.</param>
+    /// <param name="stride">S, frames between runs.</param>
+    /// <param name="statePolicy">Reset the state before each window, or carry it (then S must equal T).</param>
+    /// <param name="smoother">Optional smoothing of the output row (size = model output size).</param>
+    /// <param name="detectors">Optional event detectors on the (smoothed) output row.</param>
+    /// <param name="counters">Shared counters, or null for a new set.</param>
+    /// <param name="latencyWindow">Durations kept by <see cref="Latency"/> for percentiles.</param>
+    /// <remarks>The output used is the model's last row: the last step's output, or the single row of a last-step head.</remarks>
+    public StreamRunner(ISequenceModel model, int windowLength, int stride, WindowStatePolicy statePolicy = WindowStatePolicy.ResetEachWindow,
+        EmaSmoother? smoother = null, IReadOnlyList<EventDetector>? detectors = null, StreamCounters? counters = null, int latencyWindow = 1024)
+        : this(model, smoother, detectors, counters, latencyWindow, model.OutputsEveryStep ? windowLength * model.OutputSize : model.OutputSize)
+    {
+        if (windowLength < 1 || windowLength > model.SequenceLength)
+            throw new ArgumentOutOfRangeException(nameof(windowLength), windowLength, $"The window must be 1..{model.SequenceLength} frames (the model's SequenceLength).");
+        if (statePolicy == WindowStatePolicy.Carry && stride != windowLength)
+            throw new ArgumentException($"Carrying state needs stride = window length ({windowLength}); with stride {stride} the overlapping frames would be fed twice.", nameof(stride));
+        if (statePolicy is not (WindowStatePolicy.ResetEachWindow or WindowStatePolicy.Carry))
+            throw new ArgumentOutOfRangeException(nameof(statePolicy), statePolicy, "Unknown window state policy.");
+        _window = new SlidingWindow(windowLength, stride, model.InputSize);
+        _windowState = statePolicy;
+        _rowOffset = model.OutputsEveryStep ? (windowLength - 1) * model.OutputSize : 0;
+    }
+
+    private StreamRunner(ISequenceModel model, EmaSmoother? smoother, IReadOnlyList<EventDetector>? detectors, StreamCounters? counters, int latencyWindow, int outputFloats)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (smoother is not null && smoother.Size != model.OutputSize)
+            throw new ArgumentException($"The smoother has {smoother.Size} values; the model outputs {model.OutputSize}.", nameof(smoother));
+        _model = model;
+        _smoother = smoother;
+        _detectors = new EventDetector[detectors?.Count ?? 0];
+        for (int i = 0; i < _detectors.Length; i++)
+        {
+            EventDetector d = detectors![i] ?? throw new ArgumentException($"Detector {i} is null.", nameof(detectors));
+            if (d.OutputIndex >= model.OutputSize)
+                throw new ArgumentException($"Detector {i} watches output {d.OutputIndex}; the model outputs {model.OutputSize}.", nameof(detectors));
+            _detectors[i] = d;
+        }
+        _events = new StreamEvent[_detectors.Length];
+        _outputs = new float[outputFloats];
+        Counters = counters ?? new StreamCounters();
+        Latency = new LatencyMeter(latencyWindow);
+        model.ResetState();
+    }
+
+    /// <summary>Floats per input frame (the model's input size).</summary>
+    public int InputSize => _model.InputSize;
+
+    /// <summary>Per-run latency: model call, smoothing and detection, from <see cref="Stopwatch.GetTimestamp"/>.</summary>
+    public LatencyMeter Latency { get; }
+
+    /// <summary>The counters this runner writes (steps, refused frames, resets, events).</summary>
+    public StreamCounters Counters { get; }
+
+    /// <summary>The latest output row, smoothed when there is a smoother; empty before the first run.</summary>
+    public ReadOnlySpan<float> Output => _outputArray is null ? default : _outputArray.AsSpan(_outputOffset, _model.OutputSize);
+
+    /// <summary>The events fired by the latest <see cref="Push"/>; empty when it fired none.</summary>
+    public ReadOnlySpan<StreamEvent> Events => _events.AsSpan(0, _eventCount);
+
+    /// <summary>Feeds one frame.</summary>
+    /// <param name="frame"><see cref="InputSize"/> floats, normalised as in training.</param>
+    /// <param name="stamp">The frame's stamp from the resampler; <see cref="FrameStamp.ResetBefore"/> resets first.</param>
+    /// <returns>True when the model ran on this frame (always in step mode; every S frames in window mode).</returns>
+    public bool Push(ReadOnlySpan<float> frame, in FrameStamp stamp)
+    {
+        if (frame.Length != _model.InputSize)
+            throw new ArgumentException($"The model takes {_model.InputSize} floats per frame; got {frame.Length}.", nameof(frame));
+        _eventCount = 0;
+        if (stamp.ResetBefore) Reset();
+        foreach (float v in frame)
+        {
+            if (!float.IsFinite(v))
+            {
+                Counters.CountBad(BadSampleReason.NonFinite, dropped: true);
+                return false;
+            }
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        ReadOnlySpan<float> row;
+        if (_stepModel is not null)
+        {
+            _stepModel.Step(frame, _outputs);
+            row = _outputs;
+        }
+        else
+        {
+            if (!_window!.Push(frame)) return false;
+            if (_windowState == WindowStatePolicy.ResetEachWindow) _model.ResetState();
+            _model.Forward(_window.Window, _outputs);
+            row = _outputs.AsSpan(_rowOffset, _model.OutputSize);
+        }
+        Counters.CountStep();
+
+        if (_smoother is not null)
+        {
+            _smoother.Update(row);
+            _outputArray = _smoother.Buffer;
+            _outputOffset = 0;
+        }
+        else
+        {
+            _outputArray = _outputs;
+            _outputOffset = _stepModel is not null ? 0 : _rowOffset;
+        }
+
+        ReadOnlySpan<float> scores = Output;
+        for (int i = 0; i < _detectors.Length; i++)
+        {
+            EventDetector d = _detectors[i];
+            if (d.Update(scores[d.OutputIndex]))
+            {
+                _events[_eventCount++] = new StreamEvent(i, d.OutputIndex, stamp.Tick, stamp.Time, scores[d.OutputIndex]);
+                Counters.CountEvent();
+            }
+        }
+        Latency.Stop(start);
+        return true;
+    }
+
+    /// <summary>Resets the model's state, the window, the smoother and the detectors, and counts a reset.</summary>
+    public void Reset()
+    {
+        _model.ResetState();
+        _window?.Clear();
+        _smoother?.Reset();
+        foreach (EventDetector d in _detectors) d.Reset();
+        _outputArray = null;
+        Counters.CountReset();
+    }
+}
