@@ -29,6 +29,7 @@ internal abstract class FakeModelBase : IStepModel
     public IReadOnlyList<ParameterTensor> ParameterTensors => [];
     public int RecordedSteps => 0;
     public ReadOnlySpan<float> Logits => ReadOnlySpan<float>.Empty;
+    public ReadOnlySpan<float> HiddenOutputs => ReadOnlySpan<float>.Empty;
 
     /// <summary>Number of ResetState calls.</summary>
     public int ResetCount { get; private set; }
