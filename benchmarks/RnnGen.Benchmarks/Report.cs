@@ -89,6 +89,7 @@ public static class Report
         md.AppendLine("BenchmarkDotNet suite in `benchmarks/RnnGen.Benchmarks` and the PyTorch script beside it, then rewrites this file.");
         md.AppendLine();
         md.AppendLine($"- Machine: {CpuName()}, {Environment.ProcessorCount} cores, {VectorIsa()}; {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}.");
+        md.AppendLine($"- Load average when the report was written (1/5/15 min): {LoadAverage()}. Anything above ~1 means other work shared the cores.");
         md.AppendLine("- Single thread, batch 1, float32. Times are BenchmarkDotNet medians; every case of the table ran in the same process, one after another.");
         md.AppendLine("- GFLOP/s count only the matrix products, 2 FLOPs per multiply-add (a Step of LSTM(I→H) + Dense(H→1) is 4H(I+H) + H multiply-adds);");
         md.AppendLine("  activations are not counted. \"% of peak\" divides by the FMA peak measured in the same run.");
@@ -191,6 +192,12 @@ public static class Report
     private static string F(double? ns) => ns is double v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
     private static string Ratio(double? baseline, double ns) => baseline is double b ? $"{b / ns:0.0}×" : "–";
     private static string Time(double ns) => ns >= 1e6 ? $"{ns / 1e6:0.00} ms" : ns >= 1e3 ? $"{ns / 1e3:0.0} µs" : $"{ns:0.0} ns";
+
+    private static string LoadAverage()
+    {
+        const string loadavg = "/proc/loadavg";
+        return File.Exists(loadavg) ? string.Join(" / ", File.ReadAllText(loadavg).Split(' ').Take(3)) : "unknown";
+    }
 
     private static string VectorIsa() =>
         Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "no SIMD";
