@@ -33,6 +33,9 @@ internal static class Analysis
         - **16→128** streams 295 KB of LSTM weights (221 KB GRU) per step from L2 (48 KB L1): one 64-byte load per 16-lane FMA,
           so the step is bound by L2 bandwidth rather than FMA throughput. The measured FMA peak of this core is high (two
           512-bit FMA pipes); 40% of it would need ~50 bytes per cycle from L2, close to its theoretical 64.
+        - **Allocations** are counted process-wide by BenchmarkDotNet's in-process toolchain, so runtime background work (tiered
+          JIT) can show up as a few bytes per operation on long benchmarks with few invocations: rerun that case alone with
+          `benchmarks/run.sh --only <name>`. `tests/RnnGen.Tests/Models/AllocationTests.cs` asserts 0 bytes per thread.
         - **This machine is shared**: other builds ran on the 2 cores during the measurement (load average is printed above the
           tables when known). Medians are robust to some of it, not all; ratios from the same run are more reliable than
           absolute numbers. Re-run `benchmarks/run.sh` on an idle machine for clean figures.
