@@ -17,6 +17,22 @@ public class SnapshotTests
         Snapshot.Match(tree.ToString(), Path.GetFileName(tree.FilePath), nameof(SnapshotTests), test);
     }
 
+    /// <summary>
+    /// The row-block strategy for each cell kind it covers: H = 16 gets 16- and 8-unit variants, H = 8 only the 8-unit one;
+    /// layer 0's 5-float input (a partial block) is read through the padded copy, the 16- and 8-float inputs above it directly.
+    /// </summary>
+    [Fact]
+    public void RowBlockCellsForLstmGruAndRnn() => Check("""
+        using RnnGen;
+        namespace Demo;
+        [RecurrentModel(InputSize = 5, SequenceLength = 8)]
+        [Lstm(16)]
+        [Gru(16)]
+        [Rnn(8, Activation = Activation.Relu)]
+        [Rnn(8)]
+        public partial class RowBlockStack { }
+        """, nameof(RowBlockCellsForLstmGruAndRnn));
+
     [Fact]
     public void LstmWithSoftmaxHeadOnLastStep() => Check("""
         using RnnGen;

@@ -18,7 +18,11 @@ internal static class CellEmitter
         var layer = d.Layer.Spec;
         string records = string.Concat(d.Records.Select(r => $", {Span} {RecordName(r, d)}"));
         string cPrev = layer.Cell == CellKind.Lstm ? $", {ReadOnlySpan} cPrev" : "";
-        w.Open($"private void Cell{d.Id}({ReadOnlySpan} x, {ReadOnlySpan} hPrev{cPrev}, {Span} h{records})");
+        string parameters = $"{ReadOnlySpan} x, {ReadOnlySpan} hPrev{cPrev}, {Span} h{records}";
+        w.Open($"private void Cell{d.Id}({parameters})");
+        string arguments = string.Join(", ", new[] { "x", "hPrev" }.Concat(layer.Cell == CellKind.Lstm ? ["cPrev"] : [])
+            .Append("h").Concat(d.Records.Select(r => RecordName(r, d))));
+        RowBlockEmitter.EmitDispatch(w, d, arguments);
         var body = new SourceWriter(w.Indent);
         body.Line($"{ReadOnlySpan} p = _parameters;");
         switch (layer.Cell)
@@ -31,6 +35,7 @@ internal static class CellEmitter
         WriteConstants(w, d, body.ToString());
         w.Append(body.ToString());
         w.Close();
+        RowBlockEmitter.EmitCells(w, d, parameters);
     }
 
     public static void EmitBackward(SourceWriter w, DirectionLayout d)

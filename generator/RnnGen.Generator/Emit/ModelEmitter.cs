@@ -25,6 +25,11 @@ internal static class ModelEmitter
         w.Line("using TensorPrimitives = global::System.Numerics.Tensors.TensorPrimitives;");
         w.Line("using MatrixOps = global::RnnGen.Kernels.MatrixOps;");
         w.Line("using ModelGuard = global::RnnGen.Kernels.ModelGuard;");
+        w.Line("using RowBlocks = global::RnnGen.Kernels.RowBlocks;");
+        w.Line("using MemoryMarshal = global::System.Runtime.InteropServices.MemoryMarshal;");
+        w.Line("using Unsafe = global::System.Runtime.CompilerServices.Unsafe;");
+        w.Line("using Vector256 = global::System.Runtime.Intrinsics.Vector256;");
+        w.Line("using Vector512 = global::System.Runtime.Intrinsics.Vector512;");
         w.Line();
         if (spec.Namespace.Length > 0)
             w.Open($"namespace {spec.Namespace}");
@@ -180,6 +185,7 @@ internal static class ModelEmitter
         w.Line("private readonly float[] _gradHidden = new float[MaxOutput];");
         w.Line("private readonly float[] _gradHiddenCarry = new float[MaxOutput];");
         w.Line("private readonly float[] _gradCellCarry = new float[MaxHidden];");
+        RowBlockEmitter.EmitFields(w, layout);
         if (spec.Head is not null)
         {
             w.Line("private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];");

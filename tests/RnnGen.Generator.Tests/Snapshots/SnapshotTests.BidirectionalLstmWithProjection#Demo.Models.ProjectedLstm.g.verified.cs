@@ -4,6 +4,11 @@ using global::System; // AsSpan; every type below is written global::-qualified
 using TensorPrimitives = global::System.Numerics.Tensors.TensorPrimitives;
 using MatrixOps = global::RnnGen.Kernels.MatrixOps;
 using ModelGuard = global::RnnGen.Kernels.ModelGuard;
+using RowBlocks = global::RnnGen.Kernels.RowBlocks;
+using MemoryMarshal = global::System.Runtime.InteropServices.MemoryMarshal;
+using Unsafe = global::System.Runtime.CompilerServices.Unsafe;
+using Vector256 = global::System.Runtime.Intrinsics.Vector256;
+using Vector512 = global::System.Runtime.Intrinsics.Vector512;
 
 namespace Demo.Models
 {

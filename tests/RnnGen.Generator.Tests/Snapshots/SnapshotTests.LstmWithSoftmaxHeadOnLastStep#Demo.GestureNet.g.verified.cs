@@ -4,6 +4,11 @@ using global::System; // AsSpan; every type below is written global::-qualified
 using TensorPrimitives = global::System.Numerics.Tensors.TensorPrimitives;
 using MatrixOps = global::RnnGen.Kernels.MatrixOps;
 using ModelGuard = global::RnnGen.Kernels.ModelGuard;
+using RowBlocks = global::RnnGen.Kernels.RowBlocks;
+using MemoryMarshal = global::System.Runtime.InteropServices.MemoryMarshal;
+using Unsafe = global::System.Runtime.CompilerServices.Unsafe;
+using Vector256 = global::System.Runtime.Intrinsics.Vector256;
+using Vector512 = global::System.Runtime.Intrinsics.Vector512;
 
 namespace Demo
 {
@@ -76,6 +81,9 @@ namespace Demo
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
+        // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
+        private readonly float[] _nextHidden = new float[MaxOutput];
+        private readonly float[] _paddedInput = new float[16];
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -227,6 +235,8 @@ namespace Demo
 
         private void CellL0(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> h, global::System.Span<float> gates, global::System.Span<float> cell, global::System.Span<float> tanhCell)
         {
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported) { CellL0Rows16(x, hPrev, cPrev, h, gates, cell, tanhCell); return; }
+            if (global::System.Runtime.Intrinsics.X86.Avx2.IsSupported && global::System.Runtime.Intrinsics.X86.Fma.IsSupported) { CellL0Rows8(x, hPrev, cPrev, h, gates, cell, tanhCell); return; }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
@@ -243,6 +253,78 @@ namespace Demo
             TensorPrimitives.Tanh(cell, tanhCell);
             // h' = o ⊙ tanh(c')
             TensorPrimitives.Multiply(gates.Slice(3 * H, H), tanhCell, h);
+        }
+        // Row-block variant of CellL0: 16 hidden units per block (AVX-512), same results and records.
+        private void CellL0Rows16(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> h, global::System.Span<float> gates, global::System.Span<float> cell, global::System.Span<float> tanhCell)
+        {
+            const int I = L0Input, H = L0Hidden;
+            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref Unsafe.Add(ref p, BiasHhL0);
+            x.CopyTo(_paddedInput);
+            ref float xRef = ref MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float hRef = ref MemoryMarshal.GetReference(hPrev);
+            ref float next = ref MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref MemoryMarshal.GetReference(tanhCell);
+            ref float cRef = ref MemoryMarshal.GetReference(cPrev);
+            for (int j = 0; j < H; j += 16)
+            {
+                // i, f, g, o from rows j… of each gate; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var i = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, j)));
+                var f = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j)));
+                var g = RowBlocks.Tanh(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j)));
+                var o = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j)));
+                var c = f * Vector512.LoadUnsafe(ref Unsafe.Add(ref cRef, j)) + i * g;
+                var tc = RowBlocks.Tanh(c);
+                Vector512.StoreUnsafe(i, ref Unsafe.Add(ref gatesRef, j));
+                Vector512.StoreUnsafe(f, ref Unsafe.Add(ref gatesRef, H + j));
+                Vector512.StoreUnsafe(g, ref Unsafe.Add(ref gatesRef, 2 * H + j));
+                Vector512.StoreUnsafe(o, ref Unsafe.Add(ref gatesRef, 3 * H + j));
+                Vector512.StoreUnsafe(c, ref Unsafe.Add(ref cellRef, j));
+                Vector512.StoreUnsafe(tc, ref Unsafe.Add(ref tanhCellRef, j));
+                Vector512.StoreUnsafe(o * tc, ref Unsafe.Add(ref next, j));
+            }
+            _nextHidden.AsSpan(0, H).CopyTo(h);
+        }
+        // Row-block variant of CellL0: 8 hidden units per block (AVX2), same results and records.
+        private void CellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> h, global::System.Span<float> gates, global::System.Span<float> cell, global::System.Span<float> tanhCell)
+        {
+            const int I = L0Input, H = L0Hidden;
+            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref Unsafe.Add(ref p, BiasHhL0);
+            x.CopyTo(_paddedInput);
+            ref float xRef = ref MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float hRef = ref MemoryMarshal.GetReference(hPrev);
+            ref float next = ref MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref MemoryMarshal.GetReference(tanhCell);
+            ref float cRef = ref MemoryMarshal.GetReference(cPrev);
+            for (int j = 0; j < H; j += 8)
+            {
+                // i, f, g, o from rows j… of each gate; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var i = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j)));
+                var f = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j)));
+                var g = RowBlocks.Tanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j)));
+                var o = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j)));
+                var c = f * Vector256.LoadUnsafe(ref Unsafe.Add(ref cRef, j)) + i * g;
+                var tc = RowBlocks.Tanh(c);
+                Vector256.StoreUnsafe(i, ref Unsafe.Add(ref gatesRef, j));
+                Vector256.StoreUnsafe(f, ref Unsafe.Add(ref gatesRef, H + j));
+                Vector256.StoreUnsafe(g, ref Unsafe.Add(ref gatesRef, 2 * H + j));
+                Vector256.StoreUnsafe(o, ref Unsafe.Add(ref gatesRef, 3 * H + j));
+                Vector256.StoreUnsafe(c, ref Unsafe.Add(ref cellRef, j));
+                Vector256.StoreUnsafe(tc, ref Unsafe.Add(ref tanhCellRef, j));
+                Vector256.StoreUnsafe(o * tc, ref Unsafe.Add(ref next, j));
+            }
+            _nextHidden.AsSpan(0, H).CopyTo(h);
         }
         private void CellBackwardL0(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.ReadOnlySpan<float> h, global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> cell, global::System.ReadOnlySpan<float> tanhCell, global::System.ReadOnlySpan<float> dh, global::System.Span<float> dhCarry, global::System.Span<float> dcCarry, global::System.Span<float> dx)
         {

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Reports;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>PyTorch float32 timings measured by pytorch_train_step.py (median ns, one thread).</summary>
+public sealed record PyTorchTimings(string Version, double LstmTrainStepNs, double GruTrainStepNs, double LstmForwardNs, double GruForwardNs)
+{
+    public static PyTorchTimings Read(string path)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var root = json.RootElement;
+        return new(root.GetProperty("torch").GetString() ?? "?", root.GetProperty("lstm_train_step_ns").GetDouble(),
+            root.GetProperty("gru_train_step_ns").GetDouble(), root.GetProperty("lstm_forward_ns").GetDouble(), root.GetProperty("gru_forward_ns").GetDouble());
+    }
+}
+
+/// <summary>
+/// Turns one run's summaries into docs/PERFORMANCE.md: medians, generated/baseline ratios, GFLOP/s against the measured
+/// FMA peak, allocations, and each of the issue's targets marked met or missed from these numbers alone.
+/// FLOPs count only the matrix products (2 per multiply-add); activations and element-wise work are not counted.
+/// </summary>
+public static class Report
+{
+    /// <summary>RTNeural compile-time API, median ns per Step of (I→H) + Dense(H→1), as given in the speed issue (not built here).</summary>
+    private static readonly Dictionary<string, double> RtNeural = new()
+    {
+        ["Lstm_1x8"] = 53, ["Lstm_1x16"] = 78, ["Lstm_1x32"] = 132, ["Lstm_1x64"] = 671, ["Lstm_8x64"] = 755, ["Lstm_16x128"] = 2858,
+        ["Gru_1x8"] = 47, ["Gru_1x16"] = 74, ["Gru_1x32"] = 114, ["Gru_1x64"] = 484, ["Gru_8x64"] = 543, ["Gru_16x128"] = 2154,
+    };
+
+    private static readonly string[] StepGroups = ["Lstm_1x8", "Lstm_1x16", "Lstm_1x32", "Lstm_1x64", "Lstm_8x64", "Lstm_16x128",
+        "Gru_1x8", "Gru_1x16", "Gru_1x32", "Gru_1x64", "Gru_8x64", "Gru_16x128"];
+
+    /// <summary>Multiply-adds of one step of a cell with G gates, I inputs, H hidden units (gate rows × (I + H)).</summary>
+    private static long Cell(int gates, int inputs, int hidden) => (long)gates * hidden * (inputs + hidden);
+
+    /// <summary>Multiply-adds of one BPTT step: dW += da ⊗ [x, h] and dh = W_hhᵀ da (dx is not requested).</summary>
+    private static long CellBackward(int gates, int inputs, int hidden) => (long)gates * hidden * (inputs + 2 * hidden);
+
+    /// <summary>Multiply-adds per operation of every benchmark that has a FLOP count.</summary>
+    private static readonly Dictionary<string, long> MultiplyAdds = BuildMultiplyAdds();
+
+    private static Dictionary<string, long> BuildMultiplyAdds()
+    {
+        var table = new Dictionary<string, long>();
+        foreach (var (i, h) in new[] { (1, 8), (1, 16), (1, 32), (1, 64), (8, 64), (16, 128) })
+        {
+            table[$"Lstm_{i}x{h}"] = Cell(4, i, h) + h;
+            table[$"Gru_{i}x{h}"] = Cell(3, i, h) + h;
+        }
+        table["Rnn_8x64"] = Cell(1, 8, 64) + 64;
+        table["LstmStack_8x64x64"] = Cell(4, 8, 64) + Cell(4, 64, 64) + 64;
+        table["Sample_Lstm8x64"] = table["Lstm_8x64"];
+        const int T = 50;
+        table["Forward_Lstm8x32"] = T * Cell(4, 8, 32) + 4 * 32;
+        table["Forward_Gru8x32"] = T * Cell(3, 8, 32) + 4 * 32;
+        table["Forward_Lstm16x128"] = T * Cell(4, 16, 128) + 128;
+        table["Backward_Lstm8x32"] = T * CellBackward(4, 8, 32) + 2 * 4 * 32;
+        table["Backward_Gru8x32"] = T * CellBackward(3, 8, 32) + 2 * 4 * 32;
+        table["Backward_Lstm16x128"] = T * CellBackward(4, 16, 128) + 2 * 128;
+        table["TrainStep_Lstm8x32"] = table["Forward_Lstm8x32"] + table["Backward_Lstm8x32"];
+        table["TrainStep_Gru8x32"] = table["Forward_Gru8x32"] + table["Backward_Gru8x32"];
+        return table;
+    }
+
+    private sealed record Result(double MedianNs, long? AllocatedBytes);
+
+    public static string Markdown(Summary[] summaries, string command, bool quick, PyTorchTimings? pytorch)
+    {
+        var results = summaries.SelectMany(s => s.Reports)
+            .Where(r => r.ResultStatistics is not null)
+            .ToDictionary(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name,
+                r => new Result(r.ResultStatistics!.Median, r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase)));
+        double? Ns(string name) => results.TryGetValue(name, out var r) ? r.MedianNs : null;
+        double peak = Ns(nameof(FmaPeak.Peak)) is double fmaNs ? FmaPeak.Lanes * 2 / fmaNs : double.NaN; // GFLOP/s = FLOP/ns
+        double Gflops(string group, double ns) => MultiplyAdds.TryGetValue(group, out long macs) ? 2.0 * macs / ns : double.NaN;
+        string PercentOfPeak(double gflops) => double.IsNaN(gflops) || double.IsNaN(peak) ? "–" : $"{100 * gflops / peak:0.#}%";
+
+        var md = new StringBuilder();
+        md.AppendLine("# Performance");
+        md.AppendLine();
+        md.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{command}` ({(quick ? "quick mode: few, short iterations — expect ±10–15%" : "full mode")}).");
+        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 4 minutes) or `benchmarks/run.sh --quick` (about a minute); it runs the");
+        md.AppendLine("BenchmarkDotNet suite in `benchmarks/RnnGen.Benchmarks` and the PyTorch script beside it, then rewrites this file.");
+        md.AppendLine();
+        md.AppendLine($"- Machine: {CpuName()}, {Environment.ProcessorCount} cores, {VectorIsa()}; {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}.");
+        md.AppendLine($"- Load average when the report was written (1/5/15 min): {LoadAverage()}. Anything above ~1 means other work shared the cores.");
+        md.AppendLine("- Single thread, batch 1, float32. Times are BenchmarkDotNet medians; every case of the table ran in the same process, one after another.");
+        md.AppendLine("- GFLOP/s count only the matrix products, 2 FLOPs per multiply-add (a Step of LSTM(I→H) + Dense(H→1) is 4H(I+H) + H multiply-adds);");
+        md.AppendLine("  activations are not counted. \"% of peak\" divides by the FMA peak measured in the same run.");
+        md.AppendLine("- RTNeural figures are the speed issue's measurements on this machine kind (g++ 12 -O3 -march=native, best of Eigen/xsimd);");
+        md.AppendLine("  RTNeural is not built here.");
+        md.AppendLine();
+        md.AppendLine($"**Measured FMA peak: {peak:0.0} GFLOP/s** ({FmaPeak.Lanes}-float vectors, 16 independent accumulators, `FmaPeak.Peak`).");
+        md.AppendLine();
+
+        md.AppendLine("## Step latency: model (I→H) + Dense(H→1), one stateful step");
+        md.AppendLine();
+        md.AppendLine("| model | RTNeural ns | generated ns | scalar ns | TensorPrimitives ns | RTNeural / generated | scalar / generated | TensorPrimitives / generated | generated GFLOP/s | % of peak | allocated B |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (string group in StepGroups)
+        {
+            if (Ns(group + "_Generated") is not double gen) continue;
+            double? scalar = Ns(group + "_Scalar"), tp = Ns(group + "_TensorPrimitives");
+            double rt = RtNeural[group], gflops = Gflops(group, gen);
+            md.AppendLine($"| {Label(group)} | {rt:0} | **{gen:0.0}** | {F(scalar)} | {F(tp)} | {rt / gen:0.00}× | {Ratio(scalar, gen)} | {Ratio(tp, gen)} | {gflops:0.0} | {PercentOfPeak(gflops)} | {results[group + "_Generated"].AllocatedBytes} |");
+        }
+        md.AppendLine();
+
+        md.AppendLine("## Other hot paths");
+        md.AppendLine();
+        md.AppendLine("| benchmark | what | median | GFLOP/s | % of peak | allocated B |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|");
+        void Row(string method, string group, string what)
+        {
+            if (!results.TryGetValue(method, out var r)) return;
+            double gflops = Gflops(group, r.MedianNs);
+            md.AppendLine($"| `{method}` | {what} | {Time(r.MedianNs)} | {gflops:0.0} | {PercentOfPeak(gflops)} | {r.AllocatedBytes} |");
+        }
+        Row("Rnn_8x64_Generated", "Rnn_8x64", "Step, vanilla tanh RNN 8→64 + Dense(1)");
+        Row("LstmStack_8x64x64_Generated", "LstmStack_8x64x64", "Step, LSTM 8→64 → LSTM 64→64 + Dense(1)");
+        Row("Sample_Lstm8x64", "Sample_Lstm8x64", "streaming sample end to end: z-score 8 inputs, Step LSTM 8→64 + Dense(1), EMA (stand-in, see below)");
+        Row("Forward_Lstm8x32", "Forward_Lstm8x32", "Forward, LSTM 8→32 + Dense(4), T=50");
+        Row("Forward_Gru8x32", "Forward_Gru8x32", "Forward, GRU 8→32 + Dense(4), T=50");
+        Row("Forward_Lstm16x128", "Forward_Lstm16x128", "Forward, LSTM 16→128 + Dense(1), T=50");
+        Row("Backward_Lstm8x32", "Backward_Lstm8x32", "Backward (BPTT), LSTM 8→32, T=50");
+        Row("Backward_Gru8x32", "Backward_Gru8x32", "Backward (BPTT), GRU 8→32, T=50");
+        Row("Backward_Lstm16x128", "Backward_Lstm16x128", "Backward (BPTT), LSTM 16→128, T=50");
+        Row("TrainStep_Lstm8x32", "TrainStep_Lstm8x32", "training step: Forward → SoftmaxCrossEntropy → BackwardFromLogits → Adam, LSTM 8→32, T=50");
+        Row("TrainStep_Gru8x32", "TrainStep_Gru8x32", "training step, GRU 8→32, T=50");
+        md.AppendLine();
+        md.AppendLine("The streaming row is a stand-in for the streaming layer (`src/RnnGen/Streaming`), which is written on another branch");
+        md.AppendLine("and was not in this tree when the suite was written: it times the same per-sample path by hand.");
+        md.AppendLine();
+
+        md.AppendLine("## Training step against PyTorch");
+        md.AppendLine();
+        if (pytorch is null)
+        {
+            md.AppendLine("PyTorch was not measured in this run (`/usr/bin/python3` with `torch` not found).");
+        }
+        else
+        {
+            md.AppendLine($"PyTorch {pytorch.Version} float32, `torch.set_num_threads(1)`, measured by `benchmarks/RnnGen.Benchmarks/pytorch_train_step.py` in the same run:");
+            md.AppendLine("`nn.LSTM`/`nn.GRU`(8, 32) + `nn.Linear`(32, 4) on the last step, batch 1, T=50, `CrossEntropyLoss`, `Adam`.");
+            md.AppendLine();
+            md.AppendLine("| | PyTorch | generated | PyTorch / generated |");
+            md.AppendLine("|---|---:|---:|---:|");
+            void Versus(string label, double torchNs, string method)
+            {
+                if (Ns(method) is double ns) md.AppendLine($"| {label} | {Time(torchNs)} | {Time(ns)} | **{torchNs / ns:0.0}×** |");
+            }
+            Versus("LSTM 8→32 training step", pytorch.LstmTrainStepNs, "TrainStep_Lstm8x32");
+            Versus("GRU 8→32 training step", pytorch.GruTrainStepNs, "TrainStep_Gru8x32");
+            Versus("LSTM 8→32 forward", pytorch.LstmForwardNs, "Forward_Lstm8x32");
+            Versus("GRU 8→32 forward", pytorch.GruForwardNs, "Forward_Gru8x32");
+        }
+        md.AppendLine();
+
+        md.AppendLine("## Targets");
+        md.AppendLine();
+        md.AppendLine("| target | measured | met |");
+        md.AppendLine("|---|---|---|");
+        var slower = StepGroups.Where(g => Ns(g + "_Generated") is double ns && ns > RtNeural[g]).ToList();
+        md.AppendLine($"| Step at or below RTNeural at every size | {(slower.Count == 0 ? "faster at all 12 sizes" : "slower at " + string.Join(", ", slower.Select(Label)))} | {Mark(slower.Count == 0)} |");
+        var fiveX = StepGroups.Where(g => !g.EndsWith("x8") && !g.EndsWith("x16") && Ns(g + "_Scalar") is double s && Ns(g + "_Generated") is double n)
+            .Select(g => (g, ratio: Ns(g + "_Scalar")!.Value / Ns(g + "_Generated")!.Value)).ToList();
+        md.AppendLine($"| ≥ 5× the scalar baseline from H=32 up | lowest {fiveX.Min(x => x.ratio):0.0}× ({Label(fiveX.MinBy(x => x.ratio).g)}) | {Mark(fiveX.All(x => x.ratio >= 5))} |");
+        foreach (string g in new[] { "Lstm_16x128", "Gru_16x128" })
+        {
+            if (Ns(g + "_Generated") is not double ns) continue;
+            double share = Gflops(g, ns) / peak;
+            md.AppendLine($"| ≥ 40% of FMA peak at 16→128 ({Label(g)}) | {Gflops(g, ns):0.0} GFLOP/s = {100 * share:0.#}% | {Mark(share >= 0.4)} |");
+        }
+        if (pytorch is not null && Ns("TrainStep_Lstm8x32") is double train)
+            md.AppendLine($"| training step LSTM 8→32, T=50 ≥ 20× PyTorch | {pytorch.LstmTrainStepNs / train:0.0}× | {Mark(pytorch.LstmTrainStepNs / train >= 20)} |");
+        var allocating = results.Where(r => r.Key != nameof(FmaPeak.Peak) && !r.Key.EndsWith("_Scalar") && !r.Key.EndsWith("_TensorPrimitives") && r.Value.AllocatedBytes != 0).Select(r => r.Key).ToList();
+        md.AppendLine($"| 0 bytes allocated on every hot path | {(allocating.Count == 0 ? "0 B everywhere" : string.Join(", ", allocating))} | {Mark(allocating.Count == 0)} |");
+        md.AppendLine("| accuracy unchanged | the 67 PyTorch conformance cases pass `1e-5 + 1e-4·\\|want\\|` (`dotnet test`) | see CI |");
+        md.AppendLine();
+        md.Append(Analysis.Text);
+        return md.ToString();
+    }
+
+    private static string Mark(bool met) => met ? "✅" : "❌";
+    private static string Label(string group) => group.Replace("_", " ").Replace("x", "→");
+    private static string F(double? ns) => ns is double v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
+    private static string Ratio(double? baseline, double ns) => baseline is double b ? $"{b / ns:0.0}×" : "–";
+    private static string Time(double ns) => ns >= 1e6 ? $"{ns / 1e6:0.00} ms" : ns >= 1e3 ? $"{ns / 1e3:0.0} µs" : $"{ns:0.0} ns";
+
+    private static string LoadAverage()
+    {
+        const string loadavg = "/proc/loadavg";
+        return File.Exists(loadavg) ? string.Join(" / ", File.ReadAllText(loadavg).Split(' ').Take(3)) : "unknown";
+    }
+
+    private static string VectorIsa() =>
+        Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "no SIMD";
+
+    private static string CpuName()
+    {
+        const string cpuinfo = "/proc/cpuinfo";
+        string? line = File.Exists(cpuinfo) ? File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name")) : null;
+        return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':') + 1)..].Trim();
+    }
+}

@@ -1,0 +1,155 @@
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// The row-block strategy for a cell's forward step, picked per layer: when H is a multiple of the block width
+/// (16 floats with AVX-512, 8 with AVX2), each block of hidden units gets its gate pre-activations from
+/// <c>RowBlocks.Rows16/Rows8</c> (one accumulator per weight row, input and recurrent products in one reduction) and
+/// runs its activations and state update in registers. The forward cell dispatches to it on a JIT-constant hardware
+/// check and keeps the <c>TensorPrimitives</c> path for other machines and other shapes (projection, reset-before GRU,
+/// H not a multiple of 8). Records are written exactly as that path writes them, so Backward is shared.
+/// </summary>
+internal static class RowBlockEmitter
+{
+    /// <summary>Block widths this direction's cell has a row-block variant for, widest first (empty: none).</summary>
+    public static int[] Widths(DirectionLayout d)
+    {
+        var layer = d.Layer.Spec;
+        bool supported = layer.Cell switch
+        {
+            CellKind.Lstm => layer.ProjectionSize == 0,
+            CellKind.Gru => layer.ResetAfter,
+            _ => true,
+        };
+        if (!supported) return [];
+        if (layer.HiddenSize % 16 == 0) return [16, 8];
+        return layer.HiddenSize % 8 == 0 ? [8] : [];
+    }
+
+    /// <summary>Whether the layer's input must be copied to <c>_paddedInput</c> for a block width: its last chunk is partial and read whole.</summary>
+    private static bool NeedsPaddedInput(DirectionLayout d, int width) => d.Layer.Input != 1 && d.Layer.Input % width != 0;
+
+    /// <summary>Scratch fields the row-block cells use, if any layer has them.</summary>
+    public static void EmitFields(SourceWriter w, ModelLayout layout)
+    {
+        var directions = layout.Layers.SelectMany(l => l.Directions).Where(d => Widths(d).Length > 0).ToList();
+        if (directions.Count == 0) return;
+        w.Line("// Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.");
+        w.Line("private readonly float[] _nextHidden = new float[MaxOutput];");
+        var padded = directions.Where(d => Widths(d).Any(width => NeedsPaddedInput(d, width))).Select(d => d.Layer.Input).ToList();
+        if (padded.Count > 0)
+            w.Line($"private readonly float[] _paddedInput = new float[{SourceWriter.Number((padded.Max() + 15) / 16 * 16)}];");
+    }
+
+    /// <summary>The first lines of the forward cell: hand the step to the widest row-block variant the machine runs.</summary>
+    public static void EmitDispatch(SourceWriter w, DirectionLayout d, string arguments)
+    {
+        foreach (int width in Widths(d))
+        {
+            string check = width == 16
+                ? "global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported"
+                : "global::System.Runtime.Intrinsics.X86.Avx2.IsSupported && global::System.Runtime.Intrinsics.X86.Fma.IsSupported";
+            w.Line($"if ({check}) {{ Cell{d.Id}Rows{width}({arguments}); return; }}");
+        }
+    }
+
+    /// <summary>Writes <c>Cell{Id}Rows{width}</c> for every width of <see cref="Widths"/>.</summary>
+    public static void EmitCells(SourceWriter w, DirectionLayout d, string parameters)
+    {
+        foreach (int width in Widths(d))
+            EmitCell(w, d, width, parameters);
+    }
+
+    private static void EmitCell(SourceWriter w, DirectionLayout d, int width, string parameters)
+    {
+        var layer = d.Layer.Spec;
+        string v = width == 16 ? "Vector512" : "Vector256";
+        string rows = $"RowBlocks.Rows{width}";
+        string l = d.Layer.Name;
+        bool bias = d.BiasIh is not null;
+
+        w.Line($"// Row-block variant of Cell{d.Id}: {width} hidden units per block ({(width == 16 ? "AVX-512" : "AVX2")}), same results and records.");
+        w.Open($"private void Cell{d.Id}Rows{width}({parameters})");
+        w.Line($"const int I = {l}Input, H = {l}Hidden;");
+        w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+        w.Line($"ref float wIh = ref Unsafe.Add(ref p, {d.WeightIh});");
+        w.Line($"ref float wHh = ref Unsafe.Add(ref p, {d.WeightHh});");
+        if (bias)
+        {
+            w.Line($"ref float bIh = ref Unsafe.Add(ref p, {d.BiasIh});");
+            w.Line($"ref float bHh = ref Unsafe.Add(ref p, {d.BiasHh});");
+        }
+        if (NeedsPaddedInput(d, width))
+        {
+            w.Line("x.CopyTo(_paddedInput);");
+            w.Line("ref float xRef = ref MemoryMarshal.GetArrayDataReference(_paddedInput);");
+        }
+        else
+        {
+            w.Line("ref float xRef = ref MemoryMarshal.GetReference(x);");
+        }
+        w.Line("ref float hRef = ref MemoryMarshal.GetReference(hPrev);");
+        w.Line("ref float next = ref MemoryMarshal.GetArrayDataReference(_nextHidden);");
+        foreach (var record in d.Records)
+        {
+            string name = CellEmitter.RecordName(record, d);
+            w.Line($"ref float {name}Ref = ref MemoryMarshal.GetReference({name});");
+        }
+        if (layer.Cell == CellKind.Lstm) w.Line("ref float cRef = ref MemoryMarshal.GetReference(cPrev);");
+
+        string Load(string reference, string offset) => $"{v}.LoadUnsafe(ref Unsafe.Add(ref {reference}, {offset}))";
+        string Store(string value, string reference, string offset) => $"{v}.StoreUnsafe({value}, ref Unsafe.Add(ref {reference}, {offset}));";
+        // Pre-activation of gate q for this block: W_ih x + W_hh h (+ b_ih + b_hh), or one side of it.
+        string Row(int q) => q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
+        string Times(int q, string size) => q == 0 ? $"j * {size}" : $"({Row(q)}) * {size}";
+        string Both(int q) => $"{rows}(ref Unsafe.Add(ref wIh, {Times(q, "I")}), I, ref xRef, ref Unsafe.Add(ref wHh, {Times(q, "H")}), H, ref hRef)"
+                              + (bias ? $" + {Load("bIh", Row(q))} + {Load("bHh", Row(q))}" : "");
+        string InputOnly(int q) => $"{rows}(ref Unsafe.Add(ref wIh, {Times(q, "I")}), I, ref xRef)" + (bias ? $" + {Load("bIh", Row(q))}" : "");
+        string HiddenOnly(int q) => $"{rows}(ref Unsafe.Add(ref wHh, {Times(q, "H")}), H, ref hRef)" + (bias ? $" + {Load("bHh", Row(q))}" : "");
+
+        w.Open($"for (int j = 0; j < H; j += {width})");
+        switch (layer.Cell)
+        {
+            case CellKind.Lstm:
+                w.Line("// i, f, g, o from rows j… of each gate; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
+                w.Line($"var i = RowBlocks.Sigmoid({Both(0)});");
+                w.Line($"var f = RowBlocks.Sigmoid({Both(1)});");
+                w.Line($"var g = RowBlocks.Tanh({Both(2)});");
+                w.Line($"var o = RowBlocks.Sigmoid({Both(3)});");
+                w.Line($"var c = f * {Load("cRef", "j")} + i * g;");
+                w.Line("var tc = RowBlocks.Tanh(c);");
+                w.Line(Store("i", "gatesRef", Row(0)));
+                w.Line(Store("f", "gatesRef", Row(1)));
+                w.Line(Store("g", "gatesRef", Row(2)));
+                w.Line(Store("o", "gatesRef", Row(3)));
+                w.Line(Store("c", "cellRef", "j"));
+                w.Line(Store("tc", "tanhCellRef", "j"));
+                w.Line(Store("o * tc", "next", "j"));
+                break;
+            case CellKind.Gru:
+                w.Line("// r, z = σ(gi + gh); n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)");
+                w.Line($"var r = RowBlocks.Sigmoid({Both(0)});");
+                w.Line($"var z = RowBlocks.Sigmoid({Both(1)});");
+                w.Line($"var hn = {HiddenOnly(2)};");
+                w.Line($"var n = RowBlocks.Tanh({InputOnly(2)} + r * hn);");
+                w.Line(Store("r", "gatesRef", Row(0)));
+                w.Line(Store("z", "gatesRef", Row(1)));
+                w.Line(Store("n", "gatesRef", Row(2)));
+                w.Line(Store("hn", "recurrentCandidateRef", "j"));
+                w.Line(Store($"n + z * ({Load("hRef", "j")} - n)", "next", "j"));
+                break;
+            case CellKind.RnnRelu:
+                w.Line($"// h' = relu(W_ih x + W_hh h + b)");
+                w.Line(Store($"{v}.Max({Both(0)}, {v}.Create(0f))", "next", "j"));
+                break;
+            default:
+                w.Line($"// h' = tanh(W_ih x + W_hh h + b)");
+                w.Line(Store($"RowBlocks.Tanh({Both(0)})", "next", "j"));
+                break;
+        }
+        w.Close();
+        w.Line($"_nextHidden.AsSpan(0, H).CopyTo(h);");
+        w.Close();
+    }
+}

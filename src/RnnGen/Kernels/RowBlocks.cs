@@ -1,0 +1,311 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Register-blocked kernels for the generated cells' row-block strategy: the gate pre-activations of a block of
+/// 16 (AVX-512) or 8 (AVX2) hidden units are dot products of that many rows of the row-major PyTorch weights, computed
+/// in one vector accumulator per row and reduced by a transposing tree, so a block's gates come out in one vector and
+/// the cell's element-wise update runs in registers. Generated code inlines them with constant sizes, which removes
+/// every size branch below. A benchmark showed why: one <c>TensorPrimitives.Dot</c> call per gate row
+/// (<see cref="MatrixOps.GemvAdd"/>) spends most of a small step in call and reduction overhead (docs/PERFORMANCE.md).
+/// </summary>
+/// <remarks>
+/// Callers guarantee: rows are <c>cols</c> floats apart; when <c>cols</c> is not a multiple of the block width, the
+/// 15 (7) floats after the last row and after x are readable (masked out, never used).
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class RowBlocks
+{
+    /// <summary>Σ_k W[u, k] x[k] for the 16 rows u of W starting at <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Rows16(ref float w, int cols, ref float x)
+    {
+        if (cols == 1) return Vector512.LoadUnsafe(ref w) * Vector512.Create(x);
+        return Block16(ref w, cols, ref x, ref w, 0, ref x);
+    }
+
+    /// <summary>Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 16 rows u: input and recurrent products share one reduction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Rows16(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2)
+    {
+        if (cols1 == 1) return Block16(ref w2, cols2, ref x2, ref w2, 0, ref x2) + Vector512.LoadUnsafe(ref w1) * Vector512.Create(x1);
+        return Block16(ref w1, cols1, ref x1, ref w2, cols2, ref x2);
+    }
+
+    /// <summary>Σ_k W[u, k] x[k] for the 8 rows u of W starting at <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Rows8(ref float w, int cols, ref float x)
+    {
+        if (cols == 1) return Vector256.LoadUnsafe(ref w) * Vector256.Create(x);
+        return Block8(ref w, cols, ref x, ref w, 0, ref x);
+    }
+
+    /// <summary>Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 8 rows u.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Rows8(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2)
+    {
+        if (cols1 == 1) return Block8(ref w2, cols2, ref x2, ref w2, 0, ref x2) + Vector256.LoadUnsafe(ref w1) * Vector256.Create(x1);
+        return Block8(ref w1, cols1, ref x1, ref w2, cols2, ref x2);
+    }
+
+    /// <summary>σ(x) = 1 / (1 + e^−x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
+
+    /// <summary>σ(x) = 1 / (1 + e^−x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Exp(-x));
+
+    /// <summary>
+    /// tanh x: the odd Taylor polynomial to x¹¹ for |x| &lt; 1/4 (truncation below 1e-9 relative), else
+    /// sign(x)·(1 − 2 / (e^{2|x|} + 1)).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x)
+    {
+        Vector512<float> ax = Vector512.Abs(x);
+        Vector512<float> large = Vector512<float>.One - Vector512.Create(2f) / (Exp(ax + ax) + Vector512<float>.One);
+        large = Vector512.ConditionalSelect(Vector512.Create(-0f), x, large); // copy the sign of x
+        Vector512<float> x2 = x * x;
+        Vector512<float> p = Fma512(x2, Vector512.Create(TanhC11), Vector512.Create(TanhC9));
+        p = Fma512(p, x2, Vector512.Create(TanhC7));
+        p = Fma512(p, x2, Vector512.Create(TanhC5));
+        p = Fma512(p, x2, Vector512.Create(TanhC3));
+        Vector512<float> small = Fma512(p * x2, x, x);
+        return Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(0.25f)), small, large);
+    }
+
+    /// <inheritdoc cref="Tanh(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x)
+    {
+        Vector256<float> ax = Vector256.Abs(x);
+        Vector256<float> large = Vector256<float>.One - Vector256.Create(2f) / (Exp(ax + ax) + Vector256<float>.One);
+        large = Vector256.ConditionalSelect(Vector256.Create(-0f), x, large);
+        Vector256<float> x2 = x * x;
+        Vector256<float> p = Fma256(x2, Vector256.Create(TanhC11), Vector256.Create(TanhC9));
+        p = Fma256(p, x2, Vector256.Create(TanhC7));
+        p = Fma256(p, x2, Vector256.Create(TanhC5));
+        p = Fma256(p, x2, Vector256.Create(TanhC3));
+        Vector256<float> small = Fma256(p * x2, x, x);
+        return Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(0.25f)), small, large);
+    }
+
+    /// <summary>
+    /// e^x: x = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact product), e^r by its degree-7 Taylor
+    /// polynomial (truncation below 6e-9), 2^n by the exponent bits. x is clamped to [−87, 88], so the result is finite and normal.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87f)), Vector512.Create(88f));
+        Vector512<float> n = Avx512F.RoundScale(x * Vector512.Create(Log2E), 0); // round to nearest
+        Vector512<float> r = Fma512(n, Vector512.Create(-Ln2High), x);
+        r = Fma512(n, Vector512.Create(-Ln2Low), r);
+        Vector512<float> p = Fma512(r, Vector512.Create(1f / 5040), Vector512.Create(1f / 720));
+        p = Fma512(p, r, Vector512.Create(1f / 120));
+        p = Fma512(p, r, Vector512.Create(1f / 24));
+        p = Fma512(p, r, Vector512.Create(1f / 6));
+        p = Fma512(p, r, Vector512.Create(0.5f));
+        p = Fma512(p, r, Vector512<float>.One);
+        p = Fma512(p, r, Vector512<float>.One);
+        Vector512<int> scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
+        return p * scale.AsSingle();
+    }
+
+    /// <inheritdoc cref="Exp(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87f)), Vector256.Create(88f));
+        Vector256<float> n = Avx.RoundToNearestInteger(x * Vector256.Create(Log2E));
+        Vector256<float> r = Fma256(n, Vector256.Create(-Ln2High), x);
+        r = Fma256(n, Vector256.Create(-Ln2Low), r);
+        Vector256<float> p = Fma256(r, Vector256.Create(1f / 5040), Vector256.Create(1f / 720));
+        p = Fma256(p, r, Vector256.Create(1f / 120));
+        p = Fma256(p, r, Vector256.Create(1f / 24));
+        p = Fma256(p, r, Vector256.Create(1f / 6));
+        p = Fma256(p, r, Vector256.Create(0.5f));
+        p = Fma256(p, r, Vector256<float>.One);
+        p = Fma256(p, r, Vector256<float>.One);
+        Vector256<int> scale = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
+        return p * scale.AsSingle();
+    }
+
+    private const float Log2E = 1.44269504f;
+    private const float Ln2High = 0.693145752f; // ln 2 rounded to 16 significant bits: n·Ln2High is exact for |n| ≤ 128
+    private const float Ln2Low = 1.42860677e-6f; // ln 2 − Ln2High
+    private const float TanhC3 = -1f / 3, TanhC5 = 2f / 15, TanhC7 = -17f / 315, TanhC9 = 62f / 2835, TanhC11 = -1382f / 155925;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Fma512(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Avx512F.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fma256(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Fma.MultiplyAdd(a, b, c);
+
+    /// <summary>
+    /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 16 rows u, one accumulator per row (locals, so they stay in
+    /// registers; a struct of them was not promoted and ran 3× slower). cols2 is a multiple of 16; a partial last chunk
+    /// of W1 and x1 is masked to zero, so whatever follows it is never used.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Block16(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2)
+    {
+        Vector512<float> r0 = default, r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default, r8 = default, r9 = default, r10 = default, r11 = default, r12 = default, r13 = default, r14 = default, r15 = default;
+        int k = 0;
+        for (; k + 16 <= cols1; k += 16)
+        {
+            Vector512<float> x = Vector512.LoadUnsafe(ref x1, (nuint)k);
+            ref float w = ref Unsafe.Add(ref w1, k);
+            r0 = Fma512(Vector512.LoadUnsafe(ref w), x, r0);
+            r1 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)cols1), x, r1);
+            r2 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(2 * cols1)), x, r2);
+            r3 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(3 * cols1)), x, r3);
+            r4 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(4 * cols1)), x, r4);
+            r5 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(5 * cols1)), x, r5);
+            r6 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(6 * cols1)), x, r6);
+            r7 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(7 * cols1)), x, r7);
+            r8 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(8 * cols1)), x, r8);
+            r9 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(9 * cols1)), x, r9);
+            r10 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(10 * cols1)), x, r10);
+            r11 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(11 * cols1)), x, r11);
+            r12 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(12 * cols1)), x, r12);
+            r13 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(13 * cols1)), x, r13);
+            r14 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(14 * cols1)), x, r14);
+            r15 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(15 * cols1)), x, r15);
+        }
+        if (k < cols1)
+        {
+            Vector512<float> mask = Vector512.LessThan(Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create((float)(cols1 - k)));
+            Vector512<float> x = Vector512.LoadUnsafe(ref x1, (nuint)k) & mask;
+            ref float w = ref Unsafe.Add(ref w1, k);
+            r0 = Fma512((Vector512.LoadUnsafe(ref w) & mask), x, r0);
+            r1 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)cols1) & mask), x, r1);
+            r2 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(2 * cols1)) & mask), x, r2);
+            r3 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(3 * cols1)) & mask), x, r3);
+            r4 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(4 * cols1)) & mask), x, r4);
+            r5 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(5 * cols1)) & mask), x, r5);
+            r6 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(6 * cols1)) & mask), x, r6);
+            r7 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(7 * cols1)) & mask), x, r7);
+            r8 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(8 * cols1)) & mask), x, r8);
+            r9 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(9 * cols1)) & mask), x, r9);
+            r10 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(10 * cols1)) & mask), x, r10);
+            r11 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(11 * cols1)) & mask), x, r11);
+            r12 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(12 * cols1)) & mask), x, r12);
+            r13 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(13 * cols1)) & mask), x, r13);
+            r14 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(14 * cols1)) & mask), x, r14);
+            r15 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(15 * cols1)) & mask), x, r15);
+        }
+        for (k = 0; k < cols2; k += 16)
+        {
+            Vector512<float> x = Vector512.LoadUnsafe(ref x2, (nuint)k);
+            ref float w = ref Unsafe.Add(ref w2, k);
+            r0 = Fma512(Vector512.LoadUnsafe(ref w), x, r0);
+            r1 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)cols2), x, r1);
+            r2 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(2 * cols2)), x, r2);
+            r3 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(3 * cols2)), x, r3);
+            r4 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(4 * cols2)), x, r4);
+            r5 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(5 * cols2)), x, r5);
+            r6 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(6 * cols2)), x, r6);
+            r7 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(7 * cols2)), x, r7);
+            r8 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(8 * cols2)), x, r8);
+            r9 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(9 * cols2)), x, r9);
+            r10 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(10 * cols2)), x, r10);
+            r11 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(11 * cols2)), x, r11);
+            r12 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(12 * cols2)), x, r12);
+            r13 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(13 * cols2)), x, r13);
+            r14 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(14 * cols2)), x, r14);
+            r15 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(15 * cols2)), x, r15);
+        }
+        return Reduce16(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15);
+    }
+
+    /// <summary>
+    /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 8 rows u, one accumulator per row (locals, so they stay in
+    /// registers; a struct of them was not promoted and ran 3× slower). cols2 is a multiple of 8; a partial last chunk
+    /// of W1 and x1 is masked to zero, so whatever follows it is never used.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Block8(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2)
+    {
+        Vector256<float> r0 = default, r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default;
+        int k = 0;
+        for (; k + 8 <= cols1; k += 8)
+        {
+            Vector256<float> x = Vector256.LoadUnsafe(ref x1, (nuint)k);
+            ref float w = ref Unsafe.Add(ref w1, k);
+            r0 = Fma256(Vector256.LoadUnsafe(ref w), x, r0);
+            r1 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)cols1), x, r1);
+            r2 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(2 * cols1)), x, r2);
+            r3 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(3 * cols1)), x, r3);
+            r4 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(4 * cols1)), x, r4);
+            r5 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(5 * cols1)), x, r5);
+            r6 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(6 * cols1)), x, r6);
+            r7 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(7 * cols1)), x, r7);
+        }
+        if (k < cols1)
+        {
+            Vector256<float> mask = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)(cols1 - k)));
+            Vector256<float> x = Vector256.LoadUnsafe(ref x1, (nuint)k) & mask;
+            ref float w = ref Unsafe.Add(ref w1, k);
+            r0 = Fma256((Vector256.LoadUnsafe(ref w) & mask), x, r0);
+            r1 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)cols1) & mask), x, r1);
+            r2 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(2 * cols1)) & mask), x, r2);
+            r3 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(3 * cols1)) & mask), x, r3);
+            r4 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(4 * cols1)) & mask), x, r4);
+            r5 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(5 * cols1)) & mask), x, r5);
+            r6 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(6 * cols1)) & mask), x, r6);
+            r7 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(7 * cols1)) & mask), x, r7);
+        }
+        for (k = 0; k < cols2; k += 8)
+        {
+            Vector256<float> x = Vector256.LoadUnsafe(ref x2, (nuint)k);
+            ref float w = ref Unsafe.Add(ref w2, k);
+            r0 = Fma256(Vector256.LoadUnsafe(ref w), x, r0);
+            r1 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)cols2), x, r1);
+            r2 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(2 * cols2)), x, r2);
+            r3 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(3 * cols2)), x, r3);
+            r4 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(4 * cols2)), x, r4);
+            r5 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(5 * cols2)), x, r5);
+            r6 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(6 * cols2)), x, r6);
+            r7 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(7 * cols2)), x, r7);
+        }
+        return Reduce8(r0, r1, r2, r3, r4, r5, r6, r7);
+    }
+
+    /// <summary>
+    /// Lane u of the result = Σ lanes of r_u. Four levels each halve the vectors: 256-bit halves, 128-bit quarters, then
+    /// pairs and single floats within 128-bit lanes; pairing r_u with r_{u+4}, r_{u+8}, r_{u+12} first leaves the rows in order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Reduce16(
+        Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3, Vector512<float> r4, Vector512<float> r5, Vector512<float> r6, Vector512<float> r7,
+        Vector512<float> r8, Vector512<float> r9, Vector512<float> r10, Vector512<float> r11, Vector512<float> r12, Vector512<float> r13, Vector512<float> r14, Vector512<float> r15)
+    {
+        Vector512<float> a = Quarters(Halves(r0, r4), Halves(r8, r12)), b = Quarters(Halves(r1, r5), Halves(r9, r13));
+        Vector512<float> c = Quarters(Halves(r2, r6), Halves(r10, r14)), d = Quarters(Halves(r3, r7), Halves(r11, r15));
+        return Pairs(Pairs(a, b), Pairs(c, d));
+
+        static Vector512<float> Halves(Vector512<float> p, Vector512<float> q) =>
+            Avx512F.Shuffle4x128(p, q, 0b01_00_01_00) + Avx512F.Shuffle4x128(p, q, 0b11_10_11_10);
+        static Vector512<float> Quarters(Vector512<float> p, Vector512<float> q) =>
+            Avx512F.Shuffle4x128(p, q, 0b10_00_10_00) + Avx512F.Shuffle4x128(p, q, 0b11_01_11_01);
+        static Vector512<float> Pairs(Vector512<float> p, Vector512<float> q) =>
+            Avx512F.Shuffle(p, q, 0b10_00_10_00) + Avx512F.Shuffle(p, q, 0b11_01_11_01);
+    }
+
+    /// <summary>Lane u of the result = Σ lanes of r_u: 128-bit halves (r_u with r_{u+4}), then pairs and single floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Reduce8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7)
+    {
+        return Pairs(Pairs(Halves(r0, r4), Halves(r1, r5)), Pairs(Halves(r2, r6), Halves(r3, r7)));
+
+        static Vector256<float> Halves(Vector256<float> p, Vector256<float> q) => Avx.Permute2x128(p, q, 0x20) + Avx.Permute2x128(p, q, 0x31);
+        static Vector256<float> Pairs(Vector256<float> p, Vector256<float> q) => Avx.Shuffle(p, q, 0b10_00_10_00) + Avx.Shuffle(p, q, 0b11_01_11_01);
+    }
+}
