@@ -192,8 +192,16 @@ internal static class ModelEmitter
 
     private static void WriteConstructor(SourceWriter w, ModelLayout layout)
     {
-        w.Line("/// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>");
-        w.Line($"public {layout.Spec.TypeName}() {{ }}");
+        if (layout.Spec.Weights is null)
+        {
+            w.Line("/// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>");
+            w.Line($"public {layout.Spec.TypeName}() {{ }}");
+        }
+        else
+        {
+            w.Line("/// <summary>Creates the model with every buffer allocated and the build-time weights loaded; the state starts at zero.</summary>");
+            w.Line($"public {layout.Spec.TypeName}() {{ LoadEmbeddedWeights(); }}");
+        }
         w.Line();
     }
 
