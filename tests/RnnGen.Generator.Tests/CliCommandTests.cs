@@ -275,6 +275,29 @@ public sealed class CliCommandTests : IDisposable
     }
 
     [Fact]
+    public void EmitChecksBuildTimeWeightsBesideTheSpecAndJoinsTheModelsParts()
+    {
+        File.Copy(Shared("lstm_head_many_to_one"), Path.Combine(_directory, "w.safetensors"));
+        string spec = Path.Combine(_directory, "Net.cs");
+        File.WriteAllText(spec, "using RnnGen;\n[RecurrentModel(InputSize = 4, SequenceLength = 10, Weights = \"w.safetensors\")][Lstm(8)][Dense(5)] public partial class Net { }\n");
+        string target = Path.Combine(_directory, "Net.g.cs");
+        var (exit, output, _) = Cli("emit", spec, "-o", target);
+        Assert.Equal(0, exit);
+        Assert.Contains("manifest resource 'RnnGen.Weights/w.safetensors'", output);
+        string source = File.ReadAllText(target);
+        Assert.Contains("public Net() { LoadEmbeddedWeights(); }", source);
+        Assert.Contains("private void LoadEmbeddedWeights()", source);
+        var compilation = CSharpCompilation.Create("Engine", [CSharpSyntaxTree.ParseText(source)], ModelCompiler.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.DoesNotContain(compilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("[Lstm(8)]", "[Lstm(7)]"));
+        string error;
+        (exit, _, error) = Cli("emit", spec, "-o", target);
+        Assert.Equal(2, exit);
+        Assert.Contains("error RNN018: Weights file 'w.safetensors' does not fit model 'Net': tensor 'rnn.weight_hh_l0' has shape [32, 8] in the file but [28, 7] in the declaration", error);
+    }
+
+    [Fact]
     public void EmitReportsInvalidDeclarationsAndMissingModels()
     {
         string spec = Path.Combine(_directory, "Bad.cs");

@@ -30,12 +30,20 @@ public class EmbeddedWeightsTests
         public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
     }
 
-    /// <summary>The description RnnGen.targets writes for a weights file listed in the project as <paramref name="projectPath"/>.</summary>
+    /// <summary>The description RnnGen.targets (and rnngen emit) writes for a weights file listed in the project as <paramref name="projectPath"/>.</summary>
     internal static AdditionalText Description(string projectPath, byte[] file)
     {
-        int keep = file.Length < 8 ? file.Length : (int)Math.Min(8 + (long)BitConverter.ToUInt64(file, 0), file.Length);
-        string text = $"rnngen-weights/1\npath={projectPath}\nresource=RnnGen.Weights/{Path.GetFileName(projectPath)}\nlength={file.Length}\nheader={Convert.ToBase64String(file, 0, keep)}\n";
-        return new InMemoryText($"/obj/rnngen/{projectPath.Replace('/', '_')}.rnngenweights", text);
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rnngen-description-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(path, file);
+        try
+        {
+            var description = RnnGen.Cli.Generation.WeightsDescriptions.Describe(path, projectPath);
+            return new InMemoryText(description.Path, description.GetText()!.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private static GeneratorDriver Driver(params AdditionalText[] files)

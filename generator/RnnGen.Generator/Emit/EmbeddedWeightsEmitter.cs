@@ -12,7 +12,7 @@ internal static class EmbeddedWeightsEmitter
 {
     public static string HintName(ModelSpec spec) => spec.FullName + ".Weights.g.cs";
 
-    public static string Emit(EmbeddedWeights weights)
+    public static string Emit(WeightsCheckResult weights)
     {
         var spec = weights.Spec;
         var w = new SourceWriter();

@@ -10,7 +10,7 @@ namespace RnnGen.Generator.Parsing;
 /// The outcome of checking a model's build-time weights: the manifest resource to load them from when the file fits
 /// the declaration, otherwise the message the generated loader throws, and the diagnostics either way.
 /// </summary>
-internal sealed record EmbeddedWeights(ModelSpec Spec, string? ResourceName, string? Error, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record WeightsCheckResult(ModelSpec Spec, string? ResourceName, string? Error, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
 /// Checks a declared weights file against the model at build time, as <c>LoadWeights</c> would at run time: the same
@@ -19,14 +19,14 @@ internal sealed record EmbeddedWeights(ModelSpec Spec, string? ResourceName, str
 /// </summary>
 internal static class WeightsFileCheck
 {
-    public static EmbeddedWeights Check(ModelSpec spec, LocationInfo? location, EquatableArray<WeightsFile> files)
+    public static WeightsCheckResult Check(ModelSpec spec, LocationInfo? location, EquatableArray<WeightsFile> files)
     {
         string declared = spec.Weights!;
         var diagnostics = new List<DiagnosticInfo>();
-        EmbeddedWeights Fail(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, string message)
+        WeightsCheckResult Fail(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, string message)
         {
             diagnostics.Add(new DiagnosticInfo(descriptor.Id, location, ImmutableArgs(declared, spec.TypeName, message)));
-            return new EmbeddedWeights(spec, null, $"The build-time weights '{declared}' did not fit: {message}", diagnostics.ToEquatableArray());
+            return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {message}", diagnostics.ToEquatableArray());
         }
 
         var matches = files.Where(f => f.IsNamedBy(declared)).ToList();
@@ -59,12 +59,12 @@ internal static class WeightsFileCheck
         foreach (var extra in header.Tensors.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !names.Contains(t.Name)))
             problems.Add($"tensor '{extra}' is not part of the declared model");
         if (problems.Count == 0)
-            return new EmbeddedWeights(spec, file.ResourceName, null, EquatableArray<DiagnosticInfo>.Empty);
+            return new WeightsCheckResult(spec, file.ResourceName, null, EquatableArray<DiagnosticInfo>.Empty);
 
         // One error per tensor, each naming it and both shapes.
         foreach (string problem in problems)
             diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsMismatch.Id, location, ImmutableArgs(declared, spec.TypeName, problem)));
-        return new EmbeddedWeights(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
+        return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
     }
 
     /// <summary>As the runtime's prefix detection: "" when every name is present, else the one '.'-ended prefix under which all are, else the nearest.</summary>

@@ -38,6 +38,7 @@ internal static class EmitCommand
     {
         string declarationSource;
         string sourcePath;
+        IReadOnlyList<Microsoft.CodeAnalysis.AdditionalText> weights = [];
         if (options is null)
         {
             try
@@ -53,6 +54,7 @@ internal static class EmitCommand
                 throw new CommandException(ExitCodes.UnusableInput, $"{input}: cannot be read: {e.Message}");
             }
             sourcePath = Path.GetFullPath(input);
+            weights = WeightsDescriptions.For(sourcePath, declarationSource);
         }
         else
         {
@@ -64,15 +66,18 @@ internal static class EmitCommand
             foreach (string line in inferred.Defaults) output.WriteLine($"default: {line}");
         }
 
-        var (files, errors) = SourceGeneration.Run([(sourcePath, declarationSource)]);
+        var (files, errors) = SourceGeneration.Run([(sourcePath, declarationSource)], weights);
         if (errors.Count > 0)
             throw new CommandException(ExitCodes.UnusableInput, $"{input}: the declaration is not valid:{Environment.NewLine}{string.Join(Environment.NewLine, errors.Select(e => "  " + e))}");
         if (files.Count == 0)
             throw new CommandException(ExitCodes.UnusableInput, $"{input}: no class marked [RecurrentModel] (with 'using RnnGen;' or written [RnnGen.RecurrentModel]) was found");
 
+        // A model with build-time weights has a second part, X.Weights.g.cs, without using directives: for one model
+        // written to one file, the parts are joined.
+        var models = files.GroupBy(f => f.HintName.EndsWith(".Weights.g.cs", StringComparison.Ordinal) ? f.HintName[..^".Weights.g.cs".Length] : f.HintName[..^".g.cs".Length]).ToList();
         bool toDirectory = Directory.Exists(outputPath) || outputPath.EndsWith('/') || outputPath.EndsWith(Path.DirectorySeparatorChar);
-        if (!toDirectory && files.Count > 1)
-            throw new CommandException(ExitCodes.UnusableInput, $"{input} declares {files.Count} models; give a directory as --output to write one file each");
+        if (!toDirectory && models.Count > 1)
+            throw new CommandException(ExitCodes.UnusableInput, $"{input} declares {models.Count} models; give a directory as --output to write one file each");
         try
         {
             if (toDirectory)
@@ -84,12 +89,18 @@ internal static class EmitCommand
             else
             {
                 if (Path.GetDirectoryName(Path.GetFullPath(outputPath)) is { } parent) Directory.CreateDirectory(parent);
-                Write(outputPath, files[0].Text, output);
+                Write(outputPath, string.Join("\n", models[0].OrderBy(f => f.HintName.Length).Select(f => f.Text)), output);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CommandException(ExitCodes.UnusableInput, $"cannot write {outputPath}: {e.Message}");
+        }
+        foreach (var file in files.Where(f => f.HintName.EndsWith(".Weights.g.cs", StringComparison.Ordinal)))
+        {
+            var resource = System.Text.RegularExpressions.Regex.Match(file.Text, "EmbeddedWeightsResource = \"([^\"]*)\"");
+            if (resource.Success)
+                output.WriteLine($"note: {file.HintName[..^".Weights.g.cs".Length]} loads its weights from the manifest resource '{resource.Groups[1].Value}': embed the file under that name, e.g. <EmbeddedResource Include=\"…\" LogicalName=\"{resource.Groups[1].Value}\" />");
         }
         return ExitCodes.Success;
     }
