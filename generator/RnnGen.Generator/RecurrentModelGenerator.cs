@@ -47,5 +47,7 @@ public sealed class RecurrentModelGenerator : IIncrementalGenerator
             if (spec is not null)
                 spc.AddSource(ModelEmitter.HintName(spec), ModelEmitter.Emit(spec, spc.CancellationToken));
         });
+
+        EmbeddedWeightsPipeline.Register(context, parsed);
     }
 }

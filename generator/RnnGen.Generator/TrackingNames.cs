@@ -6,4 +6,6 @@ internal static class TrackingNames
     public const string Parsed = nameof(Parsed);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Specs = nameof(Specs);
+    public const string WeightsFiles = nameof(WeightsFiles);
+    public const string EmbeddedWeights = nameof(EmbeddedWeights);
 }

@@ -1,8 +1,1 @@
-using System.CommandLine;
-using RnnGen.Cli.Commands;
-
-var root = new RootCommand("rnngen: tools for RnnGen source-generated recurrent networks.")
-{
-    VerifyCommand.Create(),
-};
-return root.Parse(args).Invoke();
+return RnnGen.Cli.Commands.RnnGenCommandLine.Run(args, Console.Out, Console.Error);

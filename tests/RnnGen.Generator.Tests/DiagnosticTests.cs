@@ -144,13 +144,49 @@ public class DiagnosticTests
         Assert.Contains("gate records", d.GetMessage());
     }
 
+    /// <summary>Runs the generator with build-time weights descriptions and returns its single diagnostic of <paramref name="id"/>.</summary>
+    private static Diagnostic SingleWithWeights(string source, string id, params AdditionalText[] files)
+    {
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            [new RecurrentModelGenerator().AsSourceGenerator()], additionalTexts: [.. files], parseOptions: GeneratorHarness.ParseOptions);
+        driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateCompilation(source), out _, out var diagnostics);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal("RecurrentModel(InputSize = 4, SequenceLength = 10, Weights = \"w.safetensors\")",
+            source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        return diagnostic;
+    }
+
+    private const string WeightsModel = "using RnnGen; [RecurrentModel(InputSize = 4, SequenceLength = 10, Weights = \"w.safetensors\")][Lstm(8)][Dense(5)] public partial class Model { }";
+
+    private static byte[] CaseWeights => File.ReadAllBytes(Path.Combine(ConformanceFixture.CaseDirectory("shared/lstm_head_many_to_one"), "model.safetensors"));
+
+    [Fact]
+    public void WeightsNotInBuild_RNN017()
+        => Assert.Contains("add <RnnGenWeights Include=\"w.safetensors\" />", SingleWithWeights(WeightsModel, "RNN017").GetMessage());
+
+    [Fact]
+    public void WeightsMismatch_RNN018()
+    {
+        var d = SingleWithWeights(WeightsModel.Replace("[Dense(5)]", "[Dense(5, Bias = false)]"), "RNN018", EmbeddedWeightsTests.Description("w.safetensors", CaseWeights));
+        Assert.Equal("Weights file 'w.safetensors' does not fit model 'Model': tensor 'head.bias [5]' is not part of the declared model", d.GetMessage());
+    }
+
+    [Fact]
+    public void WeightsUnreadable_RNN019()
+    {
+        var d = SingleWithWeights(WeightsModel, "RNN019", EmbeddedWeightsTests.Description("w.safetensors", [1, 2, 3]));
+        Assert.Contains("shorter than the 8-byte header length", d.GetMessage());
+    }
+
     [Fact]
     public void EveryReportedIdIsDocumentedInTheReadmeAndReleaseFile()
     {
         string root = RepositoryRoot();
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         string releases = File.ReadAllText(Path.Combine(root, "generator", "RnnGen.Generator", "AnalyzerReleases.Unshipped.md"));
-        for (int i = 1; i <= 16; i++)
+        for (int i = 1; i <= 19; i++)
         {
             string id = $"RNN{i:000}";
             Assert.Contains(id, readme);

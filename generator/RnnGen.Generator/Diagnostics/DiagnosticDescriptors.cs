@@ -74,11 +74,24 @@ internal static class DiagnosticDescriptors
         "Model is too large",
         "Model '{0}' needs {1} floats for {2}; the limit is {3}. Reduce the layer sizes or the SequenceLength");
 
+    public static readonly DiagnosticDescriptor WeightsNotInBuild = Error("RNN017",
+        "Weights file is not in the build",
+        "Weights file '{0}' of model '{1}' {2}");
+
+    public static readonly DiagnosticDescriptor WeightsMismatch = Error("RNN018",
+        "Weights do not fit the declaration",
+        "Weights file '{0}' does not fit model '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor WeightsUnreadable = Error("RNN019",
+        "Weights file cannot be read",
+        "Weights file '{0}' of model '{1}' cannot be read: {2}");
+
     private static readonly DiagnosticDescriptor[] All =
     [
         NotPartial, Generic, MissingInputSize, NonPositiveSize, NoRecurrentLayer, DenseBeforeRecurrent, ProjectionNotLstm,
         ProjectionTooLarge, EmbeddingNotFirst, MultipleHeads, InvalidRnnActivation, InputSizeWithEmbedding,
-        MissingSequenceLength, ContainingTypeNotPartial, UndefinedEnumValue, ModelTooLarge,
+        MissingSequenceLength, ContainingTypeNotPartial, UndefinedEnumValue, ModelTooLarge, WeightsNotInBuild,
+        WeightsMismatch, WeightsUnreadable,
     ];
 
     public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

@@ -198,8 +198,16 @@ internal static class ModelEmitter
 
     private static void WriteConstructor(SourceWriter w, ModelLayout layout)
     {
-        w.Line("/// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>");
-        w.Line($"public {layout.Spec.TypeName}() {{ }}");
+        if (layout.Spec.Weights is null)
+        {
+            w.Line("/// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>");
+            w.Line($"public {layout.Spec.TypeName}() {{ }}");
+        }
+        else
+        {
+            w.Line("/// <summary>Creates the model with every buffer allocated and the build-time weights loaded; the state starts at zero.</summary>");
+            w.Line($"public {layout.Spec.TypeName}() {{ LoadEmbeddedWeights(); }}");
+        }
         w.Line();
     }
 
@@ -298,10 +306,11 @@ internal static class ModelEmitter
             w.Open($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Span} outputs)");
             w.Line("int steps = ModelGuard.Steps(tokens.Length, 1, SequenceLength, nameof(tokens));");
             w.Line($"ModelGuard.AtLeast(outputs.Length, {(layout.OutputsEveryStep ? "steps" : "1")} * OutputSize, nameof(outputs));");
-            w.Line("for (int t = 0; t < steps; t++) ModelGuard.Token(tokens[t], VocabularySize, t, nameof(tokens));");
+            // The loops count with i: a last-step head below declares t in the method's scope (CS0136 otherwise).
+            w.Line("for (int i = 0; i < steps; i++) ModelGuard.Token(tokens[i], VocabularySize, i, nameof(tokens));");
             w.Line("tokens.CopyTo(_tokens);");
-            w.Line("for (int t = 0; t < steps; t++)");
-            w.Line($"    _parameters.AsSpan({layout.Embedding!.Constant} + tokens[t] * InputSize, InputSize).CopyTo(_inputs.AsSpan(t * InputSize, InputSize));");
+            w.Line("for (int i = 0; i < steps; i++)");
+            w.Line($"    _parameters.AsSpan({layout.Embedding!.Constant} + tokens[i] * InputSize, InputSize).CopyTo(_inputs.AsSpan(i * InputSize, InputSize));");
         }
         else
         {

@@ -18,5 +18,8 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 /// <summary>A diagnostic to report: descriptor id, where, and the message arguments.</summary>
 internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments);
 
-/// <summary>What parsing one class produced: a spec when it is valid, and the diagnostics either way.</summary>
-internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What parsing one class produced: a spec when it is valid, and the diagnostics either way; where the
+/// <c>[RecurrentModel]</c> attribute is, when the spec names build-time weights, so their check can point at it.
+/// </summary>
+internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? WeightsLocation = null);

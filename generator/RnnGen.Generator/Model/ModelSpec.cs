@@ -7,6 +7,7 @@ namespace RnnGen.Generator.Model;
 /// Contract: only strings, numbers, enums and <see cref="EquatableArray{T}"/> — never symbols, syntax or
 /// locations — so equal declarations produce equal specs and the pipeline can cache them.
 /// A spec exists only if the declaration had no errors; every size in it is positive.
+/// <see cref="Weights"/> is the build-time weights path as declared, or null.
 /// </summary>
 internal sealed record ModelSpec(
     string Namespace,
@@ -16,7 +17,8 @@ internal sealed record ModelSpec(
     int SequenceLength,
     EmbeddingSpec? Embedding,
     EquatableArray<LayerSpec> Layers,
-    HeadSpec? Head)
+    HeadSpec? Head,
+    string? Weights = null)
 {
     /// <summary>Fully qualified name without <c>global::</c>, used for the hint name.</summary>
     public string FullName

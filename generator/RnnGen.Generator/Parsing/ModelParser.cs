@@ -48,8 +48,10 @@ internal static class ModelParser
             Report(DiagnosticDescriptors.Generic, classLocation, type.Name);
 
         int? inputSize = null, sequenceLength = null;
+        string? weights = null;
         foreach (var named in modelAttribute.NamedArguments)
         {
+            if (named.Key == "Weights" && named.Value.Value is string path && path.Length > 0) weights = path;
             if (named.Value.Value is not int value) continue;
             if (named.Key == "InputSize") inputSize = value;
             else if (named.Key == "SequenceLength") sequenceLength = value;
@@ -123,13 +125,14 @@ internal static class ModelParser
             SequenceLength: sequenceLength!.Value,
             Embedding: embedding,
             Layers: layers.ToEquatableArray(),
-            Head: head);
+            Head: head,
+            Weights: weights);
 
         var (floats, what) = LargestBuffer(spec);
         if (floats > MaxFloats)
             return new ParseResult(null, ImmutableArray.Create(new DiagnosticInfo(DiagnosticDescriptors.ModelTooLarge.Id, LocationInfo.From(modelLocation),
                 ImmutableArray.Create(type.Name, floats.ToString(System.Globalization.CultureInfo.InvariantCulture), what, MaxFloats.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray())).ToEquatableArray());
-        return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+        return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, weights is null ? null : LocationInfo.From(modelLocation));
     }
 
     private static LayerSpec? ParseLayer(AttributeData attribute, string name, Location location, Action<DiagnosticDescriptor, Location?, object[]> report)

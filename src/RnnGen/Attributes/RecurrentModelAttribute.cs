@@ -17,4 +17,12 @@ public sealed class RecurrentModelAttribute : Attribute
     /// accept 1..T steps. <c>Step</c> ignores it.
     /// </summary>
     public int SequenceLength { get; set; }
+
+    /// <summary>
+    /// Build-time weights: the path of a safetensors file in the project (as listed in it, or its end, e.g.
+    /// <c>"gesture.safetensors"</c>), added to the build as <c>&lt;RnnGenWeights Include="gesture.safetensors" /&gt;</c> or
+    /// <c>&lt;AdditionalFiles Include="gesture.safetensors" /&gt;</c>. The build checks every tensor's shape against this
+    /// declaration (errors RNN017–RNN019) and embeds the file in the assembly, so the constructor loads it with no file I/O.
+    /// </summary>
+    public string? Weights { get; set; }
 }

@@ -146,10 +146,10 @@ namespace Demo
             {
                 int steps = ModelGuard.Steps(tokens.Length, 1, SequenceLength, nameof(tokens));
                 ModelGuard.AtLeast(outputs.Length, steps * OutputSize, nameof(outputs));
-                for (int t = 0; t < steps; t++) ModelGuard.Token(tokens[t], VocabularySize, t, nameof(tokens));
+                for (int i = 0; i < steps; i++) ModelGuard.Token(tokens[i], VocabularySize, i, nameof(tokens));
                 tokens.CopyTo(_tokens);
-                for (int t = 0; t < steps; t++)
-                    _parameters.AsSpan(EmbeddingWeight + tokens[t] * InputSize, InputSize).CopyTo(_inputs.AsSpan(t * InputSize, InputSize));
+                for (int i = 0; i < steps; i++)
+                    _parameters.AsSpan(EmbeddingWeight + tokens[i] * InputSize, InputSize).CopyTo(_inputs.AsSpan(i * InputSize, InputSize));
                 global::System.Array.Copy(_state, _initialState, StateSize);
                 ForwardL0(steps);
                 for (int t = 0; t < steps; t++)

@@ -1,0 +1,89 @@
+using System.Globalization;
+using RnnGen.Generator.Diagnostics;
+using RnnGen.Generator.Emit;
+using RnnGen.Generator.Helpers;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Parsing;
+
+/// <summary>
+/// The outcome of checking a model's build-time weights: the manifest resource to load them from when the file fits
+/// the declaration, otherwise the message the generated loader throws, and the diagnostics either way.
+/// </summary>
+internal sealed record WeightsCheckResult(ModelSpec Spec, string? ResourceName, string? Error, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// Checks a declared weights file against the model at build time, as <c>LoadWeights</c> would at run time: the same
+/// tensor names under the same detected module prefix, each with the declared shape and dtype F32, and no extra
+/// tensors under that prefix. Values are not read here; the generated constructor's load still rejects non-finite ones.
+/// </summary>
+internal static class WeightsFileCheck
+{
+    public static WeightsCheckResult Check(ModelSpec spec, LocationInfo? location, EquatableArray<WeightsFile> files)
+    {
+        string declared = spec.Weights!;
+        var diagnostics = new List<DiagnosticInfo>();
+        WeightsCheckResult Fail(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, string message)
+        {
+            diagnostics.Add(new DiagnosticInfo(descriptor.Id, location, ImmutableArgs(declared, spec.TypeName, message)));
+            return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {message}", diagnostics.ToEquatableArray());
+        }
+
+        var matches = files.Where(f => f.IsNamedBy(declared)).ToList();
+        if (matches.Count == 0)
+            return Fail(DiagnosticDescriptors.WeightsNotInBuild,
+                $"is not in the build: add <RnnGenWeights Include=\"{declared}\" /> (or <AdditionalFiles Include=\"{declared}\" />) to the project file"
+                + (files.Count == 0 ? "" : $"; the build has {string.Join(", ", files.Select(f => f.ProjectPath))}"));
+        if (matches.Count > 1)
+            return Fail(DiagnosticDescriptors.WeightsNotInBuild,
+                $"matches several files ({string.Join(", ", matches.Select(f => f.ProjectPath))}); give its path as listed in the project file");
+        var file = matches[0];
+        if (file.Header is not { } header)
+            return Fail(DiagnosticDescriptors.WeightsUnreadable, file.Error ?? "unknown error");
+
+        var wanted = new ModelLayout(spec).Parameters;
+        var byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        string prefix = DetectPrefix(wanted, byName);
+        var problems = new List<string>();
+        foreach (var p in wanted)
+        {
+            string shape = "[" + string.Join(", ", p.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+            if (!byName.TryGetValue(prefix + p.Name, out var tensor))
+                problems.Add($"tensor '{prefix}{p.Name}' is missing (the declaration needs {shape})");
+            else if (!tensor.Shape.SequenceEqual(p.Shape))
+                problems.Add($"tensor '{tensor.Name}' has shape {tensor.ShapeText} in the file but {shape} in the declaration");
+            else if (tensor.DType != "F32")
+                problems.Add($"tensor '{tensor.Name}' has dtype {tensor.DType}, but RnnGen loads F32 only (export with model.float())");
+        }
+        var names = new HashSet<string>(wanted.Select(p => prefix + p.Name), StringComparer.Ordinal);
+        foreach (var extra in header.Tensors.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !names.Contains(t.Name)))
+            problems.Add($"tensor '{extra}' is not part of the declared model");
+        if (problems.Count == 0)
+            return new WeightsCheckResult(spec, file.ResourceName, null, EquatableArray<DiagnosticInfo>.Empty);
+
+        // One error per tensor, each naming it and both shapes.
+        foreach (string problem in problems)
+            diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsMismatch.Id, location, ImmutableArgs(declared, spec.TypeName, problem)));
+        return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>As the runtime's prefix detection: "" when every name is present, else the one '.'-ended prefix under which all are, else the nearest.</summary>
+    private static string DetectPrefix(IReadOnlyList<ParameterEntry> wanted, Dictionary<string, WeightsFileTensor> byName)
+    {
+        int Missing(string prefix) => wanted.Count(p => !byName.ContainsKey(prefix + p.Name));
+        if (Missing("") == 0) return "";
+        var canonical = new HashSet<string>(wanted.Select(p => p.Name), StringComparer.Ordinal);
+        var candidates = new List<string> { "" };
+        foreach (string name in byName.Keys)
+        {
+            for (int dot = name.IndexOf('.'); dot >= 0; dot = name.IndexOf('.', dot + 1))
+            {
+                string prefix = name.Substring(0, dot + 1);
+                if (canonical.Contains(name.Substring(dot + 1)) && !candidates.Contains(prefix)) candidates.Add(prefix);
+            }
+        }
+        return candidates.OrderBy(Missing).First();
+    }
+
+    private static EquatableArray<string> ImmutableArgs(params string[] args) => args.ToEquatableArray();
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using RnnGen.Cli.Inspection;
+
+namespace RnnGen.Cli.Commands;
+
+/// <summary>
+/// <c>rnngen inspect MODEL.safetensors</c>: infers the architecture from tensor names and shapes (metadata settles what
+/// shapes cannot), prints each part with the tensors it rests on, the defaults it chose and how to override them,
+/// unused or inconsistent tensors by name, and the C# declaration to paste. Exit code 0, 2 (unreadable file) or
+/// 3 (no RnnGen model fits the tensors).
+/// </summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "A safetensors file of a PyTorch nn.LSTM / nn.GRU / nn.RNN (optionally with embedding. and head. tensors)." };
+        var options = new ModelOptions();
+        var command = new Command("inspect", "Infer a model's architecture from its weights and print the C# declaration.") { model };
+        options.AddTo(command);
+        command.SetAction(parse => CommandRunner.Run("inspect", parse.InvocationConfiguration.Error,
+            () => Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.InvocationConfiguration.Output)));
+        return command;
+    }
+
+    public static int Run(string path, InferenceOptions options, TextWriter output)
+    {
+        var header = WeightsFileReader.ReadHeader(path);
+        var inferred = ArchitectureInference.Infer(header, options);
+
+        long parameters = header.Tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
+        var architectureKeys = header.Metadata.Where(m => m.Key is "cell" or "head").Select(m => $"{m.Key}={m.Value}").ToList();
+        output.WriteLine($"{path}: {header.Tensors.Count} tensors, {parameters:N0} values; "
+            + (architectureKeys.Count > 0 ? $"metadata {string.Join(", ", architectureKeys)} settles what shapes cannot" : "no RnnGen metadata, so everything below comes from tensor names and shapes"));
+        output.WriteLine();
+        foreach (string part in inferred.Parts) output.WriteLine("  " + part);
+        Section(output, "Chosen defaults (the weights cannot tell):", inferred.Defaults);
+        Section(output, "Warnings:", inferred.Warnings);
+        Section(output, "Errors:", inferred.Errors);
+        if (inferred.Spec is null)
+        {
+            throw new CommandException(ExitCodes.Unsupported,
+                $"{path}: no RnnGen model fits these tensors ({inferred.Errors.Count} error{(inferred.Errors.Count == 1 ? "" : "s")} above)");
+        }
+        output.WriteLine();
+        output.WriteLine("Declaration:");
+        output.WriteLine();
+        output.Write(DeclarationWriter.Write(inferred.Spec));
+        return ExitCodes.Success;
+    }
+
+    private static void Section(TextWriter output, string title, IReadOnlyList<string> lines)
+    {
+        if (lines.Count == 0) return;
+        output.WriteLine();
+        output.WriteLine(title);
+        foreach (string line in lines) output.WriteLine("  - " + line);
+    }
+}

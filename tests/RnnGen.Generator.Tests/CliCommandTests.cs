@@ -1,0 +1,361 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using RnnGen.Cli.Commands;
+using RnnGen.Cli.Conformance;
+using RnnGen.Cli.Inspection;
+using RnnGen.Generator.Helpers;
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Parsing;
+using RnnGen.Weights;
+
+namespace RnnGen.Generator.Tests;
+
+/// <summary>
+/// <c>rnngen inspect</c>, <c>emit</c> and <c>bench</c> as a user runs them: through the command line, on the shared
+/// PyTorch exports and on broken input, checking output and exit codes.
+/// </summary>
+public sealed class CliCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "rnngen-cli-" + Guid.NewGuid().ToString("N"));
+
+    public CliCommandTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static (int Exit, string Output, string Error) Cli(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = RnnGenCommandLine.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static string Shared(string name) => Path.Combine(ConformanceFixture.CaseDirectory("shared/" + name), "model.safetensors");
+
+    /// <summary>Writes a safetensors file of zero-filled F32 tensors with the given names and shapes.</summary>
+    private string Weights(string fileName, params (string Name, int[] Shape)[] tensors)
+    {
+        string path = Path.Combine(_directory, fileName);
+        new SafeTensorsFile(tensors.Select(t => new SafeTensor(t.Name, t.Shape, new float[t.Shape.Aggregate(1, (a, d) => a * d)]))).Write(path);
+        return path;
+    }
+
+    [Fact]
+    public void InspectPrintsTheArchitectureAndADeclarationToPaste()
+    {
+        var (exit, output, error) = Cli("inspect", Shared("lstm_head_many_to_one"), "--name", "Gesture", "--sequence-length", "20");
+        Assert.Equal(0, exit);
+        Assert.Empty(error);
+        Assert.Contains("layer 0        LSTM  hidden 8  (rnn.weight_ih_l0 [32, 4], rnn.weight_hh_l0 [32, 8]", output);
+        Assert.Contains("head           Dense 5 over the last step  (head.weight [5, 8], head.bias [5])", output);
+        Assert.Contains("""
+            [RecurrentModel(InputSize = 4, SequenceLength = 20)]
+            [Lstm(8)]
+            [Dense(5, Over = Steps.Last)]
+            public partial class Gesture { }
+            """.ReplaceLineEndings("\n"), output.ReplaceLineEndings("\n"));
+    }
+
+    /// <summary>
+    /// Every shared PyTorch export, with its metadata stripped so only names and shapes speak, infers a declaration that
+    /// the generator compiles and whose model loads the file: every tensor found with its exact shape.
+    /// </summary>
+    [Fact]
+    public void EverySharedExportInfersADeclarationWhoseModelLoadsIt()
+    {
+        var names = ConformanceFixture.CaseNames("shared").Select(n => n["shared/".Length..]).ToList();
+        var sources = new List<string>();
+        for (int i = 0; i < names.Count; i++)
+        {
+            var header = WeightsFileReader.ReadHeader(Shared(names[i]));
+            var inferred = ArchitectureInference.Infer(header with { Metadata = EquatableArray<WeightsFileMetadata>.Empty }, new InferenceOptions("Case" + i, "Inferred"));
+            Assert.True(inferred.Spec is not null, $"{names[i]}: {string.Join("; ", inferred.Errors)}");
+            Assert.Empty(inferred.Warnings);
+            AssertAgreesWithMetadata(names[i], inferred.Spec!, header);
+            sources.Add(DeclarationWriter.Write(inferred.Spec!));
+        }
+        var models = ModelCompiler.Compile(sources);
+        for (int i = 0; i < names.Count; i++)
+            models.Create("Inferred.Case" + i).LoadWeights(Shared(names[i]));
+    }
+
+    private static void AssertAgreesWithMetadata(string name, ModelSpec spec, WeightsFileHeader header)
+    {
+        string cell = header.MetadataValue("cell")!;
+        int layers = int.Parse(header.MetadataValue("num_layers")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(layers, spec.Layers.Count);
+        foreach (var layer in spec.Layers)
+        {
+            // Without metadata, relu and tanh RNNs are indistinguishable: the documented default is tanh.
+            var expected = cell switch { "lstm" => CellKind.Lstm, "gru" => CellKind.Gru, _ => CellKind.RnnTanh };
+            Assert.True(expected == layer.Cell, $"{name}: {layer.Cell}, expected {expected}");
+            Assert.Equal(header.MetadataValue("hidden_size"), layer.HiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(header.MetadataValue("proj_size"), layer.ProjectionSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(header.MetadataValue("bidirectional") == "true", layer.Bidirectional);
+            Assert.Equal(header.MetadataValue("bias") == "true", layer.Bias);
+        }
+        Assert.Equal(header.MetadataValue("input_size"), spec.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(header.MetadataValue("head") != "none", spec.Head is not null);
+    }
+
+    [Fact]
+    public void MetadataSettlesReluAndEveryStepHeads()
+    {
+        var (exit, output, _) = Cli("inspect", Shared("rnn_relu_small_L1_uni_bias"));
+        Assert.Equal(0, exit);
+        Assert.Contains("[Rnn(5, Activation = Activation.Relu)]", output);
+        Assert.DoesNotContain("Activation = Tanh", output);
+
+        (exit, output, _) = Cli("inspect", Shared("char_rnn_hello"));
+        Assert.Equal(0, exit);
+        Assert.Contains("[Dense(4, Over = Steps.Every)]", output);
+    }
+
+    [Fact]
+    public void WithoutMetadataInspectSaysWhichDefaultsItChoseAndHowToOverride()
+    {
+        string gru = Weights("gru.safetensors", ("weight_ih_l0", [48, 6]), ("weight_hh_l0", [48, 16]));
+        var (exit, output, _) = Cli("inspect", gru);
+        Assert.Equal(0, exit);
+        Assert.Contains("GRU ResetAfter = true", output);
+        Assert.Contains("ResetAfter = false", output);
+        Assert.Contains("[Gru(16, Bias = false)]", output);
+        Assert.Contains("public partial class Gru { }", output);
+
+        string rnn = Weights("elman.safetensors", ("rnn.weight_ih_l0", [8, 3]), ("rnn.weight_hh_l0", [8, 8]), ("head.weight", [2, 8]));
+        (exit, output, _) = Cli("inspect", rnn);
+        Assert.Equal(0, exit);
+        Assert.Contains("Activation = Activation.Relu", output);
+        Assert.Contains("Over = Steps.Every", output);
+        Assert.Contains("[Dense(2, Over = Steps.Last, Bias = false)]", output);
+    }
+
+    [Fact]
+    public void UnknownTensorsAreReportedByName()
+    {
+        string path = Weights("fc.safetensors", ("gru.weight_ih_l0", [48, 6]), ("gru.weight_hh_l0", [48, 16]), ("fc.weight", [4, 16]), ("fc.bias", [4]), ("gru.scale", [16]));
+        var (exit, output, _) = Cli("inspect", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("fc.weight [4, 16]: not an RnnGen tensor", output);
+        Assert.Contains("gru.scale [16]: not an RnnGen tensor", output);
+        Assert.Contains("LoadWeights rejects it", output);
+        Assert.Contains("export it as head.weight and fc.bias as head.bias", output);
+    }
+
+    [Theory]
+    [InlineData("gates", "weight_hh_l0 [10, 5]: rows must be 4·H (LSTM), 3·H (GRU) or H (RNN)")]
+    [InlineData("stack", "weight_ih_l1 [32, 7] takes 7 inputs, but layer 0 outputs 8 floats per step")]
+    [InlineData("gap", "layer 1 has none")]
+    [InlineData("reverse", "weight_hh_l0_reverse [32, 4] differs from weight_hh_l0 [32, 8]")]
+    [InlineData("bias", "bias_ih_l0 [32] has no bias_hh_l0 beside it")]
+    [InlineData("head", "head.weight [3, 5]: a head over the last layer is [K, 8]")]
+    [InlineData("conv", "no recurrent tensors")]
+    public void InconsistentOrUnsupportedTensorsExitWith3AndNameTheTensor(string kind, string message)
+    {
+        (string, int[])[] tensors = kind switch
+        {
+            "gates" => [("weight_ih_l0", [10, 3]), ("weight_hh_l0", [10, 5])],
+            "stack" => [("weight_ih_l0", [32, 3]), ("weight_hh_l0", [32, 8]), ("weight_ih_l1", [32, 7]), ("weight_hh_l1", [32, 8])],
+            "gap" => [("weight_ih_l0", [32, 3]), ("weight_hh_l0", [32, 8]), ("weight_ih_l2", [32, 8]), ("weight_hh_l2", [32, 8])],
+            "reverse" => [("weight_ih_l0", [32, 3]), ("weight_hh_l0", [32, 8]), ("weight_ih_l0_reverse", [32, 3]), ("weight_hh_l0_reverse", [32, 4])],
+            "bias" => [("weight_ih_l0", [32, 3]), ("weight_hh_l0", [32, 8]), ("bias_ih_l0", [32])],
+            "head" => [("rnn.weight_ih_l0", [32, 3]), ("rnn.weight_hh_l0", [32, 8]), ("head.weight", [3, 5])],
+            _ => [("conv.weight", [8, 3, 3])],
+        };
+        var (exit, output, error) = Cli("inspect", Weights(kind + ".safetensors", tensors));
+        Assert.Equal(3, exit);
+        Assert.Contains(message, output);
+        Assert.Contains("no RnnGen model fits these tensors", error);
+        Assert.DoesNotContain("Declaration:", output);
+    }
+
+    [Fact]
+    public void UnreadableFilesExitWith2AndSayWhy()
+    {
+        var (exit, _, error) = Cli("inspect", Path.Combine(_directory, "missing.safetensors"));
+        Assert.Equal(2, exit);
+        Assert.Contains("missing.safetensors: no such file", error);
+
+        string truncated = Path.Combine(_directory, "truncated.safetensors");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(Shared("lstm_small_L1_uni_bias"))[..900]);
+        (exit, _, error) = Cli("inspect", truncated);
+        Assert.Equal(2, exit);
+        Assert.Contains("the file is truncated", error);
+
+        string pickle = Path.Combine(_directory, "model.pt");
+        File.WriteAllBytes(pickle, [(byte)'P', (byte)'K', 3, 4, .. new byte[200]]);
+        (exit, _, error) = Cli("inspect", pickle);
+        Assert.Equal(2, exit);
+        Assert.Contains("not a readable safetensors file", error);
+        Assert.Contains("safetensors.torch.save_file", error);
+
+        string empty = Path.Combine(_directory, "empty.safetensors");
+        File.WriteAllBytes(empty, []);
+        (exit, _, error) = Cli("inspect", empty);
+        Assert.Equal(2, exit);
+        Assert.Contains("0 bytes long", error);
+
+        string notJson = Path.Combine(_directory, "text.safetensors");
+        File.WriteAllBytes(notJson, [4, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'x', (byte)'}', (byte)' ']);
+        (exit, _, error) = Cli("inspect", notJson);
+        Assert.Equal(2, exit);
+        Assert.Contains("not valid JSON", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "inspect" }, "Required argument missing")]
+    [InlineData(new[] { "inspect", "a.safetensors", "--sequence-length", "0" }, "--sequence-length must be positive")]
+    [InlineData(new[] { "inspect", "a.safetensors", "--name", "class" }, "is not a C# identifier")]
+    [InlineData(new[] { "emit", "a.safetensors" }, "'--output' is required")]
+    [InlineData(new[] { "bench", "a.safetensors", "-n", "0" }, "--iterations must be positive")]
+    [InlineData(new[] { "frobnicate" }, "Unrecognized command or argument 'frobnicate'")]
+    [InlineData(new string[0], "Required command was not provided")]
+    public void BadArgumentsExitWith2(string[] args, string message)
+    {
+        var (exit, _, error) = Cli(args);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+        Assert.Contains("--help' for usage", error);
+    }
+
+    [Theory]
+    [InlineData("inspect")]
+    [InlineData("emit")]
+    [InlineData("verify")]
+    [InlineData("bench")]
+    public void EveryCommandHasHelp(string command)
+    {
+        var (exit, output, _) = Cli(command, "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains($"rnngen {command} ", output);
+        Assert.Contains("Options:", output);
+    }
+
+    [Fact]
+    public void EmitFromWeightsWritesASourceThatCompilesWithoutTheGenerator()
+    {
+        string target = Path.Combine(_directory, "out", "Gesture.g.cs");
+        var (exit, output, _) = Cli("emit", Shared("lstm_head_many_to_one"), "-o", target, "--name", "Gesture", "--namespace", "Engine.Models");
+        Assert.Equal(0, exit);
+        Assert.Contains($"wrote {target}", output);
+        string source = File.ReadAllText(target);
+        Assert.StartsWith("// <auto-generated/>", source);
+        Assert.Contains("partial class Gesture : global::RnnGen.IStepModel", source);
+
+        // An engine's compiler, no generator: the file alone compiles against the runtime, and the model loads the weights.
+        var compilation = CSharpCompilation.Create("Engine", [CSharpSyntaxTree.ParseText(source)], ModelCompiler.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var image = new MemoryStream();
+        var result = compilation.Emit(image);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var assembly = System.Reflection.Assembly.Load(image.ToArray());
+        var model = (IRecurrentModel)Activator.CreateInstance(assembly.GetType("Engine.Models.Gesture")!)!;
+        model.LoadWeights(Shared("lstm_head_many_to_one"));
+    }
+
+    [Fact]
+    public void EmitFromASpecWritesOneFilePerModel()
+    {
+        string spec = Path.Combine(_directory, "Models.cs");
+        File.WriteAllText(spec, """
+            using RnnGen;
+            namespace Demo;
+            [RecurrentModel(InputSize = 6, SequenceLength = 50)][Lstm(32)][Dense(4, Activation.Softmax)] public partial class A { }
+            [RecurrentModel(InputSize = 6, SequenceLength = 50)][Gru(8, ResetAfter = false)] public partial class B { }
+            """);
+        var (exit, _, error) = Cli("emit", spec, "-o", Path.Combine(_directory, "one.g.cs"));
+        Assert.Equal(2, exit);
+        Assert.Contains("declares 2 models; give a directory", error);
+
+        string directory = Path.Combine(_directory, "generated") + Path.DirectorySeparatorChar;
+        (exit, _, _) = Cli("emit", spec, "-o", directory);
+        Assert.Equal(0, exit);
+        Assert.Contains("GRU(8, reset before)", File.ReadAllText(Path.Combine(directory, "Demo.B.g.cs")));
+        Assert.Contains("Dense(4, Softmax)", File.ReadAllText(Path.Combine(directory, "Demo.A.g.cs")));
+    }
+
+    [Fact]
+    public void EmitChecksBuildTimeWeightsBesideTheSpecAndJoinsTheModelsParts()
+    {
+        File.Copy(Shared("lstm_head_many_to_one"), Path.Combine(_directory, "w.safetensors"));
+        string spec = Path.Combine(_directory, "Net.cs");
+        File.WriteAllText(spec, "using RnnGen;\n[RecurrentModel(InputSize = 4, SequenceLength = 10, Weights = \"w.safetensors\")][Lstm(8)][Dense(5)] public partial class Net { }\n");
+        string target = Path.Combine(_directory, "Net.g.cs");
+        var (exit, output, _) = Cli("emit", spec, "-o", target);
+        Assert.Equal(0, exit);
+        Assert.Contains("manifest resource 'RnnGen.Weights/w.safetensors'", output);
+        string source = File.ReadAllText(target);
+        Assert.Contains("public Net() { LoadEmbeddedWeights(); }", source);
+        Assert.Contains("private void LoadEmbeddedWeights()", source);
+        var compilation = CSharpCompilation.Create("Engine", [CSharpSyntaxTree.ParseText(source)], ModelCompiler.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.DoesNotContain(compilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("[Lstm(8)]", "[Lstm(7)]"));
+        string error;
+        (exit, _, error) = Cli("emit", spec, "-o", target);
+        Assert.Equal(2, exit);
+        Assert.Contains("error RNN018: Weights file 'w.safetensors' does not fit model 'Net': tensor 'rnn.weight_hh_l0' has shape [32, 8] in the file but [28, 7] in the declaration", error);
+    }
+
+    [Fact]
+    public void EmitReportsInvalidDeclarationsAndMissingModels()
+    {
+        string spec = Path.Combine(_directory, "Bad.cs");
+        File.WriteAllText(spec, "using RnnGen;\n[RecurrentModel(InputSize = 6)][Lstm(3)] public partial class C { }\n");
+        var (exit, _, error) = Cli("emit", spec, "-o", Path.Combine(_directory, "x.g.cs"));
+        Assert.Equal(2, exit);
+        Assert.Contains("Bad.cs(2,2): error RNN013", error);
+
+        File.WriteAllText(spec, "public class Plain { }\n");
+        (exit, _, error) = Cli("emit", spec, "-o", Path.Combine(_directory, "x.g.cs"));
+        Assert.Equal(2, exit);
+        Assert.Contains("no class marked [RecurrentModel]", error);
+
+        (exit, _, error) = Cli("emit", Path.Combine(_directory, "nothing.cs"), "-o", Path.Combine(_directory, "x.g.cs"));
+        Assert.Equal(2, exit);
+        Assert.Contains("no such file", error);
+
+        string unsupported = Weights("bad.safetensors", ("weight_ih_l0", [10, 3]), ("weight_hh_l0", [10, 5]));
+        (exit, _, error) = Cli("emit", unsupported, "-o", Path.Combine(_directory, "x.g.cs"));
+        Assert.Equal(3, exit);
+        Assert.Contains("weight_hh_l0 [10, 5]", error);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.g.cs")));
+    }
+
+    [Fact]
+    public void BenchTimesEveryMethodAndFindsNoAllocations()
+    {
+        var output = new StringWriter();
+        int exit = BenchCommand.Run(Shared("lstm_head_many_to_one"), new InferenceOptions(SequenceLength: 10), iterations: 20, warmup: 5, output, warmupMilliseconds: 0);
+        Assert.Equal(0, exit);
+        string[] lines = output.ToString().Split('\n');
+        foreach (string method in new[] { "Step", "Forward", "Backward" })
+        {
+            string line = Assert.Single(lines, l => l.StartsWith(method + " ", StringComparison.Ordinal));
+            Assert.Contains(" 0 B ", line);
+        }
+
+        // Bidirectional: no Step row.
+        output = new StringWriter();
+        Assert.Equal(0, BenchCommand.Run(Shared("gru_small_L1_bi_bias"), new InferenceOptions(), iterations: 5, warmup: 1, output, warmupMilliseconds: 0));
+        Assert.DoesNotContain("\nStep ", output.ToString());
+    }
+
+    [Fact]
+    public void BenchCountsTheFlopsOfEveryMatrixProduct()
+    {
+        var spec = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(Shared("lstm_proj_small_L2_bi_bias")), new InferenceOptions()).Spec!;
+        var (step, head) = BenchCommand.Flops(spec);
+        // Layer 0: 2 directions × (2·20·(3 + 2) + 2·2·5); layer 1 reads 4 floats: 2 × (2·20·(4 + 2) + 2·2·5).
+        Assert.Equal(2 * (200 + 20) + 2 * (240 + 20), step);
+        Assert.Equal(0, head);
+    }
+
+    [Fact]
+    public void BenchOfAnUnreadableFileExitsWith2()
+    {
+        var (exit, _, error) = Cli("bench", Path.Combine(_directory, "missing.safetensors"));
+        Assert.Equal(2, exit);
+        Assert.Contains("no such file", error);
+    }
+}

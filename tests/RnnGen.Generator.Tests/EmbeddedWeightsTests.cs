@@ -1,0 +1,180 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using RnnGen.Weights;
+
+namespace RnnGen.Generator.Tests;
+
+/// <summary>
+/// Build-time weights: the generator checks the weights description the build targets write against the declaration
+/// (RNN017 not in the build, RNN018 a tensor that does not fit, RNN019 unreadable) and emits a loader for the embedded
+/// resource. The targets themselves are exercised by the package consumer test in RnnGen.IntegrationTests.
+/// </summary>
+public class EmbeddedWeightsTests
+{
+    private const string Declaration = """
+        using RnnGen;
+        namespace Demo;
+        [RecurrentModel(InputSize = 4, SequenceLength = 10, Weights = "models/gesture.safetensors")]
+        [Lstm(8)]
+        [Dense(5, Over = Steps.Last)]
+        public partial class Gesture { }
+        """;
+
+    private static string CaseWeights => Path.Combine(ConformanceFixture.CaseDirectory("shared/lstm_head_many_to_one"), "model.safetensors");
+
+    private sealed class InMemoryText(string path, string text) : AdditionalText
+    {
+        public override string Path { get; } = path;
+        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
+    }
+
+    /// <summary>The description RnnGen.targets (and rnngen emit) writes for a weights file listed in the project as <paramref name="projectPath"/>.</summary>
+    internal static AdditionalText Description(string projectPath, byte[] file)
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rnngen-description-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(path, file);
+        try
+        {
+            var description = RnnGen.Cli.Generation.WeightsDescriptions.Describe(path, projectPath);
+            return new InMemoryText(description.Path, description.GetText()!.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static GeneratorDriver Driver(params AdditionalText[] files)
+        => CSharpGeneratorDriver.Create(
+            [new RecurrentModelGenerator().AsSourceGenerator()],
+            additionalTexts: files.ToImmutableArray(),
+            parseOptions: GeneratorHarness.ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    private static (IReadOnlyList<Diagnostic> Diagnostics, Compilation Output) Run(string source, params AdditionalText[] files)
+    {
+        Driver(files).RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateCompilation(source), out var output, out var diagnostics);
+        return (diagnostics, output);
+    }
+
+    [Fact]
+    public void AFittingFileIsEmbeddedAndLoadedByTheConstructor()
+    {
+        byte[] bytes = File.ReadAllBytes(CaseWeights);
+        var (diagnostics, output) = Run(Declaration, Description("models/gesture.safetensors", bytes));
+        Assert.Empty(diagnostics);
+        Assert.DoesNotContain(output.GetDiagnostics(), d => d.Severity > DiagnosticSeverity.Info);
+        var weightsPart = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Demo.Gesture.Weights.g.cs", StringComparison.Ordinal));
+        Snapshot.Match(weightsPart.ToString(), "Demo.Gesture.Weights.g.cs", nameof(EmbeddedWeightsTests));
+
+        // The compiler embeds the resource as the build targets ask; the constructor then needs no file.
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image, manifestResources: [new ResourceDescription("RnnGen.Weights/gesture.safetensors", () => new MemoryStream(bytes), isPublic: true)]);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        var context = new System.Runtime.Loader.AssemblyLoadContext("weights", isCollectible: true);
+        var type = context.LoadFromStream(new MemoryStream(image.ToArray())).GetType("Demo.Gesture")!;
+        var expected = SafeTensorsFile.Read(CaseWeights);
+        for (int instance = 0; instance < 2; instance++)
+        {
+            // The first instance parses the resource, the second copies the cached parameters: both must hold the file.
+            var model = (IRecurrentModel)Activator.CreateInstance(type)!;
+            foreach (var tensor in model.ParameterTensors)
+                Assert.Equal(expected[tensor.Name].Data, model.Parameters.Slice(tensor.Offset, tensor.Length).ToArray());
+        }
+        context.Unload();
+    }
+
+    [Fact]
+    public void AFileOutsideTheBuildIsRNN017AtTheModelAttribute()
+    {
+        string source = Declaration.Replace("models/gesture.safetensors", "other.safetensors");
+        var (diagnostics, output) = Run(source, Description("models/gesture.safetensors", File.ReadAllBytes(CaseWeights)));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN017", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Source0.cs", d.Location.GetLineSpan().Path);
+        Assert.StartsWith("RecurrentModel(", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains("<RnnGenWeights Include=\"other.safetensors\" />", d.GetMessage());
+        Assert.Contains("the build has models/gesture.safetensors", d.GetMessage());
+        // The model still compiles (its loader throws), so the error stands alone.
+        Assert.DoesNotContain(output.GetDiagnostics(), e => e.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Fact]
+    public void EveryTensorThatDoesNotFitIsAnRNN018NamingItAndBothShapes()
+    {
+        var (diagnostics, _) = Run(Declaration.Replace("[Lstm(8)]", "[Lstm(8)][Gru(3)]").Replace("[Dense(5, ", "[Dense(6, "), Description("models/gesture.safetensors", File.ReadAllBytes(CaseWeights)));
+        var messages = diagnostics.Select(d => { Assert.Equal("RNN018", d.Id); return d.GetMessage(); }).ToList();
+        Assert.Contains("Weights file 'models/gesture.safetensors' does not fit model 'Gesture': tensor 'head.weight' has shape [5, 8] in the file but [6, 3] in the declaration", messages);
+        Assert.Contains(messages, m => m.EndsWith("tensor 'head.bias' has shape [5] in the file but [6] in the declaration", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.EndsWith("tensor 'rnn.weight_ih_l1' is missing (the declaration needs [9, 8])", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ExtraTensorsAndOtherDtypesAreRNN018()
+    {
+        var file = new SafeTensorsFile(SafeTensorsFile.Read(CaseWeights).Tensors.Append(new SafeTensor("rnn.weight_hr_l0", [2, 8], new float[16])));
+        var (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", file.ToBytes()));
+        Assert.Contains(diagnostics, d => d.Id == "RNN018" && d.GetMessage().EndsWith("tensor 'rnn.weight_hr_l0 [2, 8]' is not part of the declared model", StringComparison.Ordinal));
+
+        // I32 has F32's length in the header and its 4 bytes per element, so only the dtype is wrong.
+        byte[] bytes = File.ReadAllBytes(CaseWeights);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, (int)BitConverter.ToUInt64(bytes, 0));
+        int at = header.IndexOf("\"head.bias\":{\"dtype\":\"F32\"", StringComparison.Ordinal);
+        Assert.True(at >= 0, header);
+        System.Text.Encoding.UTF8.GetBytes("I32").CopyTo(bytes, 8 + at + "\"head.bias\":{\"dtype\":\"".Length);
+        (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", bytes));
+        Assert.Contains(diagnostics, d => d.Id == "RNN018" && d.GetMessage().Contains("tensor 'head.bias' has dtype I32", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ATruncatedFileIsRNN019()
+    {
+        var (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", File.ReadAllBytes(CaseWeights)[..1000]));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN019", d.Id);
+        Assert.Contains("the file is truncated", d.GetMessage());
+    }
+
+    [Fact]
+    public void AnUnreadableFileIsRNN019WithTheReason()
+    {
+        var description = new InMemoryText("/obj/rnngen/gesture.rnngenweights", "rnngen-weights/1\npath=models/gesture.safetensors\nresource=RnnGen.Weights/gesture.safetensors\nerror=Permission denied\n");
+        var (diagnostics, _) = Run(Declaration, description);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN019", d.Id);
+        Assert.EndsWith("cannot be read: Permission denied", d.GetMessage());
+    }
+
+    [Fact]
+    public void TheFileIsFoundByItsPathOrItsFileNameButNotByAnAmbiguousName()
+    {
+        byte[] bytes = File.ReadAllBytes(CaseWeights);
+        Assert.Empty(Run(Declaration.Replace("models/gesture.safetensors", "gesture.safetensors"), Description("models/gesture.safetensors", bytes)).Diagnostics);
+        Assert.Empty(Run(Declaration.Replace("models/gesture.safetensors", "models\\\\gesture.safetensors"), Description("models/gesture.safetensors", bytes)).Diagnostics);
+
+        var (diagnostics, _) = Run(Declaration.Replace("models/gesture.safetensors", "gesture.safetensors"),
+            Description("models/gesture.safetensors", bytes), Description("old/gesture.safetensors", bytes));
+        Assert.Contains("matches several files (models/gesture.safetensors, old/gesture.safetensors)", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public void AnUnrelatedEditLeavesTheWeightsStepsCached()
+    {
+        var files = new[] { Description("models/gesture.safetensors", File.ReadAllBytes(CaseWeights)) };
+        var compilation = GeneratorHarness.CreateCompilation(Declaration, "class Other { int x = 1; }");
+        var driver = Driver(files).RunGenerators(compilation);
+        var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText("class Other { int x = 2; }", GeneratorHarness.ParseOptions, path: "Source1.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        foreach (string step in new[] { TrackingNames.WeightsFiles, TrackingNames.EmbeddedWeights })
+        {
+            Assert.True(result.TrackedSteps.TryGetValue(step, out var runs), $"step {step} was not tracked");
+            foreach (var output in runs.SelectMany(r => r.Outputs))
+                Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"step {step} was {output.Reason}");
+        }
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(r => r.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+}
