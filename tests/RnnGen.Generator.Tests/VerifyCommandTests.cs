@@ -3,8 +3,15 @@ using RnnGen.Cli.Commands;
 namespace RnnGen.Generator.Tests;
 
 /// <summary>The <c>rnngen verify</c> command's output format and exit codes, on real and deliberately broken cases.</summary>
-public class VerifyCommandTests
+public sealed class VerifyCommandTests : IDisposable
 {
+    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "rnngen-verify-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_scratch)) Directory.Delete(_scratch, recursive: true);
+    }
+
     private static (int Exit, string Output, string Error) Verify(params string[] directories)
     {
         var output = new StringWriter();
@@ -13,9 +20,9 @@ public class VerifyCommandTests
         return (exit, output.ToString(), error.ToString());
     }
 
-    private static string CopyCase(string name)
+    private string CopyCase(string name)
     {
-        string target = Path.Combine(Path.GetTempPath(), "rnngen-verify-" + Guid.NewGuid().ToString("N"), Path.GetFileName(name));
+        string target = Path.Combine(_scratch, Guid.NewGuid().ToString("N"), Path.GetFileName(name));
         Directory.CreateDirectory(target);
         foreach (string file in Directory.GetFiles(ConformanceFixture.CaseDirectory(name)))
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
