@@ -349,12 +349,20 @@ internal static class ModelEmitter
         w.Line();
     }
 
+    /// <summary>Floats per input row of a layer: the model's InputSize for layer 0, the layer's input constant above it.</summary>
+    private static string InputWidth(LayerLayout layer) => layer.Index == 0 ? "InputSize" : $"{layer.Name}Input";
+
+    /// <summary>Row t of a layer's input: the model's recorded inputs for layer 0, the previous layer's output rows above it.</summary>
+    private static string InputRow(ModelLayout layout, LayerLayout layer)
+    {
+        string field = layer.Index == 0 ? "_inputs" : layout.Layers[layer.Index - 1].OutputField;
+        return $"{field}.AsSpan(t * {InputWidth(layer)}, {InputWidth(layer)})";
+    }
+
     private static void WriteDirectionForward(SourceWriter w, ModelLayout layout, DirectionLayout d)
     {
         var layer = d.Layer;
         string l = layer.Name;
-        string input = layer.Index == 0 ? "_inputs" : layout.Layers[layer.Index - 1].OutputField;
-        string inputWidth = layer.Index == 0 ? "InputSize" : $"{l}Input";
         bool lstm = d.StateC is not null;
         w.Line($"// Layer {layer.Index}, {(d.Reverse ? "reverse direction: t = steps-1 … 0" : "forward direction: t = 0 … steps-1")}.");
         w.Open($"private void Forward{d.Id}(int steps)");
@@ -363,7 +371,7 @@ internal static class ModelEmitter
         w.Open("for (int s = 0; s < steps; s++)");
         w.Line(d.Reverse ? "int t = steps - 1 - s;" : "int t = s;");
         w.Line($"{Span} h = {layer.OutputField}.AsSpan(t * {l}Width{(d.Reverse ? $" + {l}Output" : "")}, {l}Output);");
-        var args = new List<string> { $"{input}.AsSpan(t * {inputWidth}, {inputWidth})", "hPrev" };
+        var args = new List<string> { InputRow(layout, layer), "hPrev" };
         if (lstm) args.Add("cPrev");
         args.Add("h");
         foreach (var record in d.Records)
@@ -482,8 +490,7 @@ internal static class ModelEmitter
     {
         var layer = d.Layer;
         string l = layer.Name;
-        string input = layer.Index == 0 ? "_inputs" : layout.Layers[layer.Index - 1].OutputField;
-        string inputWidth = layer.Index == 0 ? "InputSize" : $"{l}Input";
+        string inputWidth = InputWidth(layer);
         bool lstm = d.StateC is not null;
         string offset = d.Reverse ? $" + {l}Output" : "";
         w.Line($"// Layer {layer.Index}, {(d.Reverse ? "reverse" : "forward")} direction, back through time: t = {(d.Reverse ? "0 … steps-1" : "steps-1 … 0")}.");
@@ -506,7 +513,7 @@ internal static class ModelEmitter
         w.Line($"{ReadOnlySpan} hPrev = s == 0 ? _initialState.AsSpan({d.StateH}, {l}Output) : {layer.OutputField}.AsSpan(previous * {l}Width{offset}, {l}Output);");
         if (lstm) w.Line($"{ReadOnlySpan} cPrev = s == 0 ? _initialState.AsSpan({d.StateC}, {l}Hidden) : _cell{d.Id}.AsSpan(previous * {l}Hidden, {l}Hidden);");
         w.Line($"TensorPrimitives.Add({layer.GradOutputField}.AsSpan(t * {l}Width{offset}, {l}Output), dhCarry, dh);");
-        var args = new List<string> { $"{input}.AsSpan(t * {inputWidth}, {inputWidth})", "hPrev" };
+        var args = new List<string> { InputRow(layout, layer), "hPrev" };
         if (lstm) args.Add("cPrev");
         args.Add($"{layer.OutputField}.AsSpan(t * {l}Width{offset}, {l}Output)");
         foreach (var record in d.Records)
