@@ -1,6 +1,6 @@
-namespace RnnGen.Tests.Training;
+namespace RnnGen.Tests;
 
-/// <summary>Tolerance checks and a double-precision central-difference oracle shared by the training tests.</summary>
+/// <summary>Tolerance checks and a double-precision central-difference oracle shared by the tests.</summary>
 internal static class NumericAssert
 {
     /// <summary>Asserts |got − want| ≤ abs + rel·|want| for every element, naming the first index that fails.</summary>
@@ -27,6 +27,12 @@ internal static class NumericAssert
     {
         double[] x = new double[at.Length];
         for (int i = 0; i < x.Length; i++) x[i] = at[i];
+        return CentralDifference(f, x, h);
+    }
+
+    /// <summary>As above at a double-precision point; <paramref name="x"/> is perturbed in place and restored.</summary>
+    public static double[] CentralDifference(Func<double[], double> f, double[] x, double h = 1e-6)
+    {
         double[] gradient = new double[x.Length];
         for (int i = 0; i < x.Length; i++)
         {

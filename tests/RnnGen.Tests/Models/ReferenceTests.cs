@@ -122,10 +122,10 @@ public class ReferenceTests
         double[] inputs = subject.Inputs?.Select(v => (double)v).ToArray() ?? [];
         double[] initial = subject.InitialState.Select(v => (double)v).ToArray();
 
-        AssertClose("dL/dparameters", model.Gradients.ToArray().Select(v => (double)v).ToArray(), FiniteDifferences(parameters, p => subject.Loss(p, inputs, initial)), model);
-        AssertClose("dL/dinitial state", dInitial.Select(v => (double)v).ToArray(), FiniteDifferences(initial, s => subject.Loss(parameters, inputs, s)));
+        AssertClose("dL/dparameters", model.Gradients.ToArray().Select(v => (double)v).ToArray(), NumericAssert.CentralDifference(p => subject.Loss(p, inputs, initial), parameters), model);
+        AssertClose("dL/dinitial state", dInitial.Select(v => (double)v).ToArray(), NumericAssert.CentralDifference(s => subject.Loss(parameters, inputs, s), initial));
         if (subject.Inputs is not null)
-            AssertClose("dL/dinputs", dInputs.Select(v => (double)v).ToArray(), FiniteDifferences(inputs, x => subject.Loss(parameters, x, initial)));
+            AssertClose("dL/dinputs", dInputs.Select(v => (double)v).ToArray(), NumericAssert.CentralDifference(x => subject.Loss(parameters, x, initial), inputs));
     }
 
     [Fact]
@@ -145,24 +145,6 @@ public class ReferenceTests
         Assert.Contains(once, v => v != 0);
         model.ZeroGradients();
         Assert.All(model.Gradients.ToArray(), v => Assert.Equal(0f, v));
-    }
-
-    /// <summary>Central differences in double precision, ε = 1e-6.</summary>
-    private static double[] FiniteDifferences(double[] point, Func<double[], double> loss)
-    {
-        const double epsilon = 1e-6;
-        var gradient = new double[point.Length];
-        for (int i = 0; i < point.Length; i++)
-        {
-            double saved = point[i];
-            point[i] = saved + epsilon;
-            double up = loss(point);
-            point[i] = saved - epsilon;
-            double down = loss(point);
-            point[i] = saved;
-            gradient[i] = (up - down) / (2 * epsilon);
-        }
-        return gradient;
     }
 
     private static void AssertClose(string what, double[] got, double[] want, IRecurrentModel? model = null)
