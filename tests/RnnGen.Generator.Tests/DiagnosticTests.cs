@@ -131,6 +131,13 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void UndefinedActivationPrecision_RNN015()
+    {
+        var (diagnostic, _) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4, Activations = (ActivationPrecision)3)][Lstm(3)] public partial class Model { }", "RNN015");
+        Assert.Contains("RecurrentModel Activations has the undefined value 3", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void UndefinedActivation_RNN015()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)][Dense(2, (Activation)42)] public partial class Model { }", "RNN015");

@@ -34,6 +34,16 @@ public class SnapshotTests
         """, nameof(RowBlockCellsForLstmGruAndRnn));
 
     [Fact]
+    public void ExactActivationsInRowBlockCells() => Check("""
+        using RnnGen;
+        namespace Demo;
+        [RecurrentModel(InputSize = 1, SequenceLength = 10, Activations = ActivationPrecision.Exact)]
+        [Lstm(8)]
+        [Dense(1)]
+        public partial class ExactLstm { }
+        """, nameof(ExactActivationsInRowBlockCells));
+
+    [Fact]
     public void LstmWithSoftmaxHeadOnLastStep() => Check("""
         using RnnGen;
         namespace Demo;

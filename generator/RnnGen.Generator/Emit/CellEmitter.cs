@@ -13,7 +13,7 @@ internal static class CellEmitter
     private const string Span = "global::System.Span<float>";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
 
-    public static void EmitForward(SourceWriter w, DirectionLayout d)
+    public static void EmitForward(SourceWriter w, DirectionLayout d, bool exactActivations)
     {
         var layer = d.Layer.Spec;
         string records = string.Concat(d.Records.Select(r => $", {Span} {RecordName(r, d)}"));
@@ -35,7 +35,7 @@ internal static class CellEmitter
         WriteConstants(w, d, body.ToString());
         w.Append(body.ToString());
         w.Close();
-        RowBlockEmitter.EmitCells(w, d, parameters);
+        RowBlockEmitter.EmitCells(w, d, parameters, exactActivations);
     }
 
     public static void EmitBackward(SourceWriter w, DirectionLayout d)

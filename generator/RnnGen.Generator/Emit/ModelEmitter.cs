@@ -53,7 +53,7 @@ internal static class ModelEmitter
                 ct.ThrowIfCancellationRequested();
                 WriteDirectionForward(w, layout, direction);
                 WriteDirectionBackward(w, layout, direction);
-                CellEmitter.EmitForward(w, direction);
+                CellEmitter.EmitForward(w, direction, spec.ExactActivations);
                 CellEmitter.EmitBackward(w, direction);
             }
         }

@@ -55,14 +55,17 @@ internal static class RowBlockEmitter
     }
 
     /// <summary>Writes <c>Cell{Id}Rows{width}</c> for every width of <see cref="Widths"/>.</summary>
-    public static void EmitCells(SourceWriter w, DirectionLayout d, string parameters)
+    public static void EmitCells(SourceWriter w, DirectionLayout d, string parameters, bool exactActivations)
     {
         foreach (int width in Widths(d))
-            EmitCell(w, d, width, parameters);
+            EmitCell(w, d, width, parameters, exactActivations);
     }
 
-    private static void EmitCell(SourceWriter w, DirectionLayout d, int width, string parameters)
+    private static void EmitCell(SourceWriter w, DirectionLayout d, int width, string parameters, bool exactActivations)
     {
+        // [RecurrentModel(Activations = ...)]: FastSigmoid/FastTanh (rational, ~4 ulp) or Sigmoid/Tanh (e^x-based, ~1 ulp).
+        string sigmoid = exactActivations ? "RowBlocks.Sigmoid" : "RowBlocks.FastSigmoid";
+        string tanh = exactActivations ? "RowBlocks.Tanh" : "RowBlocks.FastTanh";
         var layer = d.Layer.Spec;
         string v = width == 16 ? "Vector512" : "Vector256";
         string rows = $"RowBlocks.Rows{width}";
@@ -103,8 +106,8 @@ internal static class RowBlockEmitter
         // Pre-activation of gate q for this block: W_ih x + W_hh h (+ b_ih + b_hh), or one side of it.
         string Row(int q) => q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
         string Times(int q, string size) => q == 0 ? $"j * {size}" : $"({Row(q)}) * {size}";
-        string Both(int q) => $"{rows}(ref Unsafe.Add(ref wIh, {Times(q, "I")}), I, ref xRef, ref Unsafe.Add(ref wHh, {Times(q, "H")}), H, ref hRef)"
-                              + (bias ? $" + {Load("bIh", Row(q))} + {Load("bHh", Row(q))}" : "");
+        string Both(int q) => $"{rows}(ref Unsafe.Add(ref wIh, {Times(q, "I")}), I, ref xRef, ref Unsafe.Add(ref wHh, {Times(q, "H")}), H, ref hRef"
+                              + (bias ? $", {Load("bIh", Row(q))} + {Load("bHh", Row(q))})" : ")");
         string InputOnly(int q) => $"{rows}(ref Unsafe.Add(ref wIh, {Times(q, "I")}), I, ref xRef)" + (bias ? $" + {Load("bIh", Row(q))}" : "");
         string HiddenOnly(int q) => $"{rows}(ref Unsafe.Add(ref wHh, {Times(q, "H")}), H, ref hRef)" + (bias ? $" + {Load("bHh", Row(q))}" : "");
 
@@ -113,12 +116,12 @@ internal static class RowBlockEmitter
         {
             case CellKind.Lstm:
                 w.Line("// i, f, g, o from rows j… of each gate; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
-                w.Line($"var i = RowBlocks.Sigmoid({Both(0)});");
-                w.Line($"var f = RowBlocks.Sigmoid({Both(1)});");
-                w.Line($"var g = RowBlocks.Tanh({Both(2)});");
-                w.Line($"var o = RowBlocks.Sigmoid({Both(3)});");
+                w.Line($"var i = {sigmoid}({Both(0)});");
+                w.Line($"var f = {sigmoid}({Both(1)});");
+                w.Line($"var g = {tanh}({Both(2)});");
+                w.Line($"var o = {sigmoid}({Both(3)});");
                 w.Line($"var c = f * {Load("cRef", "j")} + i * g;");
-                w.Line("var tc = RowBlocks.Tanh(c);");
+                w.Line($"var tc = {tanh}(c);");
                 w.Line(Store("i", "gatesRef", Row(0)));
                 w.Line(Store("f", "gatesRef", Row(1)));
                 w.Line(Store("g", "gatesRef", Row(2)));
@@ -129,10 +132,10 @@ internal static class RowBlockEmitter
                 break;
             case CellKind.Gru:
                 w.Line("// r, z = σ(gi + gh); n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)");
-                w.Line($"var r = RowBlocks.Sigmoid({Both(0)});");
-                w.Line($"var z = RowBlocks.Sigmoid({Both(1)});");
+                w.Line($"var r = {sigmoid}({Both(0)});");
+                w.Line($"var z = {sigmoid}({Both(1)});");
                 w.Line($"var hn = {HiddenOnly(2)};");
-                w.Line($"var n = RowBlocks.Tanh({InputOnly(2)} + r * hn);");
+                w.Line($"var n = {tanh}({InputOnly(2)} + r * hn);");
                 w.Line(Store("r", "gatesRef", Row(0)));
                 w.Line(Store("z", "gatesRef", Row(1)));
                 w.Line(Store("n", "gatesRef", Row(2)));
@@ -145,7 +148,7 @@ internal static class RowBlockEmitter
                 break;
             default:
                 w.Line($"// h' = tanh(W_ih x + W_hh h + b)");
-                w.Line(Store($"RowBlocks.Tanh({Both(0)})", "next", "j"));
+                w.Line(Store($"{tanh}({Both(0)})", "next", "j"));
                 break;
         }
         w.Close();

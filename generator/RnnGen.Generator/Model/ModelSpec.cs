@@ -7,7 +7,8 @@ namespace RnnGen.Generator.Model;
 /// Contract: only strings, numbers, enums and <see cref="EquatableArray{T}"/> — never symbols, syntax or
 /// locations — so equal declarations produce equal specs and the pipeline can cache them.
 /// A spec exists only if the declaration had no errors; every size in it is positive.
-/// <see cref="Weights"/> is the build-time weights path as declared, or null.
+/// <see cref="Weights"/> is the build-time weights path as declared, or null. <see cref="ExactActivations"/> picks
+/// RowBlocks.Sigmoid/Tanh over the default FastSigmoid/FastTanh in row-block cells.
 /// </summary>
 internal sealed record ModelSpec(
     string Namespace,
@@ -18,7 +19,8 @@ internal sealed record ModelSpec(
     EmbeddingSpec? Embedding,
     EquatableArray<LayerSpec> Layers,
     HeadSpec? Head,
-    string? Weights = null)
+    string? Weights = null,
+    bool ExactActivations = false)
 {
     /// <summary>Fully qualified name without <c>global::</c>, used for the hint name.</summary>
     public string FullName

@@ -48,6 +48,7 @@ internal static class ModelParser
             Report(DiagnosticDescriptors.Generic, classLocation, type.Name);
 
         int? inputSize = null, sequenceLength = null;
+        int activations = 0;
         string? weights = null;
         foreach (var named in modelAttribute.NamedArguments)
         {
@@ -55,7 +56,9 @@ internal static class ModelParser
             if (named.Value.Value is not int value) continue;
             if (named.Key == "InputSize") inputSize = value;
             else if (named.Key == "SequenceLength") sequenceLength = value;
+            else if (named.Key == "Activations") activations = value;
         }
+        if (activations is not (0 or 1)) Report(DiagnosticDescriptors.UndefinedEnumValue, modelLocation, "RecurrentModel Activations", activations);
         if (inputSize is int i && i <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, "InputSize", i);
         if (sequenceLength is null) Report(DiagnosticDescriptors.MissingSequenceLength, modelLocation, type.Name);
         else if (sequenceLength <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, "SequenceLength", sequenceLength);
@@ -126,7 +129,8 @@ internal static class ModelParser
             Embedding: embedding,
             Layers: layers.ToEquatableArray(),
             Head: head,
-            Weights: weights);
+            Weights: weights,
+            ExactActivations: activations == 1);
 
         var (floats, what) = LargestBuffer(spec);
         if (floats > MaxFloats)

@@ -70,8 +70,15 @@ internal static class BenchCommand
             output.WriteLine($"{m.Method,-9}{Time(median),12}{Time(m.Percentile(90)),12}{Time(m.Percentile(99)),12}{Time(m.Nanoseconds.Average()),12}{m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture) + " B",12}{(m.Flops / median).ToString("0.00", CultureInfo.InvariantCulture),10}");
         }
         output.WriteLine("GFLOP/s at the median: matrix products only (2 FLOPs per multiply-add); Backward counts dW and dx products, 2x Forward's.");
+        output.WriteLine($"Vector path: {VectorPath()}");
         return ExitCodes.Success;
     }
+
+    /// <summary>The row-block width the generated cells dispatch to on this machine (the same checks they make).</summary>
+    internal static string VectorPath() =>
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512, row blocks of 16"
+        : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2 + FMA, row blocks of 8"
+        : "no row blocks (TensorPrimitives cells)";
 
     internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelSpec spec, int iterations, int warmup, int warmupMilliseconds)
     {

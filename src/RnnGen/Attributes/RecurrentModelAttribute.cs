@@ -25,4 +25,26 @@ public sealed class RecurrentModelAttribute : Attribute
     /// declaration (errors RNN017–RNN019) and embeds the file in the assembly, so the constructor loads it with no file I/O.
     /// </summary>
     public string? Weights { get; set; }
+
+    /// <summary>
+    /// How the vectorised cells evaluate σ and tanh: <see cref="ActivationPrecision.Fast"/> (the default) or
+    /// <see cref="ActivationPrecision.Exact"/>. See docs/PERFORMANCE.md for the measured speed and error of each.
+    /// </summary>
+    public ActivationPrecision Activations { get; set; } = ActivationPrecision.Fast;
+}
+
+/// <summary>How generated cells evaluate the gate activations σ and tanh.</summary>
+public enum ActivationPrecision
+{
+    /// <summary>
+    /// A rational approximation with a short dependency chain: at most 3e-7 absolute error for tanh and 2e-7 for σ
+    /// (about 4 float ulp), far inside the 1e-5 + 1e-4·|want| agreement with PyTorch. About 1.4× faster Steps on small models.
+    /// </summary>
+    Fast = 0,
+
+    /// <summary>
+    /// e^x-based σ and tanh accurate to about one float ulp (1.2e-7 absolute), the accuracy of <c>MathF</c> and
+    /// <c>TensorPrimitives</c>. Cells that have no vectorised variant use <c>TensorPrimitives</c> in either mode.
+    /// </summary>
+    Exact = 1,
 }

@@ -274,12 +274,12 @@ namespace Demo
             for (int j = 0; j < H; j += 16)
             {
                 // i, f, g, o from rows j… of each gate; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
-                var i = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, j)));
-                var f = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j)));
-                var g = RowBlocks.Tanh(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j)));
-                var o = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j)));
+                var i = RowBlocks.FastSigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, j))));
+                var f = RowBlocks.FastSigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j))));
+                var g = RowBlocks.FastTanh(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j))));
+                var o = RowBlocks.FastSigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j))));
                 var c = f * Vector512.LoadUnsafe(ref Unsafe.Add(ref cRef, j)) + i * g;
-                var tc = RowBlocks.Tanh(c);
+                var tc = RowBlocks.FastTanh(c);
                 Vector512.StoreUnsafe(i, ref Unsafe.Add(ref gatesRef, j));
                 Vector512.StoreUnsafe(f, ref Unsafe.Add(ref gatesRef, H + j));
                 Vector512.StoreUnsafe(g, ref Unsafe.Add(ref gatesRef, 2 * H + j));
@@ -310,12 +310,12 @@ namespace Demo
             for (int j = 0; j < H; j += 8)
             {
                 // i, f, g, o from rows j… of each gate; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
-                var i = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j)));
-                var f = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j)));
-                var g = RowBlocks.Tanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j)));
-                var o = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j)));
+                var i = RowBlocks.FastSigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j))));
+                var f = RowBlocks.FastSigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j))));
+                var g = RowBlocks.FastTanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j))));
+                var o = RowBlocks.FastSigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j))));
                 var c = f * Vector256.LoadUnsafe(ref Unsafe.Add(ref cRef, j)) + i * g;
-                var tc = RowBlocks.Tanh(c);
+                var tc = RowBlocks.FastTanh(c);
                 Vector256.StoreUnsafe(i, ref Unsafe.Add(ref gatesRef, j));
                 Vector256.StoreUnsafe(f, ref Unsafe.Add(ref gatesRef, H + j));
                 Vector256.StoreUnsafe(g, ref Unsafe.Add(ref gatesRef, 2 * H + j));

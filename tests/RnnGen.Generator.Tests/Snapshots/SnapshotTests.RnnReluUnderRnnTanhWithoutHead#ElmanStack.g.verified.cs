@@ -250,7 +250,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
         for (int j = 0; j < H; j += 8)
         {
             // h' = relu(W_ih x + W_hh h + b)
-            Vector256.StoreUnsafe(Vector256.Max(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j)), Vector256.Create(0f)), ref Unsafe.Add(ref next, j));
+            Vector256.StoreUnsafe(Vector256.Max(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j))), Vector256.Create(0f)), ref Unsafe.Add(ref next, j));
         }
         _nextHidden.AsSpan(0, H).CopyTo(h);
     }

@@ -320,12 +320,12 @@ namespace Demo
             for (int j = 0; j < H; j += 16)
             {
                 // i, f, g, o from rows j… of each gate; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
-                var i = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, j)));
-                var f = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j)));
-                var g = RowBlocks.Tanh(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j)));
-                var o = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j)));
+                var i = RowBlocks.FastSigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, j))));
+                var f = RowBlocks.FastSigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j))));
+                var g = RowBlocks.FastTanh(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j))));
+                var o = RowBlocks.FastSigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j))));
                 var c = f * Vector512.LoadUnsafe(ref Unsafe.Add(ref cRef, j)) + i * g;
-                var tc = RowBlocks.Tanh(c);
+                var tc = RowBlocks.FastTanh(c);
                 Vector512.StoreUnsafe(i, ref Unsafe.Add(ref gatesRef, j));
                 Vector512.StoreUnsafe(f, ref Unsafe.Add(ref gatesRef, H + j));
                 Vector512.StoreUnsafe(g, ref Unsafe.Add(ref gatesRef, 2 * H + j));
@@ -356,12 +356,12 @@ namespace Demo
             for (int j = 0; j < H; j += 8)
             {
                 // i, f, g, o from rows j… of each gate; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
-                var i = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j)));
-                var f = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j)));
-                var g = RowBlocks.Tanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j)));
-                var o = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j)));
+                var i = RowBlocks.FastSigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j))));
+                var f = RowBlocks.FastSigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j))));
+                var g = RowBlocks.FastTanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j))));
+                var o = RowBlocks.FastSigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (3 * H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (3 * H + j) * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 3 * H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 3 * H + j))));
                 var c = f * Vector256.LoadUnsafe(ref Unsafe.Add(ref cRef, j)) + i * g;
-                var tc = RowBlocks.Tanh(c);
+                var tc = RowBlocks.FastTanh(c);
                 Vector256.StoreUnsafe(i, ref Unsafe.Add(ref gatesRef, j));
                 Vector256.StoreUnsafe(f, ref Unsafe.Add(ref gatesRef, H + j));
                 Vector256.StoreUnsafe(g, ref Unsafe.Add(ref gatesRef, 2 * H + j));
@@ -481,10 +481,10 @@ namespace Demo
             for (int j = 0; j < H; j += 16)
             {
                 // r, z = σ(gi + gh); n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
-                var r = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, j)));
-                var z = RowBlocks.Sigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j)));
+                var r = RowBlocks.FastSigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, j))));
+                var z = RowBlocks.FastSigmoid(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j))));
                 var hn = RowBlocks.Rows16(ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j));
-                var n = RowBlocks.Tanh(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + r * hn);
+                var n = RowBlocks.FastTanh(RowBlocks.Rows16(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + r * hn);
                 Vector512.StoreUnsafe(r, ref Unsafe.Add(ref gatesRef, j));
                 Vector512.StoreUnsafe(z, ref Unsafe.Add(ref gatesRef, H + j));
                 Vector512.StoreUnsafe(n, ref Unsafe.Add(ref gatesRef, 2 * H + j));
@@ -510,10 +510,10 @@ namespace Demo
             for (int j = 0; j < H; j += 8)
             {
                 // r, z = σ(gi + gh); n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
-                var r = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j)));
-                var z = RowBlocks.Sigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j)));
+                var r = RowBlocks.FastSigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j))));
+                var z = RowBlocks.FastSigmoid(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (H + j) * I), I, ref xRef, ref Unsafe.Add(ref wHh, (H + j) * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, H + j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, H + j))));
                 var hn = RowBlocks.Rows8(ref Unsafe.Add(ref wHh, (2 * H + j) * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H + j));
-                var n = RowBlocks.Tanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + r * hn);
+                var n = RowBlocks.FastTanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, (2 * H + j) * I), I, ref xRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H + j)) + r * hn);
                 Vector256.StoreUnsafe(r, ref Unsafe.Add(ref gatesRef, j));
                 Vector256.StoreUnsafe(z, ref Unsafe.Add(ref gatesRef, H + j));
                 Vector256.StoreUnsafe(n, ref Unsafe.Add(ref gatesRef, 2 * H + j));
@@ -615,7 +615,7 @@ namespace Demo
             for (int j = 0; j < H; j += 8)
             {
                 // h' = relu(W_ih x + W_hh h + b)
-                Vector256.StoreUnsafe(Vector256.Max(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j)), Vector256.Create(0f)), ref Unsafe.Add(ref next, j));
+                Vector256.StoreUnsafe(Vector256.Max(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j))), Vector256.Create(0f)), ref Unsafe.Add(ref next, j));
             }
             _nextHidden.AsSpan(0, H).CopyTo(h);
         }
@@ -703,7 +703,7 @@ namespace Demo
             for (int j = 0; j < H; j += 8)
             {
                 // h' = tanh(W_ih x + W_hh h + b)
-                Vector256.StoreUnsafe(RowBlocks.Tanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j))), ref Unsafe.Add(ref next, j));
+                Vector256.StoreUnsafe(RowBlocks.FastTanh(RowBlocks.Rows8(ref Unsafe.Add(ref wIh, j * I), I, ref xRef, ref Unsafe.Add(ref wHh, j * H), H, ref hRef, Vector256.LoadUnsafe(ref Unsafe.Add(ref bIh, j)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref bHh, j)))), ref Unsafe.Add(ref next, j));
             }
             _nextHidden.AsSpan(0, H).CopyTo(h);
         }

@@ -72,6 +72,59 @@ public class RowBlocksTests
         Assert.True(tanhWorst <= TanhAbsolute, $"tanh: worst absolute error {tanhWorst:E3}");
     }
 
+    // Stated maximum errors of the Fast activations (docs/PERFORMANCE.md, ActivationPrecision.Fast); measured worst on
+    // this grid: tanh 2.6e-7 absolute (near |x| = 4.2) and 3.0e-7 relative, σ 1.5e-7 absolute.
+    private const double FastTanhAbsolute = 3e-7, FastTanhRelative = 4e-7, FastSigmoidAbsolute = 2e-7;
+
+    [Fact]
+    public void FastActivationsStayWithinTheirStatedErrors()
+    {
+        if (!Avx512F.IsSupported || !Fma.IsSupported || !Avx2.IsSupported) return;
+        double tanhWorst = 0, tanhRelativeWorst = 0, sigmoidWorst = 0;
+        ForEachBatch(xs =>
+        {
+            var v512 = Vector512.Create(xs);
+            var v256 = Vector256.Create(xs.AsSpan(0, 8));
+            float[] tanh = new float[16], sigmoid = new float[16], tanh256 = new float[8], sigmoid256 = new float[8];
+            RowBlocks.FastTanh(v512).CopyTo(tanh);
+            RowBlocks.FastSigmoid(v512).CopyTo(sigmoid);
+            RowBlocks.FastTanh(v256).CopyTo(tanh256);
+            RowBlocks.FastSigmoid(v256).CopyTo(sigmoid256);
+            for (int i = 0; i < 16; i++)
+            {
+                double x = xs[i], t = Math.Tanh(x), error = Math.Abs(tanh[i] - t);
+                tanhWorst = Math.Max(tanhWorst, error);
+                if (t != 0) tanhRelativeWorst = Math.Max(tanhRelativeWorst, error / Math.Abs(t));
+                sigmoidWorst = Math.Max(sigmoidWorst, Math.Abs(sigmoid[i] - 1 / (1 + Math.Exp(-x))));
+                Assert.True(Math.Abs(tanh[i]) <= 1f && sigmoid[i] is >= 0f and <= 1f, $"x = {x}: tanh {tanh[i]}, σ {sigmoid[i]} out of range");
+                if (i < 8)
+                {
+                    Assert.Equal(tanh[i], tanh256[i]);
+                    Assert.Equal(sigmoid[i], sigmoid256[i]);
+                }
+            }
+        });
+        Assert.True(tanhWorst <= FastTanhAbsolute, $"fast tanh: worst absolute error {tanhWorst:E3}");
+        Assert.True(tanhRelativeWorst <= FastTanhRelative, $"fast tanh: worst relative error {tanhRelativeWorst:E3}");
+        Assert.True(sigmoidWorst <= FastSigmoidAbsolute, $"fast sigmoid: worst absolute error {sigmoidWorst:E3}");
+    }
+
+    [Fact]
+    public void FastActivationsPropagateNaNAndSaturateAtInfinity()
+    {
+        if (!Avx512F.IsSupported || !Fma.IsSupported) return;
+        var x = Vector512.Create([float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1e-40f, 3f, -3f, 9.2f, -40f, 0, 0, 0, 0, 0, 0]);
+        var tanh = RowBlocks.FastTanh(x);
+        var sigmoid = RowBlocks.FastSigmoid(x);
+        Assert.True(float.IsNaN(tanh[0]) && float.IsNaN(sigmoid[0]), "NaN in, NaN out");
+        Assert.Equal((1f, -1f), (tanh[1], tanh[2]));
+        Assert.Equal((1f, 0f), (sigmoid[1], sigmoid[2]));
+        Assert.Equal((0f, 0.5f), (tanh[3], sigmoid[3]));
+        Assert.True(float.IsNegative(tanh[4]), "tanh(−0) keeps the sign");
+        Assert.Equal(-tanh[6], tanh[7]); // odd
+        Assert.Equal((1f, -1f, 0f), (tanh[8], tanh[9], sigmoid[9])); // saturated exactly, as float tanh and σ are
+    }
+
     [Theory]
     [InlineData(1, 16)]
     [InlineData(3, 16)]

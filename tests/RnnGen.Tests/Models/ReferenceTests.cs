@@ -9,7 +9,7 @@ public class ReferenceTests
 {
     private const double Absolute = 1e-5, Relative = 1e-4;
 
-    public static TheoryData<string> ModelNames => new() { "GruResetBefore", "GruResetBeforeStack", "TokenLstm", "MixedStack", "GruRnnStack", "NestedLstm" };
+    public static TheoryData<string> ModelNames => new() { "GruResetBefore", "GruResetBeforeStack", "TokenLstm", "MixedStack", "GruRnnStack", "NestedLstm", "RowBlockStackFast", "RowBlockStackExact" };
 
     private static (IRecurrentModel Model, ReferenceNetwork Reference) Create(string name) => name switch
     {
@@ -25,6 +25,12 @@ public class ReferenceTests
         "GruRnnStack" => (new GruRnnStack(), new ReferenceNetwork([new(ReferenceCell.GruResetAfter, 5), new(ReferenceCell.RnnTanh, 3)],
             new ReferenceHead(3, Activation.Relu, EveryStep: true, Bias: false))),
         "NestedLstm" => (new Nested.InnerModel(), new ReferenceNetwork([new(ReferenceCell.Lstm, 3)])),
+        "RowBlockStackFast" => (new RowBlockStackFast(), new ReferenceNetwork(
+            [new(ReferenceCell.Lstm, 16), new(ReferenceCell.GruResetAfter, 16), new(ReferenceCell.RnnTanh, 8)],
+            new ReferenceHead(2, Activation.Tanh, EveryStep: true))),
+        "RowBlockStackExact" => (new RowBlockStackExact(), new ReferenceNetwork(
+            [new(ReferenceCell.Lstm, 16), new(ReferenceCell.GruResetAfter, 16), new(ReferenceCell.RnnRelu, 8)],
+            new ReferenceHead(2, Activation.Tanh, EveryStep: true))),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

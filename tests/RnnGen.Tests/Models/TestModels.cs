@@ -46,6 +46,21 @@ public partial class BidirectionalGru { }
 [Dense(4, Over = Steps.Every)]
 public partial class TokenRnn { }
 
+// Row-block cells (H a multiple of 8) in both activation modes: a one-column input, a partial input chunk, every cell kind.
+[RecurrentModel(InputSize = 1, SequenceLength = 6)]
+[Lstm(16)]
+[Gru(16)]
+[Rnn(8)]
+[Dense(2, Activation.Tanh, Over = Steps.Every)]
+public partial class RowBlockStackFast { }
+
+[RecurrentModel(InputSize = 5, SequenceLength = 6, Activations = ActivationPrecision.Exact)]
+[Lstm(16)]
+[Gru(16)]
+[Rnn(8, Activation = Activation.Relu)]
+[Dense(2, Activation.Tanh, Over = Steps.Every)]
+public partial class RowBlockStackExact { }
+
 public static partial class Nested
 {
     [RecurrentModel(InputSize = 2, SequenceLength = 3)]
