@@ -60,3 +60,39 @@ public class FmaPeak
         return Vector256.Sum(sum);
     }
 }
+
+/// <summary>
+/// The memory bound of a 16→128 Step: one pass of fused multiply-adds over exactly as many floats as the model's weights
+/// (LSTM 73,728 = 295 KB, GRU 55,296 = 221 KB; both larger than the 48 KB L1, so they stream from L2 every call), read in
+/// address order into 8 independent accumulators and doing nothing else. No Step that reads each weight once can beat it;
+/// its GFLOP/s is the ceiling for the 16→128 rows of the report.
+/// </summary>
+public class StreamBound
+{
+    public const int LstmWeights = 4 * 128 * (16 + 128), GruWeights = 3 * 128 * (16 + 128);
+    private readonly float[] _lstm = Setup.Inputs(LstmWeights), _gru = Setup.Inputs(GruWeights);
+    private readonly float[] _x = Setup.Inputs(16);
+
+    [Benchmark] public float Stream_Lstm16x128() => Avx512F.IsSupported ? Stream(_lstm, _x) : float.NaN;
+    [Benchmark] public float Stream_Gru16x128() => Avx512F.IsSupported ? Stream(_gru, _x) : float.NaN;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float Stream(float[] weights, float[] x)
+    {
+        ref float w = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(weights);
+        Vector512<float> v = Vector512.Create(x), a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        int k = 0;
+        for (; k + 128 <= weights.Length; k += 128)
+        {
+            a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)k), v, a0);
+            a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(k + 16)), v, a1);
+            a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(k + 32)), v, a2);
+            a3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(k + 48)), v, a3);
+            a4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(k + 64)), v, a4);
+            a5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(k + 80)), v, a5);
+            a6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(k + 96)), v, a6);
+            a7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(k + 112)), v, a7);
+        }
+        return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
+    }
+}

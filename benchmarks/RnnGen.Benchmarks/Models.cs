@@ -28,3 +28,10 @@ namespace RnnGen.Benchmarks;
 
 /// <inheritdoc cref="LstmTrain8x32"/>
 [RecurrentModel(InputSize = 8, SequenceLength = 50)][Gru(32)][Dense(4, Over = Steps.Last)] public partial class GruTrain8x32 { }
+
+// The same shapes with [RecurrentModel(Activations = ActivationPrecision.Exact)]: the one-ulp e^x activations.
+[RecurrentModel(InputSize = 1, SequenceLength = 50, Activations = ActivationPrecision.Exact)][Lstm(8)][Dense(1)] public partial class Lstm1x8Exact { }
+[RecurrentModel(InputSize = 1, SequenceLength = 50, Activations = ActivationPrecision.Exact)][Lstm(32)][Dense(1)] public partial class Lstm1x32Exact { }
+[RecurrentModel(InputSize = 16, SequenceLength = 50, Activations = ActivationPrecision.Exact)][Lstm(128)][Dense(1)] public partial class Lstm16x128Exact { }
+[RecurrentModel(InputSize = 1, SequenceLength = 50, Activations = ActivationPrecision.Exact)][Gru(8)][Dense(1)] public partial class Gru1x8Exact { }
+[RecurrentModel(InputSize = 1, SequenceLength = 50, Activations = ActivationPrecision.Exact)][Gru(32)][Dense(1)] public partial class Gru1x32Exact { }

@@ -25,6 +25,11 @@ public class StepLatency
     private readonly Gru16x128 _gru16x128 = Setup.Randomised(new Gru16x128());
     private readonly Rnn8x64 _rnn8x64 = Setup.Randomised(new Rnn8x64());
     private readonly LstmStack8x64x64 _stack = Setup.Randomised(new LstmStack8x64x64());
+    private readonly Lstm1x8Exact _lstm1x8Exact = Setup.Randomised(new Lstm1x8Exact());
+    private readonly Lstm1x32Exact _lstm1x32Exact = Setup.Randomised(new Lstm1x32Exact());
+    private readonly Lstm16x128Exact _lstm16x128Exact = Setup.Randomised(new Lstm16x128Exact());
+    private readonly Gru1x8Exact _gru1x8Exact = Setup.Randomised(new Gru1x8Exact());
+    private readonly Gru1x32Exact _gru1x32Exact = Setup.Randomised(new Gru1x32Exact());
 
     private readonly ScalarLstm _scalarLstm1x8 = new(1, 8), _scalarLstm1x16 = new(1, 16), _scalarLstm1x32 = new(1, 32),
         _scalarLstm1x64 = new(1, 64), _scalarLstm8x64 = new(8, 64), _scalarLstm16x128 = new(16, 128);
@@ -78,4 +83,10 @@ public class StepLatency
 
     [Benchmark] public void Rnn_8x64_Generated() => _rnn8x64.Step(_x8, _y);
     [Benchmark] public void LstmStack_8x64x64_Generated() => _stack.Step(_x8, _y);
+
+    [Benchmark] public void Lstm_1x8_Exact() => _lstm1x8Exact.Step(_x1, _y);
+    [Benchmark] public void Lstm_1x32_Exact() => _lstm1x32Exact.Step(_x1, _y);
+    [Benchmark] public void Lstm_16x128_Exact() => _lstm16x128Exact.Step(_x16, _y);
+    [Benchmark] public void Gru_1x8_Exact() => _gru1x8Exact.Step(_x1, _y);
+    [Benchmark] public void Gru_1x32_Exact() => _gru1x32Exact.Step(_x1, _y);
 }

@@ -9,6 +9,8 @@ namespace RnnGen.Generator.Emit;
 /// runs its activations and state update in registers. The forward cell dispatches to it on a JIT-constant hardware
 /// check and keeps the <c>TensorPrimitives</c> path for other machines and other shapes (projection, reset-before GRU,
 /// H not a multiple of 8). Records are written exactly as that path writes them, so Backward is shared.
+/// A cell with H = 8 gets a third variant for AVX-512 machines, <c>Cell{Id}Pairs</c>: its 8-float weight rows go two to a
+/// 512-bit product (<c>RowBlocks.Pairs16/Pairs8</c>), halving the products and the reduction of the 8-wide block.
 /// </summary>
 internal static class RowBlockEmitter
 {
@@ -26,6 +28,13 @@ internal static class RowBlockEmitter
         if (layer.HiddenSize % 16 == 0) return [16, 8];
         return layer.HiddenSize % 8 == 0 ? [8] : [];
     }
+
+    /// <summary>
+    /// Whether the direction's cell also gets the paired-rows variant: H = 8 and an input of one float or whole chunks of
+    /// 8 (the pair kernels read columns 8 at a time and have no masked partial chunk).
+    /// </summary>
+    public static bool UsesPairs(DirectionLayout d) =>
+        Widths(d).Length > 0 && d.Layer.Spec.HiddenSize == 8 && (d.Layer.Input == 1 || d.Layer.Input % 8 == 0);
 
     /// <summary>Whether the layer's input must be copied to <c>_paddedInput</c> for a block width: its last chunk is partial and read whole.</summary>
     private static bool NeedsPaddedInput(DirectionLayout d, int width) => d.Layer.Input != 1 && d.Layer.Input % width != 0;
@@ -45,6 +54,8 @@ internal static class RowBlockEmitter
     /// <summary>The first lines of the forward cell: hand the step to the widest row-block variant the machine runs.</summary>
     public static void EmitDispatch(SourceWriter w, DirectionLayout d, string arguments)
     {
+        if (UsesPairs(d))
+            w.Line($"if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported) {{ Cell{d.Id}Pairs({arguments}); return; }}");
         foreach (int width in Widths(d))
         {
             string check = width == 16
@@ -57,8 +68,104 @@ internal static class RowBlockEmitter
     /// <summary>Writes <c>Cell{Id}Rows{width}</c> for every width of <see cref="Widths"/>.</summary>
     public static void EmitCells(SourceWriter w, DirectionLayout d, string parameters, bool exactActivations)
     {
+        if (UsesPairs(d))
+            EmitPairsCell(w, d, parameters, exactActivations);
         foreach (int width in Widths(d))
             EmitCell(w, d, width, parameters, exactActivations);
+    }
+
+    /// <summary>
+    /// <c>Cell{Id}Pairs</c>: the whole H = 8 step from 16-row (two gates) and 8-row pair products. h is written last,
+    /// after every read of hPrev, so it may alias hPrev without the <c>_nextHidden</c> copy.
+    /// </summary>
+    private static void EmitPairsCell(SourceWriter w, DirectionLayout d, string parameters, bool exactActivations)
+    {
+        var layer = d.Layer.Spec;
+        string l = d.Layer.Name;
+        bool bias = d.BiasIh is not null;
+        string sigmoid = exactActivations ? "RowBlocks.Sigmoid" : "RowBlocks.FastSigmoid";
+        string tanh = exactActivations ? "RowBlocks.Tanh" : "RowBlocks.FastTanh";
+
+        w.Line($"// Paired-rows variant of Cell{d.Id} (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.");
+        w.Open($"private void Cell{d.Id}Pairs({parameters})");
+        w.Line($"const int I = {l}Input, H = {l}Hidden;");
+        w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+        w.Line($"ref float wIh = ref Unsafe.Add(ref p, {d.WeightIh});");
+        w.Line($"ref float wHh = ref Unsafe.Add(ref p, {d.WeightHh});");
+        if (bias)
+        {
+            w.Line($"ref float bIh = ref Unsafe.Add(ref p, {d.BiasIh});");
+            w.Line($"ref float bHh = ref Unsafe.Add(ref p, {d.BiasHh});");
+        }
+        w.Line("ref float xRef = ref MemoryMarshal.GetReference(x);");
+        w.Line("ref float hRef = ref MemoryMarshal.GetReference(hPrev);");
+        foreach (var record in d.Records)
+        {
+            string name = CellEmitter.RecordName(record, d);
+            w.Line($"ref float {name}Ref = ref MemoryMarshal.GetReference({name});");
+        }
+        if (layer.Cell == CellKind.Lstm) w.Line("ref float cRef = ref MemoryMarshal.GetReference(cPrev);");
+
+        // Gate rows from `row` on: 16 (two gates, Vector512) or 8 (one gate, Vector256), from W_ih x, W_hh h or both.
+        string Offset(string reference, string row) => row == "0" ? $"ref {reference}" : $"ref Unsafe.Add(ref {reference}, {row})";
+        string Bias(string v, string row, bool ih, bool hh)
+        {
+            if (!bias) return $"{v}.Create(0f)";
+            string Load(string b) => $"{v}.LoadUnsafe({Offset(b, row)})";
+            return ih && hh ? $"{Load("bIh")} + {Load("bHh")}" : Load(ih ? "bIh" : "bHh");
+        }
+        string Scaled(string row, string size) => row == "0" ? "0" : $"{row} * {size}";
+        string Pairs(int rows, string row, bool ih, bool hh)
+        {
+            string v = rows == 16 ? "Vector512" : "Vector256";
+            string input = ih ? $"{Offset("wIh", Scaled(row, "I"))}, I, ref xRef" : "ref wIh, 0, ref xRef";
+            string hidden = hh ? $"{Offset("wHh", Scaled(row, "H"))}, H, ref hRef" : "ref wHh, 0, ref hRef";
+            return $"RowBlocks.Pairs{rows}({input}, {hidden}, {Bias(v, row, ih, hh)})";
+        }
+        string Store(string v, string value, string reference, string offset) =>
+            $"{v}.StoreUnsafe({value}, {Offset(reference, offset)});";
+
+        switch (layer.Cell)
+        {
+            case CellKind.Lstm:
+                w.Line("// [i | f] and [g | o]: 16 gate rows each; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
+                w.Line($"var iF = {sigmoid}({Pairs(16, "0", true, true)});");
+                w.Line($"var gO = {Pairs(16, "2 * H", true, true)};");
+                w.Line("var i = Vector512.GetLower(iF);");
+                w.Line("var f = Vector512.GetUpper(iF);");
+                w.Line($"var g = {tanh}(Vector512.GetLower(gO));");
+                w.Line($"var o = {sigmoid}(Vector512.GetUpper(gO));");
+                w.Line("var c = f * Vector256.LoadUnsafe(ref cRef) + i * g;");
+                w.Line($"var tc = {tanh}(c);");
+                w.Line(Store("Vector512", "iF", "gatesRef", "0"));
+                w.Line(Store("Vector256", "g", "gatesRef", "2 * H"));
+                w.Line(Store("Vector256", "o", "gatesRef", "3 * H"));
+                w.Line(Store("Vector256", "c", "cellRef", "0"));
+                w.Line(Store("Vector256", "tc", "tanhCellRef", "0"));
+                w.Line("Vector256.StoreUnsafe(o * tc, ref MemoryMarshal.GetReference(h));");
+                break;
+            case CellKind.Gru:
+                w.Line("// [r | z] = σ(gi + gh); n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)");
+                w.Line($"var rZ = {sigmoid}({Pairs(16, "0", true, true)});");
+                w.Line("var r = Vector512.GetLower(rZ);");
+                w.Line("var z = Vector512.GetUpper(rZ);");
+                w.Line($"var hn = {Pairs(8, "2 * H", false, true)};");
+                w.Line($"var n = {tanh}({Pairs(8, "2 * H", true, false)} + r * hn);");
+                w.Line(Store("Vector512", "rZ", "gatesRef", "0"));
+                w.Line(Store("Vector256", "n", "gatesRef", "2 * H"));
+                w.Line(Store("Vector256", "hn", "recurrentCandidateRef", "0"));
+                w.Line("Vector256.StoreUnsafe(n + z * (Vector256.LoadUnsafe(ref hRef) - n), ref MemoryMarshal.GetReference(h));");
+                break;
+            case CellKind.RnnRelu:
+                w.Line("// h' = relu(W_ih x + W_hh h + b)");
+                w.Line($"Vector256.StoreUnsafe(Vector256.Max({Pairs(8, "0", true, true)}, Vector256.Create(0f)), ref MemoryMarshal.GetReference(h));");
+                break;
+            default:
+                w.Line("// h' = tanh(W_ih x + W_hh h + b)");
+                w.Line($"Vector256.StoreUnsafe({tanh}({Pairs(8, "0", true, true)}), ref MemoryMarshal.GetReference(h));");
+                break;
+        }
+        w.Close();
     }
 
     private static void EmitCell(SourceWriter w, DirectionLayout d, int width, string parameters, bool exactActivations)

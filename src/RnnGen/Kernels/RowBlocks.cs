@@ -71,6 +71,91 @@ public static class RowBlocks
         return Block8(ref w1, cols1, ref x1, ref w2, cols2, ref x2) + bias;
     }
 
+    /// <summary>
+    /// bias + W1 x1 + W2 x2 for 16 rows u of a cell with H = 8 (AVX-512), lane u = row u: two 8-float rows share one
+    /// 512-bit product, so 16 rows need 8 products and 7 pairwise shuffle levels instead of 16 of each. Columns come in
+    /// whole chunks of 8 (cols a multiple of 8); cols = 1 (one input) is added after the reduction; cols = 0 adds nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Pairs16(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector512<float> bias)
+    {
+        if (cols1 < 8 && cols2 < 8) return SingleColumns(ref w1, cols1, ref x1, ref w2, cols2, ref x2, bias);
+        Vector512<float> m0 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 0), m1 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 1);
+        Vector512<float> m2 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 2), m3 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 3);
+        Vector512<float> m4 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 4), m5 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 5);
+        Vector512<float> m6 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 6), m7 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 7);
+        Vector512<float> sums = Avx512F.PermuteVar16x32(PairEighths(PairQuarters(PairHalves(m0, m1), PairHalves(m2, m3)), PairQuarters(PairHalves(m4, m5), PairHalves(m6, m7))), PairOrder);
+        return sums + SingleColumns(ref w1, cols1, ref x1, ref w2, cols2, ref x2, bias);
+    }
+
+    /// <summary>As <see cref="Pairs16"/> for 8 rows (4 products); the result is 8 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Pairs8(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector256<float> bias)
+    {
+        if (cols1 == 1) bias = Fma256(Vector256.LoadUnsafe(ref w1), Vector256.Create(x1), bias);
+        if (cols2 == 1) bias = Fma256(Vector256.LoadUnsafe(ref w2), Vector256.Create(x2), bias);
+        if (cols1 < 8 && cols2 < 8) return bias;
+        Vector512<float> m0 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 0), m1 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 1);
+        Vector512<float> m2 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 2), m3 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 3);
+        Vector512<float> quarters = PairQuarters(PairHalves(m0, m1), PairHalves(m2, m3));
+        return Avx512F.PermuteVar16x32(PairEighths(quarters, quarters), PairOrder).GetLower() + bias;
+    }
+
+    /// <summary>Rows 2k and 2k + 1 times [x, x], lanes 0–7 and 8–15, summed over the 8-float column chunks of both matrices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PairProducts(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, int k)
+    {
+        Vector512<float> sum;
+        int c1 = 0, c2 = 0;
+        if (cols2 >= 8) { sum = PairChunk(ref w2, cols2, k, 0) * PairX(ref x2, 0); c2 = 8; }
+        else if (cols1 >= 8) { sum = PairChunk(ref w1, cols1, k, 0) * PairX(ref x1, 0); c1 = 8; }
+        else sum = default;
+        if (cols1 >= 8)
+            for (int c = c1; c < cols1; c += 8) sum = Fma512(PairChunk(ref w1, cols1, k, c), PairX(ref x1, c), sum);
+        if (cols2 >= 8)
+            for (int c = c2; c < cols2; c += 8) sum = Fma512(PairChunk(ref w2, cols2, k, c), PairX(ref x2, c), sum);
+        return sum;
+    }
+
+    /// <summary>Columns c…c+7 of rows 2k and 2k + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PairChunk(ref float w, int cols, int k, int c)
+    {
+        ref float row = ref Unsafe.Add(ref w, 2 * k * cols + c);
+        return cols == 8 ? Vector512.LoadUnsafe(ref row) : Vector512.Create(Vector256.LoadUnsafe(ref row), Vector256.LoadUnsafe(ref row, (nuint)cols));
+    }
+
+    /// <summary>[x[c…c+7], x[c…c+7]].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PairX(ref float x, int c)
+    {
+        Vector256<float> chunk = Vector256.LoadUnsafe(ref x, (nuint)c);
+        return Vector512.Create(chunk, chunk);
+    }
+
+    /// <summary>bias plus the one-column matrices' W x (their 16 rows are 16 consecutive floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> SingleColumns(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector512<float> bias)
+    {
+        if (cols1 == 1) bias = Fma512(Vector512.LoadUnsafe(ref w1), Vector512.Create(x1), bias);
+        if (cols2 == 1) bias = Fma512(Vector512.LoadUnsafe(ref w2), Vector512.Create(x2), bias);
+        return bias;
+    }
+
+    // Pair products → row sums: 128-bit lanes first (each row's two halves), then within lanes. Lane u of the result holds
+    // row PairOrder⁻¹(u); the permutation puts rows back in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PairHalves(Vector512<float> p, Vector512<float> q) =>
+        Avx512F.Shuffle4x128(p, q, 0b10_00_10_00) + Avx512F.Shuffle4x128(p, q, 0b11_01_11_01);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PairQuarters(Vector512<float> p, Vector512<float> q) =>
+        Avx512F.Shuffle(p, q, 0b01_00_01_00) + Avx512F.Shuffle(p, q, 0b11_10_11_10);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PairEighths(Vector512<float> p, Vector512<float> q) =>
+        Avx512F.Shuffle(p, q, 0b10_00_10_00) + Avx512F.Shuffle(p, q, 0b11_01_11_01);
+
+    private static readonly Vector512<int> PairOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+
     /// <summary>σ(x) = 1 / (1 + e^−x), accurate to about one float ulp: the <c>Exact</c> activations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
@@ -220,13 +305,18 @@ public static class RowBlocks
     /// <summary>
     /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 16 rows u, one accumulator per row (locals, so they stay in
     /// registers; a struct of them was not promoted and ran 3× slower). cols2 is a multiple of 16; a partial last chunk
-    /// of W1 and x1 is masked to zero, so whatever follows it is never used.
+    /// of W1 and x1 is masked to zero, so whatever follows it is never used. The accumulators start as the products of the
+    /// first whole chunk (of W1 if it has one, else of W2) rather than as zeros: 16 fewer instructions per block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Block16(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2)
     {
-        Vector512<float> r0 = default, r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default, r8 = default, r9 = default, r10 = default, r11 = default, r12 = default, r13 = default, r14 = default, r15 = default;
-        int k = 0;
+        Vector512<float> r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15;
+        int k1 = 0, k2 = 0;
+        if (cols1 >= 16) { Start16(ref w1, cols1, Vector512.LoadUnsafe(ref x1), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7, out r8, out r9, out r10, out r11, out r12, out r13, out r14, out r15); k1 = 16; }
+        else if (cols2 > 0) { Start16(ref w2, cols2, Vector512.LoadUnsafe(ref x2), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7, out r8, out r9, out r10, out r11, out r12, out r13, out r14, out r15); k2 = 16; }
+        else { r0 = default; r1 = default; r2 = default; r3 = default; r4 = default; r5 = default; r6 = default; r7 = default; r8 = default; r9 = default; r10 = default; r11 = default; r12 = default; r13 = default; r14 = default; r15 = default; }
+        int k = k1;
         for (; k + 16 <= cols1; k += 16)
         {
             Vector512<float> x = Vector512.LoadUnsafe(ref x1, (nuint)k);
@@ -270,7 +360,7 @@ public static class RowBlocks
             r14 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(14 * cols1)) & mask), x, r14);
             r15 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(15 * cols1)) & mask), x, r15);
         }
-        for (k = 0; k < cols2; k += 16)
+        for (k = k2; k < cols2; k += 16)
         {
             Vector512<float> x = Vector512.LoadUnsafe(ref x2, (nuint)k);
             ref float w = ref Unsafe.Add(ref w2, k);
@@ -294,16 +384,43 @@ public static class RowBlocks
         return Reduce16(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15);
     }
 
+    /// <summary>r_u = W[u, 0..15] · x, lane by lane, for the 16 rows of W starting at <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Start16(ref float w, int cols, Vector512<float> x, out Vector512<float> r0, out Vector512<float> r1, out Vector512<float> r2, out Vector512<float> r3, out Vector512<float> r4, out Vector512<float> r5, out Vector512<float> r6, out Vector512<float> r7, out Vector512<float> r8, out Vector512<float> r9, out Vector512<float> r10, out Vector512<float> r11, out Vector512<float> r12, out Vector512<float> r13, out Vector512<float> r14, out Vector512<float> r15)
+    {
+        r0 = Vector512.LoadUnsafe(ref w) * x;
+        r1 = Vector512.LoadUnsafe(ref w, (nuint)cols) * x;
+        r2 = Vector512.LoadUnsafe(ref w, (nuint)(2 * cols)) * x;
+        r3 = Vector512.LoadUnsafe(ref w, (nuint)(3 * cols)) * x;
+        r4 = Vector512.LoadUnsafe(ref w, (nuint)(4 * cols)) * x;
+        r5 = Vector512.LoadUnsafe(ref w, (nuint)(5 * cols)) * x;
+        r6 = Vector512.LoadUnsafe(ref w, (nuint)(6 * cols)) * x;
+        r7 = Vector512.LoadUnsafe(ref w, (nuint)(7 * cols)) * x;
+        r8 = Vector512.LoadUnsafe(ref w, (nuint)(8 * cols)) * x;
+        r9 = Vector512.LoadUnsafe(ref w, (nuint)(9 * cols)) * x;
+        r10 = Vector512.LoadUnsafe(ref w, (nuint)(10 * cols)) * x;
+        r11 = Vector512.LoadUnsafe(ref w, (nuint)(11 * cols)) * x;
+        r12 = Vector512.LoadUnsafe(ref w, (nuint)(12 * cols)) * x;
+        r13 = Vector512.LoadUnsafe(ref w, (nuint)(13 * cols)) * x;
+        r14 = Vector512.LoadUnsafe(ref w, (nuint)(14 * cols)) * x;
+        r15 = Vector512.LoadUnsafe(ref w, (nuint)(15 * cols)) * x;
+    }
+
     /// <summary>
     /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 8 rows u, one accumulator per row (locals, so they stay in
     /// registers; a struct of them was not promoted and ran 3× slower). cols2 is a multiple of 8; a partial last chunk
-    /// of W1 and x1 is masked to zero, so whatever follows it is never used.
+    /// of W1 and x1 is masked to zero, so whatever follows it is never used. The accumulators start as the products of the
+    /// first whole chunk (of W1 if it has one, else of W2) rather than as zeros: 8 fewer instructions per block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Block8(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2)
     {
-        Vector256<float> r0 = default, r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default;
-        int k = 0;
+        Vector256<float> r0, r1, r2, r3, r4, r5, r6, r7;
+        int k1 = 0, k2 = 0;
+        if (cols1 >= 8) { Start8(ref w1, cols1, Vector256.LoadUnsafe(ref x1), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7); k1 = 8; }
+        else if (cols2 > 0) { Start8(ref w2, cols2, Vector256.LoadUnsafe(ref x2), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7); k2 = 8; }
+        else { r0 = default; r1 = default; r2 = default; r3 = default; r4 = default; r5 = default; r6 = default; r7 = default; }
+        int k = k1;
         for (; k + 8 <= cols1; k += 8)
         {
             Vector256<float> x = Vector256.LoadUnsafe(ref x1, (nuint)k);
@@ -331,7 +448,7 @@ public static class RowBlocks
             r6 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(6 * cols1)) & mask), x, r6);
             r7 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(7 * cols1)) & mask), x, r7);
         }
-        for (k = 0; k < cols2; k += 8)
+        for (k = k2; k < cols2; k += 8)
         {
             Vector256<float> x = Vector256.LoadUnsafe(ref x2, (nuint)k);
             ref float w = ref Unsafe.Add(ref w2, k);
@@ -345,6 +462,20 @@ public static class RowBlocks
             r7 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(7 * cols2)), x, r7);
         }
         return Reduce8(r0, r1, r2, r3, r4, r5, r6, r7);
+    }
+
+    /// <summary>r_u = W[u, 0..7] · x, lane by lane, for the 8 rows of W starting at <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Start8(ref float w, int cols, Vector256<float> x, out Vector256<float> r0, out Vector256<float> r1, out Vector256<float> r2, out Vector256<float> r3, out Vector256<float> r4, out Vector256<float> r5, out Vector256<float> r6, out Vector256<float> r7)
+    {
+        r0 = Vector256.LoadUnsafe(ref w) * x;
+        r1 = Vector256.LoadUnsafe(ref w, (nuint)cols) * x;
+        r2 = Vector256.LoadUnsafe(ref w, (nuint)(2 * cols)) * x;
+        r3 = Vector256.LoadUnsafe(ref w, (nuint)(3 * cols)) * x;
+        r4 = Vector256.LoadUnsafe(ref w, (nuint)(4 * cols)) * x;
+        r5 = Vector256.LoadUnsafe(ref w, (nuint)(5 * cols)) * x;
+        r6 = Vector256.LoadUnsafe(ref w, (nuint)(6 * cols)) * x;
+        r7 = Vector256.LoadUnsafe(ref w, (nuint)(7 * cols)) * x;
     }
 
     /// <summary>

@@ -230,6 +230,7 @@ namespace Demo
 
         private void CellL0(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> h, global::System.Span<float> gates, global::System.Span<float> cell, global::System.Span<float> tanhCell)
         {
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported) { CellL0Pairs(x, hPrev, cPrev, h, gates, cell, tanhCell); return; }
             if (global::System.Runtime.Intrinsics.X86.Avx2.IsSupported && global::System.Runtime.Intrinsics.X86.Fma.IsSupported) { CellL0Rows8(x, hPrev, cPrev, h, gates, cell, tanhCell); return; }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -247,6 +248,37 @@ namespace Demo
             TensorPrimitives.Tanh(cell, tanhCell);
             // h' = o ⊙ tanh(c')
             TensorPrimitives.Multiply(gates.Slice(3 * H, H), tanhCell, h);
+        }
+        // Paired-rows variant of CellL0 (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.
+        private void CellL0Pairs(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> h, global::System.Span<float> gates, global::System.Span<float> cell, global::System.Span<float> tanhCell)
+        {
+            const int I = L0Input, H = L0Hidden;
+            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref MemoryMarshal.GetReference(x);
+            ref float hRef = ref MemoryMarshal.GetReference(hPrev);
+            ref float gatesRef = ref MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref MemoryMarshal.GetReference(tanhCell);
+            ref float cRef = ref MemoryMarshal.GetReference(cPrev);
+            // [i | f] and [g | o]: 16 gate rows each; c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+            var iF = RowBlocks.Sigmoid(RowBlocks.Pairs16(ref wIh, I, ref xRef, ref wHh, H, ref hRef, Vector512.LoadUnsafe(ref bIh) + Vector512.LoadUnsafe(ref bHh)));
+            var gO = RowBlocks.Pairs16(ref Unsafe.Add(ref wIh, 2 * H * I), I, ref xRef, ref Unsafe.Add(ref wHh, 2 * H * H), H, ref hRef, Vector512.LoadUnsafe(ref Unsafe.Add(ref bIh, 2 * H)) + Vector512.LoadUnsafe(ref Unsafe.Add(ref bHh, 2 * H)));
+            var i = Vector512.GetLower(iF);
+            var f = Vector512.GetUpper(iF);
+            var g = RowBlocks.Tanh(Vector512.GetLower(gO));
+            var o = RowBlocks.Sigmoid(Vector512.GetUpper(gO));
+            var c = f * Vector256.LoadUnsafe(ref cRef) + i * g;
+            var tc = RowBlocks.Tanh(c);
+            Vector512.StoreUnsafe(iF, ref gatesRef);
+            Vector256.StoreUnsafe(g, ref Unsafe.Add(ref gatesRef, 2 * H));
+            Vector256.StoreUnsafe(o, ref Unsafe.Add(ref gatesRef, 3 * H));
+            Vector256.StoreUnsafe(c, ref cellRef);
+            Vector256.StoreUnsafe(tc, ref tanhCellRef);
+            Vector256.StoreUnsafe(o * tc, ref MemoryMarshal.GetReference(h));
         }
         // Row-block variant of CellL0: 8 hidden units per block (AVX2), same results and records.
         private void CellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> h, global::System.Span<float> gates, global::System.Span<float> cell, global::System.Span<float> tanhCell)

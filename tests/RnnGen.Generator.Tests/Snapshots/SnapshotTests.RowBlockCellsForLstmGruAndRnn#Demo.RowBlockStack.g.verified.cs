@@ -589,6 +589,7 @@ namespace Demo
 
         private void CellL2(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> h)
         {
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported) { CellL2Pairs(x, hPrev, h); return; }
             if (global::System.Runtime.Intrinsics.X86.Avx2.IsSupported && global::System.Runtime.Intrinsics.X86.Fma.IsSupported) { CellL2Rows8(x, hPrev, h); return; }
             const int I = L2Input, P = L2Output, G = L2Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -599,6 +600,20 @@ namespace Demo
             MatrixOps.GemvAdd(p.Slice(WeightHhL2, G * P), hPrev, a);
             // h' = relu(a)
             TensorPrimitives.Max(a, 0f, h);
+        }
+        // Paired-rows variant of CellL2 (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.
+        private void CellL2Pairs(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> h)
+        {
+            const int I = L2Input, H = L2Hidden;
+            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref MemoryMarshal.GetReference(x);
+            ref float hRef = ref MemoryMarshal.GetReference(hPrev);
+            // h' = relu(W_ih x + W_hh h + b)
+            Vector256.StoreUnsafe(Vector256.Max(RowBlocks.Pairs8(ref wIh, I, ref xRef, ref wHh, H, ref hRef, Vector256.LoadUnsafe(ref bIh) + Vector256.LoadUnsafe(ref bHh)), Vector256.Create(0f)), ref MemoryMarshal.GetReference(h));
         }
         // Row-block variant of CellL2: 8 hidden units per block (AVX2), same results and records.
         private void CellL2Rows8(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> h)
@@ -677,6 +692,7 @@ namespace Demo
 
         private void CellL3(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> h)
         {
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported) { CellL3Pairs(x, hPrev, h); return; }
             if (global::System.Runtime.Intrinsics.X86.Avx2.IsSupported && global::System.Runtime.Intrinsics.X86.Fma.IsSupported) { CellL3Rows8(x, hPrev, h); return; }
             const int I = L3Input, P = L3Output, G = L3Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -687,6 +703,20 @@ namespace Demo
             MatrixOps.GemvAdd(p.Slice(WeightHhL3, G * P), hPrev, a);
             // h' = tanh(a)
             TensorPrimitives.Tanh(a, h);
+        }
+        // Paired-rows variant of CellL3 (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.
+        private void CellL3Pairs(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> h)
+        {
+            const int I = L3Input, H = L3Hidden;
+            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref MemoryMarshal.GetReference(x);
+            ref float hRef = ref MemoryMarshal.GetReference(hPrev);
+            // h' = tanh(W_ih x + W_hh h + b)
+            Vector256.StoreUnsafe(RowBlocks.FastTanh(RowBlocks.Pairs8(ref wIh, I, ref xRef, ref wHh, H, ref hRef, Vector256.LoadUnsafe(ref bIh) + Vector256.LoadUnsafe(ref bHh))), ref MemoryMarshal.GetReference(h));
         }
         // Row-block variant of CellL3: 8 hidden units per block (AVX2), same results and records.
         private void CellL3Rows8(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> h)

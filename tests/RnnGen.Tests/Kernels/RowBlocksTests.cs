@@ -172,4 +172,34 @@ public class RowBlocksTests
             Check(result, 8);
         }
     }
+
+    [Theory]
+    [InlineData(1, 8)]
+    [InlineData(8, 8)]
+    [InlineData(16, 8)]
+    [InlineData(24, 8)]
+    [InlineData(8, 0)]
+    [InlineData(0, 8)]
+    public void PairedRowsOfAnEightWideCellMatchDoublePrecision(int inputs, int hidden)
+    {
+        if (!Avx512F.IsSupported) return;
+        var random = new Random(inputs * 10 + hidden);
+        float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        const int rows = 16;
+        float[] wIh = Random(rows * Math.Max(inputs, 1)), wHh = Random(rows * Math.Max(hidden, 1)), x = Random(Math.Max(inputs, 1)), h = Random(Math.Max(hidden, 1)), bias = Random(rows);
+        double[] want = new double[rows];
+        for (int u = 0; u < rows; u++)
+        {
+            want[u] = bias[u];
+            for (int k = 0; k < inputs; k++) want[u] += (double)wIh[u * inputs + k] * x[k];
+            for (int k = 0; k < hidden; k++) want[u] += (double)wHh[u * hidden + k] * h[k];
+        }
+        var sixteen = RowBlocks.Pairs16(ref wIh[0], inputs, ref x[0], ref wHh[0], hidden, ref h[0], Vector512.Create(bias));
+        var eight = RowBlocks.Pairs8(ref wIh[0], inputs, ref x[0], ref wHh[0], hidden, ref h[0], Vector256.Create(bias.AsSpan(0, 8)));
+        for (int u = 0; u < rows; u++)
+        {
+            Assert.True(Math.Abs(sixteen[u] - want[u]) <= 1e-5 * (1 + Math.Abs(want[u])), $"Pairs16 row {u}: {sixteen[u]}, want {want[u]}");
+            if (u < 8) Assert.True(Math.Abs(eight[u] - want[u]) <= 1e-5 * (1 + Math.Abs(want[u])), $"Pairs8 row {u}: {eight[u]}, want {want[u]}");
+        }
+    }
 }

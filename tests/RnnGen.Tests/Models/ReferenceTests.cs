@@ -9,7 +9,7 @@ public class ReferenceTests
 {
     private const double Absolute = 1e-5, Relative = 1e-4;
 
-    public static TheoryData<string> ModelNames => new() { "GruResetBefore", "GruResetBeforeStack", "TokenLstm", "MixedStack", "GruRnnStack", "NestedLstm", "RowBlockStackFast", "RowBlockStackExact" };
+    public static TheoryData<string> ModelNames => new() { "GruResetBefore", "GruResetBeforeStack", "TokenLstm", "MixedStack", "GruRnnStack", "NestedLstm", "RowBlockStackFast", "RowBlockStackExact", "PairCellsFast", "PairCellsExact", "PairCellsWideInput" };
 
     private static (IRecurrentModel Model, ReferenceNetwork Reference) Create(string name) => name switch
     {
@@ -28,6 +28,14 @@ public class ReferenceTests
         "RowBlockStackFast" => (new RowBlockStackFast(), new ReferenceNetwork(
             [new(ReferenceCell.Lstm, 16), new(ReferenceCell.GruResetAfter, 16), new(ReferenceCell.RnnTanh, 8)],
             new ReferenceHead(2, Activation.Tanh, EveryStep: true))),
+        "PairCellsFast" => (new PairCellsFast(), new ReferenceNetwork(
+            [new(ReferenceCell.GruResetAfter, 8), new(ReferenceCell.Lstm, 8), new(ReferenceCell.RnnTanh, 8)],
+            new ReferenceHead(2, Activation.Tanh, EveryStep: true))),
+        "PairCellsExact" => (new PairCellsExact(), new ReferenceNetwork(
+            [new(ReferenceCell.Lstm, 8), new(ReferenceCell.GruResetAfter, 8), new(ReferenceCell.RnnRelu, 8)],
+            new ReferenceHead(2, Activation.Tanh, EveryStep: true))),
+        "PairCellsWideInput" => (new PairCellsWideInput(), new ReferenceNetwork(
+            [new(ReferenceCell.Lstm, 8, Bias: false), new(ReferenceCell.GruResetAfter, 8, Bias: false)])),
         "RowBlockStackExact" => (new RowBlockStackExact(), new ReferenceNetwork(
             [new(ReferenceCell.Lstm, 16), new(ReferenceCell.GruResetAfter, 16), new(ReferenceCell.RnnRelu, 8)],
             new ReferenceHead(2, Activation.Tanh, EveryStep: true))),

@@ -61,6 +61,27 @@ public partial class RowBlockStackFast { }
 [Dense(2, Activation.Tanh, Over = Steps.Every)]
 public partial class RowBlockStackExact { }
 
+// H = 8 cells take the paired-rows variant with AVX-512: one-float inputs, one chunk of 8 and two chunks (I = 16),
+// every cell kind, both activation modes, with and without biases.
+[RecurrentModel(InputSize = 1, SequenceLength = 6)]
+[Gru(8)]
+[Lstm(8)]
+[Rnn(8)]
+[Dense(2, Activation.Tanh, Over = Steps.Every)]
+public partial class PairCellsFast { }
+
+[RecurrentModel(InputSize = 1, SequenceLength = 6, Activations = ActivationPrecision.Exact)]
+[Lstm(8)]
+[Gru(8)]
+[Rnn(8, Activation = Activation.Relu)]
+[Dense(2, Activation.Tanh, Over = Steps.Every)]
+public partial class PairCellsExact { }
+
+[RecurrentModel(InputSize = 16, SequenceLength = 6)]
+[Lstm(8, Bias = false)]
+[Gru(8, Bias = false)]
+public partial class PairCellsWideInput { }
+
 public static partial class Nested
 {
     [RecurrentModel(InputSize = 2, SequenceLength = 3)]
