@@ -10,7 +10,7 @@ namespace RnnGen.Kernels;
 /// <summary>
 /// Dense row-major matrix–vector kernels used by generated models. Sizes come from the span lengths, which
 /// generated code slices with compile-time constants. Each row is one <see cref="TensorPrimitives"/> call,
-/// so the inner loop runs at the widest vector width the machine has.
+/// so the inner loop runs at the widest vector width the machine has (short rows in <see cref="GemvAdd"/> excepted).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class MatrixOps
@@ -24,11 +24,30 @@ public static class MatrixOps
             y[r] = TensorPrimitives.Dot(w.Slice(r * cols, cols), x);
     }
 
-    /// <summary>y += W x, with W of shape [y.Length, x.Length].</summary>
+    /// <summary>
+    /// y += W x, with W of shape [y.Length, x.Length]. Short rows (up to 64 floats, a multiple of 8: a head on a small
+    /// hidden state) are one 8-wide accumulator and a horizontal sum each, in line: a <see cref="TensorPrimitives"/> call
+    /// costs more than such a row's arithmetic.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void GemvAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
     {
         int cols = x.Length;
+        if (cols <= 64 && cols % 8 == 0 && cols > 0 && Vector256.IsHardwareAccelerated)
+        {
+            if (w.Length < y.Length * cols) throw new ArgumentException($"W has {w.Length} floats; {y.Length} rows of {cols} need {y.Length * cols}.", nameof(w));
+            ref float row = ref MemoryMarshal.GetReference(w);
+            ref float xRef = ref MemoryMarshal.GetReference(x);
+            for (int r = 0; r < y.Length; r++)
+            {
+                Vector256<float> sum = Vector256.LoadUnsafe(ref row) * Vector256.LoadUnsafe(ref xRef);
+                for (int k = 8; k < cols; k += 8)
+                    sum += Vector256.LoadUnsafe(ref row, (nuint)k) * Vector256.LoadUnsafe(ref xRef, (nuint)k);
+                y[r] += Vector256.Sum(sum);
+                row = ref Unsafe.Add(ref row, cols);
+            }
+            return;
+        }
         for (int r = 0; r < y.Length; r++)
             y[r] += TensorPrimitives.Dot(w.Slice(r * cols, cols), x);
     }
