@@ -81,30 +81,12 @@ internal static class RowBlockEmitter
     private static void EmitPairsCell(SourceWriter w, DirectionLayout d, string parameters, bool exactActivations)
     {
         var layer = d.Layer.Spec;
-        string l = d.Layer.Name;
         bool bias = d.BiasIh is not null;
-        string sigmoid = exactActivations ? "RowBlocks.Sigmoid" : "RowBlocks.FastSigmoid";
-        string tanh = exactActivations ? "RowBlocks.Tanh" : "RowBlocks.FastTanh";
+        var (sigmoid, tanh) = Activations(exactActivations);
 
         w.Line($"// Paired-rows variant of Cell{d.Id} (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.");
         w.Open($"private void Cell{d.Id}Pairs({parameters})");
-        w.Line($"const int I = {l}Input, H = {l}Hidden;");
-        w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
-        w.Line($"ref float wIh = ref Unsafe.Add(ref p, {d.WeightIh});");
-        w.Line($"ref float wHh = ref Unsafe.Add(ref p, {d.WeightHh});");
-        if (bias)
-        {
-            w.Line($"ref float bIh = ref Unsafe.Add(ref p, {d.BiasIh});");
-            w.Line($"ref float bHh = ref Unsafe.Add(ref p, {d.BiasHh});");
-        }
-        w.Line("ref float xRef = ref MemoryMarshal.GetReference(x);");
-        w.Line("ref float hRef = ref MemoryMarshal.GetReference(hPrev);");
-        foreach (var record in d.Records)
-        {
-            string name = CellEmitter.RecordName(record, d);
-            w.Line($"ref float {name}Ref = ref MemoryMarshal.GetReference({name});");
-        }
-        if (layer.Cell == CellKind.Lstm) w.Line("ref float cRef = ref MemoryMarshal.GetReference(cPrev);");
+        EmitReferences(w, d, paddedInput: false, nextHidden: false);
 
         // Gate rows from `row` on: 16 (two gates, Vector512) or 8 (one gate, Vector256), from W_ih x, W_hh h or both.
         string Offset(string reference, string row) => row == "0" ? $"ref {reference}" : $"ref Unsafe.Add(ref {reference}, {row})";
@@ -170,43 +152,15 @@ internal static class RowBlockEmitter
 
     private static void EmitCell(SourceWriter w, DirectionLayout d, int width, string parameters, bool exactActivations)
     {
-        // [RecurrentModel(Activations = ...)]: FastSigmoid/FastTanh (rational, ~4 ulp) or Sigmoid/Tanh (e^x-based, ~1 ulp).
-        string sigmoid = exactActivations ? "RowBlocks.Sigmoid" : "RowBlocks.FastSigmoid";
-        string tanh = exactActivations ? "RowBlocks.Tanh" : "RowBlocks.FastTanh";
+        var (sigmoid, tanh) = Activations(exactActivations);
         var layer = d.Layer.Spec;
         string v = width == 16 ? "Vector512" : "Vector256";
         string rows = $"RowBlocks.Rows{width}";
-        string l = d.Layer.Name;
         bool bias = d.BiasIh is not null;
 
         w.Line($"// Row-block variant of Cell{d.Id}: {width} hidden units per block ({(width == 16 ? "AVX-512" : "AVX2")}), same results and records.");
         w.Open($"private void Cell{d.Id}Rows{width}({parameters})");
-        w.Line($"const int I = {l}Input, H = {l}Hidden;");
-        w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
-        w.Line($"ref float wIh = ref Unsafe.Add(ref p, {d.WeightIh});");
-        w.Line($"ref float wHh = ref Unsafe.Add(ref p, {d.WeightHh});");
-        if (bias)
-        {
-            w.Line($"ref float bIh = ref Unsafe.Add(ref p, {d.BiasIh});");
-            w.Line($"ref float bHh = ref Unsafe.Add(ref p, {d.BiasHh});");
-        }
-        if (NeedsPaddedInput(d, width))
-        {
-            w.Line("x.CopyTo(_paddedInput);");
-            w.Line("ref float xRef = ref MemoryMarshal.GetArrayDataReference(_paddedInput);");
-        }
-        else
-        {
-            w.Line("ref float xRef = ref MemoryMarshal.GetReference(x);");
-        }
-        w.Line("ref float hRef = ref MemoryMarshal.GetReference(hPrev);");
-        w.Line("ref float next = ref MemoryMarshal.GetArrayDataReference(_nextHidden);");
-        foreach (var record in d.Records)
-        {
-            string name = CellEmitter.RecordName(record, d);
-            w.Line($"ref float {name}Ref = ref MemoryMarshal.GetReference({name});");
-        }
-        if (layer.Cell == CellKind.Lstm) w.Line("ref float cRef = ref MemoryMarshal.GetReference(cPrev);");
+        EmitReferences(w, d, NeedsPaddedInput(d, width), nextHidden: true);
 
         string Load(string reference, string offset) => $"{v}.LoadUnsafe(ref Unsafe.Add(ref {reference}, {offset}))";
         string Store(string value, string reference, string offset) => $"{v}.StoreUnsafe({value}, ref Unsafe.Add(ref {reference}, {offset}));";
@@ -262,4 +216,42 @@ internal static class RowBlockEmitter
         w.Line($"_nextHidden.AsSpan(0, H).CopyTo(h);");
         w.Close();
     }
+
+    /// <summary>
+    /// The opening lines both vectorised variants share: the size constants, and refs to the weights, biases, x (or its padded
+    /// copy), hPrev, the <c>_nextHidden</c> scratch if used, every record and cPrev (LSTM).
+    /// </summary>
+    private static void EmitReferences(SourceWriter w, DirectionLayout d, bool paddedInput, bool nextHidden)
+    {
+        w.Line($"const int I = {d.Layer.Name}Input, H = {d.Layer.Name}Hidden;");
+        w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+        w.Line($"ref float wIh = ref Unsafe.Add(ref p, {d.WeightIh});");
+        w.Line($"ref float wHh = ref Unsafe.Add(ref p, {d.WeightHh});");
+        if (d.BiasIh is not null)
+        {
+            w.Line($"ref float bIh = ref Unsafe.Add(ref p, {d.BiasIh});");
+            w.Line($"ref float bHh = ref Unsafe.Add(ref p, {d.BiasHh});");
+        }
+        if (paddedInput)
+        {
+            w.Line("x.CopyTo(_paddedInput);");
+            w.Line("ref float xRef = ref MemoryMarshal.GetArrayDataReference(_paddedInput);");
+        }
+        else
+        {
+            w.Line("ref float xRef = ref MemoryMarshal.GetReference(x);");
+        }
+        w.Line("ref float hRef = ref MemoryMarshal.GetReference(hPrev);");
+        if (nextHidden) w.Line("ref float next = ref MemoryMarshal.GetArrayDataReference(_nextHidden);");
+        foreach (var record in d.Records)
+        {
+            string name = CellEmitter.RecordName(record, d);
+            w.Line($"ref float {name}Ref = ref MemoryMarshal.GetReference({name});");
+        }
+        if (d.Layer.Spec.Cell == CellKind.Lstm) w.Line("ref float cRef = ref MemoryMarshal.GetReference(cPrev);");
+    }
+
+    /// <summary>The σ and tanh a vectorised cell calls: <c>[RecurrentModel(Activations = ...)]</c> picks the rational (Fast) or e^x-based (Exact) pair.</summary>
+    private static (string Sigmoid, string Tanh) Activations(bool exact) =>
+        exact ? ("RowBlocks.Sigmoid", "RowBlocks.Tanh") : ("RowBlocks.FastSigmoid", "RowBlocks.FastTanh");
 }
