@@ -9,18 +9,29 @@ internal static class Analysis
         - **Row blocks (`Emit/RowBlockEmitter.cs`, `Kernels/RowBlocks.cs`).** For an LSTM without projection, a reset-after GRU
           or an RNN whose H is a multiple of 8, the forward cell works on 16 hidden units at a time (8 with AVX2 only): for each
           gate, the 16 weight rows are multiplied with `[x, h]` in 16 register accumulators (input and recurrent weights feed the
-          same accumulators, so it is one fused pass), a transposing shuffle tree reduces them into one vector, and the
-          activations and the c/h update run on that vector before the next block. Sizes are constants, so the loops have
-          constant trip counts and there is no call, bounds check or span slicing inside a step. Other shapes keep the
-          `TensorPrimitives` path, which is also the fallback on machines without AVX2.
+          same accumulators, so it is one fused pass; the accumulators start as the first chunk's products, not zeros), a
+          transposing shuffle tree reduces them into one vector, and the activations and the c/h update run on that vector before
+          the next block. The tree's first two levels stay inside 128-bit lanes (`vshufps`); only the last two cross them, on four
+          vectors. Sizes are constants, so the loops have constant trip counts and there is no call, bounds check or span slicing
+          inside a step. Other shapes keep the `TensorPrimitives` path, which is also the fallback on machines without AVX2.
+        - **Paired rows for H = 8.** An 8-float row fills half a 512-bit vector, so with AVX-512 an H = 8 cell puts rows 2k and
+          2k + 1 in one product (`RowBlocks.Pairs16/Pairs8`, `Cell{Id}Pairs`): the LSTM's 32 gate rows are 16 products and two
+          three-level trees, against four 8-wide blocks with a tree each.
         - **Weights stay in PyTorch's row-major `state_dict` layout.** A transposed/interleaved copy would allow reduction-free
-          column (axpy) kernels, but `Parameters` is a writable span (optimizers, `LoadWeights`, user code), so a copy could go
-          stale without the model knowing. Row-major dot products need no copy; their price is the reduction: about 47 shuffle/add
-          instructions per 16 rows, which is most of the work when rows are short (H ≤ 32) and ~25% at 16→128.
-        - **Activations** are vector polynomials evaluated in registers (`RowBlocks.Exp/Sigmoid/Tanh`), accurate to about one
-          float ulp — tested maximum errors: e^x 1.2e-7 relative, σ and tanh 1.2e-7 absolute, tanh 4e-7 relative
-          (`tests/RnnGen.Tests/Kernels/RowBlocksTests.cs`). There is no lower-accuracy mode: at this accuracy they are not
-          the bottleneck. All 67 PyTorch conformance cases still pass `1e-5 + 1e-4·|want|`.
+          column (axpy) kernels, but `Parameters` is a writable span (optimizers, `LoadWeights`, user code holding the span), so a
+          copy could go stale without the model knowing and Step would return silently wrong numbers. Row-major dot products need
+          no copy; their price is the reduction, about 45 shuffle/add instructions per 16 rows, which is most of the work when
+          rows are short (H ≤ 32).
+        - **Activations.** `Fast` (the default) evaluates tanh as the 13/6 rational minimax used by Eigen and ONNX Runtime's MLAS,
+          with Estrin's scheme for a short dependency chain, exactly ±1 beyond |x| = 9.1, and σ(x) = (1 + tanh(x/2))/2. Tested
+          maximum errors: tanh 3e-7 absolute and 4e-7 relative, σ 2e-7 absolute (measured worst 2.6e-7, 3.0e-7, 1.5e-7).
+          `[RecurrentModel(Activations = ActivationPrecision.Exact)]` keeps the e^x-based functions, within 1.2e-7 (about one
+          float ulp, as `MathF`/`TensorPrimitives`); the table above shows what it costs. Both modes pass all 67 PyTorch
+          conformance cases at `1e-5 + 1e-4·|want|` and the float64 reference with finite-difference gradients
+          (`tests/RnnGen.Tests/Kernels/RowBlocksTests.cs`, `tests/RnnGen.Tests/Models/ReferenceTests.cs`).
+        - **Both vector paths are tested here.** The AVX2 (8-wide) cells never run on an AVX-512 machine by themselves, so an
+          integration test runs `rnngen verify` on the 13 row-block PyTorch cases with `DOTNET_EnableAVX512=0` and checks with
+          `rnngen bench` that the cells really took the AVX2 path.
         - `Forward` runs the same cell per step. `Backward` uses `MatrixOps`: with AVX-512 and a width that is a multiple of 16,
           dW += da ⊗ [x, h] and dh = W_hhᵀ da are plain register-blocked loops (1.6× faster than one `TensorPrimitives` call
           per row at 16→128); other widths keep the per-row calls. Its weight gradients are still accumulated step by step,
@@ -28,17 +39,21 @@ internal static class Analysis
 
         ## What limits it
 
-        - **Small models (H ≤ 32)** are dominated by fixed per-step work: argument checks, the dispatch call, the head
-          (a `TensorPrimitives.Dot` call), the shuffle reductions and ~30 instructions per activation vector.
-        - **16→128** streams 295 KB of LSTM weights (221 KB GRU) per step from L2 (48 KB L1): one 64-byte load per 16-lane FMA,
-          so the step is bound by L2 bandwidth rather than FMA throughput. The measured FMA peak of this core is high (two
-          512-bit FMA pipes); 40% of it would need ~50 bytes per cycle from L2, close to its theoretical 64.
+        - **Small models (H ≤ 32)** are bound by instruction count, not by the recurrence's latency: removing the dependency of one
+          step on the previous one (an experiment, not shipped) saved under 10%. What remains per 16 gate rows is the shuffle
+          reduction (about 45 instructions), the FMAs (16 per 16 columns) and the activations (about 20 per vector).
+        - **16→128** streams 295 KB of LSTM weights (221 KB GRU) per step from L2 (48 KB L1). `StreamBound` measures the ceiling:
+          one FMA per weight in address order and nothing else reaches only about a third of the FMA peak (about 44 bytes per
+          cycle from L2), so 40% of peak is out of reach for any float32 Step of this size on this core; the generated Step gets
+          about two thirds of that bound. Experiments that did not help (kept out of the code): software prefetch of the next
+          block (1.6× slower), rows read in address order with x in registers (at most 7% faster, for much larger emitted code), 64-byte-aligned weights (within 3%),
+          all gate products first and activations after (within 2%).
         - **Allocations** are counted process-wide by BenchmarkDotNet's in-process toolchain, so runtime background work (tiered
           JIT) can show up as a few bytes per operation on long benchmarks with few invocations: rerun that case alone with
           `benchmarks/run.sh --only <name>`. `tests/RnnGen.Tests/Models/AllocationTests.cs` asserts 0 bytes per thread.
-        - **This machine is shared**: other builds ran on the 2 cores during the measurement (load average is printed above the
-          tables when known). Medians are robust to some of it, not all; ratios from the same run are more reliable than
-          absolute numbers. Re-run `benchmarks/run.sh` on an idle machine for clean figures.
+        - **This machine is shared**: other work on the 2 cores and separate processes' code placement move single numbers by
+          10–15% between runs (the FMA peak itself moved 7% in one session). Medians are robust to some of it, not all; ratios
+          from the same run are more reliable than absolute numbers. Re-run `benchmarks/run.sh` on an idle machine for clean figures.
 
         """;
 }
