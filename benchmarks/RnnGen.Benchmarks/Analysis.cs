@@ -43,11 +43,14 @@ internal static class Analysis
           step on the previous one (an experiment, not shipped) saved under 10%. What remains per 16 gate rows is the shuffle
           reduction (about 45 instructions), the FMAs (16 per 16 columns) and the activations (about 20 per vector).
         - **16→128** streams 295 KB of LSTM weights (221 KB GRU) per step from L2 (48 KB L1). `StreamBound` measures the ceiling:
-          one FMA per weight in address order and nothing else reaches only about a third of the FMA peak (about 44 bytes per
-          cycle from L2), so 40% of peak is out of reach for any float32 Step of this size on this core; the generated Step gets
-          about two thirds of that bound. Experiments that did not help (kept out of the code): software prefetch of the next
-          block (1.6× slower), rows read in address order with x in registers (at most 7% faster, for much larger emitted code), 64-byte-aligned weights (within 3%),
-          all gate products first and activations after (within 2%).
+          one FMA per weight in address order and nothing else reaches 36–39% of the FMA peak (about 48 bytes per cycle from L2).
+          The loads alone set it (`Stream_LoadsOnlyLstm16x128`, above: within a few percent of the FMA pass), and in a scratch
+          experiment 16 accumulators instead of 8, two interleaved streams, or `prefetcht0` 512–2048 bytes ahead all stayed
+          within 2% of it. Loading the weights alone takes as long as a whole Step at 37–40% of peak would, before a single
+          reduction or activation runs, so 40% of peak is out of reach for any float32 Step of this size on this core; the generated Step gets about two thirds of the bound.
+          Experiments in the cell that did not help (kept out of the code): software prefetch of the next block (1.6× slower),
+          rows read in address order with x in registers (at most 7% faster, for much larger emitted code), 64-byte-aligned
+          weights (within 3%), all gate products first and activations after (within 2%).
         - **Allocations** are counted process-wide by BenchmarkDotNet's in-process toolchain, so runtime background work (tiered
           JIT) can show up as a few bytes per operation on long benchmarks with few invocations: rerun that case alone with
           `benchmarks/run.sh --only <name>`. `tests/RnnGen.Tests/Models/AllocationTests.cs` asserts 0 bytes per thread.

@@ -68,6 +68,7 @@ public static class Report
         table["TrainStep_Gru8x32"] = table["Forward_Gru8x32"] + table["Backward_Gru8x32"];
         table["Stream_Lstm16x128"] = StreamBound.LstmWeights;
         table["Stream_Gru16x128"] = StreamBound.GruWeights;
+        table["Stream_LoadsOnlyLstm16x128"] = StreamBound.LstmWeights; // what the same FMAs would be worth at the loads' pace
         return table;
     }
 
@@ -113,6 +114,9 @@ public static class Report
         {
             md.AppendLine($"**Measured L2 streaming bound** (`StreamBound`: one FMA per weight, read in address order, nothing else): {lstmBound}; {gruBound}.");
             md.AppendLine("The 16→128 weights do not fit the 48 KB L1, so every Step streams them from L2 and cannot run faster than this.");
+            if (Ns("Stream_LoadsOnlyLstm16x128") is double loadsNs)
+                md.AppendLine($"The loads alone set it: loading the LSTM's 295 KB with no arithmetic (`Stream_LoadsOnlyLstm16x128`) takes {Time(loadsNs)}, " +
+                              $"which is {PercentOfPeak(Gflops("Stream_LoadsOnlyLstm16x128", loadsNs))} of peak for that Step's multiply-adds before any of them runs.");
             md.AppendLine();
         }
 
