@@ -213,7 +213,8 @@ public static class Report
             string bound = Avx512F.IsSupported && Ns("Stream_" + g.Replace("_", "")) is double streamNs
                 ? $"; the L2 streaming bound is {100 * Gflops("Stream_" + g.Replace("_", ""), streamNs) / peak:0.#}%, so this Step reaches {100 * streamNs / ns:0}% of what the memory allows"
                 : "";
-            md.AppendLine($"| ≥ 40% of FMA peak at 16→128 ({Label(g)}) | {Gflops(g, ns):0.0} GFLOP/s = {100 * share:0.#}%{bound} | {Mark(share >= 0.4)} |");
+            string rtNeural = $"; RTNeural's {RtNeural[g]} ns is {PercentOfPeak(Gflops(g, RtNeural[g]))} of this peak";
+            md.AppendLine($"| ≥ 40% of FMA peak at 16→128 ({Label(g)}) | {Gflops(g, ns):0.0} GFLOP/s = {100 * share:0.#}%{bound}{rtNeural} | {Mark(share >= 0.4)} |");
         }
         if (pytorch is not null && Ns("TrainStep_Lstm8x32") is double train)
             md.AppendLine($"| training step LSTM 8→32, T=50 ≥ 20× PyTorch | {pytorch.LstmTrainStepNs / train:0.0}× | {Mark(pytorch.LstmTrainStepNs / train >= 20)} |");
