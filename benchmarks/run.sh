@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and rewrites docs/PERFORMANCE.md.
-#   benchmarks/run.sh           full run (about 4 minutes)
+#   benchmarks/run.sh           full run (about 5 minutes)
 #   benchmarks/run.sh --quick   short iterations (about a minute)
 # Extra arguments go to the benchmark program, e.g. --only Lstm_16x128 (then no report is written unless --report is given).
 # PyTorch (Debian's python3-torch in /usr/bin/python3) is timed first, in the same run, if it is installed.

@@ -89,7 +89,7 @@ public static class Report
         md.AppendLine("# Performance");
         md.AppendLine();
         md.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{command}` ({(quick ? "quick mode: few, short iterations — expect ±10–15%" : "full mode")}).");
-        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 4 minutes) or `benchmarks/run.sh --quick` (about a minute); it runs the");
+        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 5 minutes) or `benchmarks/run.sh --quick` (about a minute); it runs the");
         md.AppendLine("BenchmarkDotNet suite in `benchmarks/RnnGen.Benchmarks` and the PyTorch script beside it, then rewrites this file.");
         md.AppendLine();
         md.AppendLine($"- Machine: {CpuName()}, {Environment.ProcessorCount} cores, {VectorIsa()}; {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}.");
