@@ -14,7 +14,7 @@ namespace RnnGen.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class RecurrentModelGenerator : IIncrementalGenerator
 {
-    private const string AttributeName = "RnnGen.RecurrentModelAttribute";
+    private const string AttributeName = AttributeNames.RecurrentModel;
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {

@@ -32,7 +32,7 @@ internal static class EmbeddedWeightsEmitter
             w.Line("// The parameters of the first instance, copied into later ones; a race only parses the resource twice.");
             w.Line("private static float[]? s_embeddedParameters;");
             w.Line();
-            w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"{ModelEmitter.Version}\")]");
+            w.Line(GeneratorInfo.GeneratedCodeAttribute);
             w.Open("private void LoadEmbeddedWeights()");
             w.Line("float[]? parameters = global::System.Threading.Volatile.Read(ref s_embeddedParameters);");
             w.Open("if (parameters is null)");
@@ -46,7 +46,7 @@ internal static class EmbeddedWeightsEmitter
         }
         else
         {
-            w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"{ModelEmitter.Version}\")]");
+            w.Line(GeneratorInfo.GeneratedCodeAttribute);
             w.Line($"private void LoadEmbeddedWeights() => throw new global::System.InvalidOperationException({Literal(weights.Error ?? "The build-time weights did not fit.")});");
         }
         w.Close();

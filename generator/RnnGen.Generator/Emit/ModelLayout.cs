@@ -1,91 +1,43 @@
+using RnnGen.Generator.Emit.Cells;
 using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Emit;
 
 /// <summary>
-/// The names and offsets the emitted class uses, derived from a <see cref="ModelSpec"/>: where each parameter tensor
-/// and state piece lives in the flat buffers, and the C# names of sizes, offsets and record buffers.
-/// Parameter order is PyTorch's state_dict order: embedding, then per layer forward before reverse,
-/// weight_ih, weight_hh, bias_ih, bias_hh, weight_hr; then the head.
+/// The C# names and sizes the emitted class uses, derived from a <see cref="ModelSpec"/> and its <see cref="ParameterTable"/>:
+/// the constants naming each layer's sizes, the fields holding each layer's rows, and per direction the offsets of its
+/// tensors and state and the emitter of its cell. Everything here is a typed handle; no name is rebuilt from strings later.
 /// </summary>
 internal sealed class ModelLayout
 {
     public ModelLayout(ModelSpec spec)
     {
         Spec = spec;
-        string rnnPrefix = spec.Head is not null || spec.Embedding is not null ? "rnn." : "";
-        int offset = 0;
-        ParameterEntry Add(string name, string constant, params int[] shape)
-        {
-            var entry = new ParameterEntry(name, constant, offset, shape);
-            Parameters.Add(entry);
-            offset += entry.Length;
-            return entry;
-        }
-
-        if (spec.Embedding is { } embedding)
-            Embedding = Add("embedding.weight", "EmbeddingWeight", embedding.VocabularySize, embedding.Dimension);
-
-        int input = spec.InputSize, state = 0;
+        Table = new ParameterTable(spec);
+        int input = spec.InputSize;
         for (int k = 0; k < spec.Layers.Count; k++)
         {
-            var layer = new LayerLayout(k, spec.Layers[k], input);
-            Layers.Add(layer);
-            var ls = layer.Spec;
-            for (int d = 0; d < ls.Directions; d++)
-            {
-                string suffix = d == 0 ? "" : "_reverse";
-                var direction = new DirectionLayout(layer, d);
-                string id = direction.Id;
-                int gates = ls.GateCount * ls.HiddenSize;
-                direction.WeightIh = Add($"{rnnPrefix}weight_ih_l{k}{suffix}", "WeightIh" + id, gates, input).Constant;
-                direction.WeightHh = Add($"{rnnPrefix}weight_hh_l{k}{suffix}", "WeightHh" + id, gates, ls.OutputSize).Constant;
-                if (ls.Bias)
-                {
-                    direction.BiasIh = Add($"{rnnPrefix}bias_ih_l{k}{suffix}", "BiasIh" + id, gates).Constant;
-                    direction.BiasHh = Add($"{rnnPrefix}bias_hh_l{k}{suffix}", "BiasHh" + id, gates).Constant;
-                }
-                if (ls.ProjectionSize > 0)
-                    direction.WeightHr = Add($"{rnnPrefix}weight_hr_l{k}{suffix}", "WeightHr" + id, ls.ProjectionSize, ls.HiddenSize).Constant;
-
-                direction.StateH = "StateH" + id;
-                States.Add(new StateEntry($"h_l{k}{suffix}", direction.StateH, k, d, "Hidden", state, ls.OutputSize));
-                state += ls.OutputSize;
-                if (ls.Cell == CellKind.Lstm)
-                {
-                    direction.StateC = "StateC" + id;
-                    States.Add(new StateEntry($"c_l{k}{suffix}", direction.StateC, k, d, "Cell", state, ls.HiddenSize));
-                    state += ls.HiddenSize;
-                }
-                layer.Directions.Add(direction);
-            }
-            input = ls.Width;
+            var layer = new LayerLayout(k, spec.Layers[k], input, k == 0 ? null : _layers[k - 1]);
+            for (int d = 0; d < layer.Spec.Directions; d++)
+                layer.AddDirection(Table.Layers[k][d]);
+            _layers.Add(layer);
+            input = layer.Spec.Width;
         }
-
-        if (spec.Head is { } head)
-        {
-            HeadWeight = Add("head.weight", "HeadWeight", head.Outputs, input);
-            if (head.Bias) HeadBias = Add("head.bias", "HeadBias", head.Outputs);
-        }
-
-        ParameterCount = offset;
-        StateSize = state;
         TopWidth = input;
         OutputSize = spec.Head?.Outputs ?? input;
-        MaxGates = Layers.Max(l => l.Spec.GateCount * l.Spec.HiddenSize);
-        MaxHidden = Layers.Max(l => l.Spec.HiddenSize);
-        MaxOutput = Layers.Max(l => l.Spec.OutputSize);
+        MaxGates = _layers.Max(l => l.Spec.GateCount * l.Spec.HiddenSize);
+        MaxHidden = _layers.Max(l => l.Spec.HiddenSize);
+        MaxOutput = _layers.Max(l => l.Spec.OutputSize);
     }
 
+    private readonly List<LayerLayout> _layers = [];
+
     public ModelSpec Spec { get; }
-    public List<ParameterEntry> Parameters { get; } = [];
-    public List<StateEntry> States { get; } = [];
-    public List<LayerLayout> Layers { get; } = [];
-    public ParameterEntry? Embedding { get; }
-    public ParameterEntry? HeadWeight { get; }
-    public ParameterEntry? HeadBias { get; }
-    public int ParameterCount { get; }
-    public int StateSize { get; }
+    public ParameterTable Table { get; }
+    public IReadOnlyList<LayerLayout> Layers => _layers;
+
+    /// <summary>Every direction's cell, layer by layer, forward before reverse.</summary>
+    public IEnumerable<CellEmitter> Cells => _layers.SelectMany(l => l.Directions).Select(d => d.Cell);
 
     /// <summary>Width of the last recurrent layer's output row.</summary>
     public int TopWidth { get; }
@@ -97,72 +49,112 @@ internal sealed class ModelLayout
     public int MaxHidden { get; }
     public int MaxOutput { get; }
 
-    public LayerLayout Top => Layers[Layers.Count - 1];
+    public LayerLayout Top => _layers[_layers.Count - 1];
 
     /// <summary>Whether Forward writes one row per step (no head, or a head over every step).</summary>
     public bool OutputsEveryStep => Spec.Head is null || Spec.Head.EveryStep;
 }
 
-internal sealed record ParameterEntry(string Name, string Constant, int Offset, int[] Shape)
+/// <summary>One recurrent layer: its index, spec, input width, the layer below it (null for layer 0) and its directions.</summary>
+internal sealed class LayerLayout(int index, LayerSpec spec, int input, LayerLayout? below)
 {
-    public int Length => Shape.Aggregate(1, (a, b) => a * b);
-}
+    private readonly List<DirectionLayout> _directions = [];
 
-internal sealed record StateEntry(string Name, string Constant, int Layer, int Direction, string Kind, int Offset, int Length);
-
-/// <summary>One recurrent layer: its index, spec, input width and directions.</summary>
-internal sealed class LayerLayout(int index, LayerSpec spec, int input)
-{
     public int Index { get; } = index;
     public LayerSpec Spec { get; } = spec;
     public int Input { get; } = input;
-    public List<DirectionLayout> Directions { get; } = [];
+    public LayerLayout? Below { get; } = below;
+    public IReadOnlyList<DirectionLayout> Directions => _directions;
 
-    /// <summary>Prefix of this layer's size constants: L0Input, L0Hidden, L0Output (P), L0Width (D·P), L0Gates (G·H).</summary>
+    /// <summary>Prefix of this layer's names: L0Input, L0Hidden, _outputL0, …</summary>
     public string Name => "L" + SourceWriter.Number(Index);
+
+    /// <summary>The constants of the layer's sizes: input, hidden H, output P (projection or H), row width D·P, stacked gates G·H.</summary>
+    public string InputConstant => Name + "Input";
+    public string HiddenConstant => Name + "Hidden";
+    public string OutputConstant => Name + "Output";
+    public string WidthConstant => Name + "Width";
+    public string GatesConstant => Name + "Gates";
+
+    /// <summary>Floats per input row: the model's <c>InputSize</c> for layer 0, the layer's input constant above it.</summary>
+    public string InputWidth => Below is null ? "InputSize" : InputConstant;
 
     /// <summary>Field holding the layer's output rows [T, D·P] (the next layer's input).</summary>
     public string OutputField => "_output" + Name;
 
     /// <summary>Field holding dL/d(output rows) during Backward.</summary>
     public string GradOutputField => "_gradOutput" + Name;
+
+    /// <summary>Row <paramref name="t"/> of the layer's input: the model's recorded inputs for layer 0, the output rows of the layer below above it.</summary>
+    public string InputRow(string t) => $"{Below?.OutputField ?? "_inputs"}.AsSpan({t} * {InputWidth}, {InputWidth})";
+
+    /// <summary>Output row <paramref name="t"/>, all directions.</summary>
+    public string OutputRow(string t) => $"{OutputField}.AsSpan({t} * {WidthConstant}, {WidthConstant})";
+
+    internal void AddDirection(DirectionTensors tensors) => _directions.Add(new DirectionLayout(this, _directions.Count, tensors));
 }
 
-/// <summary>One direction of a layer, with the names of its parameter offsets, state offsets and record buffers.</summary>
-internal sealed class DirectionLayout(LayerLayout layer, int direction)
+/// <summary>One direction of a layer: the offsets of its tensors and state, its slice of the output rows, and its cell.</summary>
+internal sealed class DirectionLayout
 {
-    public LayerLayout Layer { get; } = layer;
-    public int Direction { get; } = direction;
+    public DirectionLayout(LayerLayout layer, int direction, DirectionTensors tensors)
+    {
+        Layer = layer;
+        Direction = direction;
+        Tensors = tensors;
+        Cell = CellEmitter.For(this);
+    }
+
+    public LayerLayout Layer { get; }
+    public int Direction { get; }
     public bool Reverse => Direction == 1;
+    public DirectionTensors Tensors { get; }
+
+    /// <summary>The emitter of this direction's cell, chosen once from the layer's spec.</summary>
+    public CellEmitter Cell { get; }
 
     /// <summary>Suffix of this direction's members: L0, L0Reverse.</summary>
     public string Id => Layer.Name + (Reverse ? "Reverse" : "");
 
-    public string WeightIh { get; set; } = "";
-    public string WeightHh { get; set; } = "";
-    public string? BiasIh { get; set; }
-    public string? BiasHh { get; set; }
-    public string? WeightHr { get; set; }
-    public string StateH { get; set; } = "";
-    public string? StateC { get; set; }
+    /// <summary>Constants holding the offsets of the direction's tensors in <c>_parameters</c>.</summary>
+    public string WeightIh => Tensors.WeightIh.Key;
+    public string WeightHh => Tensors.WeightHh.Key;
+    public string? BiasIh => Tensors.BiasIh?.Key;
+    public string? BiasHh => Tensors.BiasHh?.Key;
+    public string? WeightHr => Tensors.WeightHr?.Key;
 
-    /// <summary>
-    /// Per-step values Forward keeps for Backward, each a field of (T + 1) slots: slots 0..T-1 belong to Forward,
-    /// slot T is scratch for Step, so stepping never disturbs a recorded sequence.
-    /// </summary>
-    public IReadOnlyList<RecordBuffer> Records => Layer.Spec.Cell switch
-    {
-        CellKind.Lstm when Layer.Spec.ProjectionSize > 0 => [Gates, Cell, TanhCell, new("_unprojected" + Id, Layer.Name + "Hidden")],
-        CellKind.Lstm => [Gates, Cell, TanhCell],
-        CellKind.Gru when Layer.Spec.ResetAfter => [Gates, new("_recurrentCandidate" + Id, Layer.Name + "Hidden")],
-        CellKind.Gru => [Gates, new("_resetHidden" + Id, Layer.Name + "Hidden")],
-        _ => [],
-    };
+    /// <summary>Constant holding the offset of the direction's h in <c>_state</c>.</summary>
+    public string StateH => Tensors.Hidden.Key;
 
-    private RecordBuffer Gates => new("_gates" + Id, Layer.Name + "Gates");
-    private RecordBuffer Cell => new("_cell" + Id, Layer.Name + "Hidden");
-    private RecordBuffer TanhCell => new("_tanhCell" + Id, Layer.Name + "Hidden");
+    /// <summary>The direction's h at output row <paramref name="t"/>: its P floats of the layer's D·P.</summary>
+    public string HiddenRow(string t)
+        => $"{Layer.OutputField}.AsSpan({t} * {Layer.WidthConstant}{(Reverse ? $" + {Layer.OutputConstant}" : "")}, {Layer.OutputConstant})";
+
+    /// <summary>A per-step record of this direction: field <c>_{argument}{Id}</c>, <paramref name="stepLength"/> floats a step.</summary>
+    public RecordBuffer Record(string argument, string stepLength) => new("_" + argument + Id, argument, stepLength);
 }
 
-/// <summary>A record field and the constant naming its per-step length.</summary>
-internal sealed record RecordBuffer(string Field, string StepLength);
+/// <summary>
+/// A field of per-step values Forward keeps for Backward, (T + 1) slots of <see cref="StepLength"/> floats: slots
+/// 0..T-1 belong to Forward, slot T is scratch for Step, so stepping never disturbs a recorded sequence.
+/// <see cref="Argument"/> is its name as a parameter of the cell methods.
+/// </summary>
+internal sealed record RecordBuffer(string Field, string Argument, string StepLength)
+{
+    /// <summary>The slot of step <paramref name="t"/>.</summary>
+    public string Slot(string t) => $"{Field}.AsSpan({t} * {StepLength}, {StepLength})";
+}
+
+/// <summary>
+/// A state the cell carries from step to step besides h (the LSTM's c): its name, the constant of its offset in
+/// <c>_state</c>, its length constant, the record that holds each step's value (so step t reads step t−1's slot), and the
+/// scratch field that carries its gradient back through time.
+/// </summary>
+internal sealed record CarriedState(string Name, string StateOffset, string Length, RecordBuffer Record, string GradientField)
+{
+    /// <summary>The cell methods' parameter holding the previous value, e.g. <c>cPrev</c>.</summary>
+    public string Previous => Name + "Prev";
+
+    /// <summary>The cell methods' parameter carrying dL/d(previous value) back, e.g. <c>dcCarry</c>.</summary>
+    public string GradientCarry => "d" + Name + "Carry";
+}

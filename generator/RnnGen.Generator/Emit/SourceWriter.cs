@@ -31,6 +31,28 @@ internal sealed class SourceWriter
             Line(line);
     }
 
+    /// <summary>Emitted lines longer than this (indentation included) are wrapped by <see cref="Wrapped"/>.</summary>
+    public const int MaxWidth = 130;
+
+    /// <summary>
+    /// Writes <c>{head}({items}){tail}</c>, a signature or a call, on one line when it fits in <see cref="MaxWidth"/>
+    /// columns, else with one item a line below the head.
+    /// </summary>
+    public void Wrapped(string head, IReadOnlyList<string> items, string tail = "")
+    {
+        string single = $"{head}({string.Join(", ", items)}){tail}";
+        if (_indent * 4 + single.Length <= MaxWidth || items.Count == 0)
+        {
+            Line(single);
+            return;
+        }
+        Line(head + "(");
+        _indent++;
+        for (int i = 0; i < items.Count; i++)
+            Line(items[i] + (i < items.Count - 1 ? "," : ")" + tail));
+        _indent--;
+    }
+
     /// <summary>Writes <paramref name="header"/> (if any) and opens a brace block.</summary>
     public void Open(string header = "")
     {
@@ -43,6 +65,13 @@ internal sealed class SourceWriter
     {
         _indent--;
         Line("}" + suffix);
+    }
+
+    /// <summary>Removes a blank line just written, so a block's last member is not followed by one before its brace.</summary>
+    public void TrimTrailingBlankLine()
+    {
+        if (_text.Length >= 2 && _text[_text.Length - 1] == '\n' && _text[_text.Length - 2] == '\n')
+            _text.Length--;
     }
 
     public static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using RnnGen.Generator.Contract;
 using RnnGen.Generator.Helpers;
 
 namespace RnnGen.Generator.Model;
@@ -8,7 +9,7 @@ namespace RnnGen.Generator.Model;
 /// locations — so equal declarations produce equal specs and the pipeline can cache them.
 /// A spec exists only if the declaration had no errors; every size in it is positive.
 /// <see cref="Weights"/> is the build-time weights path as declared, or null. <see cref="ExactActivations"/> picks
-/// RowBlocks.Sigmoid/Tanh over the default FastSigmoid/FastTanh in row-block cells.
+/// RowBlocks.Sigmoid/Tanh over the default FastSigmoid/FastTanh in vectorised cells.
 /// </summary>
 internal sealed record ModelSpec(
     string Namespace,
@@ -39,16 +40,20 @@ internal sealed record ModelSpec(
 /// <summary>A type that encloses the model class; emitted as <c>partial {Keyword} {Name}</c>.</summary>
 internal sealed record ContainingType(string Keyword, string Name);
 
+/// <summary>
+/// The recurrence a layer runs. The GRU's two forms are one kind with <see cref="LayerSpec.ResetAfter"/>, as in the
+/// attribute; which emitter writes a layer is decided once, in <c>Emit.Cells.CellEmitter.For</c>.
+/// </summary>
 internal enum CellKind { Lstm, Gru, RnnTanh, RnnRelu }
-
-/// <summary>Mirrors RnnGen.Activation; the numeric values must match.</summary>
-internal enum ActivationKind { Linear = 0, Sigmoid = 1, Softmax = 2, Tanh = 3, Relu = 4 }
 
 /// <summary>One recurrent layer. <see cref="ProjectionSize"/> is 0 unless the cell is an LSTM with projection.</summary>
 internal sealed record LayerSpec(CellKind Cell, int HiddenSize, int ProjectionSize, bool Bidirectional, bool Bias, bool ResetAfter)
 {
-    /// <summary>Rows per gate block in the stacked weights: 4 (LSTM i,f,g,o), 3 (GRU r,z,n), 1 (RNN).</summary>
+    /// <summary>Rows per gate block in the stacked PyTorch weights: 4 (LSTM i,f,g,o), 3 (GRU r,z,n), 1 (RNN).</summary>
     public int GateCount => Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
+
+    /// <summary>Whether the layer carries a cell state c besides h (PyTorch returns it as <c>c_n</c>).</summary>
+    public bool HasCellState => Cell == CellKind.Lstm;
 
     /// <summary>Size P of the hidden state h of one direction.</summary>
     public int OutputSize => ProjectionSize > 0 ? ProjectionSize : HiddenSize;
@@ -61,4 +66,5 @@ internal sealed record LayerSpec(CellKind Cell, int HiddenSize, int ProjectionSi
 
 internal sealed record EmbeddingSpec(int VocabularySize, int Dimension);
 
-internal sealed record HeadSpec(int Outputs, ActivationKind Activation, bool EveryStep, bool Bias);
+/// <summary>The dense head <c>y = act(W h + b)</c>; <see cref="Activation"/> is the runtime's enum, compiled in from its source.</summary>
+internal sealed record HeadSpec(int Outputs, Activation Activation, bool EveryStep, bool Bias);

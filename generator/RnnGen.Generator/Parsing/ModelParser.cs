@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Contract;
 using RnnGen.Generator.Diagnostics;
 using RnnGen.Generator.Helpers;
 using RnnGen.Generator.Model;
@@ -10,12 +12,20 @@ namespace RnnGen.Generator.Parsing;
 
 /// <summary>
 /// Turns an annotated class symbol into a <see cref="ModelSpec"/> (or diagnostics). The layer attributes are read in
-/// declaration order: [Embedding]? then recurrent layers, then at most one [Dense].
+/// declaration order: [Embedding]? then recurrent layers, then at most one [Dense]. Property names are <c>nameof</c>s of
+/// the attribute types and defaults are read from default-constructed attributes, so the runtime's attribute sources
+/// (compiled into this generator) are the one statement of the contract.
 /// </summary>
 internal static class ModelParser
 {
     /// <summary>Buffers beyond this many floats (1 GiB) are rejected at compile time rather than failing at run time.</summary>
     internal const long MaxFloats = 1L << 28;
+
+    private static readonly RecurrentModelAttribute ModelDefaults = new();
+    private static readonly LstmAttribute LstmDefaults = new(0);
+    private static readonly GruAttribute GruDefaults = new(0);
+    private static readonly RnnAttribute RnnDefaults = new(0);
+    private static readonly DenseAttribute DenseDefaults = new(0);
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
@@ -26,7 +36,7 @@ internal static class ModelParser
 
         void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args)
             => diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location),
-                args.Select(a => Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToEquatableArray()));
+                args.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture) ?? "").ToEquatableArray()));
 
         Location classLocation = classSyntax.Identifier.GetLocation();
         Location modelLocation = LocationOf(modelAttribute) ?? classLocation;
@@ -47,21 +57,16 @@ internal static class ModelParser
         if (generic)
             Report(DiagnosticDescriptors.Generic, classLocation, type.Name);
 
-        int? inputSize = null, sequenceLength = null;
-        int activations = 0;
-        string? weights = null;
-        foreach (var named in modelAttribute.NamedArguments)
-        {
-            if (named.Key == "Weights" && named.Value.Value is string path && path.Length > 0) weights = path;
-            if (named.Value.Value is not int value) continue;
-            if (named.Key == "InputSize") inputSize = value;
-            else if (named.Key == "SequenceLength") sequenceLength = value;
-            else if (named.Key == "Activations") activations = value;
-        }
-        if (activations is not (0 or 1)) Report(DiagnosticDescriptors.UndefinedEnumValue, modelLocation, "RecurrentModel Activations", activations);
-        if (inputSize is int i && i <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, "InputSize", i);
+        int? inputSize = NamedOrNull<int>(modelAttribute, nameof(RecurrentModelAttribute.InputSize));
+        int? sequenceLength = NamedOrNull<int>(modelAttribute, nameof(RecurrentModelAttribute.SequenceLength));
+        var activations = (ActivationPrecision)Named(modelAttribute, nameof(RecurrentModelAttribute.Activations), (int)ModelDefaults.Activations);
+        string? weights = Named(modelAttribute, nameof(RecurrentModelAttribute.Weights), ModelDefaults.Weights);
+        if (weights is { Length: 0 }) weights = null;
+        if (!Enum.IsDefined(typeof(ActivationPrecision), activations))
+            Report(DiagnosticDescriptors.UndefinedEnumValue, modelLocation, $"RecurrentModel {nameof(RecurrentModelAttribute.Activations)}", (int)activations);
+        if (inputSize is int i && i <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, nameof(RecurrentModelAttribute.InputSize), i);
         if (sequenceLength is null) Report(DiagnosticDescriptors.MissingSequenceLength, modelLocation, type.Name);
-        else if (sequenceLength <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, "SequenceLength", sequenceLength);
+        else if (sequenceLength <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, nameof(RecurrentModelAttribute.SequenceLength), sequenceLength);
 
         EmbeddingSpec? embedding = null;
         HeadSpec? head = null;
@@ -74,7 +79,7 @@ internal static class ModelParser
             Location location = LocationOf(attribute) ?? classLocation;
             switch (name)
             {
-                case "RnnGen.EmbeddingAttribute":
+                case AttributeNames.Embedding:
                 {
                     int vocabulary = IntArgument(attribute, 0), dimension = IntArgument(attribute, 1);
                     if (position != 0 || embedding is not null) Report(DiagnosticDescriptors.EmbeddingNotFirst, location);
@@ -84,9 +89,9 @@ internal static class ModelParser
                     position++;
                     break;
                 }
-                case "RnnGen.LstmAttribute":
-                case "RnnGen.GruAttribute":
-                case "RnnGen.RnnAttribute":
+                case AttributeNames.Lstm:
+                case AttributeNames.Gru:
+                case AttributeNames.Rnn:
                 {
                     if (head is not null) Report(DiagnosticDescriptors.DenseBeforeRecurrent, LocationOfHead(type, classLocation));
                     var layer = ParseLayer(attribute, name, location, Report);
@@ -94,16 +99,16 @@ internal static class ModelParser
                     position++;
                     break;
                 }
-                case "RnnGen.DenseAttribute":
+                case AttributeNames.Dense:
                 {
                     int outputs = IntArgument(attribute, 0);
-                    int activation = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Value is int a ? a : 0;
-                    int over = NamedInt(attribute, "Over", 0);
+                    var activation = (Activation)IntArgument(attribute, 1, (int)DenseDefaults.Activation);
+                    var over = (Steps)Named(attribute, nameof(DenseAttribute.Over), (int)DenseDefaults.Over);
                     if (outputs <= 0) Report(DiagnosticDescriptors.NonPositiveSize, location, "Dense outputs", outputs);
-                    if (!Enum.IsDefined(typeof(ActivationKind), activation)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense activation", activation);
-                    if (over is not (0 or 1)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense Over", over);
+                    if (!Enum.IsDefined(typeof(Activation), activation)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense activation", (int)activation);
+                    if (!Enum.IsDefined(typeof(Steps), over)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense Over", (int)over);
                     if (head is not null) Report(DiagnosticDescriptors.MultipleHeads, location);
-                    head ??= new HeadSpec(outputs, (ActivationKind)activation, EveryStep: over == 1, NamedBool(attribute, "Bias", true));
+                    head ??= new HeadSpec(outputs, activation, EveryStep: over == Steps.Every, Named(attribute, nameof(DenseAttribute.Bias), DenseDefaults.Bias));
                     position++;
                     break;
                 }
@@ -130,42 +135,50 @@ internal static class ModelParser
             Layers: layers.ToEquatableArray(),
             Head: head,
             Weights: weights,
-            ExactActivations: activations == 1);
+            ExactActivations: activations == ActivationPrecision.Exact);
 
         var (floats, what) = LargestBuffer(spec);
         if (floats > MaxFloats)
             return new ParseResult(null, ImmutableArray.Create(new DiagnosticInfo(DiagnosticDescriptors.ModelTooLarge.Id, LocationInfo.From(modelLocation),
-                ImmutableArray.Create(type.Name, floats.ToString(System.Globalization.CultureInfo.InvariantCulture), what, MaxFloats.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray())).ToEquatableArray());
+                ImmutableArray.Create(type.Name, floats.ToString(CultureInfo.InvariantCulture), what, MaxFloats.ToString(CultureInfo.InvariantCulture)).ToEquatableArray())).ToEquatableArray());
         return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, weights is null ? null : LocationInfo.From(modelLocation));
     }
 
     private static LayerSpec? ParseLayer(AttributeData attribute, string name, Location location, Action<DiagnosticDescriptor, Location?, object[]> report)
     {
-        string shortName = name.Substring("RnnGen.".Length, name.Length - "RnnGen.".Length - "Attribute".Length);
+        string shortName = name.Substring(AttributeNames.Namespace.Length + 1, name.Length - AttributeNames.Namespace.Length - 1 - "Attribute".Length);
+        RecurrentLayerAttribute defaults = name switch
+        {
+            AttributeNames.Lstm => LstmDefaults,
+            AttributeNames.Gru => GruDefaults,
+            _ => RnnDefaults,
+        };
         int hidden = IntArgument(attribute, 0);
-        int projection = NamedInt(attribute, "ProjectionSize", 0);
+        int projection = Named(attribute, nameof(RecurrentLayerAttribute.ProjectionSize), defaults.ProjectionSize);
         bool ok = true;
         if (hidden <= 0) { report(DiagnosticDescriptors.NonPositiveSize, location, [$"{shortName} hiddenSize", hidden]); ok = false; }
-        if (projection != 0 && name != "RnnGen.LstmAttribute") { report(DiagnosticDescriptors.ProjectionNotLstm, location, [shortName]); ok = false; }
-        else if (projection < 0) { report(DiagnosticDescriptors.NonPositiveSize, location, ["ProjectionSize", projection]); ok = false; }
+        if (projection != 0 && name != AttributeNames.Lstm) { report(DiagnosticDescriptors.ProjectionNotLstm, location, [shortName]); ok = false; }
+        else if (projection < 0) { report(DiagnosticDescriptors.NonPositiveSize, location, [nameof(RecurrentLayerAttribute.ProjectionSize), projection]); ok = false; }
         else if (projection > 0 && hidden > 0 && projection >= hidden) { report(DiagnosticDescriptors.ProjectionTooLarge, location, [projection, hidden]); ok = false; }
 
-        CellKind cell = CellKind.Lstm;
-        if (name == "RnnGen.GruAttribute") cell = CellKind.Gru;
-        if (name == "RnnGen.RnnAttribute")
+        CellKind cell = name == AttributeNames.Gru ? CellKind.Gru : CellKind.Lstm;
+        if (name == AttributeNames.Rnn)
         {
-            int activation = NamedInt(attribute, "Activation", (int)ActivationKind.Tanh);
-            if (activation == (int)ActivationKind.Tanh) cell = CellKind.RnnTanh;
-            else if (activation == (int)ActivationKind.Relu) cell = CellKind.RnnRelu;
+            var activation = (Activation)Named(attribute, nameof(RnnAttribute.Activation), (int)RnnDefaults.Activation);
+            if (activation == Activation.Tanh) cell = CellKind.RnnTanh;
+            else if (activation == Activation.Relu) cell = CellKind.RnnRelu;
             else
             {
-                string shown = Enum.IsDefined(typeof(ActivationKind), activation) ? "Activation." + (ActivationKind)activation : activation.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                string shown = Enum.IsDefined(typeof(Activation), activation) ? "Activation." + activation : ((int)activation).ToString(CultureInfo.InvariantCulture);
                 report(DiagnosticDescriptors.InvalidRnnActivation, location, [shown]);
                 ok = false;
             }
         }
         return ok
-            ? new LayerSpec(cell, hidden, projection, NamedBool(attribute, "Bidirectional", false), NamedBool(attribute, "Bias", true), NamedBool(attribute, "ResetAfter", true))
+            ? new LayerSpec(cell, hidden, projection,
+                Named(attribute, nameof(RecurrentLayerAttribute.Bidirectional), defaults.Bidirectional),
+                Named(attribute, nameof(RecurrentLayerAttribute.Bias), defaults.Bias),
+                Named(attribute, nameof(GruAttribute.ResetAfter), GruDefaults.ResetAfter))
             : null;
     }
 
@@ -199,23 +212,24 @@ internal static class ModelParser
     private static Location? LocationOf(AttributeData attribute) => attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
 
     private static Location LocationOfHead(INamedTypeSymbol type, Location fallback)
-        => type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == "RnnGen.DenseAttribute").Select(LocationOf).FirstOrDefault() ?? fallback;
+        => type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == AttributeNames.Dense).Select(LocationOf).FirstOrDefault() ?? fallback;
 
-    private static int IntArgument(AttributeData attribute, int index)
-        => attribute.ConstructorArguments.Length > index && attribute.ConstructorArguments[index].Value is int value ? value : 0;
+    private static int IntArgument(AttributeData attribute, int index, int fallback = 0)
+        => attribute.ConstructorArguments.Length > index && attribute.ConstructorArguments[index].Value is int value ? value : fallback;
 
-    private static int NamedInt(AttributeData attribute, string name, int fallback)
+    /// <summary>The named argument <paramref name="name"/> when it is set to a <typeparamref name="T"/>, else <paramref name="fallback"/> (the attribute's default).</summary>
+    private static T Named<T>(AttributeData attribute, string name, T fallback)
     {
         foreach (var named in attribute.NamedArguments)
-            if (named.Key == name && named.Value.Value is int value) return value;
+            if (named.Key == name && named.Value.Value is T value) return value;
         return fallback;
     }
 
-    private static bool NamedBool(AttributeData attribute, string name, bool fallback)
+    private static T? NamedOrNull<T>(AttributeData attribute, string name) where T : struct
     {
         foreach (var named in attribute.NamedArguments)
-            if (named.Key == name && named.Value.Value is bool value) return value;
-        return fallback;
+            if (named.Key == name && named.Value.Value is T value) return value;
+        return null;
     }
 
     private static string KeywordOf(INamedTypeSymbol type) => type switch

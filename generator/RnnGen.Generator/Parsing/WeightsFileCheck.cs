@@ -1,6 +1,5 @@
 using System.Globalization;
 using RnnGen.Generator.Diagnostics;
-using RnnGen.Generator.Emit;
 using RnnGen.Generator.Helpers;
 using RnnGen.Generator.Model;
 
@@ -41,7 +40,7 @@ internal static class WeightsFileCheck
         if (file.Header is not { } header)
             return Fail(DiagnosticDescriptors.WeightsUnreadable, file.Error ?? "unknown error");
 
-        var wanted = new ModelLayout(spec).Parameters;
+        var wanted = new ParameterTable(spec).Parameters;
         var byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         string prefix = DetectPrefix(wanted, byName);
         var problems = new List<string>();

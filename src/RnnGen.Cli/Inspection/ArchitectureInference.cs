@@ -360,7 +360,7 @@ internal static class ArchitectureInference
         if (metadataHead is not ("linear_every_step" or "linear_last_step"))
             defaults.Add("Dense activation Linear, Over = Steps.Last: a head's activation and which steps it reads are not in the weights. For one output row per step write Over = Steps.Every; for probabilities Activation.Softmax or Activation.Sigmoid");
         parts.Add($"head           Dense {outputs} over {(everyStep ? "every step" : "the last step")}{(bias is null ? ", no bias" : "")}  ({weight}{(bias is null ? "" : ", " + bias)})");
-        return new HeadSpec(outputs, ActivationKind.Linear, everyStep, bias is not null);
+        return new HeadSpec(outputs, Generator.Contract.Activation.Linear, everyStep, bias is not null);
     }
 
     private static void CheckMetadata(string? metadataCell, string expected, int k, List<string> errors)

@@ -42,7 +42,7 @@ internal static class DeclarationWriter
         if (spec.Head is { } h)
         {
             var options = new List<string> { N(h.Outputs) };
-            if (h.Activation != ActivationKind.Linear) options.Add($"Activation.{h.Activation}");
+            if (h.Activation != Generator.Contract.Activation.Linear) options.Add($"Activation.{h.Activation}");
             options.Add($"Over = Steps.{(h.EveryStep ? "Every" : "Last")}");
             if (!h.Bias) options.Add("Bias = false");
             yield return $"[Dense({string.Join(", ", options)})]";

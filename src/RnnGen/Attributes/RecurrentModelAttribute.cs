@@ -1,4 +1,8 @@
+#if RNNGEN_GENERATOR
+namespace RnnGen.Generator.Contract;
+#else
 namespace RnnGen;
+#endif
 
 /// <summary>
 /// Marks a <c>partial class</c> as a recurrent model. The layer attributes on the same class
@@ -7,7 +11,12 @@ namespace RnnGen;
 /// RnnGen source generator emits <c>Step</c>, <c>Forward</c> and <c>Backward</c> for exactly that shape.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-public sealed class RecurrentModelAttribute : Attribute
+#if RNNGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class RecurrentModelAttribute : Attribute
 {
     /// <summary>Floats per time step fed to the first layer. Required unless the model starts with an <see cref="EmbeddingAttribute"/>.</summary>
     public int InputSize { get; set; }
@@ -31,20 +40,4 @@ public sealed class RecurrentModelAttribute : Attribute
     /// <see cref="ActivationPrecision.Exact"/>. See docs/PERFORMANCE.md for the measured speed and error of each.
     /// </summary>
     public ActivationPrecision Activations { get; set; } = ActivationPrecision.Fast;
-}
-
-/// <summary>How generated cells evaluate the gate activations σ and tanh.</summary>
-public enum ActivationPrecision
-{
-    /// <summary>
-    /// A rational approximation with a short dependency chain: at most 3e-7 absolute error for tanh and 2e-7 for σ
-    /// (about 4 float ulp), far inside the 1e-5 + 1e-4·|want| agreement with PyTorch. About 1.4× faster Steps on small models.
-    /// </summary>
-    Fast = 0,
-
-    /// <summary>
-    /// e^x-based σ and tanh accurate to about one float ulp (1.2e-7 absolute), the accuracy of <c>MathF</c> and
-    /// <c>TensorPrimitives</c>. Cells that have no vectorised variant use <c>TensorPrimitives</c> in either mode.
-    /// </summary>
-    Exact = 1,
 }

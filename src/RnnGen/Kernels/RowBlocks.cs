@@ -18,7 +18,7 @@ namespace RnnGen.Kernels;
 /// 15 (7) floats after the last row and after x are readable (masked out, never used).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class RowBlocks
+public static partial class RowBlocks
 {
     /// <summary>Σ_k W[u, k] x[k] for the 16 rows u of W starting at <paramref name="w"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -88,7 +88,7 @@ public static class RowBlocks
         return sums + SingleColumns(ref w1, cols1, ref x1, ref w2, cols2, ref x2, bias);
     }
 
-    /// <summary>As <see cref="Pairs16"/> for 8 rows (4 products); the result is 8 lanes.</summary>
+    /// <summary>As <see cref="Pairs16(ref float, int, ref float, ref float, int, ref float, Vector512{float})"/> for 8 rows (4 products); the result is 8 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Pairs8(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector256<float> bias)
     {
@@ -100,6 +100,65 @@ public static class RowBlocks
         Vector512<float> quarters = PairQuarters(PairHalves(m0, m1), PairHalves(m2, m3));
         return Avx512F.PermuteVar16x32(PairEighths(quarters, quarters), PairOrder).GetLower() + bias;
     }
+
+    // Entry points of generated cells: the block's first row is an index, so emitted lines stay short. Each is the
+    // overload above on the rows from `row` on, and computes exactly what it computes.
+
+    /// <summary>Σ_k W[row + u, k] x[k] for the 16 rows from <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Rows16(int row, ref float w, int cols, ref float x) =>
+        Rows16(ref Unsafe.Add(ref w, row * cols), cols, ref x);
+
+    /// <summary>W1 x1 + W2 x2 for the 16 rows from <paramref name="row"/> of both matrices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Rows16(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2) =>
+        Rows16(ref Unsafe.Add(ref w1, row * cols1), cols1, ref x1, ref Unsafe.Add(ref w2, row * cols2), cols2, ref x2);
+
+    /// <summary>bias + W1 x1 + W2 x2 for the 16 rows from <paramref name="row"/> of both matrices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Rows16(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector512<float> bias) =>
+        Rows16(ref Unsafe.Add(ref w1, row * cols1), cols1, ref x1, ref Unsafe.Add(ref w2, row * cols2), cols2, ref x2, bias);
+
+    /// <summary>Σ_k W[row + u, k] x[k] for the 8 rows from <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Rows8(int row, ref float w, int cols, ref float x) =>
+        Rows8(ref Unsafe.Add(ref w, row * cols), cols, ref x);
+
+    /// <summary>W1 x1 + W2 x2 for the 8 rows from <paramref name="row"/> of both matrices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Rows8(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2) =>
+        Rows8(ref Unsafe.Add(ref w1, row * cols1), cols1, ref x1, ref Unsafe.Add(ref w2, row * cols2), cols2, ref x2);
+
+    /// <summary>bias + W1 x1 + W2 x2 for the 8 rows from <paramref name="row"/> of both matrices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Rows8(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector256<float> bias) =>
+        Rows8(ref Unsafe.Add(ref w1, row * cols1), cols1, ref x1, ref Unsafe.Add(ref w2, row * cols2), cols2, ref x2, bias);
+
+    /// <summary><see cref="Pairs16(ref float, int, ref float, ref float, int, ref float, Vector512{float})"/> on the rows from <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Pairs16(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector512<float> bias) =>
+        Pairs16(ref Unsafe.Add(ref w1, row * cols1), cols1, ref x1, ref Unsafe.Add(ref w2, row * cols2), cols2, ref x2, bias);
+
+    /// <summary><see cref="Pairs8(ref float, int, ref float, ref float, int, ref float, Vector256{float})"/> on the rows from <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Pairs8(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector256<float> bias) =>
+        Pairs8(ref Unsafe.Add(ref w1, row * cols1), cols1, ref x1, ref Unsafe.Add(ref w2, row * cols2), cols2, ref x2, bias);
+
+    /// <summary>The 16 floats of <paramref name="source"/> from <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load16(ref float source, int offset) => Vector512.LoadUnsafe(ref Unsafe.Add(ref source, offset));
+
+    /// <summary>The 8 floats of <paramref name="source"/> from <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load8(ref float source, int offset) => Vector256.LoadUnsafe(ref Unsafe.Add(ref source, offset));
+
+    /// <summary>Stores <paramref name="value"/> to the 16 floats of <paramref name="destination"/> from <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store16(Vector512<float> value, ref float destination, int offset) => value.StoreUnsafe(ref Unsafe.Add(ref destination, offset));
+
+    /// <summary>Stores <paramref name="value"/> to the 8 floats of <paramref name="destination"/> from <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8(Vector256<float> value, ref float destination, int offset) => value.StoreUnsafe(ref Unsafe.Add(ref destination, offset));
 
     /// <summary>Rows 2k and 2k + 1 times [x, x], lanes 0–7 and 8–15, summed over the 8-float column chunks of both matrices.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -156,145 +215,6 @@ public static class RowBlocks
 
     private static readonly Vector512<int> PairOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 
-    /// <summary>σ(x) = 1 / (1 + e^−x), accurate to about one float ulp: the <c>Exact</c> activations.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
-
-    /// <summary>σ(x) = 1 / (1 + e^−x).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Exp(-x));
-
-    /// <summary>
-    /// tanh x: the odd Taylor polynomial to x¹¹ for |x| &lt; 1/4 (truncation below 1e-9 relative), else
-    /// sign(x)·(1 − 2 / (e^{2|x|} + 1)); accurate to about one float ulp: the <c>Exact</c> activations.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Tanh(Vector512<float> x)
-    {
-        Vector512<float> ax = Vector512.Abs(x);
-        Vector512<float> large = Vector512<float>.One - Vector512.Create(2f) / (Exp(ax + ax) + Vector512<float>.One);
-        large = Vector512.ConditionalSelect(Vector512.Create(-0f), x, large); // copy the sign of x
-        Vector512<float> x2 = x * x;
-        Vector512<float> p = Fma512(x2, Vector512.Create(TanhC11), Vector512.Create(TanhC9));
-        p = Fma512(p, x2, Vector512.Create(TanhC7));
-        p = Fma512(p, x2, Vector512.Create(TanhC5));
-        p = Fma512(p, x2, Vector512.Create(TanhC3));
-        Vector512<float> small = Fma512(p * x2, x, x);
-        return Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(0.25f)), small, large);
-    }
-
-    /// <inheritdoc cref="Tanh(Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x)
-    {
-        Vector256<float> ax = Vector256.Abs(x);
-        Vector256<float> large = Vector256<float>.One - Vector256.Create(2f) / (Exp(ax + ax) + Vector256<float>.One);
-        large = Vector256.ConditionalSelect(Vector256.Create(-0f), x, large);
-        Vector256<float> x2 = x * x;
-        Vector256<float> p = Fma256(x2, Vector256.Create(TanhC11), Vector256.Create(TanhC9));
-        p = Fma256(p, x2, Vector256.Create(TanhC7));
-        p = Fma256(p, x2, Vector256.Create(TanhC5));
-        p = Fma256(p, x2, Vector256.Create(TanhC3));
-        Vector256<float> small = Fma256(p * x2, x, x);
-        return Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(0.25f)), small, large);
-    }
-
-    /// <summary>
-    /// Fast tanh, the default in generated row-block cells: x clamped to ±7.9053 (where the rational reaches its largest value), then
-    /// the odd/even rational minimax x·P(x²)/Q(x²) of degrees 13/6 that Eigen and ONNX Runtime's MLAS use, with P and Q
-    /// evaluated by Estrin's scheme so the dependency chain is short (about 35 cycles against about 70 for
-    /// <see cref="Tanh(Vector512{float})"/>); exactly ±1 beyond |x| = 9.1, as in float. Tested maximum error: 3e-7 absolute
-    /// and 4e-7 relative (about 4 float ulp).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> FastTanh(Vector512<float> input)
-    {
-        Vector512<float> x = Vector512.Min(Vector512.Max(input, Vector512.Create(-TanhClamp)), Vector512.Create(TanhClamp));
-        Vector512<float> y = x * x, y2 = y * y, y4 = y2 * y2;
-        Vector512<float> p = Fma512(y2, Fma512(y, Vector512.Create(TanhP7), Vector512.Create(TanhP5)), Fma512(y, Vector512.Create(TanhP3), Vector512.Create(TanhP1)));
-        Vector512<float> high = Fma512(y2, Vector512.Create(TanhP13), Fma512(y, Vector512.Create(TanhP11), Vector512.Create(TanhP9)));
-        p = Fma512(y4, high, p);
-        Vector512<float> q = Fma512(y2, Fma512(y, Vector512.Create(TanhQ6), Vector512.Create(TanhQ4)), Fma512(y, Vector512.Create(TanhQ2), Vector512.Create(TanhQ0)));
-        // Beyond |x| = 9.1 float tanh is exactly ±1 (the rational gives 1 − 2.4e-7 there); NaN fails the test and stays NaN.
-        Vector512<float> saturated = (Vector512.Create(-0f) & input) | Vector512<float>.One;
-        return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Abs(input), Vector512.Create(9.1f)), saturated, x * p / q);
-    }
-
-    /// <inheritdoc cref="FastTanh(Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> FastTanh(Vector256<float> input)
-    {
-        Vector256<float> x = Vector256.Min(Vector256.Max(input, Vector256.Create(-TanhClamp)), Vector256.Create(TanhClamp));
-        Vector256<float> y = x * x, y2 = y * y, y4 = y2 * y2;
-        Vector256<float> p = Fma256(y2, Fma256(y, Vector256.Create(TanhP7), Vector256.Create(TanhP5)), Fma256(y, Vector256.Create(TanhP3), Vector256.Create(TanhP1)));
-        Vector256<float> high = Fma256(y2, Vector256.Create(TanhP13), Fma256(y, Vector256.Create(TanhP11), Vector256.Create(TanhP9)));
-        p = Fma256(y4, high, p);
-        Vector256<float> q = Fma256(y2, Fma256(y, Vector256.Create(TanhQ6), Vector256.Create(TanhQ4)), Fma256(y, Vector256.Create(TanhQ2), Vector256.Create(TanhQ0)));
-        // Beyond |x| = 9.1 float tanh is exactly ±1 (the rational gives 1 − 2.4e-7 there); NaN fails the test and stays NaN.
-        Vector256<float> saturated = (Vector256.Create(-0f) & input) | Vector256<float>.One;
-        return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Abs(input), Vector256.Create(9.1f)), saturated, x * p / q);
-    }
-
-    /// <summary>Fast σ(x) = (1 + tanh(x/2)) / 2 by <see cref="FastTanh(Vector512{float})"/>. Tested maximum error: 2e-7 absolute.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> FastSigmoid(Vector512<float> x) =>
-        Fma512(FastTanh(x * Vector512.Create(0.5f)), Vector512.Create(0.5f), Vector512.Create(0.5f));
-
-    /// <inheritdoc cref="FastSigmoid(Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> FastSigmoid(Vector256<float> x) =>
-        Fma256(FastTanh(x * Vector256.Create(0.5f)), Vector256.Create(0.5f), Vector256.Create(0.5f));
-
-    /// <summary>
-    /// e^x: x = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact product), e^r by its degree-7 Taylor
-    /// polynomial (truncation below 6e-9), 2^n by the exponent bits. x is clamped to [−87, 88], so the result is finite and normal.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> x)
-    {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87f)), Vector512.Create(88f));
-        Vector512<float> n = Avx512F.RoundScale(x * Vector512.Create(Log2E), 0); // round to nearest
-        Vector512<float> r = Fma512(n, Vector512.Create(-Ln2High), x);
-        r = Fma512(n, Vector512.Create(-Ln2Low), r);
-        Vector512<float> p = Fma512(r, Vector512.Create(1f / 5040), Vector512.Create(1f / 720));
-        p = Fma512(p, r, Vector512.Create(1f / 120));
-        p = Fma512(p, r, Vector512.Create(1f / 24));
-        p = Fma512(p, r, Vector512.Create(1f / 6));
-        p = Fma512(p, r, Vector512.Create(0.5f));
-        p = Fma512(p, r, Vector512<float>.One);
-        p = Fma512(p, r, Vector512<float>.One);
-        Vector512<int> scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
-        return p * scale.AsSingle();
-    }
-
-    /// <inheritdoc cref="Exp(Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x)
-    {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87f)), Vector256.Create(88f));
-        Vector256<float> n = Avx.RoundToNearestInteger(x * Vector256.Create(Log2E));
-        Vector256<float> r = Fma256(n, Vector256.Create(-Ln2High), x);
-        r = Fma256(n, Vector256.Create(-Ln2Low), r);
-        Vector256<float> p = Fma256(r, Vector256.Create(1f / 5040), Vector256.Create(1f / 720));
-        p = Fma256(p, r, Vector256.Create(1f / 120));
-        p = Fma256(p, r, Vector256.Create(1f / 24));
-        p = Fma256(p, r, Vector256.Create(1f / 6));
-        p = Fma256(p, r, Vector256.Create(0.5f));
-        p = Fma256(p, r, Vector256<float>.One);
-        p = Fma256(p, r, Vector256<float>.One);
-        Vector256<int> scale = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
-        return p * scale.AsSingle();
-    }
-
-    private const float Log2E = 1.44269504f;
-    private const float Ln2High = 0.693145752f; // ln 2 rounded to 16 significant bits: n·Ln2High is exact for |n| ≤ 128
-    private const float Ln2Low = 1.42860677e-6f; // ln 2 − Ln2High
-    // FastTanh: the clamp, numerator (odd) and denominator (even) coefficients of Eigen's and MLAS's float tanh.
-    private const float TanhClamp = 7.90531110763549805f;
-    private const float TanhP1 = 4.89352455891786e-03f, TanhP3 = 6.37261928875436e-04f, TanhP5 = 1.48572235717979e-05f,
-        TanhP7 = 5.12229709037114e-08f, TanhP9 = -8.60467152213735e-11f, TanhP11 = 2.00018790482477e-13f, TanhP13 = -2.76076847742355e-16f;
-    private const float TanhQ0 = 4.89352518554385e-03f, TanhQ2 = 2.26843463243900e-03f, TanhQ4 = 1.18534705686654e-04f, TanhQ6 = 1.19825839466702e-06f;
-    private const float TanhC3 = -1f / 3, TanhC5 = 2f / 15, TanhC7 = -17f / 315, TanhC9 = 62f / 2835, TanhC11 = -1382f / 155925;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Fma512(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Avx512F.FusedMultiplyAdd(a, b, c);

@@ -1,0 +1,145 @@
+namespace RnnGen.Generator.Emit.Cells;
+
+/// <summary>
+/// LSTM, PyTorch <c>nn.LSTM</c> semantics, gate order i, f, g, o, with or without the <c>proj_size</c> projection:
+/// <code>
+/// a = W_ih x + b_ih + W_hh h + b_hh        i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g)
+/// c' = f ⊙ c + i ⊙ g                        h' = o ⊙ tanh(c')   (projected: h' = W_hr (o ⊙ tanh(c')))
+/// </code>
+/// Records per step: the activated gates, c', tanh(c') and, with a projection, the unprojected o ⊙ tanh(c').
+/// The cell state c is carried from step to step through the c' record.
+/// </summary>
+internal sealed class LstmCell : CellEmitter, IRowBlockCell
+{
+    private readonly RecordBuffer _gates, _cell, _tanhCell;
+    private readonly RecordBuffer? _unprojected;
+
+    public LstmCell(DirectionLayout d) : base(d)
+    {
+        var layer = d.Layer;
+        _gates = d.Record("gates", layer.GatesConstant);
+        _cell = d.Record("cell", layer.HiddenConstant);
+        _tanhCell = d.Record("tanhCell", layer.HiddenConstant);
+        _unprojected = d.WeightHr is null ? null : d.Record("unprojected", layer.HiddenConstant);
+        Records = _unprojected is null ? [_gates, _cell, _tanhCell] : [_gates, _cell, _tanhCell, _unprojected];
+        CellState = new CarriedState("c", d.Tensors.Cell!.Key, layer.HiddenConstant, _cell, "_gradCellCarry");
+    }
+
+    public override string Description => Layer.ProjectionSize > 0 ? $"LSTM({Layer.HiddenSize}, projection {Layer.ProjectionSize})" : $"LSTM({Layer.HiddenSize})";
+
+    public override IReadOnlyList<RecordBuffer> Records { get; }
+
+    public override CarriedState? CellState { get; }
+
+    protected override IReadOnlyList<Size> ForwardSizes => [Size.I, Size.H, Size.P, Size.G];
+
+    protected override IReadOnlyList<Size> BackwardSizes => [Size.I, Size.H, Size.P, Size.G];
+
+    protected override void WriteForward(SourceWriter w)
+    {
+        const string tp = Globals.TensorPrimitives;
+        w.Line("// a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o");
+        WritePreActivation(w, "gates");
+        w.Lines($$"""
+            // i, f = σ(a_i, a_f); g = tanh(a_g); o = σ(a_o)
+            {{tp}}.Sigmoid(gates.Slice(0, 2 * H), gates.Slice(0, 2 * H));
+            {{tp}}.Tanh(gates.Slice(2 * H, H), gates.Slice(2 * H, H));
+            {{tp}}.Sigmoid(gates.Slice(3 * H, H), gates.Slice(3 * H, H));
+            // c' = f ⊙ c + i ⊙ g
+            {{tp}}.Multiply(gates.Slice(H, H), cPrev, cell);
+            {{tp}}.MultiplyAdd(gates.Slice(0, H), gates.Slice(2 * H, H), cell, cell);
+            {{tp}}.Tanh(cell, tanhCell);
+            """);
+        if (Direction.WeightHr is null)
+        {
+            w.Line("// h' = o ⊙ tanh(c')");
+            w.Line($"{tp}.Multiply(gates.Slice(3 * H, H), tanhCell, h);");
+        }
+        else
+        {
+            w.Line("// h' = W_hr (o ⊙ tanh(c'))");
+            w.Line($"{tp}.Multiply(gates.Slice(3 * H, H), tanhCell, unprojected);");
+            w.Line($"{Globals.MatrixOps}.Gemv(p.Slice({Direction.WeightHr}, P * H), unprojected, h);");
+        }
+    }
+
+    protected override void WriteBackward(SourceWriter w)
+    {
+        w.Line($"{Globals.Span} da = _gradGates.AsSpan(0, G);");
+        if (Direction.WeightHr is null)
+        {
+            w.Line($"{Globals.ReadOnlySpan} dm = dh;");
+        }
+        else
+        {
+            w.Line("// h = W_hr m: dW_hr += dh ⊗ m, dm = W_hrᵀ dh");
+            w.Line($"{Globals.MatrixOps}.OuterAdd(grad.Slice({Direction.WeightHr}, P * H), dh, unprojected);");
+            w.Line($"{Globals.Span} dmBuffer = _gradUnprojected.AsSpan(0, H);");
+            w.Line("dmBuffer.Clear();");
+            w.Line($"{Globals.MatrixOps}.GemvTransposedAdd(p.Slice({Direction.WeightHr}, P * H), dh, dmBuffer);");
+            w.Line($"{Globals.ReadOnlySpan} dm = dmBuffer;");
+        }
+        w.Lines("""
+            // m = o ⊙ tanh(c), c = f ⊙ cPrev + i ⊙ g; da = dL/d(pre-activations), dcCarry becomes dL/d(cPrev)
+            for (int j = 0; j < H; j++)
+            {
+                float i = gates[j], f = gates[H + j], g = gates[2 * H + j], o = gates[3 * H + j], tc = tanhCell[j];
+                float dc = dcCarry[j] + dm[j] * o * (1f - tc * tc);
+                da[j] = dc * g * i * (1f - i);
+                da[H + j] = dc * cPrev[j] * f * (1f - f);
+                da[2 * H + j] = dc * i * (1f - g * g);
+                da[3 * H + j] = dm[j] * tc * o * (1f - o);
+                dcCarry[j] = dc * f;
+            }
+            """);
+        WriteSharedGateGradients(w, "da");
+    }
+
+    public bool HasRowBlocks => Direction.WeightHr is null;
+
+    public void WriteRowBlock(SourceWriter w, RowBlockWriter b)
+    {
+        w.Line("// a = W_ih x + W_hh h + b_ih + b_hh for rows j… of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)");
+        b.PreActivation(w, "aI", 0, Products.Both);
+        w.Line($"var i = {b.Sigmoid("aI")};");
+        b.PreActivation(w, "aF", 1, Products.Both);
+        w.Line($"var f = {b.Sigmoid("aF")};");
+        b.PreActivation(w, "aG", 2, Products.Both);
+        w.Line($"var g = {b.Tanh("aG")};");
+        b.PreActivation(w, "aO", 3, Products.Both);
+        w.Line($"var o = {b.Sigmoid("aO")};");
+        w.Line("// c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
+        w.Line($"var c = f * {b.Load("cPrevRef", "j")} + i * g;");
+        w.Line($"var tc = {b.Tanh("c")};");
+        w.Line("// Records for Backward, then the next h");
+        w.Line(b.Store("i", "gatesRef", RowBlockWriter.Row(0)));
+        w.Line(b.Store("f", "gatesRef", RowBlockWriter.Row(1)));
+        w.Line(b.Store("g", "gatesRef", RowBlockWriter.Row(2)));
+        w.Line(b.Store("o", "gatesRef", RowBlockWriter.Row(3)));
+        w.Line(b.Store("c", "cellRef", "j"));
+        w.Line(b.Store("tc", "tanhCellRef", "j"));
+        w.Line(b.Store("o * tc", "next", "j"));
+    }
+
+    public void WritePairs(SourceWriter w, PairsWriter b)
+    {
+        w.Line("// [i | f] and [g | o]: 16 gate rows each; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)");
+        b.PreActivation(w, "aIF", 16, "0", Products.Both);
+        w.Line($"var iF = {b.Sigmoid("aIF")};");
+        b.PreActivation(w, "aGO", 16, "2 * H", Products.Both);
+        w.Line($"var i = {PairsWriter.Lower("iF")};");
+        w.Line($"var f = {PairsWriter.Upper("iF")};");
+        w.Line($"var g = {b.Tanh(PairsWriter.Lower("aGO"))};");
+        w.Line($"var o = {b.Sigmoid(PairsWriter.Upper("aGO"))};");
+        w.Line("// c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
+        w.Line($"var c = f * {PairsWriter.Load8("cPrevRef")} + i * g;");
+        w.Line($"var tc = {b.Tanh("c")};");
+        w.Line("// Records for Backward, then h (written last: it may alias hPrev)");
+        w.Line(PairsWriter.Store(16, "iF", "gatesRef", "0"));
+        w.Line(PairsWriter.Store(8, "g", "gatesRef", "2 * H"));
+        w.Line(PairsWriter.Store(8, "o", "gatesRef", "3 * H"));
+        w.Line(PairsWriter.Store(8, "c", "cellRef", "0"));
+        w.Line(PairsWriter.Store(8, "tc", "tanhCellRef", "0"));
+        w.Line(PairsWriter.Store(8, "o * tc", "next", "0"));
+    }
+}

@@ -1,0 +1,23 @@
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// The <c>global::</c>-qualified names emitted code uses. Generated files declare no <c>using</c> aliases, so a user type
+/// named <c>Unsafe</c>, <c>MatrixOps</c> or <c>Vector512</c> in the model's namespace cannot capture a name.
+/// </summary>
+internal static class Globals
+{
+    public const string Span = "global::System.Span<float>";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
+    public const string MatrixOps = "global::RnnGen.Kernels.MatrixOps";
+    public const string ModelGuard = "global::RnnGen.Kernels.ModelGuard";
+    public const string RowBlocks = "global::RnnGen.Kernels.RowBlocks";
+    public const string KernelSelection = "global::RnnGen.Kernels.KernelSelection";
+    public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+    public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    public const string Vector256 = "global::System.Runtime.Intrinsics.Vector256";
+    public const string Vector512 = "global::System.Runtime.Intrinsics.Vector512";
+    public const string Avx512F = "global::System.Runtime.Intrinsics.X86.Avx512F";
+    public const string Avx2 = "global::System.Runtime.Intrinsics.X86.Avx2";
+    public const string Fma = "global::System.Runtime.Intrinsics.X86.Fma";
+}
