@@ -1,30 +1,107 @@
 using RnnGen.Cli.Conformance;
+using RnnGen.Tests.Shared;
 
 namespace RnnGen.Generator.Tests;
 
-/// <summary>Every combination of input kind, cell, directions and head mode generates code that compiles.</summary>
+/// <summary>
+/// Every combination of input kind, cell, directions, bias and head mode generates code that compiles and computes what
+/// the independent float64 <see cref="ReferenceNetwork"/> computes: Forward's outputs and final state, and for
+/// unidirectional models the output and state after the same inputs fed one Step at a time.
+/// </summary>
 public class DeclarationCombinationTests
 {
-    [Fact]
-    public void EveryCombinationCompiles()
+    private const int Steps = 4;
+
+    private static readonly (string Declaration, ReferenceLayer Layer)[] FirstLayers =
+    [
+        ("Lstm(6)", new(ReferenceCell.Lstm, 6)),
+        ("Lstm(6, ProjectionSize = 3)", new(ReferenceCell.Lstm, 6, Projection: 3)),
+        ("Gru(5)", new(ReferenceCell.GruResetAfter, 5)),
+        ("Gru(5, ResetAfter = false)", new(ReferenceCell.GruResetBefore, 5)),
+        ("Rnn(4)", new(ReferenceCell.RnnTanh, 4)),
+        ("Rnn(4, Activation = global::RnnGen.Activation.Relu)", new(ReferenceCell.RnnRelu, 4)),
+    ];
+
+    private static readonly (string Declaration, ReferenceHead? Head)[] Heads =
+    [
+        ("", null),
+        ("[global::RnnGen.Dense(3)]", new ReferenceHead(3, Activation.Linear, EveryStep: false)),
+        ("[global::RnnGen.Dense(3, global::RnnGen.Activation.Softmax, Over = global::RnnGen.Steps.Every)]", new ReferenceHead(3, Activation.Softmax, EveryStep: true)),
+    ];
+
+    private sealed record Combination(string TypeName, bool Tokens, ReferenceNetwork Reference, bool CanStep);
+
+    private static readonly Lazy<(CompiledModels Models, List<Combination> Combinations)> Compiled = new(CompileAll);
+
+    private static (CompiledModels, List<Combination>) CompileAll()
     {
-        string[] cells = ["Lstm(6)", "Lstm(6, ProjectionSize = 3)", "Gru(5)", "Gru(5, ResetAfter = false)", "Rnn(4)", "Rnn(4, Activation = global::RnnGen.Activation.Relu)"];
-        string[] heads = ["", "[global::RnnGen.Dense(3)]", "[global::RnnGen.Dense(3, global::RnnGen.Activation.Softmax, Over = global::RnnGen.Steps.Every)]"];
         var source = new System.Text.StringBuilder("namespace Combinations;\n");
+        var combinations = new List<Combination>();
         int index = 0;
         foreach (bool tokens in new[] { false, true })
-            foreach (string cell in cells)
+            foreach (var (cell, first) in FirstLayers)
                 foreach (bool bidirectional in new[] { false, true })
-                    foreach (string head in heads)
+                    foreach (var (headDeclaration, head) in Heads)
                     {
-                        string options = (bidirectional ? ", Bidirectional = true" : "") + (index % 2 == 1 ? ", Bias = false" : "");
-                        string layer = cell.Insert(cell.Length - 1, options);
+                        bool bias = index % 2 == 0;
+                        string options = (bidirectional ? ", Bidirectional = true" : "") + (bias ? "" : ", Bias = false");
+                        string layer = cell.Contains('(') ? cell.Insert(cell.Length - 1, options) : cell;
+                        string name = "M" + index;
                         source.AppendLine(tokens
-                            ? $"[global::RnnGen.RecurrentModel(SequenceLength = 4)][global::RnnGen.Embedding(7, 3)][global::RnnGen.{layer}][global::RnnGen.Gru(2)]{head} public partial class M{index} {{ }}"
-                            : $"[global::RnnGen.RecurrentModel(InputSize = 3, SequenceLength = 4)][global::RnnGen.{layer}][global::RnnGen.Lstm(2)]{head} public partial class M{index} {{ }}");
+                            ? $"[global::RnnGen.RecurrentModel(SequenceLength = {Steps})][global::RnnGen.Embedding(7, 3)][global::RnnGen.{layer}][global::RnnGen.Gru(2)]{headDeclaration} public partial class {name} {{ }}"
+                            : $"[global::RnnGen.RecurrentModel(InputSize = 3, SequenceLength = {Steps})][global::RnnGen.{layer}][global::RnnGen.Lstm(2)]{headDeclaration} public partial class {name} {{ }}");
+                        var second = tokens ? new ReferenceLayer(ReferenceCell.GruResetAfter, 2) : new ReferenceLayer(ReferenceCell.Lstm, 2);
+                        var reference = new ReferenceNetwork([first with { Bidirectional = bidirectional, Bias = bias }, second], head, embedding: tokens);
+                        combinations.Add(new Combination("Combinations." + name, tokens, reference, CanStep: !bidirectional));
                         index++;
                     }
-        var models = ModelCompiler.Compile([source.ToString()]);
-        for (int i = 0; i < index; i++) Assert.NotNull(models.Create("Combinations.M" + i));
+        return (ModelCompiler.Compile([source.ToString()]), combinations);
+    }
+
+    public static TheoryData<int> Indices() => [.. Enumerable.Range(0, 2 * 6 * 2 * 3)];
+
+    [Theory]
+    [MemberData(nameof(Indices))]
+    public void EveryCombinationMatchesTheReferenceNetwork(int index)
+    {
+        var (models, combinations) = Compiled.Value;
+        var combination = combinations[index];
+        IRecurrentModel model = models.Create(combination.TypeName);
+        var random = new Random(index);
+        foreach (ref float p in model.Parameters) p = (float)(random.NextDouble() - 0.5);
+        foreach (ref float s in model.State) s = (float)(random.NextDouble() - 0.5);
+        float[] initialState = model.State.ToArray();
+        int[]? tokens = combination.Tokens ? Enumerable.Range(0, Steps).Select(_ => random.Next(model.VocabularySize)).ToArray() : null;
+        float[]? inputs = combination.Tokens ? null : Enumerable.Range(0, Steps * model.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+
+        var (want, wantState) = combination.Reference.RunModel(model,
+            model.Parameters.ToArray().Select(v => (double)v).ToArray(),
+            initialState.Select(v => (double)v).ToArray(),
+            inputs?.Select(v => (double)v).ToArray(), tokens);
+
+        var outputs = new float[(model.OutputsEveryStep ? Steps : 1) * model.OutputSize];
+        if (tokens is not null) ((ITokenSequenceModel)model).Forward(tokens, outputs);
+        else ((ISequenceModel)model).Forward(inputs, outputs);
+        AssertClose($"{combination.TypeName} Forward outputs", want, outputs);
+        AssertClose($"{combination.TypeName} Forward final state", wantState, model.State.ToArray());
+
+        if (!combination.CanStep) return;
+        initialState.CopyTo(model.State);
+        var output = new float[model.OutputSize];
+        for (int t = 0; t < Steps; t++)
+        {
+            if (tokens is not null) ((ITokenStepModel)model).Step(tokens[t], output);
+            else ((IStepModel)model).Step(inputs.AsSpan(t * model.InputSize, model.InputSize), output);
+        }
+        // After the last step, Step's output is the last row of an every-step output, or the one row of a last-step head.
+        AssertClose($"{combination.TypeName} Step output", want.AsSpan(want.Length - model.OutputSize).ToArray(), output);
+        AssertClose($"{combination.TypeName} Step final state", wantState, model.State.ToArray());
+    }
+
+    private static void AssertClose(string what, double[] want, float[] got)
+    {
+        Assert.Equal(want.Length, got.Length);
+        for (int i = 0; i < want.Length; i++)
+            Assert.True(Math.Abs(got[i] - want[i]) <= 1e-5 + 1e-4 * Math.Abs(want[i]), $"{what}[{i}]: got {got[i]}, want {want[i]}");
     }
 }

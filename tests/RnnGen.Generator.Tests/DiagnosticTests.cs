@@ -154,9 +154,7 @@ public class DiagnosticTests
     /// <summary>Runs the generator with build-time weights descriptions and returns its single diagnostic of <paramref name="id"/>.</summary>
     private static Diagnostic SingleWithWeights(string source, string id, params AdditionalText[] files)
     {
-        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
-            [new RecurrentModelGenerator().AsSourceGenerator()], additionalTexts: [.. files], parseOptions: GeneratorHarness.ParseOptions);
-        driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateCompilation(source), out _, out var diagnostics);
+        var (diagnostics, _, _) = GeneratorHarness.Run([source], files);
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);

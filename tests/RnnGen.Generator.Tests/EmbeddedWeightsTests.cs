@@ -46,16 +46,13 @@ public class EmbeddedWeightsTests
         }
     }
 
-    private static GeneratorDriver Driver(params AdditionalText[] files)
-        => CSharpGeneratorDriver.Create(
-            [new RecurrentModelGenerator().AsSourceGenerator()],
-            additionalTexts: files.ToImmutableArray(),
-            parseOptions: GeneratorHarness.ParseOptions,
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    private static GeneratorDriver Driver(params AdditionalText[] files) => GeneratorHarness.CreateDriver(files);
 
     private static (IReadOnlyList<Diagnostic> Diagnostics, Compilation Output) Run(string source, params AdditionalText[] files)
     {
-        Driver(files).RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateCompilation(source), out var output, out var diagnostics);
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        var driver = Driver(files).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        GeneratorHarness.AssertCacheable(driver, compilation);
         return (diagnostics, output);
     }
 

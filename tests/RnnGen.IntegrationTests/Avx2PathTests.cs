@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics.X86;
+using RnnGen.Tests.Shared;
 
 namespace RnnGen.IntegrationTests;
 
@@ -20,10 +20,9 @@ public sealed class Avx2PathTests
         "rnn_tanh_medium_L2_uni_bias", "rnn_relu_medium_L2_uni_bias",
     ];
 
-    [Fact]
+    [HardwareFact(Isa.Avx2Fma)]
     public void RowBlocksOf8MatchPyTorchWithAvx512SwitchedOff()
     {
-        if (!Avx2.IsSupported || !Fma.IsSupported) return; // no 8-wide path on this machine either
         string cli = Repository.Path("src", "RnnGen.Cli", "bin", Repository.Configuration, "net10.0", "RnnGen.Cli.dll");
         // .NET 10 reads DOTNET_EnableAVX512 (one switch for F/BW/CD/DQ/VL); .NET 8 and 9 read DOTNET_EnableAVX512F.
         var noAvx512 = new Dictionary<string, string> { ["DOTNET_EnableAVX512"] = "0", ["DOTNET_EnableAVX512F"] = "0" };

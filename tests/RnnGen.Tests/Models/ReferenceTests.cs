@@ -1,3 +1,5 @@
+using RnnGen.Tests.Shared;
+
 namespace RnnGen.Tests.Models;
 
 /// <summary>
@@ -80,21 +82,7 @@ public class ReferenceTests
 
         /// <summary>The reference's outputs and final state (in the model's state layout) for the given parameters, inputs and initial state.</summary>
         public (double[] Outputs, double[] FinalState) RunReference(double[] parameters, double[] inputs, double[] initialState)
-        {
-            double[] Tensor(string name)
-            {
-                var t = Model.ParameterTensors.Single(x => x.Name == name);
-                return parameters.AsSpan(t.Offset, t.Length).ToArray();
-            }
-            var state = Model.StateTensors.ToDictionary(s => s.Name, s => initialState.AsSpan(s.Offset, s.Length).ToArray());
-            double[][] rows = Tokens is not null
-                ? Tokens.Select(token => Tensor("embedding.weight").AsSpan(token * Model.InputSize, Model.InputSize).ToArray()).ToArray()
-                : Enumerable.Range(0, Steps).Select(t => inputs.AsSpan(t * Model.InputSize, Model.InputSize).ToArray()).ToArray();
-            double[] outputs = Reference.Run(Tensor, rows, state);
-            var final = new double[initialState.Length];
-            foreach (var s in Model.StateTensors) state[s.Name].CopyTo(final, s.Offset);
-            return (outputs, final);
-        }
+            => Reference.RunModel(Model, parameters, initialState, Tokens is null ? inputs : null, Tokens);
 
         public double Loss(double[] parameters, double[] inputs, double[] initialState)
         {

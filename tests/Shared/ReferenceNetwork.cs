@@ -1,24 +1,45 @@
-namespace RnnGen.Tests.Models;
+namespace RnnGen.Tests.Shared;
 
 /// <summary>How one layer of <see cref="ReferenceNetwork"/> computes.</summary>
-internal enum ReferenceCell { Lstm, GruResetAfter, GruResetBefore, RnnTanh, RnnRelu }
+public enum ReferenceCell { Lstm, GruResetAfter, GruResetBefore, RnnTanh, RnnRelu }
 
-internal sealed record ReferenceLayer(ReferenceCell Cell, int Hidden, int Projection = 0, bool Bidirectional = false, bool Bias = true)
+public sealed record ReferenceLayer(ReferenceCell Cell, int Hidden, int Projection = 0, bool Bidirectional = false, bool Bias = true)
 {
     public int Output => Projection > 0 ? Projection : Hidden;
     public int Directions => Bidirectional ? 2 : 1;
     public int Gates => Cell switch { ReferenceCell.Lstm => 4, ReferenceCell.RnnTanh or ReferenceCell.RnnRelu => 1, _ => 3 };
 }
 
-internal sealed record ReferenceHead(int Outputs, Activation Activation, bool EveryStep, bool Bias = true);
+public sealed record ReferenceHead(int Outputs, Activation Activation, bool EveryStep, bool Bias = true);
 
 /// <summary>
-/// An independent double-precision implementation of the equations in FORMULAS.md (and the classic reset-before GRU,
+/// An independent double-precision implementation of the equations in docs/equations.md (and the classic reset-before GRU,
 /// n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)), written as plain loops with no code shared with the generator.
 /// Parameters and states are looked up by their state_dict / state names, so it checks the generated layout too.
 /// </summary>
-internal sealed class ReferenceNetwork(ReferenceLayer[] layers, ReferenceHead? head = null, bool embedding = false)
+public sealed class ReferenceNetwork(ReferenceLayer[] layers, ReferenceHead? head = null, bool embedding = false)
 {
+    /// <summary>
+    /// The reference's outputs and final state for <paramref name="model"/>'s layout: its parameters, input rows and
+    /// initial state given in double precision (<paramref name="tokens"/> instead of rows for a token model).
+    /// </summary>
+    public (double[] Outputs, double[] FinalState) RunModel(IRecurrentModel model, double[] parameters, double[] initialState, double[]? inputs = null, int[]? tokens = null)
+    {
+        double[] Tensor(string name)
+        {
+            var t = model.ParameterTensors.Single(x => x.Name == name);
+            return parameters.AsSpan(t.Offset, t.Length).ToArray();
+        }
+        var state = model.StateTensors.ToDictionary(s => s.Name, s => initialState.AsSpan(s.Offset, s.Length).ToArray());
+        double[][] rows = tokens is not null
+            ? tokens.Select(token => Tensor("embedding.weight").AsSpan(token * model.InputSize, model.InputSize).ToArray()).ToArray()
+            : Enumerable.Range(0, inputs!.Length / model.InputSize).Select(t => inputs.AsSpan(t * model.InputSize, model.InputSize).ToArray()).ToArray();
+        double[] outputs = Run(Tensor, rows, state);
+        var final = new double[initialState.Length];
+        foreach (var s in model.StateTensors) state[s.Name].CopyTo(final, s.Offset);
+        return (outputs, final);
+    }
+
     public double[] Run(Func<string, double[]> parameter, double[][] inputs, Dictionary<string, double[]> state)
     {
         string prefix = head is not null || embedding ? "rnn." : "";
