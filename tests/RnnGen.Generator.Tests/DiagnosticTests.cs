@@ -5,10 +5,14 @@ namespace RnnGen.Generator.Tests;
 /// <summary>Every invalid spec is a compile-time error with a stable ID, a message that says what to fix, and a location on the offender.</summary>
 public class DiagnosticTests
 {
-    /// <summary>Runs the generator and returns its single diagnostic, asserting nothing was generated.</summary>
-    private static (Diagnostic Diagnostic, string LocatedText) Single(string source, string id)
+    /// <summary>
+    /// Runs the generator and returns its single diagnostic, asserting nothing was generated; every diagnostic the run
+    /// reports is kept as a snapshot (<c>Snapshots/DiagnosticTests.{Test}.verified.txt</c>), so a message change is reviewed.
+    /// </summary>
+    private static (Diagnostic Diagnostic, string LocatedText) Single(string source, string id, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         var (diagnostics, generated, _) = GeneratorHarness.Run(source);
+        Snapshot.MatchDiagnostics(diagnostics, nameof(DiagnosticTests), test);
         Assert.Empty(generated);
         var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
@@ -20,7 +24,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void NotPartial_RNN001()
+    public void NotPartialReportsRnn001()
     {
         var (d, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)] public class Model { }", "RNN001");
         Assert.Equal("Model", at);
@@ -28,18 +32,18 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void Generic_RNN002()
+    public void GenericReportsRnn002()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)] public partial class Model<T> { }", "RNN002");
         Assert.Equal("Model", at);
     }
 
     [Fact]
-    public void NestedInGeneric_RNN002()
+    public void NestedInGenericReportsRnn002()
         => Single("using RnnGen; public partial class Outer<T> { [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)] public partial class Model { } }", "RNN002");
 
     [Fact]
-    public void MissingInputSize_RNN003()
+    public void MissingInputSizeReportsRnn003()
     {
         var (d, at) = Single("using RnnGen; [RecurrentModel(SequenceLength = 4)][Lstm(3)] public partial class Model { }", "RNN003");
         Assert.Equal("RecurrentModel(SequenceLength = 4)", at);
@@ -54,29 +58,30 @@ public class DiagnosticTests
     [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)][Dense(0)]", "Dense(0)", "Dense outputs")]
     [InlineData("[RecurrentModel(SequenceLength = 4)][Embedding(0, 3)][Lstm(3)]", "Embedding(0, 3)", "Embedding vocabularySize")]
     [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3, ProjectionSize = -1)]", "Lstm(3, ProjectionSize = -1)", "ProjectionSize")]
-    public void NonPositiveSize_RNN004(string attributes, string expectedLocation, string what)
+    public void NonPositiveSizeReportsRnn004(string attributes, string expectedLocation, string what)
     {
-        var (d, at) = Single($"using RnnGen; {attributes} public partial class Model {{ }}", "RNN004");
+        var (d, at) = Single($"using RnnGen; {attributes} public partial class Model {{ }}", "RNN004",
+            nameof(NonPositiveSizeReportsRnn004) + "_" + what.Replace(' ', '_'));
         Assert.Equal(expectedLocation, at);
         Assert.StartsWith(what + " must be a positive integer", d.GetMessage());
     }
 
     [Fact]
-    public void NoRecurrentLayer_RNN005()
+    public void NoRecurrentLayerReportsRnn005()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Dense(3)] public partial class Model { }", "RNN005");
         Assert.Equal("RecurrentModel(InputSize = 2, SequenceLength = 4)", at);
     }
 
     [Fact]
-    public void DenseBeforeRecurrent_RNN006()
+    public void DenseBeforeRecurrentReportsRnn006()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Dense(3)][Lstm(4)] public partial class Model { }", "RNN006");
         Assert.Equal("Dense(3)", at);
     }
 
     [Fact]
-    public void ProjectionOnGru_RNN007()
+    public void ProjectionOnGruReportsRnn007()
     {
         var (d, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Gru(8, ProjectionSize = 4)] public partial class Model { }", "RNN007");
         Assert.Equal("Gru(8, ProjectionSize = 4)", at);
@@ -84,28 +89,28 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void ProjectionNotSmaller_RNN008()
+    public void ProjectionNotSmallerReportsRnn008()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(8, ProjectionSize = 8)] public partial class Model { }", "RNN008");
         Assert.Equal("Lstm(8, ProjectionSize = 8)", at);
     }
 
     [Fact]
-    public void EmbeddingNotFirst_RNN009()
+    public void EmbeddingNotFirstReportsRnn009()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(SequenceLength = 4)][Lstm(8)][Embedding(10, 3)] public partial class Model { }", "RNN009");
         Assert.Equal("Embedding(10, 3)", at);
     }
 
     [Fact]
-    public void TwoHeads_RNN010()
+    public void TwoHeadsReportsRnn010()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(8)][Dense(3)][Dense(2)] public partial class Model { }", "RNN010");
         Assert.Equal("Dense(2)", at);
     }
 
     [Fact]
-    public void RnnWithSoftmax_RNN011()
+    public void RnnWithSoftmaxReportsRnn011()
     {
         var (d, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Rnn(8, Activation = Activation.Softmax)] public partial class Model { }", "RNN011");
         Assert.Equal("Rnn(8, Activation = Activation.Softmax)", at);
@@ -113,48 +118,49 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void InputSizeDisagreesWithEmbedding_RNN012()
+    public void InputSizeDisagreesWithEmbeddingReportsRnn012()
         => Single("using RnnGen; [RecurrentModel(InputSize = 5, SequenceLength = 4)][Embedding(10, 3)][Lstm(8)] public partial class Model { }", "RNN012");
 
     [Fact]
-    public void MissingSequenceLength_RNN013()
+    public void MissingSequenceLengthReportsRnn013()
     {
         var (d, _) = Single("using RnnGen; [RecurrentModel(InputSize = 2)][Lstm(8)] public partial class Model { }", "RNN013");
         Assert.Contains("SequenceLength", d.GetMessage());
     }
 
     [Fact]
-    public void ContainingTypeNotPartial_RNN014()
+    public void ContainingTypeNotPartialReportsRnn014()
     {
         var (_, at) = Single("using RnnGen; public class Outer { [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)] public partial class Model { } }", "RNN014");
         Assert.Equal("Outer", at);
     }
 
     [Fact]
-    public void UndefinedActivationPrecision_RNN015()
+    public void UndefinedActivationPrecisionReportsRnn015()
     {
         var (diagnostic, _) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4, Activations = (ActivationPrecision)3)][Lstm(3)] public partial class Model { }", "RNN015");
         Assert.Contains("RecurrentModel Activations has the undefined value 3", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
-    public void UndefinedActivation_RNN015()
+    public void UndefinedActivationReportsRnn015()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)][Dense(2, (Activation)42)] public partial class Model { }", "RNN015");
         Assert.Equal("Dense(2, (Activation)42)", at);
     }
 
     [Fact]
-    public void TooLarge_RNN016()
+    public void TooLargeReportsRnn016()
     {
         var (d, _) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 1000000)][Lstm(4096)] public partial class Model { }", "RNN016");
         Assert.Contains("gate records", d.GetMessage());
     }
 
     /// <summary>Runs the generator with build-time weights descriptions and returns its single diagnostic of <paramref name="id"/>.</summary>
-    private static Diagnostic SingleWithWeights(string source, string id, params AdditionalText[] files)
+    private static Diagnostic SingleWithWeights(string source, string id, AdditionalText[] files, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         var (diagnostics, _, _) = GeneratorHarness.Run([source], files);
+        Snapshot.MatchDiagnostics(diagnostics, nameof(DiagnosticTests), test);
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
@@ -168,20 +174,20 @@ public class DiagnosticTests
     private static byte[] CaseWeights => File.ReadAllBytes(Path.Combine(ConformanceFixture.CaseDirectory("shared/lstm_head_many_to_one"), "model.safetensors"));
 
     [Fact]
-    public void WeightsNotInBuild_RNN017()
-        => Assert.Contains("add <RnnGenWeights Include=\"w.safetensors\" />", SingleWithWeights(WeightsModel, "RNN017").GetMessage());
+    public void WeightsNotInBuildReportsRnn017()
+        => Assert.Contains("add <RnnGenWeights Include=\"w.safetensors\" />", SingleWithWeights(WeightsModel, "RNN017", []).GetMessage());
 
     [Fact]
-    public void WeightsMismatch_RNN018()
+    public void WeightsMismatchReportsRnn018()
     {
-        var d = SingleWithWeights(WeightsModel.Replace("[Dense(5)]", "[Dense(5, Bias = false)]"), "RNN018", EmbeddedWeightsTests.Description("w.safetensors", CaseWeights));
+        var d = SingleWithWeights(WeightsModel.Replace("[Dense(5)]", "[Dense(5, Bias = false)]"), "RNN018", [EmbeddedWeightsTests.Description("w.safetensors", CaseWeights)]);
         Assert.Equal("Weights file 'w.safetensors' does not fit model 'Model': tensor 'head.bias [5]' is not part of the declared model", d.GetMessage());
     }
 
     [Fact]
-    public void WeightsUnreadable_RNN019()
+    public void WeightsUnreadableReportsRnn019()
     {
-        var d = SingleWithWeights(WeightsModel, "RNN019", EmbeddedWeightsTests.Description("w.safetensors", [1, 2, 3]));
+        var d = SingleWithWeights(WeightsModel, "RNN019", [EmbeddedWeightsTests.Description("w.safetensors", [1, 2, 3])]);
         Assert.Contains("shorter than the 8-byte header length", d.GetMessage());
     }
 

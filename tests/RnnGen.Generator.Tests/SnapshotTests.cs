@@ -105,4 +105,41 @@ public class SnapshotTests
             public partial class CharModel { }
         }
         """, nameof(EmbeddingIntoLstmWithHeadOnEveryStepInNestedClass));
+
+    /// <summary>
+    /// Generated files declare no using aliases and qualify every type with global::, so user types named like the
+    /// helpers they call, in the model's own namespace, change nothing.
+    /// </summary>
+    [Fact]
+    public void UserTypesNamedLikeTheGeneratedCodesHelpersDoNotBreakIt()
+    {
+        string[] shadows = ["Unsafe", "MatrixOps", "Vector512", "Vector256", "TensorPrimitives", "MemoryMarshal", "RowBlocks", "ModelGuard",
+            "KernelSelection", "Span", "ReadOnlySpan", "Array", "Math", "MathF", "Avx512F", "Avx2", "Fma", "IRecurrentModel", "ParameterTensor", "StateTensor"];
+        string source = $$"""
+            using RnnGen;
+            namespace Demo
+            {
+                {{string.Join("\n    ", shadows.Select(name => $"internal sealed class {name} {{ }}"))}}
+
+                [RecurrentModel(InputSize = 5, SequenceLength = 8)]
+                [Lstm(16)]
+                [Gru(8)]
+                [Rnn(8, Bidirectional = true)]
+                [Dense(3, Activation.Softmax, Over = Steps.Every)]
+                public partial class Shadowed { }
+
+                [RecurrentModel(SequenceLength = 8)]
+                [Embedding(10, 4)]
+                [Gru(8, ResetAfter = false)]
+                [Lstm(6, ProjectionSize = 3)]
+                [Dense(2)]
+                public partial class ShadowedTokens { }
+            }
+            """;
+        var (generatorDiagnostics, generated, compilationDiagnostics) = GeneratorHarness.Run(source);
+        Assert.Empty(generatorDiagnostics);
+        Assert.Equal(2, generated.Count);
+        Assert.DoesNotContain(compilationDiagnostics, d => d.Severity > DiagnosticSeverity.Info);
+        Assert.All(generated, tree => Assert.DoesNotMatch(@"(?m)^using \w+ =", tree.ToString()));
+    }
 }

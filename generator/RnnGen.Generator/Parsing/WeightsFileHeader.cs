@@ -47,10 +47,6 @@ internal sealed record WeightsFileHeader(
         return null;
     }
 
-    /// <summary>Parses the header of a whole file's bytes.</summary>
-    /// <exception cref="FormatException">The bytes are not a well-formed safetensors file; the message says why.</exception>
-    public static WeightsFileHeader Parse(byte[] bytes) => Parse(bytes, bytes.Length);
-
     /// <summary>
     /// Parses a header from <paramref name="prefix"/>, the first bytes of a file that is <paramref name="fileLength"/>
     /// bytes long (at least the 8-byte length and the header itself).

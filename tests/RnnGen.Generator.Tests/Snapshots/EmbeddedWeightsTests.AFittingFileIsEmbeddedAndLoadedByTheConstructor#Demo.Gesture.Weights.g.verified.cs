@@ -11,7 +11,7 @@ namespace Demo
         // The parameters of the first instance, copied into later ones; a race only parses the resource twice.
         private static float[]? s_embeddedParameters;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
         private void LoadEmbeddedWeights()
         {
             float[]? parameters = global::System.Threading.Volatile.Read(ref s_embeddedParameters);

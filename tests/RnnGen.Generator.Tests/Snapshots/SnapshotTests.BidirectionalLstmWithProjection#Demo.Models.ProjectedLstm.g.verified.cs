@@ -10,7 +10,7 @@ namespace Demo.Models
     /// no head: outputs are the last layer's hidden states (10 per step).
     /// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.
     /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
     partial class ProjectedLstm : global::RnnGen.ISequenceModel
     {
         /// <summary>Floats per input step.</summary>

@@ -11,7 +11,7 @@ namespace Demo
         /// layer 0: LSTM(24),
         /// head: Dense(27, Linear) over every step.
         /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
         partial class CharModel : global::RnnGen.ITokenStepModel
         {
             /// <summary>Floats per input step (the embedding dimension).</summary>

@@ -9,7 +9,7 @@ namespace Demo
     /// layer 0: GRU(5, reset before), no bias,
     /// head: Dense(2, Sigmoid) over every step.
     /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
     partial class ClassicGru : global::RnnGen.IStepModel
     {
         /// <summary>Floats per input step.</summary>

@@ -9,7 +9,7 @@ namespace Demo
     /// layer 0: LSTM(32),
     /// head: Dense(4, Softmax) over the last step.
     /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
     partial class GestureNet : global::RnnGen.IStepModel
     {
         /// <summary>Floats per input step.</summary>

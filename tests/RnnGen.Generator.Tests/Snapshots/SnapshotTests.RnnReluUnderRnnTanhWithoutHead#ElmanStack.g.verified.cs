@@ -8,7 +8,7 @@ using global::System; // for AsSpan; every type below is written global::-qualif
 /// layer 1: RNN(4, tanh),
 /// no head: outputs are the last layer's hidden states (4 per step).
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
 partial class ElmanStack : global::RnnGen.IStepModel
 {
     /// <summary>Floats per input step.</summary>

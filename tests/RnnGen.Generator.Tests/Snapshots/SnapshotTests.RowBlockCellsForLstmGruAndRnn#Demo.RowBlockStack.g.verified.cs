@@ -12,7 +12,7 @@ namespace Demo
     /// layer 3: RNN(8, tanh),
     /// no head: outputs are the last layer's hidden states (8 per step).
     /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
     partial class RowBlockStack : global::RnnGen.IStepModel
     {
         /// <summary>Floats per input step.</summary>

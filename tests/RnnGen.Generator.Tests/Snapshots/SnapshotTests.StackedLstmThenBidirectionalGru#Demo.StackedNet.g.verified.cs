@@ -11,7 +11,7 @@ namespace Demo
     /// head: Dense(4, Softmax) over the last step.
     /// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.
     /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
     partial class StackedNet : global::RnnGen.ISequenceModel
     {
         /// <summary>Floats per input step.</summary>
