@@ -85,10 +85,8 @@ internal sealed class GruResetAfterCell : CellEmitter, IRowBlockCell
     public void WriteRowBlock(SourceWriter w, RowBlockWriter b)
     {
         w.Line("// r, z = σ(gi + gh) for rows j… of each gate");
-        b.PreActivation(w, "aR", 0, Products.Both);
-        w.Line($"var r = {b.Sigmoid("aR")};");
-        b.PreActivation(w, "aZ", 1, Products.Both);
-        w.Line($"var z = {b.Sigmoid("aZ")};");
+        b.Gate(w, "r", 0, b.Sigmoid);
+        b.Gate(w, "z", 1, b.Sigmoid);
         w.Line("// n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)");
         b.PreActivation(w, "hn", 2, Products.HiddenOnly);
         b.PreActivation(w, "aN", 2, Products.InputOnly);

@@ -100,14 +100,10 @@ internal sealed class LstmCell : CellEmitter, IRowBlockCell
     public void WriteRowBlock(SourceWriter w, RowBlockWriter b)
     {
         w.Line("// a = W_ih x + W_hh h + b_ih + b_hh for rows j… of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)");
-        b.PreActivation(w, "aI", 0, Products.Both);
-        w.Line($"var i = {b.Sigmoid("aI")};");
-        b.PreActivation(w, "aF", 1, Products.Both);
-        w.Line($"var f = {b.Sigmoid("aF")};");
-        b.PreActivation(w, "aG", 2, Products.Both);
-        w.Line($"var g = {b.Tanh("aG")};");
-        b.PreActivation(w, "aO", 3, Products.Both);
-        w.Line($"var o = {b.Sigmoid("aO")};");
+        b.Gate(w, "i", 0, b.Sigmoid);
+        b.Gate(w, "f", 1, b.Sigmoid);
+        b.Gate(w, "g", 2, b.Tanh);
+        b.Gate(w, "o", 3, b.Sigmoid);
         w.Line("// c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
         w.Line($"var c = f * {b.Load("cPrevRef", "j")} + i * g;");
         w.Line($"var tc = {b.Tanh("c")};");

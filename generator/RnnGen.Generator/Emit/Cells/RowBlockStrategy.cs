@@ -183,6 +183,14 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, bool exactActi
     /// <summary>A statement storing <paramref name="value"/> to <paramref name="reference"/> at <paramref name="offset"/>.</summary>
     public string Store(string value, string reference, string offset) => $"{Globals.RowBlocks}.Store{Width}({value}, ref {reference}, {offset});";
 
+    /// <summary>Declares gate <paramref name="q"/>'s pre-activation <c>a{Name}</c> (both products) and <c>var {name} = activation(a{Name})</c>.</summary>
+    public void Gate(SourceWriter w, string name, int q, Func<string, string> activation)
+    {
+        string preActivation = "a" + char.ToUpperInvariant(name[0]) + name.Substring(1);
+        PreActivation(w, preActivation, q, Products.Both);
+        w.Line($"var {name} = {activation(preActivation)};");
+    }
+
     /// <summary>
     /// Declares <c>var {name}</c> = gate <paramref name="q"/>'s pre-activation for this block (W_ih x and/or W_hh h, plus
     /// the matching biases), preceded by the bias sum as its own local when the layer has biases.
