@@ -293,7 +293,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
 
         for (int j = 0; j < H; j += 8)
         {
-            // h' = relu(W_ih x + W_hh h + b) for rows j…
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
             var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);

@@ -401,7 +401,7 @@ namespace Demo
 
             for (int j = 0; j < H; j += 16)
             {
-                // a = W_ih x + W_hh h + b_ih + b_hh for rows j… of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
                 var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
@@ -417,7 +417,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next h
+                // Records for Backward, then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store16(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(g, ref gatesRef, 2 * H + j);
@@ -457,7 +457,7 @@ namespace Demo
 
             for (int j = 0; j < H; j += 8)
             {
-                // a = W_ih x + W_hh h + b_ih + b_hh for rows j… of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
                 var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
@@ -473,7 +473,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next h
+                // Records for Backward, then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -645,7 +645,7 @@ namespace Demo
 
             for (int j = 0; j < H; j += 16)
             {
-                // r, z = σ(gi + gh) for rows j… of each gate
+                // r, z = σ(gi + gh) for the block's rows of each gate
                 var bR = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
                 var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bR);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
@@ -691,7 +691,7 @@ namespace Demo
 
             for (int j = 0; j < H; j += 8)
             {
-                // r, z = σ(gi + gh) for rows j… of each gate
+                // r, z = σ(gi + gh) for the block's rows of each gate
                 var bR = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
                 var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bR);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
@@ -867,7 +867,7 @@ namespace Demo
 
             for (int j = 0; j < H; j += 8)
             {
-                // h' = relu(W_ih x + W_hh h + b) for rows j…
+                // h' = relu(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
                 var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
@@ -1017,7 +1017,7 @@ namespace Demo
 
             for (int j = 0; j < H; j += 8)
             {
-                // h' = tanh(W_ih x + W_hh h + b) for rows j…
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
                 var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);

@@ -5,7 +5,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// <summary>
 /// Emits one direction's cell: <c>Cell{Id}</c>, one time step forward that writes the records Backward needs, and
 /// <c>CellBackward{Id}</c>, that step's vector–Jacobian product. A subclass per cell kind owns everything the kind decides:
-/// its records, its doc text, its scalar forward and backward bodies and, through <see cref="IRowBlockCell"/>, its vector
+/// its records, its doc text, its scalar forward and backward bodies and, through <see cref="IVectorCell"/>, its vector
 /// body. The model emitter composes cells through this type and never asks which kind a cell is.
 /// Both methods take <c>(x, hPrev, [cPrev,] h, records…)</c> first; the equations are in each emitted comment and in
 /// docs/equations.md. Inside them the local constants I, H, P, G are the layer's input, hidden, output (P) and

@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// </code>
 /// Records per step: the activated gates r, z, n and the recurrent candidate gh_n.
 /// </summary>
-internal sealed class GruResetAfterCell : CellEmitter, IRowBlockCell
+internal sealed class GruResetAfterCell : CellEmitter, IVectorCell
 {
     private readonly RecordBuffer _gates, _recurrentCandidate;
 
@@ -80,11 +80,11 @@ internal sealed class GruResetAfterCell : CellEmitter, IRowBlockCell
         w.Line($"{mo}.GemvTransposedAdd(p.Slice({d.WeightHh}, G * P), dgh, dhCarry);");
     }
 
-    public bool HasRowBlocks => true;
+    public bool HasVectorBody => true;
 
-    public void WriteRowBlock(SourceWriter w, RowBlockWriter b)
+    public void WriteBlock(SourceWriter w, BlockWriter b)
     {
-        w.Line("// r, z = σ(gi + gh) for rows j… of each gate");
+        w.Line("// r, z = σ(gi + gh) for the block's rows of each gate");
         b.Gate(w, "r", 0, b.Sigmoid);
         b.Gate(w, "z", 1, b.Sigmoid);
         w.Line("// n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)");
@@ -92,11 +92,11 @@ internal sealed class GruResetAfterCell : CellEmitter, IRowBlockCell
         b.PreActivation(w, "aN", 2, Products.InputOnly);
         w.Line($"var n = {b.Tanh("aN + r * hn")};");
         w.Line("// Records for Backward, then the next h");
-        w.Line(b.Store("r", "gatesRef", RowBlockWriter.Row(0)));
-        w.Line(b.Store("z", "gatesRef", RowBlockWriter.Row(1)));
-        w.Line(b.Store("n", "gatesRef", RowBlockWriter.Row(2)));
-        w.Line(b.Store("hn", "recurrentCandidateRef", "j"));
-        w.Line(b.Store($"n + z * ({b.Load("hRef", "j")} - n)", "next", "j"));
+        b.Record(w, "r", _gates, 0);
+        b.Record(w, "z", _gates, 1);
+        b.Record(w, "n", _gates, 2);
+        b.Record(w, "hn", _recurrentCandidate);
+        b.StoreHidden(w, $"n + z * ({b.PreviousHidden} - n)");
     }
 
     public void WritePairs(SourceWriter w, PairsWriter b)

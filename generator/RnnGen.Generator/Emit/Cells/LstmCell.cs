@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// Records per step: the activated gates, c', tanh(c') and, with a projection, the unprojected o ⊙ tanh(c').
 /// The cell state c is carried from step to step through the c' record.
 /// </summary>
-internal sealed class LstmCell : CellEmitter, IRowBlockCell
+internal sealed class LstmCell : CellEmitter, IVectorCell
 {
     private readonly RecordBuffer _gates, _cell, _tanhCell;
     private readonly RecordBuffer? _unprojected;
@@ -95,26 +95,27 @@ internal sealed class LstmCell : CellEmitter, IRowBlockCell
         WriteSharedGateGradients(w, "da");
     }
 
-    public bool HasRowBlocks => Direction.WeightHr is null;
+    public bool HasVectorBody => Direction.WeightHr is null;
 
-    public void WriteRowBlock(SourceWriter w, RowBlockWriter b)
+    public void WriteBlock(SourceWriter w, BlockWriter b)
     {
-        w.Line("// a = W_ih x + W_hh h + b_ih + b_hh for rows j… of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)");
+        var c = CellState!;
+        w.Line("// a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)");
         b.Gate(w, "i", 0, b.Sigmoid);
         b.Gate(w, "f", 1, b.Sigmoid);
         b.Gate(w, "g", 2, b.Tanh);
         b.Gate(w, "o", 3, b.Sigmoid);
         w.Line("// c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
-        w.Line($"var c = f * {b.Load("cPrevRef", "j")} + i * g;");
+        w.Line($"var c = f * {b.Previous(c)} + i * g;");
         w.Line($"var tc = {b.Tanh("c")};");
-        w.Line("// Records for Backward, then the next h");
-        w.Line(b.Store("i", "gatesRef", RowBlockWriter.Row(0)));
-        w.Line(b.Store("f", "gatesRef", RowBlockWriter.Row(1)));
-        w.Line(b.Store("g", "gatesRef", RowBlockWriter.Row(2)));
-        w.Line(b.Store("o", "gatesRef", RowBlockWriter.Row(3)));
-        w.Line(b.Store("c", "cellRef", "j"));
-        w.Line(b.Store("tc", "tanhCellRef", "j"));
-        w.Line(b.Store("o * tc", "next", "j"));
+        w.Line("// Records for Backward, then the next c and h");
+        b.Record(w, "i", _gates, 0);
+        b.Record(w, "f", _gates, 1);
+        b.Record(w, "g", _gates, 2);
+        b.Record(w, "o", _gates, 3);
+        b.StoreCarried(w, "c", c);
+        b.Record(w, "tc", _tanhCell);
+        b.StoreHidden(w, "o * tc");
     }
 
     public void WritePairs(SourceWriter w, PairsWriter b)

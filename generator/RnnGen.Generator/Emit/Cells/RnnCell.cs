@@ -6,7 +6,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// The vanilla (Elman) cell of PyTorch <c>nn.RNN</c>: <c>h' = act(W_ih x + b_ih + W_hh h + b_hh)</c> with act = tanh or
 /// relu. No records: Backward recovers act' from h' itself (1 − h'² for tanh; h' &gt; 0 for relu).
 /// </summary>
-internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IRowBlockCell
+internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell
 {
     private bool Relu => Layer.Cell == CellKind.RnnRelu;
 
@@ -51,13 +51,13 @@ internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IRowBlockCell
         WriteSharedGateGradients(w, "da");
     }
 
-    public bool HasRowBlocks => true;
+    public bool HasVectorBody => true;
 
-    public void WriteRowBlock(SourceWriter w, RowBlockWriter b)
+    public void WriteBlock(SourceWriter w, BlockWriter b)
     {
-        w.Line($"// h' = {(Relu ? "relu" : "tanh")}(W_ih x + W_hh h + b) for rows j…");
+        w.Line($"// h' = {(Relu ? "relu" : "tanh")}(W_ih x + W_hh h + b) for the block's rows");
         b.PreActivation(w, "a", 0, Products.Both);
-        w.Line(b.Store(Relu ? RowBlockWriter.Relu("a") : b.Tanh("a"), "next", "j"));
+        b.StoreHidden(w, Relu ? BlockWriter.Relu("a") : b.Tanh("a"));
     }
 
     public void WritePairs(SourceWriter w, PairsWriter b)

@@ -1,21 +1,5 @@
 namespace RnnGen.Generator.Emit.Cells;
 
-/// <summary>A cell with a vectorised forward step: the row-block strategy asks it for its block body.</summary>
-internal interface IRowBlockCell
-{
-    /// <summary>Whether this layer's shape has a vector body (an LSTM with projection, for one, has none).</summary>
-    bool HasRowBlocks { get; }
-
-    /// <summary>One block of <see cref="RowBlockWriter.Width"/> hidden units j … j+width−1: gates, activations, records, next h.</summary>
-    void WriteRowBlock(SourceWriter w, RowBlockWriter b);
-
-    /// <summary>The whole H = 8 step with two 8-float gate rows per 512-bit product (AVX-512).</summary>
-    void WritePairs(SourceWriter w, PairsWriter b);
-}
-
-/// <summary>Which products a gate's pre-activation sums: both W_ih x and W_hh h, or one of them (the GRU's candidate).</summary>
-internal enum Products { Both, InputOnly, HiddenOnly }
-
 /// <summary>
 /// The row-block strategy for a cell's forward step, picked per layer: when H is a multiple of the block width
 /// (16 floats with AVX-512, 8 with AVX2), each block of hidden units gets its gate pre-activations from
@@ -30,7 +14,7 @@ internal static class RowBlockStrategy
     /// <summary>Block widths this cell has a row-block variant for, widest first (empty: none).</summary>
     public static int[] Widths(CellEmitter cell)
     {
-        if (cell is not IRowBlockCell { HasRowBlocks: true }) return [];
+        if (cell is not IVectorCell { HasVectorBody: true }) return [];
         int hidden = cell.Direction.Layer.Spec.HiddenSize;
         if (hidden % 16 == 0) return [16, 8];
         return hidden % 8 == 0 ? [8] : [];
@@ -84,7 +68,7 @@ internal static class RowBlockStrategy
     /// <summary>Writes <c>Cell{Id}Pairs</c> and <c>Cell{Id}Rows{width}</c> for every width of <see cref="Widths"/>.</summary>
     public static void WriteVariants(SourceWriter w, CellEmitter cell, bool exactActivations)
     {
-        if (cell is not IRowBlockCell vector) return;
+        if (cell is not IVectorCell vector) return;
         string id = cell.Direction.Id;
         if (UsesPairs(cell))
         {
@@ -105,7 +89,7 @@ internal static class RowBlockStrategy
             WriteReferences(w, cell, NeedsPaddedInput(cell, width), nextHidden: true);
             w.Line();
             w.Open($"for (int j = 0; j < H; j += {width})");
-            vector.WriteRowBlock(w, new RowBlockWriter(cell, width, exactActivations));
+            vector.WriteBlock(w, new RowBlockWriter(cell, width, exactActivations));
             w.Close();
             w.Line();
             w.Line("_nextHidden.AsSpan(0, H).CopyTo(h);");
@@ -149,19 +133,15 @@ internal static class RowBlockStrategy
             w.Line($"ref float {record.Argument}Ref = ref {Globals.MemoryMarshal}.GetReference({record.Argument});");
         if (cell.CellState is { } c) w.Line($"ref float {c.Previous}Ref = ref {Globals.MemoryMarshal}.GetReference({c.Previous});");
     }
-
-    /// <summary>The σ and tanh a vectorised cell calls: the rational (Fast) or e^x-based (Exact) pair.</summary>
-    internal static (string Sigmoid, string Tanh) Activations(bool exact) =>
-        exact ? ($"{Globals.RowBlocks}.Sigmoid", $"{Globals.RowBlocks}.Tanh") : ($"{Globals.RowBlocks}.FastSigmoid", $"{Globals.RowBlocks}.FastTanh");
 }
 
 /// <summary>
-/// Expressions for one block of a row-block variant: <see cref="Width"/> hidden units j … j+Width−1, gate q's rows starting
-/// at q·H + j. Cells write their block with these, so the same cell text serves both widths.
+/// The row-block strategy's <see cref="BlockWriter"/>: a block is <see cref="Width"/> hidden units j … j+Width−1 of one
+/// step, gate q's rows starting at q·H + j, pre-activations from <c>RowBlocks.Rows{Width}</c> over the row-major weights,
+/// every record written (Forward keeps them; Step writes its scratch slot), h written to <c>_nextHidden</c>.
 /// </summary>
-internal sealed class RowBlockWriter(CellEmitter cell, int width, bool exactActivations)
+internal sealed class RowBlockWriter(CellEmitter cell, int width, bool exactActivations) : BlockWriter(exactActivations)
 {
-    private readonly (string Sigmoid, string Tanh) _activations = RowBlockStrategy.Activations(exactActivations);
     private readonly bool _bias = cell.Direction.BiasIh is not null;
 
     public int Width { get; } = width;
@@ -169,33 +149,28 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, bool exactActi
     /// <summary>The first row of gate <paramref name="q"/> in this block.</summary>
     public static string Row(int q) => q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
 
-    public string Sigmoid(string x) => $"{_activations.Sigmoid}({x})";
-    public string Tanh(string x) => $"{_activations.Tanh}({x})";
-    public static string Relu(string x) => $"{Globals.RowBlocks}.Relu({x})";
-
     /// <summary>The local holding a pre-activation's bias: <c>aI</c> → <c>bI</c>, <c>hn</c> → <c>bHn</c>.</summary>
     public static string BiasName(string preActivation) =>
         preActivation[0] == 'a' ? "b" + preActivation.Substring(1) : "b" + char.ToUpperInvariant(preActivation[0]) + preActivation.Substring(1);
 
     /// <summary>Width floats of <paramref name="reference"/> from <paramref name="offset"/>.</summary>
-    public string Load(string reference, string offset) => $"{Globals.RowBlocks}.Load{Width}(ref {reference}, {offset})";
+    private string Load(string reference, string offset) => $"{Globals.RowBlocks}.Load{Width}(ref {reference}, {offset})";
 
     /// <summary>A statement storing <paramref name="value"/> to <paramref name="reference"/> at <paramref name="offset"/>.</summary>
-    public string Store(string value, string reference, string offset) => $"{Globals.RowBlocks}.Store{Width}({value}, ref {reference}, {offset});";
+    private string Store(string value, string reference, string offset) => $"{Globals.RowBlocks}.Store{Width}({value}, ref {reference}, {offset});";
 
-    /// <summary>Declares gate <paramref name="q"/>'s pre-activation <c>a{Name}</c> (both products) and <c>var {name} = activation(a{Name})</c>.</summary>
-    public void Gate(SourceWriter w, string name, int q, Func<string, string> activation)
-    {
-        string preActivation = "a" + char.ToUpperInvariant(name[0]) + name.Substring(1);
-        PreActivation(w, preActivation, q, Products.Both);
-        w.Line($"var {name} = {activation(preActivation)};");
-    }
+    public override string PreviousHidden => Load("hRef", "j");
 
-    /// <summary>
-    /// Declares <c>var {name}</c> = gate <paramref name="q"/>'s pre-activation for this block (W_ih x and/or W_hh h, plus
-    /// the matching biases), preceded by the bias sum as its own local when the layer has biases.
-    /// </summary>
-    public void PreActivation(SourceWriter w, string name, int q, Products products)
+    public override string Previous(CarriedState state) => Load($"{state.Previous}Ref", "j");
+
+    public override void Record(SourceWriter w, string value, RecordBuffer record, int? gate = null) =>
+        w.Line(Store(value, $"{record.Argument}Ref", gate is int q ? Row(q) : "j"));
+
+    public override void StoreCarried(SourceWriter w, string value, CarriedState state) => Record(w, value, state.Record);
+
+    public override void StoreHidden(SourceWriter w, string value) => w.Line(Store(value, "next", "j"));
+
+    public override void PreActivation(SourceWriter w, string name, int q, Products products)
     {
         string row = Row(q), rows = $"{Globals.RowBlocks}.Rows{Width}";
         string input = "ref wIh, I, ref xRef", hidden = "ref wHh, H, ref hRef";
@@ -227,7 +202,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, bool exactActi
 /// </summary>
 internal sealed class PairsWriter(CellEmitter cell, bool exactActivations)
 {
-    private readonly (string Sigmoid, string Tanh) _activations = RowBlockStrategy.Activations(exactActivations);
+    private readonly (string Sigmoid, string Tanh) _activations = BlockWriter.Activations(exactActivations);
     private readonly bool _bias = cell.Direction.BiasIh is not null;
 
     public string Sigmoid(string x) => $"{_activations.Sigmoid}({x})";
@@ -255,7 +230,7 @@ internal sealed class PairsWriter(CellEmitter cell, bool exactActivations)
         w.Line($"var {name} = {Globals.RowBlocks}.Pairs{rows}({row}, {input}, {hidden}, {bias});");
     }
 
-    public static string Relu(string x) => $"{Globals.RowBlocks}.Relu({x})";
+    public static string Relu(string x) => BlockWriter.Relu(x);
 
     public static string Lower(string v) => $"{Globals.Vector512}.GetLower({v})";
     public static string Upper(string v) => $"{Globals.Vector512}.GetUpper({v})";
