@@ -115,6 +115,9 @@ internal static class ModelEmitter
                 + $"{layer.WidthConstant} = {n(ls.Width)}, {layer.GatesConstant} = {n(ls.GateCount * ls.HiddenSize)};");
         }
         w.Line($"private const int MaxGates = {n(layout.MaxGates)}, MaxHidden = {n(layout.MaxHidden)}, MaxOutput = {n(layout.MaxOutput)};");
+        w.Line("// Vector blocks may read a block past the rows and columns they use (masked, never stored): the floats after");
+        w.Line("// every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.");
+        w.Line($"private const int Padding = 16, ParameterPadding = {n(layout.ParameterPadding)};");
         if (spec.Head is not null)
             w.Line($"private const int LogitRows = {(spec.Head.EveryStep ? "SequenceLength" : "1")};");
         w.Line();
@@ -142,12 +145,12 @@ internal static class ModelEmitter
     private static void WriteFields(SourceWriter w, ModelLayout layout)
     {
         var spec = layout.Spec;
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
+        w.Line("private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
-        w.Line("private readonly float[] _state = new float[StateSize];");
+        w.Line("private readonly float[] _state = new float[StateSize + Padding];");
         w.Line("// The state when the recorded Forward began: the previous state of its first step.");
-        w.Line("private readonly float[] _initialState = new float[StateSize];");
-        w.Line("private readonly float[] _inputs = new float[SequenceLength * InputSize];");
+        w.Line("private readonly float[] _initialState = new float[StateSize + Padding];");
+        w.Line("private readonly float[] _inputs = new float[SequenceLength * InputSize + Padding];");
         if (spec.Embedding is not null)
         {
             w.Line("private readonly int[] _tokens = new int[SequenceLength];");
@@ -156,11 +159,11 @@ internal static class ModelEmitter
         w.Line("// Per-step records for Backward: slots 0..T-1 for Forward, slot T is Step's scratch.");
         foreach (var layer in layout.Layers)
         {
-            w.Line($"private readonly float[] {layer.OutputField} = new float[SequenceLength * {layer.WidthConstant}];");
+            w.Line($"private readonly float[] {layer.OutputField} = new float[SequenceLength * {layer.WidthConstant} + Padding];");
             w.Line($"private readonly float[] {layer.GradOutputField} = new float[SequenceLength * {layer.WidthConstant}];");
             foreach (var direction in layer.Directions)
                 foreach (var record in direction.Cell.Records)
-                    w.Line($"private readonly float[] {record.Field} = new float[(SequenceLength + 1) * {record.StepLength}];");
+                    w.Line($"private readonly float[] {record.Field} = new float[(SequenceLength + 1) * {record.StepLength} + Padding];");
         }
         w.Line("// Scratch for one step.");
         w.Line("private readonly float[] _scratchGates = new float[MaxGates];");
@@ -211,11 +214,11 @@ internal static class ModelEmitter
             /// <inheritdoc />
             public bool OutputsEveryStep => {{(layout.OutputsEveryStep ? "true" : "false")}};
             /// <inheritdoc />
-            public {{Span}} State => _state;
+            public {{Span}} State => _state.AsSpan(0, StateSize);
             /// <inheritdoc />
             public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
             /// <inheritdoc />
-            public {{Span}} Parameters => _parameters;
+            public {{Span}} Parameters => _parameters.AsSpan(0, ParameterCount);
             /// <inheritdoc />
             public {{Span}} Gradients => _gradients;
             /// <inheritdoc />

@@ -32,6 +32,14 @@ public static class KernelSelection
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static readonly bool Avx2 = !Portable && System.Runtime.Intrinsics.X86.Avx2.IsSupported && Fma.IsSupported;
 
+    /// <summary>Whether generated cells may take their Vector128 variants (ARM64 AdvSimd, x86 without AVX2): the machine accelerates Vector128 and <see cref="Portable"/> is not set.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static readonly bool Vector128 = !Portable && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated;
+
+    /// <summary>The widest vector path generated cells take on this machine, as <c>rnngen bench</c> reports it.</summary>
+    public static string Describe() =>
+        Avx512 ? "AVX-512" : Avx2 ? "AVX2 + FMA" : Vector128 ? (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? "Vector128 (AdvSimd)" : "Vector128 (SSE)") : "portable (TensorPrimitives)";
+
     private static bool ReadSwitch()
     {
         if (AppContext.TryGetSwitch(AppContextSwitch, out bool enabled) && enabled)

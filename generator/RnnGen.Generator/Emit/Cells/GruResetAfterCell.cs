@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// </code>
 /// Records per step: the activated gates r, z, n and the recurrent candidate gh_n.
 /// </summary>
-internal sealed class GruResetAfterCell : CellEmitter, IVectorCell
+internal sealed class GruResetAfterCell : CellEmitter, IVectorCell, IPairedRowsCell
 {
     private readonly RecordBuffer _gates, _recurrentCandidate;
 
@@ -80,9 +80,9 @@ internal sealed class GruResetAfterCell : CellEmitter, IVectorCell
         w.Line($"{mo}.GemvTransposedAdd(p.Slice({d.WeightHh}, G * P), dgh, dhCarry);");
     }
 
-    public bool HasVectorBody => true;
+    public IReadOnlyList<VectorPass> Passes => [new(Size.H, WriteBlock)];
 
-    public void WriteBlock(SourceWriter w, BlockWriter b)
+    private void WriteBlock(SourceWriter w, BlockWriter b)
     {
         w.Line("// r, z = σ(gi + gh) for the block's rows of each gate");
         b.Gate(w, "r", 0, b.Sigmoid);
