@@ -6,7 +6,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// one reduction) and whose activations and state update run in registers. Every hidden size gets it: full blocks of the
 /// machine's widest vector, then narrower blocks for the remainder, and a last block of 4 that stores only its valid lanes.
 /// Three tiers are emitted, and the portable cell dispatches to the first the machine runs (JIT-constant checks in
-/// <c>KernelSelection</c>, all false under <c>RNNGEN_PORTABLE_KERNELS=1</c>):
+/// <c>KernelSelection</c>, capped by <c>RNNGEN_KERNELS</c>):
 /// <c>Cell{Id}Rows16</c> (AVX-512: blocks of 16, then 8, 4), <c>Cell{Id}Rows8</c> (AVX2 + FMA: 8, then 4),
 /// <c>Cell{Id}Rows4</c> (Vector128: ARM64 AdvSimd, x86 without AVX2). Records are written exactly as the portable path
 /// writes them, so Backward is shared. A cell with H = 8 gets a fourth variant for AVX-512 machines, <c>Cell{Id}Pairs</c>:
@@ -118,42 +118,58 @@ internal static class RowBlockStrategy
     }
 
     /// <summary>
-    /// One pass over its rows: full blocks of the tier's width in a loop, then one block of each narrower width the
-    /// remainder still holds, then a last block of 4 that stores only the rows left.
+    /// How a tier covers <paramref name="rows"/> rows: <c>Loop</c> full blocks of the tier's width (in a loop), then one
+    /// block of each narrower width the remainder still holds, then a last block of 4 that stores only the rows left.
     /// </summary>
+    internal static (int Loop, IReadOnlyList<(int Offset, int Width, int? Count)> Tail) Plan(int rows, Tier tier)
+    {
+        int loop = rows / tier.Width, offset = loop * tier.Width;
+        var tail = new List<(int, int, int?)>();
+        foreach (int width in tier.Widths.Skip(1))
+        {
+            if (rows - offset < width) continue;
+            tail.Add((offset, width, null));
+            offset += width;
+        }
+        if (offset < rows)
+            tail.Add((offset, tier.Widths[tier.Widths.Length - 1], rows - offset));
+        return (loop, tail);
+    }
+
+    /// <summary>The plan in words, for <c>rnngen bench</c>: e.g. <c>6 blocks of 16, 1 of 4</c>, <c>1 of 4 (1 row used)</c>.</summary>
+    internal static string DescribePlan(int rows, Tier tier)
+    {
+        var (loop, tail) = Plan(rows, tier);
+        var parts = new List<string>();
+        if (loop > 0) parts.Add($"{loop} block{(loop == 1 ? "" : "s")} of {tier.Width}");
+        foreach (var (_, width, count) in tail)
+            parts.Add(count is int c ? $"1 of {width} ({c} row{(c == 1 ? "" : "s")} used)" : $"1 of {width}");
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>One pass over its rows, as <see cref="Plan"/> lays them out.</summary>
     private static void WritePass(SourceWriter w, CellEmitter cell, VectorPass pass, Tier tier, bool exact, HashSet<Size> sizes)
     {
         var d = cell.Direction;
         int rows = pass.Rows == Size.P ? d.Layer.Spec.OutputSize : d.Layer.Spec.HiddenSize;
-        string rowsName = pass.Rows.ToString();
+        var (loop, tail) = Plan(rows, tier);
         w.Line();
-        int offset = 0;
-        if (rows >= tier.Width)
+        if (loop > 0)
         {
             sizes.Add(pass.Rows);
-            w.Open($"for (int j = 0; j + {tier.Width} <= {rowsName}; j += {tier.Width})");
+            w.Open($"for (int j = 0; j + {tier.Width} <= {pass.Rows}; j += {tier.Width})");
             pass.WriteBlock(w, new RowBlockWriter(cell, tier.Width, count: null, exact, sizes));
             w.Close();
-            offset = rows / tier.Width * tier.Width;
         }
-        foreach (int width in tier.Widths.Skip(1))
+        foreach (var (offset, width, count) in tail)
         {
-            if (rows - offset < width) continue;
-            WriteFixedBlock(w, cell, pass, width, offset, count: null, exact, sizes);
-            offset += width;
+            string what = count is int c ? $"{c} row{(c == 1 ? "" : "s")} in a block of {width}" : $"a block of {width}";
+            w.Open();
+            w.Line($"// Rows {offset}…{offset + (count ?? width) - 1}: {what}");
+            w.Line($"const int j = {SourceWriter.Number(offset)};");
+            pass.WriteBlock(w, new RowBlockWriter(cell, width, count, exact, sizes));
+            w.Close();
         }
-        if (offset < rows)
-            WriteFixedBlock(w, cell, pass, tier.Widths[tier.Widths.Length - 1], offset, count: rows - offset, exact, sizes);
-    }
-
-    private static void WriteFixedBlock(SourceWriter w, CellEmitter cell, VectorPass pass, int width, int offset, int? count, bool exact, HashSet<Size> sizes)
-    {
-        string rows = count is int c ? $"{c} row{(c == 1 ? "" : "s")} in a block of {width}" : $"a block of {width}";
-        w.Open();
-        w.Line($"// Rows {offset}…{offset + (count ?? width) - 1}: {rows}");
-        w.Line($"const int j = {SourceWriter.Number(offset)};");
-        pass.WriteBlock(w, new RowBlockWriter(cell, width, count, exact, sizes));
-        w.Close();
     }
 
     private static string SizeConstant(DirectionLayout d, Size size) => size switch
