@@ -71,6 +71,27 @@ public static partial class RowBlocks
         for (int u = 0; u < count; u++) Unsafe.Add(ref target, u) = value.GetElement(u);
     }
 
+    /// <summary>Σ_u a[u] · w[offset + u] over the 4 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(Vector128<float> a, ref float w, int offset) => Vector128.Sum(a * Load4(ref w, offset));
+
+    /// <inheritdoc cref="Dot(Vector128{float}, ref float, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(Vector256<float> a, ref float w, int offset) => Vector256.Sum(a * Load8(ref w, offset));
+
+    /// <inheritdoc cref="Dot(Vector128{float}, ref float, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(Vector512<float> a, ref float w, int offset) => Vector512.Sum(a * Load16(ref w, offset));
+
+    /// <summary>Σ_u a[u] · w[offset + u] over the first <paramref name="count"/> lanes only (the others may hold anything).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotPartial(Vector128<float> a, ref float w, int offset, int count)
+    {
+        float sum = 0f;
+        for (int u = 0; u < count; u++) sum += a.GetElement(u) * Unsafe.Add(ref w, offset + u);
+        return sum;
+    }
+
     /// <summary>
     /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 4 rows u, one accumulator per row; a partial last chunk of either
     /// matrix (and its vector) is masked to zero.

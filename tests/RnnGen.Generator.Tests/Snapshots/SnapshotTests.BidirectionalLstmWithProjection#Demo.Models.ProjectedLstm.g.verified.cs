@@ -94,9 +94,9 @@ namespace Demo.Models
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
-        // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
-        private readonly float[] _paddedInput = new float[16];
+        private readonly float[] _stepInput = new float[InputSize + Padding];
         private int _recordedSteps;
 
         /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
@@ -343,8 +343,7 @@ namespace Demo.Models
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -372,7 +371,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -400,7 +399,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -446,8 +445,7 @@ namespace Demo.Models
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -474,7 +472,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -502,7 +500,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -575,7 +573,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -784,8 +782,7 @@ namespace Demo.Models
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0Reverse);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0Reverse);
             ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0Reverse);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -813,7 +810,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -841,7 +838,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -887,8 +884,7 @@ namespace Demo.Models
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0Reverse);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0Reverse);
             ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0Reverse);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -915,7 +911,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -943,7 +939,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -1016,7 +1012,7 @@ namespace Demo.Models
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, the next c, and m for the projection
+                // What Backward needs (when recording), the next c, and m for the projection
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);

@@ -85,9 +85,8 @@ namespace Demo
             private readonly float[] _gradHidden = new float[MaxOutput];
             private readonly float[] _gradHiddenCarry = new float[MaxOutput];
             private readonly float[] _gradCellCarry = new float[MaxHidden];
-            // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
+            // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
             private readonly float[] _nextHidden = new float[MaxOutput + Padding];
-            private readonly float[] _paddedInput = new float[16];
             private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
             private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
             private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -129,6 +128,22 @@ namespace Demo
                 global::RnnGen.Kernels.ModelGuard.Token(token, VocabularySize, 0, nameof(token));
                 global::System.ReadOnlySpan<float> input = _parameters.AsSpan(EmbeddingWeight + token * InputSize, InputSize);
                 global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+                if (global::RnnGen.Kernels.KernelSelection.Avx512)
+                {
+                    StepRows16(input, output);
+                    return;
+                }
+                if (global::RnnGen.Kernels.KernelSelection.Avx2)
+                {
+                    StepRows8(input, output);
+                    return;
+                }
+                if (global::RnnGen.Kernels.KernelSelection.Vector128)
+                {
+                    StepRows4(input, output);
+                    return;
+                }
+                // The portable path: each cell's readable body, its records in the scratch slot T.
                 global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
                 global::System.Span<float> cL0 = _state.AsSpan(StateCL0, L0Hidden);
                 CellL0(
@@ -139,7 +154,28 @@ namespace Demo
                     _gatesL0.AsSpan(SequenceLength * L0Gates, L0Gates),
                     cL0,
                     _tanhCellL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
-                HeadForward(hL0, _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+                HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+            }
+
+            // Step on the AVX-512, blocks of 16 cells.
+            private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                StepCellL0Rows16(input);
+                HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+            }
+
+            // Step on the AVX2 + FMA, blocks of 8 cells.
+            private void StepRows8(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                StepCellL0Rows8(input);
+                HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+            }
+
+            // Step on the Vector128, blocks of 4 cells.
+            private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                StepCellL0Rows4(input);
+                HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
             }
 
             /// <summary>
@@ -373,8 +409,7 @@ namespace Demo
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-                x.CopyTo(_paddedInput);
-                ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+                ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
                 ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
                 ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -400,7 +435,7 @@ namespace Demo
                     // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                     var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
                     var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                    // Records for Backward, then the next c and h
+                    // What Backward needs (when recording), then the next c and h
                     global::RnnGen.Kernels.RowBlocks.Store16(i, ref gatesRef, j);
                     global::RnnGen.Kernels.RowBlocks.Store16(f, ref gatesRef, H + j);
                     global::RnnGen.Kernels.RowBlocks.Store16(g, ref gatesRef, 2 * H + j);
@@ -428,7 +463,7 @@ namespace Demo
                     // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                     var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                     var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                    // Records for Backward, then the next c and h
+                    // What Backward needs (when recording), then the next c and h
                     global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                     global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                     global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -483,7 +518,7 @@ namespace Demo
                     // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                     var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                     var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                    // Records for Backward, then the next c and h
+                    // What Backward needs (when recording), then the next c and h
                     global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                     global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                     global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -538,7 +573,7 @@ namespace Demo
                     // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                     var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                     var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                    // Records for Backward, then the next c and h
+                    // What Backward needs (when recording), then the next c and h
                     global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                     global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                     global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -549,6 +584,149 @@ namespace Demo
                 }
 
                 _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+            }
+
+            // AVX-512, blocks of 16, for Step: the state in place, no records.
+            private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+                ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+                ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+                ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+                for (int j = 0; j + 16 <= H; j += 16)
+                {
+                    // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                    var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                    var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                    var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                    var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                    var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                    var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                    var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                    var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                    var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                    var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                    var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                    var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                    // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                    var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                    var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                    // What Backward needs (when recording), then the next c and h
+                    global::RnnGen.Kernels.RowBlocks.Store16(c, ref cPrevRef, j);
+                    global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
+                }
+                {
+                    // Rows 16…23: a block of 8
+                    const int j = 16;
+                    // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                    var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                    var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                    var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                    var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                    var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                    var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                    var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                    var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                    var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                    var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                    var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                    var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                    // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                    var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                    var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                    // What Backward needs (when recording), then the next c and h
+                    global::RnnGen.Kernels.RowBlocks.Store8(c, ref cPrevRef, j);
+                    global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, j);
+                }
+
+                _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            }
+
+            // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+            private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+                ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+                ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+                ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+                for (int j = 0; j + 8 <= H; j += 8)
+                {
+                    // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                    var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                    var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                    var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                    var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                    var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                    var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                    var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                    var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                    var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                    var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                    var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                    var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                    // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                    var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                    var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                    // What Backward needs (when recording), then the next c and h
+                    global::RnnGen.Kernels.RowBlocks.Store8(c, ref cPrevRef, j);
+                    global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, j);
+                }
+
+                _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            }
+
+            // Vector128, blocks of 4, for Step: the state in place, no records.
+            private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+                ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+                ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+                ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+                for (int j = 0; j + 4 <= H; j += 4)
+                {
+                    // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                    var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                    var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                    var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                    var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                    var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                    var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                    var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                    var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                    var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                    var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                    var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                    var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                    // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                    var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                    var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                    // What Backward needs (when recording), then the next c and h
+                    global::RnnGen.Kernels.RowBlocks.Store4(c, ref cPrevRef, j);
+                    global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref next, j);
+                }
+
+                _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             }
 
             private void CellBackwardL0(

@@ -77,7 +77,7 @@ namespace Demo
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
-        // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
@@ -119,6 +119,22 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepRows16(input, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Avx2)
+            {
+                StepRows8(input, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                StepRows4(input, output);
+                return;
+            }
+            // The portable path: each cell's readable body, its records in the scratch slot T.
             global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
             global::System.Span<float> cL0 = _state.AsSpan(StateCL0, L0Hidden);
             CellL0(
@@ -129,7 +145,35 @@ namespace Demo
                 _gatesL0.AsSpan(SequenceLength * L0Gates, L0Gates),
                 cL0,
                 _tanhCellL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
-            HeadForward(hL0, _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+            HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+        }
+
+        // Step on the AVX-512, blocks of 16 cells.
+        private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
+            global::System.Span<float> cL0 = _state.AsSpan(StateCL0, L0Hidden);
+            CellL0Pairs(
+                input,
+                hL0,
+                cL0,
+                hL0,
+                _gatesL0.AsSpan(SequenceLength * L0Gates, L0Gates),
+                cL0,
+                _tanhCellL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
+            HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+        }
+
+        // Step on the AVX2 + FMA, blocks of 8 cells.
+        private void StepRows8(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows8(input, output);
+        }
+
+        // Step on the Vector128, blocks of 4 cells.
+        private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows4(input, output);
         }
 
         /// <summary>
@@ -423,7 +467,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -478,7 +522,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -533,7 +577,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -544,6 +588,102 @@ namespace Demo
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records, the head folded into the last pass.
+        private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            // The head's W h' accumulates block by block.
+            var head0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cPrevRef, j);
+                var hNext = o * tc;
+                global::RnnGen.Kernels.RowBlocks.Store8(hNext, ref next, j);
+                head0 += hNext * global::RnnGen.Kernels.RowBlocks.Load8(ref headWeight, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Linear(W h' + b)
+            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0);
+            output[0] = logit0;
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records, the head folded into the last pass.
+        private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            // The head's W h' accumulates block by block.
+            var head0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cPrevRef, j);
+                var hNext = o * tc;
+                global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
+                head0 += hNext * global::RnnGen.Kernels.RowBlocks.Load4(ref headWeight, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Linear(W h' + b)
+            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
+            output[0] = logit0;
         }
 
         private void CellBackwardL0(

@@ -79,9 +79,9 @@ partial class ElmanStack : global::RnnGen.IStepModel
     private readonly float[] _gradHidden = new float[MaxOutput];
     private readonly float[] _gradHiddenCarry = new float[MaxOutput];
     private readonly float[] _gradCellCarry = new float[MaxHidden];
-    // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
+    // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
     private readonly float[] _nextHidden = new float[MaxOutput + Padding];
-    private readonly float[] _paddedInput = new float[16];
+    private readonly float[] _stepInput = new float[InputSize + Padding];
     private int _recordedSteps;
 
     /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
@@ -119,11 +119,53 @@ partial class ElmanStack : global::RnnGen.IStepModel
     {
         global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+        // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+        input.CopyTo(_stepInput);
+        if (global::RnnGen.Kernels.KernelSelection.Avx512)
+        {
+            StepRows16(_stepInput, output);
+            return;
+        }
+        if (global::RnnGen.Kernels.KernelSelection.Avx2)
+        {
+            StepRows8(_stepInput, output);
+            return;
+        }
+        if (global::RnnGen.Kernels.KernelSelection.Vector128)
+        {
+            StepRows4(_stepInput, output);
+            return;
+        }
+        // The portable path: each cell's readable body, its records in the scratch slot T.
         global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
         CellL0(input, hL0, hL0);
         global::System.Span<float> hL1 = _state.AsSpan(StateHL1, L1Output);
-        CellL1(hL0, hL1, hL1);
-        hL1.CopyTo(output);
+        CellL1(_state.AsSpan(StateHL0, L0Output), hL1, hL1);
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
+    }
+
+    // Step on the AVX-512, blocks of 16 cells.
+    private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        StepCellL0Rows16(input);
+        StepCellL1Rows16(_state.AsSpan(StateHL0, L0Output));
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
+    }
+
+    // Step on the AVX2 + FMA, blocks of 8 cells.
+    private void StepRows8(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        StepCellL0Rows8(input);
+        StepCellL1Rows8(_state.AsSpan(StateHL0, L0Output));
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
+    }
+
+    // Step on the Vector128, blocks of 4 cells.
+    private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        StepCellL0Rows4(input);
+        StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
     }
 
     /// <summary>
@@ -299,8 +341,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
         ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-        x.CopyTo(_paddedInput);
-        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
         ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
@@ -328,8 +369,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
         ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-        x.CopyTo(_paddedInput);
-        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
         ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
@@ -356,8 +396,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
         ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-        x.CopyTo(_paddedInput);
-        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
         ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
@@ -370,6 +409,79 @@ partial class ElmanStack : global::RnnGen.IStepModel
         }
 
         _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+    }
+
+    // AVX-512, blocks of 16, for Step: the state in place, no records.
+    private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L0Input, P = L0Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…7: a block of 8
+            const int j = 0;
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+    }
+
+    // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+    private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L0Input, H = L0Hidden, P = L0Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 8 <= H; j += 8)
+        {
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+    }
+
+    // Vector128, blocks of 4, for Step: the state in place, no records.
+    private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L0Input, H = L0Hidden, P = L0Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 4 <= H; j += 4)
+        {
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
     }
 
     private void CellBackwardL0(
@@ -490,8 +602,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
         ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
-        x.CopyTo(_paddedInput);
-        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
         ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
@@ -560,6 +671,80 @@ partial class ElmanStack : global::RnnGen.IStepModel
         }
 
         _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+    }
+
+    // AVX-512, blocks of 16, for Step: the state in place, no records.
+    private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L1Input, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…3: a block of 4
+            const int j = 0;
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+    }
+
+    // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+    private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L1Input, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…3: a block of 4
+            const int j = 0;
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+    }
+
+    // Vector128, blocks of 4, for Step: the state in place, no records.
+    private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L1Input, H = L1Hidden, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 4 <= H; j += 4)
+        {
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
     }
 
     private void CellBackwardL1(

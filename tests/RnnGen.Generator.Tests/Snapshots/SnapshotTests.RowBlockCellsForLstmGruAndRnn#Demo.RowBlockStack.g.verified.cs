@@ -116,9 +116,9 @@ namespace Demo
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
-        // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
-        private readonly float[] _paddedInput = new float[16];
+        private readonly float[] _stepInput = new float[InputSize + Padding];
         private int _recordedSteps;
 
         /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
@@ -156,6 +156,24 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+            input.CopyTo(_stepInput);
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepRows16(_stepInput, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Avx2)
+            {
+                StepRows8(_stepInput, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                StepRows4(_stepInput, output);
+                return;
+            }
+            // The portable path: each cell's readable body, its records in the scratch slot T.
             global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
             global::System.Span<float> cL0 = _state.AsSpan(StateCL0, L0Hidden);
             CellL0(
@@ -168,16 +186,48 @@ namespace Demo
                 _tanhCellL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
             global::System.Span<float> hL1 = _state.AsSpan(StateHL1, L1Output);
             CellL1(
-                hL0,
+                _state.AsSpan(StateHL0, L0Output),
                 hL1,
                 hL1,
                 _gatesL1.AsSpan(SequenceLength * L1Gates, L1Gates),
                 _recurrentCandidateL1.AsSpan(SequenceLength * L1Hidden, L1Hidden));
             global::System.Span<float> hL2 = _state.AsSpan(StateHL2, L2Output);
-            CellL2(hL1, hL2, hL2);
+            CellL2(_state.AsSpan(StateHL1, L1Output), hL2, hL2);
             global::System.Span<float> hL3 = _state.AsSpan(StateHL3, L3Output);
-            CellL3(hL2, hL3, hL3);
-            hL3.CopyTo(output);
+            CellL3(_state.AsSpan(StateHL2, L2Output), hL3, hL3);
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
+        }
+
+        // Step on the AVX-512, blocks of 16 cells.
+        private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows16(input);
+            StepCellL1Rows16(_state.AsSpan(StateHL0, L0Output));
+            global::System.Span<float> hL2 = _state.AsSpan(StateHL2, L2Output);
+            CellL2Pairs(_state.AsSpan(StateHL1, L1Output), hL2, hL2);
+            global::System.Span<float> hL3 = _state.AsSpan(StateHL3, L3Output);
+            CellL3Pairs(_state.AsSpan(StateHL2, L2Output), hL3, hL3);
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
+        }
+
+        // Step on the AVX2 + FMA, blocks of 8 cells.
+        private void StepRows8(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows8(input);
+            StepCellL1Rows8(_state.AsSpan(StateHL0, L0Output));
+            StepCellL2Rows8(_state.AsSpan(StateHL1, L1Output));
+            StepCellL3Rows8(_state.AsSpan(StateHL2, L2Output));
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
+        }
+
+        // Step on the Vector128, blocks of 4 cells.
+        private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows4(input);
+            StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
+            StepCellL2Rows4(_state.AsSpan(StateHL1, L1Output));
+            StepCellL3Rows4(_state.AsSpan(StateHL2, L2Output));
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
         }
 
         /// <summary>
@@ -398,8 +448,7 @@ namespace Demo
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -425,7 +474,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store16(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(g, ref gatesRef, 2 * H + j);
@@ -454,8 +503,7 @@ namespace Demo
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -481,7 +529,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -510,8 +558,7 @@ namespace Demo
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -537,7 +584,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -548,6 +595,126 @@ namespace Demo
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX-512, blocks of 16, for Step: the state in place, no records.
+        private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store16(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records.
+        private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
         }
 
         private void CellBackwardL0(
@@ -727,7 +894,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store16(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(n, ref gatesRef, 2 * H + j);
@@ -773,7 +940,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store8(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(n, ref gatesRef, 2 * H + j);
@@ -819,7 +986,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
@@ -828,6 +995,111 @@ namespace Demo
             }
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+        }
+
+        // AVX-512, blocks of 16, for Step: the state in place, no records.
+        private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store16(n + z * (global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store8(n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records.
+        private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
         }
 
         private void CellBackwardL1(
@@ -1056,6 +1328,54 @@ namespace Demo
             _nextHidden.AsSpan(0, L2Output).CopyTo(h);
         }
 
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        private void StepCellL2Rows8(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L2Input, H = L2Hidden, P = L2Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records.
+        private void StepCellL2Rows4(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L2Input, H = L2Hidden, P = L2Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
+        }
+
         private void CellBackwardL2(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1201,8 +1521,7 @@ namespace Demo
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
@@ -1270,6 +1589,54 @@ namespace Demo
             }
 
             _nextHidden.AsSpan(0, L3Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        private void StepCellL3Rows8(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L3Input, H = L3Hidden, P = L3Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L3Output).CopyTo(_state.AsSpan(StateHL3, L3Output));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records.
+        private void StepCellL3Rows4(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L3Input, H = L3Hidden, P = L3Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L3Output).CopyTo(_state.AsSpan(StateHL3, L3Output));
         }
 
         private void CellBackwardL3(

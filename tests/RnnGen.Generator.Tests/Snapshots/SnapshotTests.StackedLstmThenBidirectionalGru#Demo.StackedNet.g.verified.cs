@@ -106,9 +106,9 @@ namespace Demo
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
-        // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
-        private readonly float[] _paddedInput = new float[16];
+        private readonly float[] _stepInput = new float[InputSize + Padding];
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -372,8 +372,7 @@ namespace Demo
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -399,7 +398,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store16(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(g, ref gatesRef, 2 * H + j);
@@ -428,8 +427,7 @@ namespace Demo
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -455,7 +453,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -484,8 +482,7 @@ namespace Demo
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -511,7 +508,7 @@ namespace Demo
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
@@ -701,7 +698,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store16(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(n, ref gatesRef, 2 * H + j);
@@ -747,7 +744,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store8(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(n, ref gatesRef, 2 * H + j);
@@ -793,7 +790,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
@@ -977,7 +974,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store16(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(n, ref gatesRef, 2 * H + j);
@@ -1023,7 +1020,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store8(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(n, ref gatesRef, 2 * H + j);
@@ -1069,7 +1066,7 @@ namespace Demo
                 var bN = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);

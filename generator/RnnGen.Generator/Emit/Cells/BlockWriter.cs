@@ -32,7 +32,7 @@ internal enum Products { Both, InputOnly, HiddenOnly }
 /// A weight matrix a block multiplies by a vector: the ref local holding its first float, its column count constant, the
 /// ref local of the vector it multiplies, and the ref local of the bias added to each row (or null).
 /// </summary>
-internal sealed record MatrixProduct(string Matrix, string Columns, string Vector, string? Bias = null);
+internal sealed record MatrixProduct(string Matrix, Size Columns, string Vector, string? Bias = null);
 
 /// <summary>
 /// What a cell's vector body asks of the strategy that runs it. Each member writes or returns C# for one block of

@@ -91,7 +91,7 @@ internal sealed class GruResetAfterCell : CellEmitter, IVectorCell, IPairedRowsC
         b.PreActivation(w, "hn", 2, Products.HiddenOnly);
         b.PreActivation(w, "aN", 2, Products.InputOnly);
         w.Line($"var n = {b.Tanh("aN + r * hn")};");
-        w.Line("// Records for Backward, then the next h");
+        w.Line("// What Backward needs (when recording), then the next h");
         b.Record(w, "r", _gates, 0);
         b.Record(w, "z", _gates, 1);
         b.Record(w, "n", _gates, 2);

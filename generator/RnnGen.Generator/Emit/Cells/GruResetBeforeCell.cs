@@ -108,10 +108,10 @@ internal sealed class GruResetBeforeCell : CellEmitter, IVectorCell
     private void WriteCandidate(SourceWriter w, BlockWriter b)
     {
         w.Line("// n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)");
-        b.Product(w, "hn", 2, new MatrixProduct("wHh", "P", _resetHidden.Argument + "Ref", Direction.BiasHh is null ? null : "bHh"));
+        b.Product(w, "hn", 2, new MatrixProduct("wHh", Size.P, _resetHidden.Argument + "Ref", Direction.BiasHh is null ? null : "bHh"));
         w.Line($"var n = {b.Tanh($"{b.Load(_gates, 2)} + hn")};");
         w.Line($"var z = {b.Load(_gates, 1)};");
-        w.Line("// n for Backward, then the next h");
+        w.Line("// n for Backward (when recording), then the next h");
         b.Record(w, "n", _gates, 2);
         b.StoreHidden(w, $"n + z * ({b.PreviousHidden} - n)");
     }

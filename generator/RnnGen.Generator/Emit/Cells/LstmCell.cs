@@ -111,7 +111,7 @@ internal sealed class LstmCell : CellEmitter, IVectorCell, IPairedRowsCell
         w.Line(_unprojected is null ? "// c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')" : "// c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass");
         w.Line($"var c = f * {b.Previous(c)} + i * g;");
         w.Line($"var tc = {b.Tanh("c")};");
-        w.Line(_unprojected is null ? "// Records for Backward, then the next c and h" : "// Records for Backward, the next c, and m for the projection");
+        w.Line(_unprojected is null ? "// What Backward needs (when recording), then the next c and h" : "// What Backward needs (when recording), the next c, and m for the projection");
         b.Record(w, "i", _gates, 0);
         b.Record(w, "f", _gates, 1);
         b.Record(w, "g", _gates, 2);
@@ -128,7 +128,7 @@ internal sealed class LstmCell : CellEmitter, IVectorCell, IPairedRowsCell
     private void WriteProjection(SourceWriter w, BlockWriter b)
     {
         w.Line("// h' = W_hr m for the block's rows of h");
-        b.Product(w, "projected", 0, new MatrixProduct("wHr", "H", _unprojected!.Argument + "Ref"));
+        b.Product(w, "projected", 0, new MatrixProduct("wHr", Size.H, _unprojected!.Argument + "Ref"));
         b.StoreHidden(w, "projected");
     }
 
