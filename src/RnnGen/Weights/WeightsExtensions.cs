@@ -116,11 +116,11 @@ public static class WeightsExtensions
     private static WeightFormatException MissingTensors(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix, string fileName)
     {
         ParameterTensor[] missing = wanted.Where(p => !file.TryGetTensor(prefix + p.Name, out _)).ToArray();
-        string[] present = file.Tensors.Select(t => t.ToString()).ToArray();
+        IReadOnlyList<SafeTensor> present = file.Tensors;
         string where = prefix.Length == 0 ? "" : $" (looked for under the prefix '{prefix}')";
         return new WeightFormatException(
             $"{fileName}: {missing.Length} of the model's {wanted.Count} tensors not found{where}: {List(missing.Select(p => $"{prefix}{p.Name} {p.ShapeText}").ToArray())}; "
-            + $"the file has {present.Length} tensors: {List(present)}. If the file nests the model under a module name, set WeightLoadOptions.Prefix",
+            + $"the file has {present.Count} tensors: {List(present)}. If the file nests the model under a module name, set WeightLoadOptions.Prefix",
             fileName, missing.Length == 1 ? prefix + missing[0].Name : null);
     }
 
@@ -142,9 +142,8 @@ public static class WeightsExtensions
     private static void CheckNoExtraTensors(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix, string fileName)
     {
         var canonical = new HashSet<string>(wanted.Select(p => p.Name), StringComparer.Ordinal);
-        string[] extra = file.Tensors
+        SafeTensor[] extra = file.Tensors
             .Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !canonical.Contains(t.Name[prefix.Length..]))
-            .Select(t => t.ToString())
             .ToArray();
         if (extra.Length == 0)
             return;
@@ -176,8 +175,9 @@ public static class WeightsExtensions
         return SafeTensor.FormatShape(coordinates);
     }
 
-    private static string List(string[] items, string separator = ", ") =>
-        items.Length <= ListedNames
+    /// <summary>The first <see cref="ListedNames"/> items as text, then how many more; only the listed ones are formatted.</summary>
+    private static string List<T>(IReadOnlyList<T> items, string separator = ", ") =>
+        items.Count <= ListedNames
             ? string.Join(separator, items)
-            : string.Join(separator, items.Take(ListedNames)) + $"{separator}… and {items.Length - ListedNames} more";
+            : string.Join(separator, items.Take(ListedNames)) + $"{separator}… and {items.Count - ListedNames} more";
 }
