@@ -466,6 +466,7 @@ public sealed class StreamResampler
         double horizon = double.PositiveInfinity;
         foreach (SourceTrack track in _tracks)
             horizon = Math.Min(horizon, Math.Max(track.Reach, deadline));
+        if (!double.IsFinite(horizon)) return; // cannot happen (the current tick is decided), but must never loop
         long last = (long)Math.Floor(horizon * OutputRateHz);
         while ((last + 1) / OutputRateHz <= horizon) last++;
         while (last / OutputRateHz > horizon) last--;

@@ -21,21 +21,26 @@ public class TrainingFuzzTests(ITestOutputHelper output)
     {
         long sessions = Fuzzing.Cases(150, StepsPerSession);
         var reasons = new Dictionary<TrainingSkipReason, long>();
-        long truncatedRuns = 0;
+        long truncatedRuns = 0, optimizerSteps = 0;
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         Deadline.Run(TimeSpan.FromMinutes(Math.Max(3, sessions / 100)), () =>
         {
             for (long i = 0; i < sessions; i++)
-                truncatedRuns += RunSession(i, reasons);
+            {
+                (long truncated, long steps) = RunSession(i, reasons);
+                truncatedRuns += truncated;
+                optimizerSteps += steps;
+            }
         });
 
-        output.WriteLine($"{sessions} sessions of up to {StepsPerSession} steps (seed {Fuzzing.Seed}) in {Fuzzing.Milliseconds(start) / 1000:F1} s wall time, {truncatedRuns} truncated-BPTT runs among them");
-        output.WriteLine("  steps: " + string.Join(", ", reasons.OrderBy(r => r.Key).Select(r => $"{r.Value} {(r.Key == TrainingSkipReason.None ? "applied" : r.Key)}")));
+        output.WriteLine($"{sessions} sessions of {StepsPerSession} calls (seed {Fuzzing.Seed}) in {Fuzzing.Milliseconds(start) / 1000:F1} s wall time: {optimizerSteps} optimizer steps, {truncatedRuns} of the calls truncated-BPTT runs");
+        output.WriteLine("  steps returned by Train/Apply: " + string.Join(", ", reasons.OrderBy(r => r.Key).Select(r => $"{r.Value} {(r.Key == TrainingSkipReason.None ? "applied" : r.Key)}")));
         foreach (TrainingSkipReason reason in new[] { TrainingSkipReason.None, TrainingSkipReason.NonFiniteInput, TrainingSkipReason.NonFiniteUpdate })
             Assert.True(reasons.GetValueOrDefault(reason) > 0, $"no step ended {reason}");
     }
 
-    private static long RunSession(long index, Dictionary<TrainingSkipReason, long> reasons)
+    /// <summary>Runs session <paramref name="index"/>; returns its truncated-BPTT runs and its optimizer steps, applied or skipped.</summary>
+    private static (long Truncated, long Steps) RunSession(long index, Dictionary<TrainingSkipReason, long> reasons)
     {
         FuzzRandom random = Fuzzing.For(nameof(Random_training_faults_never_leave_a_non_finite_weight_or_optimizer_state), index);
         IRecurrentModel model = random.Next(4) switch
@@ -106,7 +111,7 @@ public class TrainingFuzzTests(ITestOutputHelper output)
                 Assert.True(stateBefore.Zip(OptimizerState.Buffers(optimizer)).All(p => p.First.AsSpan().SequenceEqual(p.Second)), $"{at}: a skipped step changed the optimizer");
             }
         }
-        return truncated;
+        return (truncated, trainer.AppliedSteps + trainer.SkippedSteps);
     }
 
     private static void RequireFinite(IRecurrentModel model, Optimizer optimizer, string at)
