@@ -12,7 +12,9 @@ namespace RnnGen.Streaming;
 /// Output ticks are at <c>k / rate</c> seconds; the first is the first tick at or after the stream's first sample. Frame
 /// k holds, for every source, the value of that source's signal at tick k, where the signal is the straight line
 /// through consecutive accepted samples. A frame is emitted once every source has data at or beyond its tick, so a
-/// slow or late source delays frames (bounded by its buffer) but never misaligns them.
+/// slow or late source delays frames but never misaligns them; a source that falls more than
+/// <see cref="BadSamplePolicies.DeadSourceSeconds"/> behind the newest sample stops holding frames back, and its
+/// channels hold their last values until it speaks again.
 /// </para>
 /// <para>
 /// Decimation filter: a source whose nominal rate is above the output rate is not point-sampled but averaged over the

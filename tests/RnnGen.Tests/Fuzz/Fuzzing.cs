@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RnnGen.Training;
 
 namespace RnnGen.Tests.Fuzz;
 
@@ -26,43 +27,25 @@ internal static class Fuzzing
         LongMode > 0 ? (LongMode + iterationsPerCase - 1) / iterationsPerCase : ciDefault;
 
     /// <summary>A generator for case <paramref name="index"/> of the test named <paramref name="test"/>.</summary>
-    public static FuzzRandom For(string test, long index)
+    public static TestRandom For(string test, long index)
     {
         ulong h = Seed;
         foreach (char c in test) h = (h ^ c) * 0x100000001B3UL;
-        return new FuzzRandom(h ^ ((ulong)index * 0x9E3779B97F4A7C15UL));
+        return new TestRandom(h ^ ((ulong)index * 0x9E3779B97F4A7C15UL));
     }
 
     /// <summary>Milliseconds since <paramref name="start"/> (a <see cref="Stopwatch.GetTimestamp"/>).</summary>
     public static double Milliseconds(long start) => (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
-}
 
-/// <summary>A small deterministic generator (xorshift64*), identical on every runtime.</summary>
-internal sealed class FuzzRandom(ulong seed)
-{
-    private ulong _state = seed == 0 ? 0x9E3779B97F4A7C15UL : seed;
-
-    public ulong NextULong()
+    /// <summary>
+    /// PyTorch's default initialisation, and in a <paramref name="scaledShare"/> of cases every weight scaled by up to
+    /// 1e30, so that extreme (finite) inputs overflow the model's arithmetic.
+    /// </summary>
+    public static void Initialise(IRecurrentModel model, TestRandom random, double scaledShare)
     {
-        _state ^= _state >> 12;
-        _state ^= _state << 25;
-        _state ^= _state >> 27;
-        return _state * 0x2545F4914F6CDD1DUL;
+        Initializer.Apply(model, InitScheme.PyTorchDefault, seed: random.NextULong());
+        if (!random.Chance(scaledShare)) return;
+        float scale = (float)random.LogBetween(10, 1e30);
+        foreach (ref float w in model.Parameters) w *= scale;
     }
-
-    /// <summary>Uniform in [0, 1).</summary>
-    public double NextDouble() => (NextULong() >> 11) * (1.0 / (1UL << 53));
-
-    /// <summary>Uniform in [0, n).</summary>
-    public int Next(int n) => (int)(NextULong() % (ulong)n);
-
-    /// <summary>Uniform in [lo, hi).</summary>
-    public double Between(double lo, double hi) => lo + (hi - lo) * NextDouble();
-
-    /// <summary>Log-uniform in [lo, hi).</summary>
-    public double LogBetween(double lo, double hi) => Math.Exp(Between(Math.Log(lo), Math.Log(hi)));
-
-    public bool Chance(double p) => NextDouble() < p;
-
-    public T Pick<T>(params T[] items) => items[Next(items.Length)];
 }

@@ -78,7 +78,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
         {
             for (long i = 0; i < cases; i++)
             {
-                FuzzRandom random = Fuzzing.For(nameof(Mutated_files_load_exactly_or_fail_with_a_format_error), i);
+                TestRandom random = Fuzzing.For(nameof(Mutated_files_load_exactly_or_fail_with_a_format_error), i);
                 Original original = Originals[random.Next(Originals.Length)];
                 (byte[] bytes, Mutation kind, bool inPlace) = Mutate(original, random);
                 FakeModel model = original.NewModel();
@@ -144,7 +144,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>One mutation of the original; inPlace when bytes were rewritten without moving any (the original offsets still apply).</summary>
-    private static (byte[] Bytes, Mutation Kind, bool InPlace) Mutate(Original original, FuzzRandom random)
+    private static (byte[] Bytes, Mutation Kind, bool InPlace) Mutate(Original original, TestRandom random)
     {
         byte[] bytes = original.Bytes;
         int dataStart = original.DataStart;
@@ -227,7 +227,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static string EditHeader(string header, FuzzRandom random)
+    private static string EditHeader(string header, TestRandom random)
     {
         int at = random.Next(header.Length);
         switch (random.Next(6))
@@ -256,7 +256,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>The original data behind a new header; the length field follows the new header unless left stale on purpose.</summary>
-    private static byte[] WithHeader(Original original, string header, FuzzRandom random, bool fixLength = false)
+    private static byte[] WithHeader(Original original, string header, TestRandom random, bool fixLength = false)
     {
         byte[] json = Encoding.UTF8.GetBytes(header);
         byte[] data = original.Bytes[original.DataStart..];

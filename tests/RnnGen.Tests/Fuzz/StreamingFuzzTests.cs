@@ -57,7 +57,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
     /// <summary>Runs scenario <paramref name="index"/>; returns a description of the first Push over its bound, or null.</summary>
     private static string? RunScenario(long index, Tally tally)
     {
-        FuzzRandom random = Fuzzing.For(nameof(Random_fault_scenarios_keep_pushes_bounded_and_frames_and_states_finite), index);
+        TestRandom random = Fuzzing.For(nameof(Random_fault_scenarios_keep_pushes_bounded_and_frames_and_states_finite), index);
         (IStepModel model, int frameSize) = Model(random);
         StreamResampler resampler = Resampler(random, frameSize, out int[] channels);
         StreamRunner runner = new(model, counters: resampler.Counters);
@@ -114,7 +114,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>A real generated model with PyTorch's initialisation, its weights sometimes scaled up so extreme inputs overflow it.</summary>
-    private static (IStepModel Model, int FrameSize) Model(FuzzRandom random)
+    private static (IStepModel Model, int FrameSize) Model(TestRandom random)
     {
         IStepModel model = random.Next(4) switch
         {
@@ -123,16 +123,11 @@ public class StreamingFuzzTests(ITestOutputHelper output)
             2 => new GruRnnStack(),
             _ => new LstmClassifier(),
         };
-        Initializer.Apply(model, InitScheme.PyTorchDefault, seed: random.NextULong());
-        if (random.Chance(0.2))
-        {
-            float scale = (float)random.LogBetween(10, 1e30);
-            foreach (ref float w in model.Parameters) w *= scale;
-        }
+        Fuzzing.Initialise(model, random, scaledShare: 0.2);
         return (model, model.InputSize);
     }
 
-    private static StreamResampler Resampler(FuzzRandom random, int frameSize, out int[] channels)
+    private static StreamResampler Resampler(TestRandom random, int frameSize, out int[] channels)
     {
         int sources = Math.Min(frameSize, 1 + random.Next(3));
         channels = new int[sources];
@@ -154,7 +149,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>The source's next timestamp, or a fault: non-finite, out of range, backwards, duplicated, a gap, a clock reset, a wild one-off.</summary>
-    private static double FaultyTimestamp(FuzzRandom random, ref double clock, double interval, double maxTimestamp)
+    private static double FaultyTimestamp(TestRandom random, ref double clock, double interval, double maxTimestamp)
     {
         if (!random.Chance(0.12)) return clock;
         switch (random.Next(11))
@@ -172,7 +167,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
         return Math.Clamp(clock, -maxTimestamp, maxTimestamp);
     }
 
-    private static float[] FaultyValues(FuzzRandom random, int channels)
+    private static float[] FaultyValues(TestRandom random, int channels)
     {
         var values = new float[channels];
         for (int c = 0; c < channels; c++) values[c] = (float)random.Between(-3, 3);

@@ -42,7 +42,7 @@ public class TrainingFuzzTests(ITestOutputHelper output)
     /// <summary>Runs session <paramref name="index"/>; returns its truncated-BPTT runs and its optimizer steps, applied or skipped.</summary>
     private static (long Truncated, long Steps) RunSession(long index, Dictionary<TrainingSkipReason, long> reasons)
     {
-        FuzzRandom random = Fuzzing.For(nameof(Random_training_faults_never_leave_a_non_finite_weight_or_optimizer_state), index);
+        TestRandom random = Fuzzing.For(nameof(Random_training_faults_never_leave_a_non_finite_weight_or_optimizer_state), index);
         IRecurrentModel model = random.Next(4) switch
         {
             0 => new TinyRegressor(),
@@ -50,12 +50,7 @@ public class TrainingFuzzTests(ITestOutputHelper output)
             2 => new DelayedEcho(),
             _ => new TokenRnn(),
         };
-        Initializer.Apply(model, InitScheme.PyTorchDefault, seed: random.NextULong());
-        if (random.Chance(0.1))
-        {
-            float scale = (float)random.LogBetween(10, 1e30);
-            foreach (ref float w in model.Parameters) w *= scale;
-        }
+        Fuzzing.Initialise(model, random, scaledShare: 0.1);
         Optimizer optimizer = RandomOptimizer(random, model.Parameters.Length);
         bool mse = model is TinyRegressor;
         var trainer = new Trainer(model, optimizer, new TrainerOptions
@@ -121,7 +116,7 @@ public class TrainingFuzzTests(ITestOutputHelper output)
         Assert.True(GradientClipping.AllFinite(model.State), $"{at}: the model's state is not finite");
     }
 
-    private static Optimizer RandomOptimizer(FuzzRandom random, int count)
+    private static Optimizer RandomOptimizer(TestRandom random, int count)
     {
         float Rate() => random.Chance(0.1) ? random.Pick(float.MaxValue, 1e30f, 1e10f) : (float)random.LogBetween(1e-6, 10);
         float Decay() => random.Chance(0.5) ? 0f : random.Chance(0.2) ? random.Pick(1e38f, 1e20f) : (float)random.LogBetween(1e-6, 1);
@@ -138,7 +133,7 @@ public class TrainingFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Floats in [−2, 2], with a NaN, ±∞ or huge value now and then.</summary>
-    private static float[] Inputs(FuzzRandom random, int count)
+    private static float[] Inputs(TestRandom random, int count)
     {
         var values = new float[count];
         for (int k = 0; k < count; k++) values[k] = (float)random.Between(-2, 2);
@@ -147,7 +142,7 @@ public class TrainingFuzzTests(ITestOutputHelper output)
         return values;
     }
 
-    private static int[] Classes(FuzzRandom random, int count, int classes)
+    private static int[] Classes(TestRandom random, int count, int classes)
     {
         var values = new int[count];
         for (int k = 0; k < count; k++) values[k] = random.Next(classes);

@@ -326,6 +326,16 @@ public class StreamFaultTests
 
         Assert.True(runner.Push([0.5f, 0.25f], new FrameStamp(2, 0.02, false)));
         Assert.Equal(good, runner.Output.ToArray()); // from a zero state again, the same first step
+
+        float[] extreme = [3e38f, -3e38f], normal = [0.5f, 0.25f];
+        long tick = 3;
+        long bytes = Allocations.Measure(() =>
+        {
+            tick++;
+            runner.Push(tick % 2 == 0 ? extreme : normal, new FrameStamp(tick, tick / 100.0, false));
+        }, warmup: 20, iterations: 2000);
+        Assert.Equal(0, bytes);
+        Assert.True(runner.Counters.DivergedSteps > 1000);
     }
 
     [Fact]
