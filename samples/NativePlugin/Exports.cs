@@ -59,7 +59,10 @@ public static unsafe class Exports
         if (path is null) return Error(0, "rnngen_create_from_file: path is NULL");
         try
         {
-            var file = SafeTensorsFile.Read(Marshal.PtrToStringUTF8((nint)path)!);
+            string weights = Marshal.PtrToStringUTF8((nint)path)!;
+            if (Directory.Exists(weights)) return Error(0, $"{weights}: is a directory, not a weights file");
+            if (!File.Exists(weights)) return Error(0, $"{weights}: no such file");
+            var file = SafeTensorsFile.Read(weights);
             var model = new PluginModel();
             model.LoadWeights(file);
             return Handle(model, file);

@@ -32,6 +32,18 @@ public sealed class NativePluginTests : IDisposable
         // The output names come from the weights' "classes" metadata, embedded in the library.
         Assert.Contains("outputs: sine square sawtooth", run.Output);
         Assert.Matches(@"after 40 steps: (sine|square|sawtooth) +sine 0\.\d{6} square 0\.\d{6} sawtooth 0\.\d{6}", run.Output);
+
+        // Weights the library cannot use are one line from rnngen_last_error, and the host's exit code 2.
+        string pytorch = _root.Combine("model.pt");
+        File.WriteAllBytes(pytorch, [(byte)'P', (byte)'K', 3, 4, .. new byte[200]]);
+        foreach (var (weights, message) in new[] { (_root.Combine("missing.safetensors"), "no such file"), (_root.Path, "is a directory, not a weights file"), (pytorch, "not a safetensors file") })
+        {
+            var failed = ProcessRunner.Run(host, [library, weights], _root.Path, Timeout);
+            Assert.Equal(2, failed.ExitCode);
+            string line = Assert.Single(failed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"host: cannot create the models: {weights}: ", line);
+            Assert.Contains(message, line);
+        }
     }
 
     [Fact]
