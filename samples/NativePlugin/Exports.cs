@@ -81,7 +81,7 @@ public static unsafe class Exports
     /// <exception cref="WeightFormatException">The metadata names a different number of outputs than the model has.</exception>
     private static nint Handle(PluginModel model, SafeTensorsFile weights)
     {
-        var labels = new nint[0];
+        nint[] labels = [];
         if (weights.Metadata.TryGetValue(LabelsKey, out string? names))
         {
             string[] split = names.Split(',');
