@@ -58,10 +58,6 @@ internal static class BenchCommand
         {
             throw new CommandException(ExitCodes.Unsupported, e.Message);
         }
-        catch (WeightFormatException e)
-        {
-            throw new CommandException(ExitCodes.UnusableInput, e.Message);
-        }
 
         var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
         output.WriteLine($"{spec.TypeName}: {Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {spec.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
