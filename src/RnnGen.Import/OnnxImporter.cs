@@ -12,7 +12,8 @@ namespace RnnGen.Import;
 /// <param name="Notes">Every choice the import made that the user may want to know (input layout, dropped dropout, state inputs…).</param>
 /// <param name="InputName">The graph input that is the sequence.</param>
 /// <param name="OutputName">The graph output the model computes.</param>
-public sealed record ImportedModel(ModelDescription Model, IReadOnlyList<SafeTensor> Tensors, IReadOnlyList<string> Notes, string InputName, string OutputName)
+/// <param name="FixedSteps">The sequence length when the graph fixes it (a static export), else null.</param>
+public sealed record ImportedModel(ModelDescription Model, IReadOnlyList<SafeTensor> Tensors, IReadOnlyList<string> Notes, string InputName, string OutputName, int? FixedSteps = null)
 {
     /// <summary>The metadata key under which <see cref="ToSafeTensors"/> records the declaration, for <c>rnngen verify</c> and <c>inspect</c>.</summary>
     public const string DeclarationKey = "rnngen.declaration";
@@ -177,7 +178,9 @@ public static class OnnxImporter
         if (layers.Any(l => l.Cell == CellType.Gru && !l.ResetAfter))
             notes.Add("GRU with linear_before_reset=0: the reset gate applies before the recurrent matmul, declared ResetAfter = false");
 
-        return new ImportedModel(description, Tensors(description, g), notes, input.Name, outputName);
+        var time = input.Type.TensorType.Shape.Dim[layout == InputLayout.BatchFirst ? 1 : 0];
+        int? fixedSteps = time.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && time.DimValue is > 0 and <= int.MaxValue ? (int)time.DimValue : null;
+        return new ImportedModel(description, Tensors(description, g), notes, input.Name, outputName, fixedSteps);
     }
 
     /// <summary>
