@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Cli.Conformance;
 using RnnGen.Cli.Inspection;
-using RnnGen.Generator.Model;
+using RnnGen.Import.Model;
 using RnnGen.Weights;
 
 namespace RnnGen.Cli.Commands;
@@ -43,13 +43,13 @@ internal static class BenchCommand
     public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds)
     {
         var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path), options);
-        if (inferred.Spec is not { } spec)
+        if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } source)
             throw new CommandException(ExitCodes.Unsupported, $"{path}: no RnnGen model fits these tensors; run 'rnngen inspect {path}' for details");
-        var source = DeclarationWriter.Write(spec with { Namespace = "RnnGen.Bench" });
         IRecurrentModel instance;
         try
         {
-            instance = ModelCompiler.Compile([source]).Create("RnnGen.Bench." + spec.TypeName);
+            var compiled = ModelCompiler.Compile([source]);
+            instance = compiled.Create(compiled.ModelTypeNames.Single());
             instance.LoadWeights(path);
         }
         catch (ModelCompilationException e)
@@ -62,7 +62,7 @@ internal static class BenchCommand
         }
 
         var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
-        output.WriteLine($"{spec.TypeName}: {Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {spec.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
+        output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
         output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
         foreach (var m in results)
         {
@@ -80,11 +80,11 @@ internal static class BenchCommand
         : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2 + FMA, row blocks of 8"
         : "no row blocks (TensorPrimitives cells)";
 
-    internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelSpec spec, int iterations, int warmup, int warmupMilliseconds)
+    internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds)
     {
         var random = new Random(12345);
-        int steps = spec.SequenceLength;
-        var inputs = new float[steps * spec.InputSize];
+        int steps = model.SequenceLength;
+        var inputs = new float[steps * model.InputSize];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 2 - 1);
         var tokens = new int[steps];
         for (int i = 0; i < tokens.Length; i++) tokens[i] = random.Next(Math.Max(1, model.VocabularySize));
@@ -97,7 +97,7 @@ internal static class BenchCommand
 
         Action? step = model switch
         {
-            IStepModel m => () => m.Step(inputs.AsSpan(0, spec.InputSize), outputs),
+            IStepModel m => () => m.Step(inputs.AsSpan(0, model.InputSize), outputs),
             ITokenStepModel m => () => m.Step(tokens[0], outputs),
             _ => null,
         };
@@ -121,19 +121,24 @@ internal static class BenchCommand
         return results;
     }
 
-    /// <summary>FLOPs of one step of every layer and direction, and of one head row.</summary>
-    internal static (double Step, double Head) Flops(ModelSpec spec)
+    /// <summary>FLOPs of one step of every layer and direction, and of one head row (every dense layer).</summary>
+    internal static (double Step, double Head) Flops(ModelDescription spec)
     {
         double step = 0;
         int input = spec.InputSize;
         foreach (var layer in spec.Layers)
         {
-            double gates = layer.GateCount * (double)layer.HiddenSize;
+            double gates = layer.Gates * (double)layer.HiddenSize;
             double perDirection = 2 * gates * (input + layer.OutputSize) + (layer.ProjectionSize > 0 ? 2.0 * layer.ProjectionSize * layer.HiddenSize : 0);
             step += layer.Directions * perDirection;
             input = layer.Width;
         }
-        double head = spec.Head is { } h ? 2.0 * h.Outputs * input : 0;
+        double head = 0;
+        foreach (var dense in spec.Head)
+        {
+            head += 2.0 * dense.Outputs * input;
+            input = dense.Outputs;
+        }
         return (step, head);
     }
 
@@ -164,7 +169,4 @@ internal static class BenchCommand
         _ => $"{(nanoseconds / 1e6).ToString("0.00", CultureInfo.InvariantCulture)} ms",
     };
 
-    private static string Describe(ModelSpec spec)
-        => string.Join(" → ", spec.Layers.Select(l => $"{l.Cell}({l.HiddenSize}{(l.ProjectionSize > 0 ? $", P={l.ProjectionSize}" : "")}{(l.Bidirectional ? ", bi" : "")})")
-            .Concat(spec.Head is { } h ? [$"Dense({h.Outputs})"] : []));
 }

@@ -48,7 +48,7 @@ internal static class ImportCommand
         if (declarationPath is not null) Write(declarationPath, () => File.WriteAllText(declarationPath, declaration));
 
         var m = imported.Model;
-        output.WriteLine($"{path}: {Describe(m)}; input '{imported.InputName}', output '{imported.OutputName}'");
+        output.WriteLine($"{path}: {ModelSummary.Describe(m)}; input '{imported.InputName}', output '{imported.OutputName}'");
         output.WriteLine($"wrote {weightsPath} ({imported.Tensors.Count} tensors, {imported.Tensors.Sum(t => (long)t.Data.Length):N0} values; the declaration is recorded in its metadata)");
         if (declarationPath is not null) output.WriteLine($"wrote {declarationPath}");
         output.WriteLine();
@@ -68,15 +68,6 @@ internal static class ImportCommand
         output.WriteLine();
         output.WriteLine($"Load it with: model.LoadWeights(\"{Path.GetFileName(weightsPath)}\");  check it with: rnngen verify CASE_DIR (a directory with {Path.GetFileName(path)} and case.json)");
         return ExitCodes.Success;
-    }
-
-    internal static string Describe(ModelDescription m)
-    {
-        var parts = new List<string>();
-        if (m.Embedding is { } e) parts.Add($"Embedding({e.VocabularySize}, {e.Dimension})");
-        parts.AddRange(m.Layers.Select(l => $"{l.Cell}({l.HiddenSize}{(l.Bidirectional ? ", bidirectional" : "")})"));
-        parts.AddRange(m.Head.Select((d, i) => $"Dense({d.Outputs}{(d.Activation != Activation.Linear ? ", " + d.Activation : "")}{(i == 0 ? ", over " + m.Over : "")})"));
-        return string.Join(" → ", parts);
     }
 
     private static IEnumerable<string> Extensions(ModelDescription m)
