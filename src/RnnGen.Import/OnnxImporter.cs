@@ -125,6 +125,8 @@ public static class OnnxImporter
         int rank = tokens ? 2 : 3;
         if (dims.Count != rank)
             throw new ImportException(ImportFailure.Unsupported, $"{file}: input '{input.Name}' has rank {dims.Count}; a sequence of {(tokens ? "token ids is [batch, T] or [T, batch]" : "features is [batch, T, I] or [T, batch, I]")}");
+        if (dims.Any(d => d.DimValue > OnnxFile.MaxTensorElements))
+            throw new ImportException(ImportFailure.Unsupported, $"{file}: input '{input.Name}' has a dimension over {OnnxFile.MaxTensorElements}");
         Dim Size(int axis, Dim symbol) => dims[axis].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dims[axis].DimValue > 0 ? Dim.Of(dims[axis].DimValue) : symbol;
         int batchAxis = layout == InputLayout.BatchFirst ? 0 : 1, timeAxis = 1 - batchAxis;
         var axes = new Axis[rank];
@@ -134,7 +136,7 @@ public static class OnnxImporter
         {
             if (dims[2].ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue || dims[2].DimValue <= 0)
                 throw new ImportException(ImportFailure.Unsupported, $"{file}: input '{input.Name}' must have a fixed feature size (its last dimension)");
-            axes[2] = Axis.Features(new Piece(PieceKind.Input, checked((int)dims[2].DimValue)));
+            axes[2] = Axis.Features(new Piece(PieceKind.Input, (int)dims[2].DimValue));
         }
         return new FlowValue([.. axes], tokens);
     }

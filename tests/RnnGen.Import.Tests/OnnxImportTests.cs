@@ -230,6 +230,38 @@ public sealed class OnnxImportTests
         Assert.Contains("raw_data has", e.Message);
     }
 
+    /// <summary>
+    /// Files are untrusted: corrupted variants of fixtures (bytes changed where the graph's nodes are, or cut short)
+    /// import or fail with an <see cref="ImportException"/>, never with anything else.
+    /// </summary>
+    [Theory]
+    [InlineData("bigru_tagger")]
+    [InlineData("char_gru")]
+    [InlineData("keras_lstm_tf2onnx")]
+    public void CorruptedFilesFailWithImportExceptionsOnly(string name)
+    {
+        byte[] original = File.ReadAllBytes(Path.Combine(Fixtures.Directory(name), "model.onnx"));
+        int graphBytes = Math.Min(original.Length, 6000);
+        var random = new Random(20261130);
+        int failures = 0;
+        for (int i = 0; i < 400; i++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            for (int c = 1 + random.Next(3); c > 0; c--) bytes[random.Next(graphBytes)] = (byte)random.Next(256);
+            if (i % 4 == 0) bytes = bytes[..random.Next(bytes.Length)];
+            try
+            {
+                OnnxImporter.Import(bytes, "fuzz.onnx");
+            }
+            catch (ImportException e)
+            {
+                Assert.StartsWith("fuzz.onnx: ", e.Message);
+                failures++;
+            }
+        }
+        Assert.InRange(failures, 100, 400);
+    }
+
     [Fact]
     public void FilesThatAreNotOnnxAreUnreadable()
     {

@@ -368,11 +368,18 @@ internal sealed partial class GraphInterpreter
         var resolved = ResolveShape(node, source, target, allowZero);
         return v switch
         {
-            ConstValue c => ConstOps.Reshape(c, resolved.Select(d => d.IsConstant ? d.Coefficient : throw Fail(node, "a constant reshaped to a symbolic shape")).ToArray()),
+            ConstValue c => ReshapeConst(node, c, resolved),
             FilledValue f => f with { Shape = resolved },
             FlowValue f => ReshapeFlow(node, f, resolved),
             _ => throw Fail(node, "cannot reshape this input"),
         };
+    }
+
+    private ConstValue ReshapeConst(Proto.NodeProto node, ConstValue c, ImmutableArray<Dim> shape)
+    {
+        var dims = shape.Select(d => d.IsConstant ? d.Coefficient : throw Fail(node, "a constant reshaped to a symbolic shape")).ToArray();
+        if (ConstOps.Count(dims) != c.Count) throw Fail(node, $"{c.ShapeText} holds {c.Count} elements, [{string.Join(", ", dims)}] would hold {ConstOps.Count(dims)}");
+        return ConstOps.Reshape(c, dims);
     }
 
     /// <summary>Target dims with 0 (copy) and -1 (the rest) resolved.</summary>

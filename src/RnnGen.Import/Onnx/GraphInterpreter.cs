@@ -69,6 +69,19 @@ internal sealed partial class GraphInterpreter
 
     private void Evaluate(NodeProto node)
     {
+        try
+        {
+            EvaluateNode(node);
+        }
+        catch (Exception e) when (e is ArgumentException or OverflowException or InvalidCastException or IndexOutOfRangeException or InvalidOperationException)
+        {
+            // The file is untrusted: whatever it holds that the checks above did not foresee is this node's error, not a crash.
+            throw Fail(node, e.Message);
+        }
+    }
+
+    private void EvaluateNode(NodeProto node)
+    {
         if (node.Domain is not ("" or "ai.onnx"))
             throw Fail(node, $"operators of domain '{node.Domain}' are not supported (only the standard ai.onnx operators)");
         Value[] results = node.OpType switch
