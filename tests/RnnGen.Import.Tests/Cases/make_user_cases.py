@@ -9,7 +9,7 @@ Oracles: PyTorch's float64 output of each module (the export script runs a float
 a float64 numpy implementation of the ONNX equations (GRU, linear_before_reset=0) or of Keras' LSTM equations (the
 tf2onnx-shaped graph). The C# tests also run every model.onnx in ONNX Runtime.
 
-Run with Debian's torch (deterministic; about 10 s):  /usr/bin/python3 make_user_cases.py
+Run with Debian's torch (deterministic; about 2 s):  /usr/bin/python3 make_user_cases.py
 """
 import json
 import os
