@@ -184,28 +184,19 @@ public sealed class CliImportVerifyTests : IDisposable
         Assert.Contains("(Conv of", output);
     }
 
-    [Fact]
-    public void VerifyPrintsTheCompilersErrorsForADeclarationItCannotBuild()
+    /// <summary>A declaration the generator rejects fails its case with the compiler's messages; one that does not fit the file says which tensor.</summary>
+    [Theory]
+    [InlineData("[Lstm(0)]", "error: the declaration did not compile:\n    ", "error RNN")]
+    [InlineData("[Gru(8)]", "error: ", "rnn.weight_ih_l0")]
+    public void VerifySaysWhyADeclarationFailsItsCase(string layer, string failure, string detail)
     {
         string directory = CaseCopy("default_names", "model.safetensors");
-        string declaration = Path.Combine(_directory, "Bad.cs");
-        File.WriteAllText(declaration, "using RnnGen;\n[RecurrentModel(InputSize = 3, SequenceLength = 16)]\n[Lstm(0)]\n[Dense(2)]\npublic partial class Bad { }\n");
+        string declaration = Path.Combine(_directory, "Declared.cs");
+        File.WriteAllText(declaration, $"using RnnGen;\n[RecurrentModel(InputSize = 3, SequenceLength = 16)]\n{layer}\n[Dense(2)]\npublic partial class Declared {{ }}\n");
         var (exit, output, _) = Cli("verify", directory, "--declaration", declaration);
         Assert.Equal(1, exit);
-        Assert.Contains("FAIL  default_names (safetensors)  error: the declaration did not compile:\n    ", output);
-        Assert.Contains("error RNN", output);
-    }
-
-    [Fact]
-    public void VerifySaysWhyAStateDictDoesNotFitTheDeclaration()
-    {
-        string directory = CaseCopy("default_names", "model.safetensors");
-        string declaration = Path.Combine(_directory, "Wrong.cs");
-        File.WriteAllText(declaration, "using RnnGen;\n[RecurrentModel(InputSize = 3, SequenceLength = 16)]\n[Gru(8)]\n[Dense(2)]\npublic partial class Wrong { }\n");
-        var (exit, output, _) = Cli("verify", directory, "--declaration", declaration);
-        Assert.Equal(1, exit);
-        Assert.Contains("FAIL  default_names (safetensors)  error: ", output);
-        Assert.Contains("rnn.weight_ih_l0", output);
+        Assert.Contains("FAIL  default_names (safetensors)  " + failure, output);
+        Assert.Contains(detail, output);
     }
 
     [Theory]
