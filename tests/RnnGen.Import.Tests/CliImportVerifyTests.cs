@@ -116,6 +116,10 @@ public sealed class CliImportVerifyTests : IDisposable
         var weights = SafeTensorsFile.Read(Path.Combine(directory, "model.safetensors"));
         Assert.Equal(File.ReadAllText(declaration), weights.Metadata[ImportedModel.DeclarationKey]);
 
+        (exit, output, _) = Cli("inspect", Path.Combine(directory, "model.safetensors"));
+        Assert.Equal(0, exit);
+        Assert.Contains("Declaration (recorded in the file):\n\n" + File.ReadAllText(declaration), output);
+
         // Without model.onnx, verify compiles the declaration the weights record.
         File.Delete(Path.Combine(directory, "model.onnx"));
         (exit, output, error) = Cli("verify", directory);

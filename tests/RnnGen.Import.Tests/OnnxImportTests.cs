@@ -90,6 +90,52 @@ public sealed class OnnxImportTests
         Fixtures.AssertClose(c.Expected, got, "layout=1 against numpy");
     }
 
+    /// <summary>
+    /// Glue written differently from the fixtures' exporter: the last step taken with Slice + Squeeze, and the h_n halves
+    /// concatenated reverse-first (the weight's columns are swapped into RnnGen's order). ONNX Runtime on the edited file
+    /// is the oracle.
+    /// </summary>
+    [Theory]
+    [InlineData("lstm_classifier", "slice")]
+    [InlineData("bilstm_hn_head", "reversed")]
+    public void GlueVariantsMatchOnnxRuntime(string name, string variant)
+    {
+        var model = Fixture(name);
+        if (variant == "slice")
+        {
+            var gather = model.Graph.Node.First(n => n.OpType == "Gather" && n.Attribute.Any(a => a.Name == "axis" && a.I == 1));
+            int at = model.Graph.Node.IndexOf(gather);
+            model.Graph.Node.RemoveAt(at);
+            model.Graph.Initializer.Add(new TensorProto { Name = "s_start", DataType = 7, Dims = { 1 }, Int64Data = { -1 } });
+            model.Graph.Initializer.Add(new TensorProto { Name = "s_end", DataType = 7, Dims = { 1 }, Int64Data = { long.MaxValue } });
+            model.Graph.Initializer.Add(new TensorProto { Name = "s_axis", DataType = 7, Dims = { 1 }, Int64Data = { 1 } });
+            model.Graph.Node.Insert(at, new NodeProto { Name = "last_step", OpType = "Slice", Input = { gather.Input[0], "s_start", "s_end", "s_axis" }, Output = { "sliced" } });
+            model.Graph.Node.Insert(at + 1, new NodeProto { Name = "drop_time", OpType = "Squeeze", Input = { "sliced", "s_axis" }, Output = { gather.Output[0] } });
+        }
+        else
+        {
+            var concat = Node(model, "Concat");
+            if (concat.Input.Count != 2 || concat.Attribute[0].I != 1) concat = model.Graph.Node.Last(n => n.OpType == "Concat");
+            (concat.Input[0], concat.Input[1]) = (concat.Input[1], concat.Input[0]);
+        }
+        string path = Path.Combine(Path.GetTempPath(), $"rnngen-{variant}-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            File.WriteAllBytes(path, model.ToByteArray());
+            var c = UserCase.Load(Fixtures.Directory(name));
+            var imported = OnnxImporter.Import(path);
+            string declaration = DeclarationText.Write(imported.Model, "Imported", 16);
+            var got = new ReferenceModel(DeclaredModel.Parse(declaration), new SafeTensorsFile(imported.Tensors)).Run(c.X, c.Tokens);
+            Fixtures.AssertClose([.. OnnxRuntimeOracle.Run(path, c).Select(v => (double)v)], got, $"{name} with {variant} glue against ONNX Runtime");
+            if (variant == "slice") Fixtures.AssertClose(c.Expected, got, "the same model as PyTorch's");
+            else Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Fixtures.AssertClose(c.Expected, got, "a different model from PyTorch's"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void ImportNotesTheChoicesItMade()
     {
