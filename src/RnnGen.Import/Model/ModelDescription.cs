@@ -55,15 +55,6 @@ public sealed record ModelDescription(
     HeadSteps Over = HeadSteps.Last,
     InputLayout Layout = InputLayout.BatchFirst)
 {
-    /// <summary>Floats per step of the top recurrent layer.</summary>
-    public int TopWidth => Layers[^1].Width;
-
-    /// <summary>Outputs per row of the model: the last dense layer's, or the top layer's width without a head.</summary>
-    public int OutputSize => Head.Count > 0 ? Head[^1].Outputs : TopWidth;
-
-    /// <summary>Whether the model writes one output row per step (no head, or a head over every step).</summary>
-    public bool OutputsEveryStep => Head.Count == 0 || Over == HeadSteps.Every;
-
     /// <summary>Whether any part names its module; the declaration then names every part's (see <see cref="TensorNames"/>).</summary>
     public bool UsesModules => Embedding?.Module is not null || Layers.Any(l => l.Module is not null) || Head.Any(d => d.Module is not null);
 

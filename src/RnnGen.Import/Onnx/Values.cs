@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 
 namespace RnnGen.Import.Onnx;
 
@@ -115,8 +114,6 @@ internal sealed record FlowValue(ImmutableArray<Axis> Axes, bool Tokens = false)
 {
     public int Rank => Axes.Length;
 
-    public int IndexOf(AxisRole role) => Axes.IndexOf(Axes.FirstOrDefault(a => a.Role == role)!);
-
     public FlowValue With(ImmutableArray<Axis> axes) => this with { Axes = axes };
 
     public override string ToString() => "[" + string.Join(", ", Axes) + "]";
@@ -134,9 +131,4 @@ internal sealed record FlowValue(ImmutableArray<Axis> Axes, bool Tokens = false)
             ? a with { Pieces = a.Pieces.Select(p => p.Kind == PieceKind.Stacked ? selected : p).ToImmutableArray() }
             : a).ToImmutableArray());
     }
-}
-
-internal static class Format
-{
-    public static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
