@@ -147,12 +147,20 @@ def _write_safetensors(module, path, layout):
 def _print_commands(out_dir, onnx):
     d = out_dir.rstrip("/") or "."
     print(f"wrote {d}/model.safetensors, {d}/case.json" + (f" and {d}/model.onnx" if onnx else ""))
-    print("next:")
+    commands = []
     if onnx:
-        print(f"  rnngen import {d}/model.onnx -o Model.cs           # declaration + PyTorch-named weights from the ONNX graph")
-        print(f"  rnngen verify {d}                                  # the imported C# model against case.json")
-    print(f"  rnngen inspect {d}/model.safetensors --name Model      # declaration for your own state_dict names")
-    print(f"  rnngen verify {d} --declaration Model.cs             # your declaration + model.safetensors against case.json")
+        commands += [
+            (f"rnngen import {d}/model.onnx -o Model.cs --weights-out {d}/imported.safetensors", "declaration + weights from the ONNX graph"),
+            (f"rnngen verify {d}", "the imported C# model against case.json"),
+        ]
+    commands += [
+        (f"rnngen inspect {d}/model.safetensors --name Model", "declaration for your own state_dict names"),
+        (f"rnngen verify {d} --declaration Model.cs", "your declaration + model.safetensors against case.json"),
+    ]
+    width = max(len(c) for c, _ in commands)
+    print("next:")
+    for command, what in commands:
+        print(f"  {command.ljust(width)}   # {what}")
 
 
 def _main(argv):
