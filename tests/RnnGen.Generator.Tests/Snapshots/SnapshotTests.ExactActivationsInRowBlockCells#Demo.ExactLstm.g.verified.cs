@@ -481,16 +481,16 @@ namespace Demo
                 const int j = 0;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8On512(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;

@@ -378,7 +378,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = relu(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
         }
 
@@ -457,7 +457,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = relu(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
         }
 
@@ -639,7 +639,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 
@@ -667,7 +667,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4On256(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 
@@ -719,7 +719,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 
@@ -744,7 +744,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4On256(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 

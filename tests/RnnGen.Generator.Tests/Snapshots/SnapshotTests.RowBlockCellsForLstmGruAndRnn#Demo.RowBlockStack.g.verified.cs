@@ -1295,7 +1295,7 @@ namespace Demo
                 const int j = 0;
                 // h' = relu(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
             }
 
@@ -1558,7 +1558,7 @@ namespace Demo
                 const int j = 0;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
             }
 
