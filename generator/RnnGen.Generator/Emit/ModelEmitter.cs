@@ -352,11 +352,11 @@ internal static class ModelEmitter
             var d = layer.Directions[0];
             var cell = d.Cell;
             bool top = layer == layout.Top;
-            bool pairs = tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell);
-            if (tier is not null && !pairs)
+            if (tier is not null)
             {
                 bool fused = top && FusedHead.Applies(layout);
-                w.Line(fused ? $"StepCell{d.Id}{tier.Name}({x}, output);" : $"StepCell{d.Id}{tier.Name}({x});");
+                string variant = tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell) ? "Pairs" : tier.Name;
+                w.Line(fused ? $"StepCell{d.Id}{variant}({x}, output);" : $"StepCell{d.Id}{variant}({x});");
                 headDone |= fused;
             }
             else
@@ -375,7 +375,7 @@ internal static class ModelEmitter
                 arguments.Add(h);
                 foreach (var record in cell.Records)
                     arguments.Add(record == cell.CellState?.Record ? carried! : record.Slot("SequenceLength"));
-                w.Wrapped(pairs ? $"Cell{d.Id}Pairs" : $"Cell{d.Id}", arguments, ";");
+                w.Wrapped($"Cell{d.Id}", arguments, ";");
             }
             x = $"_state.AsSpan({d.StateH}, {layer.OutputConstant})";
         }

@@ -157,17 +157,7 @@ namespace Demo
         // Step on the AVX-512, blocks of 16 cells.
         private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
-            global::System.Span<float> cL0 = _state.AsSpan(StateCL0, L0Hidden);
-            CellL0Pairs(
-                input,
-                hL0,
-                cL0,
-                hL0,
-                _gatesL0.AsSpan(SequenceLength * L0Gates, L0Gates),
-                cL0,
-                _tanhCellL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
-            HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+            StepCellL0Pairs(input, output);
         }
 
         // Step on the AVX2 + FMA, blocks of 8 cells.
@@ -443,7 +433,7 @@ namespace Demo
             // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
             var c = f * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRef) + i * g;
             var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
-            // Records for Backward, then h (written last: it may alias hPrev)
+            // What Backward needs (when recording), the next c, then h (written last: it may alias hPrev)
             global::RnnGen.Kernels.RowBlocks.Store16(iF, ref gatesRef, 0);
             global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H);
             global::RnnGen.Kernels.RowBlocks.Store8(o, ref gatesRef, 3 * H);
@@ -616,6 +606,46 @@ namespace Demo
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // Paired rows, for Step: the state in place, no records, the head folded in.
+        private void StepCellL0Pairs(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            // [i | f] and [g | o]: 16 gate rows each; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+            var bIF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 0) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 0);
+            var aIF = global::RnnGen.Kernels.RowBlocks.Pairs16(0, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bIF);
+            var iF = global::RnnGen.Kernels.RowBlocks.Sigmoid(aIF);
+            var bGO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H);
+            var aGO = global::RnnGen.Kernels.RowBlocks.Pairs16(2 * H, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bGO);
+            var i = global::System.Runtime.Intrinsics.Vector512.GetLower(iF);
+            var f = global::System.Runtime.Intrinsics.Vector512.GetUpper(iF);
+            var g = global::RnnGen.Kernels.RowBlocks.Tanh(global::System.Runtime.Intrinsics.Vector512.GetLower(aGO));
+            var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(global::System.Runtime.Intrinsics.Vector512.GetUpper(aGO));
+            // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+            var c = f * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRef) + i * g;
+            var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
+            // What Backward needs (when recording), the next c, then h (written last: it may alias hPrev)
+            global::RnnGen.Kernels.RowBlocks.Store8(c, ref cPrevRef, 0);
+            var hNext = o * tc;
+            global::RnnGen.Kernels.RowBlocks.Store8(hNext, ref next, 0);
+            // The head's W h' accumulates block by block.
+            float headTail0 = 0f;
+            headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, 0);
+            // y = Linear(W h' + b)
+            float logit0 = _parameters[HeadBias + 0] + headTail0;
+            output[0] = logit0;
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records, the head folded into the last pass.

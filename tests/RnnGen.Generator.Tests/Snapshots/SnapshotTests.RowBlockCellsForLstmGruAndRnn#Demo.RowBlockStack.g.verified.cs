@@ -209,10 +209,8 @@ namespace Demo
         {
             StepCellL0Rows16(input);
             StepCellL1Rows16(_state.AsSpan(StateHL0, L0Output));
-            global::System.Span<float> hL2 = _state.AsSpan(StateHL2, L2Output);
-            CellL2Pairs(_state.AsSpan(StateHL1, L1Output), hL2, hL2);
-            global::System.Span<float> hL3 = _state.AsSpan(StateHL3, L3Output);
-            CellL3Pairs(_state.AsSpan(StateHL2, L2Output), hL3, hL3);
+            StepCellL2Pairs(_state.AsSpan(StateHL1, L1Output));
+            StepCellL3Pairs(_state.AsSpan(StateHL2, L2Output));
             _state.AsSpan(StateHL3, L3Output).CopyTo(output);
         }
 
@@ -1356,6 +1354,25 @@ namespace Demo
             _nextHidden.AsSpan(0, L2Output).CopyTo(h);
         }
 
+        // Paired rows, for Step: the state in place, no records.
+        private void StepCellL2Pairs(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L2Input, H = L2Hidden;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+            ref float next = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+
+            // h' = relu(W_ih x + W_hh h + b)
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 0) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 0);
+            var a = global::RnnGen.Kernels.RowBlocks.Pairs8(0, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, 0);
+        }
+
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
         private void StepCellL2Rows8(global::System.ReadOnlySpan<float> x)
         {
@@ -1617,6 +1634,25 @@ namespace Demo
             }
 
             _nextHidden.AsSpan(0, L3Output).CopyTo(h);
+        }
+
+        // Paired rows, for Step: the state in place, no records.
+        private void StepCellL3Pairs(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L3Input, H = L3Hidden;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+            ref float next = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+
+            // h' = tanh(W_ih x + W_hh h + b)
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 0) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 0);
+            var a = global::RnnGen.Kernels.RowBlocks.Pairs8(0, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, 0);
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.

@@ -64,6 +64,6 @@ internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell, 
     {
         w.Line($"// h' = {(Relu ? "relu" : "tanh")}(W_ih x + W_hh h + b)");
         b.PreActivation(w, "a", 8, "0", Products.Both);
-        w.Line(PairsWriter.Store(8, Relu ? PairsWriter.Relu("a") : b.Tanh("a"), "next", "0"));
+        b.StoreHidden(w, Relu ? PairsWriter.Relu("a") : b.Tanh("a"));
     }
 }

@@ -94,10 +94,9 @@ internal static class RowBlockStrategy
             w.Wrapped($"private void Cell{d.Id}Pairs", cell.ForwardParameters);
             w.Open();
             w.Line($"const int I = {d.Layer.InputConstant}, H = {d.Layer.HiddenConstant};");
-            var usage = new BlockUsage(cell, recording: true);
+            var usage = new BlockUsage(cell, recording: true, pairs: true);
             var body = new SourceWriter(w.Indent);
-            ((IPairedRowsCell)cell).WritePairs(body, new PairsWriter(cell, exactActivations));
-            usage.UseAll(pairs: true);
+            ((IPairedRowsCell)cell).WritePairs(body, new PairsWriter(cell, exactActivations, usage, head: null));
             usage.WriteReferences(w);
             w.Line();
             w.Append(body.ToString());
@@ -131,7 +130,25 @@ internal static class RowBlockStrategy
     {
         if (cell is not IVectorCell vector) return;
         var d = cell.Direction;
-        // With AVX-512, Step takes the paired-rows cell for H = 8 instead (and the head unfolded).
+        var parameters = new List<string> { $"{Globals.ReadOnlySpan} x" };
+        if (head is not null) parameters.Add($"{Globals.Span} output");
+        if (UsesPairs(cell))
+        {
+            // With AVX-512, Step takes the paired-rows cell for H = 8 instead of the blocks of 16.
+            var usage = new BlockUsage(cell, recording: false, pairs: true);
+            var body = new SourceWriter(w.Indent + 1);
+            ((IPairedRowsCell)cell).WritePairs(body, new PairsWriter(cell, exactActivations, usage, head));
+            w.Line($"// Paired rows, for Step: the state in place, no records{(head is null ? "" : ", the head folded in")}.");
+            w.Wrapped($"private void StepCell{d.Id}Pairs", parameters);
+            w.Open();
+            w.Line($"const int I = {d.Layer.InputConstant}, H = {d.Layer.HiddenConstant};");
+            usage.WriteReferences(w);
+            w.Line();
+            w.Append(body.ToString());
+            head?.WriteOutputs(w);
+            w.Close();
+            w.Line();
+        }
         foreach (var tier in Tiers.Where(t => !(t == Tiers[0] && UsesPairs(cell))))
         {
             var usage = new BlockUsage(cell, recording: false);
@@ -139,8 +156,6 @@ internal static class RowBlockStrategy
             for (int i = 0; i < vector.Passes.Count; i++)
                 WritePass(body, cell, vector.Passes[i], tier, exactActivations, usage, i == vector.Passes.Count - 1 ? head : null);
             w.Line($"// {tier.Description}, for Step: the state in place, no records{(head is null ? "" : ", the head folded into the last pass")}.");
-            var parameters = new List<string> { $"{Globals.ReadOnlySpan} x" };
-            if (head is not null) parameters.Add($"{Globals.Span} output");
             w.Wrapped($"private void StepCell{d.Id}{tier.Name}", parameters);
             w.Open();
             usage.WriteSizes(w);
@@ -210,7 +225,7 @@ internal static class RowBlockStrategy
 /// What the blocks of one variant used, so its preamble declares exactly that: the size constants (an unused local
 /// constant is a warning) and the refs to weights, vectors, records and state, each bound to the variant's own buffers.
 /// </summary>
-internal sealed class BlockUsage(CellEmitter cell, bool recording)
+internal sealed class BlockUsage(CellEmitter cell, bool recording, bool pairs = false)
 {
     public HashSet<Size> Sizes { get; } = [Size.I];
     public HashSet<string> Refs { get; } = [];
@@ -221,18 +236,6 @@ internal sealed class BlockUsage(CellEmitter cell, bool recording)
         Refs.Add(name);
         return name;
     }
-
-    /// <summary>The paired-rows body addresses its refs directly: declare every one a recording variant has.</summary>
-    public void UseAll(bool pairs)
-    {
-        foreach (string name in new[] { "wIh", "wHh", "xRef", "hRef", "next" }) Refs.Add(name);
-        if (cell.Direction.BiasIh is not null) { Refs.Add("bIh"); Refs.Add("bHh"); }
-        foreach (var record in cell.Records) Refs.Add(record.Argument + "Ref");
-        if (cell.CellState is { } c) Refs.Add(c.Previous + "Ref");
-        _pairs = pairs;
-    }
-
-    private bool _pairs;
 
     public void WriteSizes(SourceWriter w)
     {
@@ -270,10 +273,10 @@ internal sealed class BlockUsage(CellEmitter cell, bool recording)
                 : $"ref float hRef = ref {un}.Add(ref {mm}.GetArrayDataReference(_state), {d.StateH});");
         if (Refs.Contains("next"))
             // The block variants write h to _nextHidden (h may alias hPrev, which later blocks still read); the paired-rows
-            // variant writes h itself, after its last read of hPrev.
-            w.Line(_pairs
-                ? $"ref float next = ref {mm}.GetReference(h);"
-                : $"ref float next = ref {mm}.GetArrayDataReference(_nextHidden);");
+            // variant writes h itself, after its last read of hPrev: the h argument, or in Step the state.
+            w.Line(!pairs ? $"ref float next = ref {mm}.GetArrayDataReference(_nextHidden);"
+                : Recording ? $"ref float next = ref {mm}.GetReference(h);"
+                : $"ref float next = ref {un}.Add(ref {mm}.GetArrayDataReference(_state), {d.StateH});");
         foreach (var record in cell.Records.Where(r => Refs.Contains(r.Argument + "Ref")))
             w.Line(Recording
                 ? $"ref float {record.Argument}Ref = ref {mm}.GetReference({record.Argument});"
@@ -323,12 +326,12 @@ internal sealed class FusedHead(ModelLayout layout)
     private string _vector = "";
 
     /// <summary>Adds the block's share, h'_block · W[k, block], to every output's accumulator.</summary>
-    public void WriteAccumulate(SourceWriter w, string h, int width, int? count, bool inLoop, BlockUsage usage)
+    public void WriteAccumulate(SourceWriter w, string h, int width, int? count, bool inLoop, BlockUsage usage, string offset = "j")
     {
         usage.Ref("headWeight");
         for (int k = 0; k < Outputs; k++)
         {
-            string row = k == 0 ? "j" : $"{SourceWriter.Number(k * _features)} + j";
+            string row = k == 0 ? offset : offset == "0" ? SourceWriter.Number(k * _features) : $"{SourceWriter.Number(k * _features)} + {offset}";
             if (inLoop)
                 w.Line($"head{k} += {h} * {Globals.RowBlocks}.Load{width}(ref headWeight, {row});");
             else if (count is int c)
@@ -488,21 +491,24 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
 
 /// <summary>
 /// Expressions for the paired-rows variant (AVX-512, H = 8): <c>Pairs16</c> yields 16 gate rows (two gates) in one
-/// Vector512, <c>Pairs8</c> 8 rows (one gate) in a Vector256; rows start at <c>0</c> or <c>2 * H</c>.
+/// Vector512, <c>Pairs8</c> 8 rows (one gate) in a Vector256; rows start at <c>0</c> or <c>2 * H</c>. The whole step is one
+/// block, so h is written last, in place. Recording (Forward) writes every record; inference (Step) skips them, writes
+/// the cell state in place and may fold a small head in.
 /// </summary>
-internal sealed class PairsWriter(CellEmitter cell, bool exactActivations)
+internal sealed class PairsWriter(CellEmitter cell, bool exactActivations, BlockUsage usage, FusedHead? head)
 {
     private readonly (string Sigmoid, string Tanh) _activations = BlockWriter.Activations(exactActivations);
     private readonly bool _bias = cell.Direction.BiasIh is not null;
 
     public string Sigmoid(string x) => $"{_activations.Sigmoid}({x})";
     public string Tanh(string x) => $"{_activations.Tanh}({x})";
+    public static string Relu(string x) => BlockWriter.Relu(x);
 
     /// <summary>Declares <c>var {name}</c> = <paramref name="rows"/> gate rows from row <paramref name="row"/> (and the bias local first).</summary>
     public void PreActivation(SourceWriter w, string name, int rows, string row, Products products)
     {
         string vector = rows == 16 ? Globals.Vector512 : Globals.Vector256;
-        string Load(string b) => $"{Globals.RowBlocks}.Load{rows}(ref {b}, {row})";
+        string Load(string b) => $"{Globals.RowBlocks}.Load{rows}(ref {usage.Ref(b)}, {row})";
         string bias = $"{vector}.Create(0f)";
         if (_bias)
         {
@@ -515,18 +521,45 @@ internal sealed class PairsWriter(CellEmitter cell, bool exactActivations)
             };
             w.Line($"var {bias} = {value};");
         }
+        usage.Ref("wIh");
+        usage.Ref("wHh");
         string input = products == Products.HiddenOnly ? "ref wIh, 0, ref xRef" : "ref wIh, I, ref xRef";
         string hidden = products == Products.InputOnly ? "ref wHh, 0, ref hRef" : "ref wHh, H, ref hRef";
+        if (products != Products.HiddenOnly) usage.Ref("xRef");
+        if (products != Products.InputOnly) usage.Ref("hRef");
         w.Line($"var {name} = {Globals.RowBlocks}.Pairs{rows}({row}, {input}, {hidden}, {bias});");
     }
 
-    public static string Relu(string x) => BlockWriter.Relu(x);
-
     public static string Lower(string v) => $"{Globals.Vector512}.GetLower({v})";
     public static string Upper(string v) => $"{Globals.Vector512}.GetUpper({v})";
-    public static string Load8(string reference) => $"{Globals.Vector256}.LoadUnsafe(ref {reference})";
 
-    /// <summary>A statement storing <paramref name="value"/> (Vector512 or Vector256 per <paramref name="rows"/>) at <paramref name="offset"/>.</summary>
-    public static string Store(int rows, string value, string reference, string offset) =>
-        $"{Globals.RowBlocks}.Store{rows}({value}, ref {reference}, {offset});";
+    /// <summary>The 8 floats of the previous h.</summary>
+    public string PreviousHidden => $"{Globals.Vector256}.LoadUnsafe(ref {usage.Ref("hRef")})";
+
+    /// <summary>The 8 floats of a carried state's previous value.</summary>
+    public string Previous(CarriedState state) => $"{Globals.Vector256}.LoadUnsafe(ref {usage.Ref(state.Previous + "Ref")})";
+
+    /// <summary>Keeps <paramref name="value"/> (<paramref name="rows"/> floats) in <paramref name="record"/> at <paramref name="offset"/> when recording.</summary>
+    public void Record(SourceWriter w, int rows, string value, RecordBuffer record, string offset)
+    {
+        if (usage.Recording)
+            w.Line($"{Globals.RowBlocks}.Store{rows}({value}, ref {usage.Ref(record.Argument + "Ref")}, {offset});");
+    }
+
+    public void StoreCarried(SourceWriter w, string value, CarriedState state) =>
+        w.Line($"{Globals.RowBlocks}.Store8({value}, ref {usage.Ref(usage.Recording ? state.Record.Argument + "Ref" : state.Previous + "Ref")}, 0);");
+
+    /// <summary>Writes h' (last: it may alias hPrev), and adds it into a folded head.</summary>
+    public void StoreHidden(SourceWriter w, string value)
+    {
+        if (head is null)
+        {
+            w.Line($"{Globals.RowBlocks}.Store8({value}, ref {usage.Ref("next")}, 0);");
+            return;
+        }
+        w.Line($"var hNext = {value};");
+        w.Line($"{Globals.RowBlocks}.Store8(hNext, ref {usage.Ref("next")}, 0);");
+        head.WriteAccumulators(w, 8, loop: false, tail: true);
+        head.WriteAccumulate(w, "hNext", 8, count: null, inLoop: false, usage, offset: "0");
+    }
 }
