@@ -141,32 +141,25 @@ internal static class DocSnippetChecker
         var trees = new List<SyntaxTree>();
         foreach (CodeBlock block in blocks)
         {
-            // The context and the block are parsed as one compilation unit; pageLines[i] is the page line of its line i.
-            var pageLines = new List<int>();
-            var text = new StringBuilder();
-            foreach ((int first, IReadOnlyList<string> lines) in new[] { (block.Setup?.FirstLine ?? 0, block.Setup?.Lines ?? []), (block.FirstLine, block.Lines) })
-            {
-                for (int k = 0; k < lines.Count; k++)
-                {
-                    text.Append(lines[k]).Append('\n');
-                    pageLines.Add(first + k);
-                }
-            }
-            var unit = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(text.ToString(), ParseOptions).GetRoot();
-            int PageLine(SyntaxNode node) => pageLines[Math.Min(node.GetLocation().GetLineSpan().StartLinePosition.Line, pageLines.Count - 1)];
-
-            foreach (UsingDirectiveSyntax directive in unit.Usings)
-            {
-                string local = directive.WithoutTrivia().WithGlobalKeyword(default).ToString();
-                if (seenUsings.Add(local))
-                    usings.Append("global " + local, PageLine(directive));
-            }
+            // The context and the block are parsed on their own (the block's usings come first in its text); the
+            // context's declarations and statements go before the block's.
             var types = new MappedSource();
             var statements = new MappedSource();
-            foreach (MemberDeclarationSyntax member in unit.Members)
+            foreach ((int first, IReadOnlyList<string> lines) in new[] { (block.Setup?.FirstLine ?? 0, block.Setup?.Lines ?? []), (block.FirstLine, block.Lines) })
             {
-                MappedSource target = member is GlobalStatementSyntax ? statements : types;
-                target.Append(member.WithoutLeadingTrivia().ToFullString(), PageLine(member));
+                var unit = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(string.Join('\n', lines), ParseOptions).GetRoot();
+                int PageLine(SyntaxNode node) => first + node.GetLocation().GetLineSpan().StartLinePosition.Line;
+                foreach (UsingDirectiveSyntax directive in unit.Usings)
+                {
+                    string local = directive.WithoutTrivia().WithGlobalKeyword(default).ToString();
+                    if (seenUsings.Add(local))
+                        usings.Append("global " + local, PageLine(directive));
+                }
+                foreach (MemberDeclarationSyntax member in unit.Members)
+                {
+                    MappedSource target = member is GlobalStatementSyntax ? statements : types;
+                    target.Append(member.WithoutLeadingTrivia().ToFullString(), PageLine(member));
+                }
             }
 
             var source = new MappedSource();
