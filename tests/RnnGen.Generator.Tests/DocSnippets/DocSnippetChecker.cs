@@ -67,7 +67,7 @@ internal static class DocSnippetChecker
                     expectedOutput[run] = block;
                 continue;
             }
-            if (block.Language is not ("csharp" or "cs" or "c#"))
+            if (block.Language is not "csharp")
                 continue;
             string[] unknown = block.Modifiers.Where(m => m is not ("run" or "fragment")).ToArray();
             if (unknown.Length > 0 || (block.Has("run") && block.Has("fragment")))
@@ -81,11 +81,12 @@ internal static class DocSnippetChecker
         if (compiled.Count == 0 || problems.Count > 0)
             return problems;
 
-        Assembly? assembly = Compile(page, compiled, problems);
-        if (assembly is null)
+        AssemblyLoadContext? context = Compile(page, compiled, problems);
+        if (context is null)
             return problems;
         foreach (CodeBlock block in compiled.Where(b => b.Has("run")))
-            Run(page, assembly, block, expectedOutput.GetValueOrDefault(block), problems);
+            Run(page, context.Assemblies.Single(), block, expectedOutput.GetValueOrDefault(block), problems);
+        context.Unload();
         return problems;
     }
 
@@ -126,8 +127,8 @@ internal static class DocSnippetChecker
         return blocks;
     }
 
-    /// <summary>Compiles the blocks into one assembly, or adds the diagnostics at their page lines and returns null.</summary>
-    private static Assembly? Compile(string page, IReadOnlyList<CodeBlock> blocks, List<string> problems)
+    /// <summary>Compiles the blocks into one assembly in a context of its own, or adds the diagnostics at their page lines and returns null.</summary>
+    private static AssemblyLoadContext? Compile(string page, IReadOnlyList<CodeBlock> blocks, List<string> problems)
     {
         string ns = Namespace(page);
         var usings = new MappedSource();
@@ -208,7 +209,9 @@ internal static class DocSnippetChecker
             return null;
         }
         image.Position = 0;
-        return new AssemblyLoadContext(ns, isCollectible: true).LoadFromStream(image);
+        var context = new AssemblyLoadContext(ns, isCollectible: true);
+        context.LoadFromStream(image);
+        return context;
     }
 
     /// <summary><c>page(line)</c> for a diagnostic in a block (the generator reports its own as external-file locations on the same paths).</summary>
@@ -237,7 +240,7 @@ internal static class DocSnippetChecker
             {
                 try { run.Invoke(null, null); }
                 catch (TargetInvocationException e) { failure = e.InnerException ?? e; }
-            }, maxStackSize: 16 << 20);
+            });
             thread.Start();
             if (!thread.Join(RunTimeout))
                 failure = new TimeoutException($"still running after {RunTimeout.TotalSeconds:0} s");
