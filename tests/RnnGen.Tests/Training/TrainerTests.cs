@@ -96,10 +96,10 @@ public class TrainerTests
         var model = new DelayedEcho();
         Initializer.Apply(model, InitScheme.PyTorchDefault, seed: 5);
         var untrained = new Trainer(model, new Adam(DelayedEcho.ParameterCount, learningRate: 0f));
-        float before = untrained.TrainTruncated(stream, targets, chunkSteps: 10);
+        float before = untrained.TrainTruncated(stream, targets, chunkSteps: 10).MeanLoss;
         var trainer = new Trainer(model, new Adam(DelayedEcho.ParameterCount, learningRate: 0.03f));
         float last = 0;
-        for (int epoch = 0; epoch < 16; epoch++) last = trainer.TrainTruncated(stream, targets, chunkSteps: 10);
+        for (int epoch = 0; epoch < 16; epoch++) last = trainer.TrainTruncated(stream, targets, chunkSteps: 10).MeanLoss;
         Assert.True(before > 0.5f && last < 0.05f, $"loss {before} → {last}");
         Assert.Equal(16 * 60, trainer.AppliedSteps);
 
