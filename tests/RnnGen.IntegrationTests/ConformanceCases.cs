@@ -25,6 +25,12 @@ internal static class ConformanceCases
         "rnn_tanh_odd_L3_uni_nobias", "rnn_relu_odd_L1_bi_bias",
     ];
 
+    /// <summary>
+    /// One case of each off-grid kind (odd H for each cell, LSTM with projection, H = 1), for runs under emulation,
+    /// where every case costs seconds.
+    /// </summary>
+    public static readonly string[] OffGridSample = ["lstm_odd_L1_bi_bias", "lstm_proj_small_L1_uni_bias", "gru_odd_L1_bi_bias", "gru_tiny_L1_uni_bias", "rnn_tanh_odd_L3_uni_nobias"];
+
     /// <summary>The directory of each named case, wherever it lives under Cases/ (shared/ or extra/).</summary>
     public static string[] Directories(IEnumerable<string> names)
     {
@@ -32,6 +38,14 @@ internal static class ConformanceCases
         return names.Select(name => Directory.GetDirectories(root, name, SearchOption.AllDirectories).Single()).ToArray();
     }
 
-    /// <summary>The row-block case <c>rnngen bench</c> times in the path tests: one GRU layer of 64 with a Step.</summary>
-    public static string BenchModel => Path.Combine(Directories(["gru_wide_L1_uni_bias"])[0], "model.safetensors");
+    /// <summary>The row-block case <c>rnngen bench</c> times in <see cref="Avx2PathTests"/>: one GRU layer of 64 with a Step.</summary>
+    public static string BenchModel => Model("gru_wide_L1_uni_bias");
+
+    /// <summary>A small model with a Step and <see cref="TwoLayerModelLayers"/> layers (LSTM 4→8→8, a head on every step), so
+    /// a path test sees a line per layer; small enough to bench under emulation.</summary>
+    public static string TwoLayerModel => Model("lstm_L2_head_many_to_many");
+
+    public const int TwoLayerModelLayers = 2;
+
+    private static string Model(string name) => Path.Combine(Directories([name])[0], "model.safetensors");
 }

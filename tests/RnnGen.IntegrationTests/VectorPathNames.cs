@@ -14,4 +14,14 @@ internal static class VectorPathNames
 
     /// <summary>The run-time-size fallback, which a layer must not take on a vector path.</summary>
     public const string Fallback = "TensorPrimitives";
+
+    /// <summary>
+    /// Asserts that bench output names <paramref name="path"/> at least once per layer and never <see cref="Fallback"/>.
+    /// </summary>
+    public static void AssertEveryLayer(string benchOutput, string path, int layers, string where)
+    {
+        int named = benchOutput.Split(path).Length - 1;
+        Assert.True(named >= layers && !benchOutput.Contains(Fallback, StringComparison.Ordinal),
+            $"rnngen bench {where} should name the path '{path}' for each of the {layers} layers (named {named} times) and none '{Fallback}':\n{benchOutput}");
+    }
 }
