@@ -32,8 +32,9 @@ internal static class Analysis
         - **Every vector path is tested here.** The narrower cells never run on an AVX-512 machine by themselves, so integration
           tests run `rnngen verify` on the PyTorch cases in child processes that cannot take the wider paths: the 13 row-block
           cases with `DOTNET_EnableAVX512=0` (AVX2, `Avx2PathTests`); those and 10 off-grid and projection cases with
-          `DOTNET_EnableAVX2=0` (SSE, `SsePathTests`); and the same 23 on linux-arm64 (AdvSimd, `Arm64Tests`: the tool published
-          self-contained for linux-arm64 and run under `qemu-aarch64`). Each also asks `rnngen bench` which path every layer took.
+          `DOTNET_EnableAVX2=0` (SSE, `SsePathTests`); and on linux-arm64 (AdvSimd, `Arm64Tests`: the tool published self-contained
+          for linux-arm64 and run under `qemu-aarch64`) the 13 row-block cases and one of each off-grid kind. Each also asks
+          `rnngen bench` which path every layer took.
         - `Forward` runs the same cell per step. `Backward` uses `MatrixOps`: with AVX-512 and a width that is a multiple of 16,
           dW += da ⊗ [x, h] and dh = W_hhᵀ da are plain register-blocked loops (1.6× faster than one `TensorPrimitives` call
           per row at 16→128); other widths keep the per-row calls. Its weight gradients are still accumulated step by step,
