@@ -38,9 +38,6 @@ internal static class ConformanceCases
         return names.Select(name => Directory.GetDirectories(root, name, SearchOption.AllDirectories).Single()).ToArray();
     }
 
-    /// <summary>The row-block case <c>rnngen bench</c> times in <see cref="Avx2PathTests"/>: one GRU layer of 64 with a Step.</summary>
-    public static string BenchModel => Model("gru_wide_L1_uni_bias");
-
     /// <summary>A small model with a Step and <see cref="TwoLayerModelLayers"/> layers (LSTM 4→8→8, a head on every step), so
     /// a path test sees a line per layer; small enough to bench under emulation.</summary>
     public static string TwoLayerModel => Model("lstm_L2_head_many_to_many");

@@ -1,8 +1,9 @@
 namespace RnnGen.IntegrationTests;
 
 /// <summary>
-/// What <c>rnngen bench</c> prints, per layer, for the vector path a cell dispatches to. The path tests assert these
-/// strings; they are the contract between the tests and the bench command's "Vector path" lines.
+/// What <c>rnngen bench</c> prints about the kernels the generated cells take: one line naming the active path, then one
+/// line per layer saying how its rows are covered. The path tests assert these strings; they are the contract between
+/// the tests and the bench command's output.
 /// </summary>
 internal static class VectorPathNames
 {
@@ -12,16 +13,25 @@ internal static class VectorPathNames
     /// <summary>The 128-bit row-block cells on x86 without AVX2 (SSE).</summary>
     public const string Sse = "Vector128 (SSE)";
 
-    /// <summary>The run-time-size fallback, which a layer must not take on a vector path.</summary>
-    public const string Fallback = "TensorPrimitives";
+    /// <summary>The line naming the active path: this, then the path.</summary>
+    public const string ActivePathLine = "Kernels: ";
+
+    /// <summary>Each layer's line starts with this (after indentation), then its index.</summary>
+    public const string LayerLine = "layer ";
+
+    /// <summary>Marks a layer (or the whole model) left on the run-time-size fallback cells.</summary>
+    public const string Fallback = "portable";
 
     /// <summary>
-    /// Asserts that bench output names <paramref name="path"/> at least once per layer and never <see cref="Fallback"/>.
+    /// Asserts that bench output names <paramref name="path"/> as the active path and has a line for each of
+    /// <paramref name="layers"/> layers, none of them on the <see cref="Fallback"/>.
     /// </summary>
     public static void AssertEveryLayer(string benchOutput, string path, int layers, string where)
     {
-        int named = benchOutput.Split(path).Length - 1;
-        Assert.True(named >= layers && !benchOutput.Contains(Fallback, StringComparison.Ordinal),
-            $"rnngen bench {where} should name the path '{path}' for each of the {layers} layers (named {named} times) and none '{Fallback}':\n{benchOutput}");
+        string[] lines = benchOutput.Split('\n').Select(line => line.Trim()).ToArray();
+        bool active = lines.Contains(ActivePathLine + path);
+        var layerLines = lines.Where(line => line.StartsWith(LayerLine, StringComparison.Ordinal)).ToList();
+        Assert.True(active && layerLines.Count == layers && !layerLines.Any(line => line.Contains(Fallback, StringComparison.Ordinal)),
+            $"rnngen bench {where} should print '{ActivePathLine}{path}' and {layers} lines '{LayerLine}…', none on the '{Fallback}' cells:\n{benchOutput}");
     }
 }
