@@ -69,6 +69,8 @@ public sealed class Report
         md.AppendLine();
         md.AppendLine($"- Machine: {CpuName()}, {Environment.ProcessorCount} cores, {VectorIsa()}; {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}.");
         md.AppendLine($"- Load average (1/5/15 min) when the suite started: {_run.LoadAtStart}; when this report was written: {_loadAtEnd}. Above ~1 other work shared the cores: absolute times are then inflated; ratios of cases run close together less so.");
+        if (Shared() is { } shared)
+            md.AppendLine($"- **{shared}**");
         md.AppendLine("- Single thread, batch 1, float32. Times are BenchmarkDotNet medians; every BenchmarkDotNet case ran in the same process, one after another.");
         md.AppendLine("- GFLOP/s count only the matrix products, 2 FLOPs per multiply-add (a Step of LSTM(I→H) + Dense(H→1) is 4H(I+H) + H multiply-adds);");
         md.AppendLine("  activations are not counted. \"% of peak\" divides by the FMA peak measured in the same run.");
@@ -380,6 +382,8 @@ public sealed class Report
         s.AppendLine($"16→128, measured {_written:yyyy-MM-dd} on {CpuName()} ({VectorIsa()}), load average {_loadAtEnd.Split(' ')[0]}{(_run.Quick ? ", quick mode" : "")}. Every ratio");
         s.AppendLine("below is from that one run of `benchmarks/run.sh`, peers and RnnGen on the same weights with outputs checked equal first");
         s.AppendLine("([docs/PERFORMANCE.md](docs/PERFORMANCE.md)); a time ratio below 1 means RnnGen is faster.");
+        if (Shared() is { } shared)
+            s.AppendLine($"**{shared}**");
         s.AppendLine();
         var rt = RtNeuralRatios();
         s.AppendLine(rt.Count > 0
@@ -464,6 +468,19 @@ public sealed class Report
     private static string F(double? ns) => ns is double v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
     private static string Ratio(double? baseline, double ns) => baseline is double b ? $"{b / ns:0.0}×" : "–";
     private static string Time(double ns) => ns >= 1e6 ? $"{ns / 1e6:0.00} ms" : ns >= 1e3 ? $"{ns / 1e3:0.0} µs" : $"{ns:0.0} ns";
+
+    /// <summary>
+    /// A warning when other work shared the machine during the run (a 1-minute load average above 1.5 at its start or end,
+    /// on a machine this suite keeps one core of busy): then absolute times are inflated, even the FMA peak, and ratios
+    /// are noisy.
+    /// </summary>
+    private string? Shared()
+    {
+        static double OneMinute(string load) => double.TryParse(load.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : 0;
+        double worst = Math.Max(OneMinute(_run.LoadAtStart), OneMinute(_loadAtEnd));
+        return worst <= 1.5 ? null
+            : $"Other work shared this machine during the run (load average up to {worst:0.#} on {Environment.ProcessorCount} cores): times are inflated and ratios noisy, so these figures are not fit to quote. Rerun `benchmarks/run.sh` on an idle machine.";
+    }
 
     /// <summary>The 1, 5 and 15 minute load averages, "a / b / c".</summary>
     public static string LoadAverage()
