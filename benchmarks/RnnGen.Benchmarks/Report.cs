@@ -62,7 +62,7 @@ public sealed class Report
         md.AppendLine("# Performance");
         md.AppendLine();
         md.AppendLine($"Measured {_written:yyyy-MM-dd HH:mm} UTC with `{_run.Command}` ({(_run.Quick ? "quick mode: few, short iterations — expect ±10–15%" : "full mode")}).");
-        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 20 minutes) or `benchmarks/run.sh --quick` (about 6); it runs the peers");
+        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 20 minutes) or `benchmarks/run.sh --quick` (about 7); it runs the peers");
         md.AppendLine("(RTNeural when `RTNEURAL_DIR` is set, ONNX Runtime and PyTorch when `/usr/bin/python3` has torch), then the");
         md.AppendLine("BenchmarkDotNet suite in `benchmarks/RnnGen.Benchmarks`, and rewrites this file and README's Speed section.");
         md.AppendLine("Every number and ratio below comes from this one run; nothing is copied from another.");

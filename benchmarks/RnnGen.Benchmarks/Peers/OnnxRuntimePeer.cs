@@ -104,7 +104,6 @@ internal static class OnnxRuntimePeers
             runner.Run();
             for (int b = 0; b < streams; b++)
             {
-                model.State.Clear();
                 states.AsSpan(b * stateSize, stateSize).CopyTo(model.State);
                 if (runner.Workload == OnnxWorkload.Forward)
                     ((ISequenceModel)model).Forward(x.AsSpan(first, steps * inputs), y);
