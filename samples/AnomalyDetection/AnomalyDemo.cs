@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using RnnGen;
+using RnnGen.Samples;
 using RnnGen.Streaming;
 using RnnGen.Training;
 
@@ -24,24 +24,6 @@ public sealed record AnomalyOptions
     public int Epochs { get; init; } = 40;
     /// <summary>Most false alarms accepted on the test stream.</summary>
     public int MaxFalseAlarms { get; init; } = 1;
-
-    public static AnomalyOptions Parse(string[] args)
-    {
-        var options = new AnomalyOptions();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            options = args[i] switch
-            {
-                "--seed" => options with { Seed = ulong.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--epochs" => options with { Epochs = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--train-seconds" => options with { TrainSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--test-seconds" => options with { TestSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --seed N --epochs N --train-seconds N --test-seconds N"),
-            };
-        }
-        return options;
-    }
 }
 
 /// <summary>What a run found.</summary>
@@ -62,6 +44,25 @@ public static class AnomalyDemo
     private const int WarmUpSeconds = 300; // the forecaster starts from a zero state and needs a few time constants
     private const double Grace = 30;        // an alarm up to this long after a fault ends still counts for it
     private const float Alpha = 0.5f;       // smoothing of the residual score: a few seconds
+
+    /// <summary>
+    /// The sample's command line: <c>--help</c>, the options below, one-line errors for bad arguments (exit code 2);
+    /// otherwise runs <see cref="Run"/> and returns 0 if every fault was caught with few enough false alarms, 1 if not.
+    /// </summary>
+    public static int RunCommandLine(string[] args, TextWriter output, TextWriter error)
+    {
+        var options = new AnomalyOptions();
+        var defaults = options;
+        return new SampleCommandLine("AnomalyDetection",
+                "Trains a GRU to forecast a healthy temperature sensor from the machine's load, sets an alarm threshold from its\n" +
+                "residuals on healthy data, and reports which injected sensor faults the residual catches and any false alarms.\n" +
+                "Exit code 1 unless every fault is caught with at most one false alarm, 2 for unusable arguments.")
+            .Option("--seed", "N", $"seed of the machine, its faults and the initial weights (default {defaults.Seed})", v => options = options with { Seed = SampleCommandLine.UInt64("--seed", v) })
+            .Option("--epochs", "N", $"training epochs (default {defaults.Epochs})", v => options = options with { Epochs = SampleCommandLine.Int32("--epochs", v, min: 1) })
+            .Option("--train-seconds", "N", $"seconds of healthy training data (default {defaults.TrainSeconds})", v => options = options with { TrainSeconds = SampleCommandLine.Int32("--train-seconds", v, min: 2 * WarmUpSeconds) })
+            .Option("--test-seconds", "N", $"seconds of test stream with injected faults (default {defaults.TestSeconds})", v => options = options with { TestSeconds = SampleCommandLine.Int32("--test-seconds", v, min: 8 * WarmUpSeconds) })
+            .Run(args, output, error, () => Run(options, output).Passed ? 0 : 1);
+    }
 
     public static AnomalyReport Run(AnomalyOptions options, TextWriter output)
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using RnnGen;
+using RnnGen.Samples;
 using RnnGen.Streaming;
 using RnnGen.Training;
 
@@ -27,23 +27,6 @@ public sealed record ForecastOptions
     public ulong Seed { get; init; } = 11;
     public int Epochs { get; init; } = 40;
     public string OutputDirectory { get; init; } = AppContext.BaseDirectory;
-
-    public static ForecastOptions Parse(string[] args)
-    {
-        var options = new ForecastOptions();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            options = args[i] switch
-            {
-                "--seed" => options with { Seed = ulong.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--epochs" => options with { Epochs = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--out" => options with { OutputDirectory = Next() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --seed N --epochs N --out DIR"),
-            };
-        }
-        return options;
-    }
 }
 
 /// <summary>Errors over every held-out forecast (all origins, all horizons), in sales units.</summary>
@@ -60,8 +43,27 @@ public static class ForecastDemo
     private const int T = SalesForecaster.SequenceLength, Channels = SalesForecaster.InputSize, Batch = 32;
     private const float Gain = 4f; // relative deviations are about ±0.25; this brings them to about unit scale
 
+    /// <summary>
+    /// The sample's command line: <c>--help</c>, the options below, one-line errors for bad arguments and unusable
+    /// paths (exit code 2); otherwise runs <see cref="Run"/> and returns 0 if it beat both baselines, 1 if not.
+    /// </summary>
+    public static int RunCommandLine(string[] args, TextWriter output, TextWriter error)
+    {
+        var options = new ForecastOptions();
+        var defaults = options;
+        return new SampleCommandLine("Forecast",
+                "Trains a GRU on sliding windows of a seasonal daily series, forecasts four weeks ahead by feeding its predictions\n" +
+                "back, and compares with naive baselines; writes forecast.svg. Exit code 1 unless it beats both the naive and the\n" +
+                "seasonal-naive forecast, 2 for unusable arguments.")
+            .Option("--seed", "N", $"seed of the series and the initial weights (default {defaults.Seed})", v => options = options with { Seed = SampleCommandLine.UInt64("--seed", v) })
+            .Option("--epochs", "N", $"training epochs (default {defaults.Epochs})", v => options = options with { Epochs = SampleCommandLine.Int32("--epochs", v, min: 1) })
+            .Option("--out", "DIR", "where forecast.svg is written (default: the program's directory)", v => options = options with { OutputDirectory = v })
+            .Run(args, output, error, () => Run(options, output).Passed ? 0 : 1);
+    }
+
     public static ForecastReport Run(ForecastOptions options, TextWriter output)
     {
+        string chart = Path.Combine(SampleCommandLine.OutputDirectory("--out", options.OutputDirectory), "forecast.svg");
         float[] sales = SalesSeries.Generate(Days, options.Seed);
         float[] rows = InputRows(sales);
 
@@ -102,7 +104,6 @@ public static class ForecastDemo
         output.WriteLine($"  GRU MAE by horizon: {string.Join(", ", byWeek.Select((e, w) => $"days {w * 7 + 1}–{w * 7 + 7} {e / (origins.Count * 7):0.00}"))}");
         output.WriteLine($"  (noise alone gives MAE ≈ {6 * Math.Sqrt(2 / Math.PI):0.00}; the mean daily sales are {sales.Skip(TrainDays).Average():0})");
 
-        string chart = Path.Combine(options.OutputDirectory, "forecast.svg");
         File.WriteAllText(chart, Chart(sales, forecasts, report));
         output.WriteLine();
         output.WriteLine($"Chart of actual vs predicted: {chart}");

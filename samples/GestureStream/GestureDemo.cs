@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RnnGen.Samples;
 using RnnGen.Streaming;
 using RnnGen.Training;
 using RnnGen.Weights;
@@ -23,27 +24,6 @@ public sealed record GestureOptions
     public double MinAccuracy { get; init; } = 0.85;
     /// <summary>Most accepted false events per held-out gesture.</summary>
     public double MaxFalsePerGesture { get; init; } = 0.1;
-
-    public static GestureOptions Parse(string[] args)
-    {
-        var options = new GestureOptions();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            options = args[i] switch
-            {
-                "--seed" => options with { Seed = ulong.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--train-seconds" => options with { TrainSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--test-seconds" => options with { TestSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--epochs" => options with { Epochs = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--out" => options with { OutputDirectory = Next() },
-                "--weights" => options with { WeightsPath = Next() },
-                "--realtime" => options with { RealTime = true },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --seed N --train-seconds S --test-seconds S --epochs N --out DIR --weights FILE --realtime"),
-            };
-        }
-        return options;
-    }
 }
 
 /// <summary>What a run measured, for the caller (and the smoke test) to check.</summary>
@@ -60,17 +40,39 @@ public static class GestureDemo
     private const double MatchAfterEnd = 0.5; // an event up to this long after a gesture ends still counts for it
     private static readonly string[] Names = ["idle", "shake", "circle", "double tap", "twist"];
 
+    /// <summary>
+    /// The sample's command line: <c>--help</c>, the options below, one-line errors for bad arguments and unusable
+    /// files (exit code 2); otherwise runs <see cref="Run"/> and returns 0 if it passed, 1 if not.
+    /// </summary>
+    public static int RunCommandLine(string[] args, TextWriter output, TextWriter error)
+    {
+        var options = new GestureOptions();
+        var defaults = options;
+        return new SampleCommandLine("GestureStream",
+                "Trains a gesture classifier on a simulated wrist IMU, saves it with its normaliser, reloads both, and streams a\n" +
+                "held-out recording with jitter, dropouts and bad samples through the real-time runtime. Exit code 1 if the\n" +
+                "held-out accuracy or the false-event count misses its threshold, 2 for unusable arguments or files.")
+            .Option("--seed", "N", $"seed of the recordings and the initial weights (default {defaults.Seed})", v => options = options with { Seed = SampleCommandLine.UInt64("--seed", v) })
+            .Option("--train-seconds", "S", $"seconds of training recording (default {defaults.TrainSeconds})", v => options = options with { TrainSeconds = SampleCommandLine.Seconds("--train-seconds", v, min: 10) })
+            .Option("--test-seconds", "S", $"seconds of held-out recording to stream (default {defaults.TestSeconds})", v => options = options with { TestSeconds = SampleCommandLine.Seconds("--test-seconds", v, min: 1) })
+            .Option("--epochs", "N", $"training epochs (default {defaults.Epochs})", v => options = options with { Epochs = SampleCommandLine.Int32("--epochs", v, min: 1) })
+            .Option("--out", "DIR", "where gesture.safetensors is written (default: the program's directory)", v => options = options with { OutputDirectory = v })
+            .Option("--weights", "FILE", "stream with a weight file an earlier run saved, instead of training", v => options = options with { WeightsPath = v })
+            .Flag("--realtime", "deliver the sensor's samples at their real pace (100 per second) and print events as they happen", () => options = options with { RealTime = true })
+            .Run(args, output, error, () => Run(options, output).Passed ? 0 : 1);
+    }
+
     public static GestureReport Run(GestureOptions options, TextWriter output)
     {
         string weightsPath;
         if (options.WeightsPath is { } given)
         {
-            weightsPath = given;
+            weightsPath = SampleCommandLine.ExistingFile("--weights", given);
             output.WriteLine($"Using weights and normaliser from {weightsPath}");
         }
         else
         {
-            weightsPath = Path.Combine(options.OutputDirectory, "gesture.safetensors");
+            weightsPath = Path.Combine(SampleCommandLine.OutputDirectory("--out", options.OutputDirectory), "gesture.safetensors");
             Train(options, weightsPath, output);
         }
 
@@ -159,8 +161,8 @@ public static class GestureDemo
             Volatile.Write(ref producerDone, true);
         }) { Name = "imu", IsBackground = true };
 
-        var events = new List<StreamEvent>();
-        var restarts = new List<double>();
+        var scorer = new EventScorer(recording.Gestures, output);
+        output.WriteLine("   time  event        verdict");
         var batch = new ImuSample[64];
         var frame = new float[ImuSimulator.Channels];
         var watch = Stopwatch.StartNew();
@@ -181,16 +183,20 @@ public static class GestureDemo
                 while (resampler.TryRead(frame, out FrameStamp stamp))
                 {
                     normalizer.Normalize(frame);
-                    if (stamp.ResetBefore) restarts.Add(stamp.Time);
+                    if (stamp.ResetBefore) scorer.Restart(stamp.Time);
                     if (runner.Push(frame, stamp))
-                        foreach (StreamEvent e in runner.Events) events.Add(e);
+                        foreach (StreamEvent e in runner.Events) scorer.Event(e);
+                    scorer.Advance(stamp.Time);
                 }
             }
         }
         producer.Join();
         double wall = watch.Elapsed.TotalSeconds;
 
-        GestureReport report = Evaluate(recording.Gestures, events, restarts, runner.Latency.Snapshot(), options, output);
+        scorer.Finish();
+        double accuracy = recording.Gestures.Count == 0 ? 0 : (double)scorer.Correct / recording.Gestures.Count;
+        bool passed = accuracy >= options.MinAccuracy && scorer.FalseEvents <= options.MaxFalsePerGesture * recording.Gestures.Count;
+        var report = new GestureReport(recording.Gestures.Count, scorer.Correct, recording.Gestures.Count - scorer.Correct, scorer.FalseEvents, accuracy, runner.Latency.Snapshot(), passed);
         output.WriteLine();
         output.WriteLine($"Link faults injected: {faults.Samples} samples sent, {faults.NonFinite} with a NaN, {faults.Duplicates} duplicated, {faults.Late} late, {faults.ShortDropouts} short and {faults.LongDropouts} long dropouts");
         output.WriteLine($"Counters: {counters.Frames} frames, {counters.Steps} steps, {counters.SkippedFrames} skipped frames, {counters.Restarts} restarts ({counters.Resets} model resets), {counters.Events} events, {counters.Overruns} overruns");
@@ -204,53 +210,67 @@ public static class GestureDemo
     }
 
     /// <summary>
-    /// Matches each event to the earliest unmatched gesture of its class that it falls within (from the gesture's start
-    /// to <see cref="MatchAfterEnd"/> after its end); anything else is a false event, and an unmatched gesture is missed.
+    /// Scores events as they arrive and prints each at once, so a real-time stream shows them as they happen. An event
+    /// matches the earliest unmatched gesture of its class that it falls within (from the gesture's start to
+    /// <see cref="MatchAfterEnd"/> after its end); anything else is a false event. A gesture is reported missed as soon
+    /// as the stream passes the end of its window unmatched.
     /// </summary>
-    private static GestureReport Evaluate(IReadOnlyList<GestureInstance> truth, List<StreamEvent> events, List<double> restarts, LatencySnapshot latency, GestureOptions options, TextWriter output)
+    private sealed class EventScorer(IReadOnlyList<GestureInstance> truth, TextWriter output)
     {
-        var matched = new bool[truth.Count];
-        var latencies = new List<double>();
-        int falseEvents = 0;
-        output.WriteLine("   time  event        verdict");
-        foreach (StreamEvent e in events)
+        private readonly bool[] _matched = new bool[truth.Count];
+        private readonly List<double> _latencies = [];
+        private readonly List<double> _restarts = [];
+        private int _unsettled; // gestures before it are matched or reported missed
+
+        public int Correct => _latencies.Count;
+
+        public int FalseEvents { get; private set; }
+
+        public void Restart(double time) => _restarts.Add(time);
+
+        public void Event(StreamEvent e)
         {
             var kind = (Gesture)e.OutputIndex;
             int hit = -1;
             for (int i = 0; i < truth.Count && hit < 0; i++)
-                if (!matched[i] && truth[i].Kind == kind && e.Time >= truth[i].Start && e.Time <= truth[i].End + MatchAfterEnd) hit = i;
+                if (!_matched[i] && truth[i].Kind == kind && e.Time >= truth[i].Start && e.Time <= truth[i].End + MatchAfterEnd) hit = i;
             string verdict;
             if (hit >= 0)
             {
-                matched[hit] = true;
+                _matched[hit] = true;
                 double late = e.Time - truth[hit].End;
-                latencies.Add(late);
+                _latencies.Add(late);
                 verdict = $"correct  ({truth[hit].Start:0.00}–{truth[hit].End:0.00} s), {late * 1000,4:+0;-0} ms after the gesture ended";
             }
             else
             {
-                falseEvents++;
+                FalseEvents++;
                 GestureInstance? during = truth.Cast<GestureInstance?>().FirstOrDefault(g => e.Time >= g!.Value.Start && e.Time <= g.Value.End + MatchAfterEnd);
                 verdict = during is { } g ? $"FALSE    (during a {Names[(int)g.Kind]} at {g.Start:0.00}–{g.End:0.00} s)" : "FALSE    (no gesture)";
             }
             output.WriteLine($"{e.Time,7:0.00}  {Names[e.OutputIndex],-11}  {verdict}");
         }
-        for (int i = 0; i < truth.Count; i++)
+
+        /// <summary>The stream has reached <paramref name="time"/>: no later event can match a gesture whose window closed before it.</summary>
+        public void Advance(double time)
         {
-            if (matched[i]) continue;
-            double restart = restarts.FirstOrDefault(t => t >= truth[i].Start - 0.5 && t <= truth[i].End + MatchAfterEnd, double.NaN);
-            string why = double.IsNaN(restart) ? "" : $", a long dropout restarted the stream at {restart:0.00} s";
-            output.WriteLine($"{truth[i].Start,7:0.00}  {"",-11}  MISSED   {Names[(int)truth[i].Kind]} ({truth[i].Start:0.00}–{truth[i].End:0.00} s{why})");
+            for (; _unsettled < truth.Count && truth[_unsettled].End + MatchAfterEnd < time; _unsettled++)
+            {
+                if (_matched[_unsettled]) continue;
+                GestureInstance g = truth[_unsettled];
+                double restart = _restarts.FirstOrDefault(t => t >= g.Start - 0.5 && t <= g.End + MatchAfterEnd, double.NaN);
+                string why = double.IsNaN(restart) ? "" : $", a long dropout restarted the stream at {restart:0.00} s";
+                output.WriteLine($"{g.Start,7:0.00}  {"",-11}  MISSED   {Names[(int)g.Kind]} ({g.Start:0.00}–{g.End:0.00} s{why})");
+            }
         }
 
-        int correct = latencies.Count;
-        double accuracy = truth.Count == 0 ? 0 : (double)correct / truth.Count;
-        if (latencies.Count > 0)
+        /// <summary>The stream has ended: every gesture still unmatched is missed; prints the detection latencies.</summary>
+        public void Finish()
         {
-            latencies.Sort();
-            output.WriteLine($"Detection latency from gesture end: p50 {latencies[latencies.Count / 2] * 1000:+0;-0} ms, max {latencies[^1] * 1000:+0;-0} ms (negative: recognised before the gesture finished)");
+            Advance(double.PositiveInfinity);
+            if (_latencies.Count == 0) return;
+            var sorted = _latencies.Order().ToList();
+            output.WriteLine($"Detection latency from gesture end: p50 {sorted[sorted.Count / 2] * 1000:+0;-0} ms, max {sorted[^1] * 1000:+0;-0} ms (negative: recognised before the gesture finished)");
         }
-        bool passed = accuracy >= options.MinAccuracy && falseEvents <= options.MaxFalsePerGesture * truth.Count;
-        return new GestureReport(truth.Count, correct, truth.Count - correct, falseEvents, accuracy, latency, passed);
     }
 }

@@ -1,4 +1,5 @@
 using RnnGen;
+using RnnGen.Samples;
 using RnnGen.Training;
 
 // The lecture's character-level language model: vocabulary {h, e, l, o}, one-hot inputs, a tanh RNN with 3 hidden
@@ -6,6 +7,11 @@ using RnnGen.Training;
 // "hello" by feeding each most probable character back in.
 const string Vocabulary = "helo";
 const string Text = "hello";
+
+var commandLine = new SampleCommandLine("HelloRnn",
+    "The lecture's character-level RNN: learns \"hell\" -> \"ello\" with BPTT and Adam, then generates \"hello\".\n" +
+    "It takes no options. Exit code 1 if it did not learn the word.");
+if (commandLine.Parse(args, Console.Out, Console.Error) is int exit) return exit;
 
 var model = new CharRnn();
 Initializer.Apply(model, InitScheme.PyTorchDefault, seed: 42);

@@ -8,4 +8,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/bin/plugin}
 dotnet publish "$here/NativePlugin.csproj" -c Release -o "$out"
 gcc -std=c11 -O2 -Wall -Wextra -Werror -I "$here/include" "$here/host/host.c" -o "$out/host" -ldl -lm
-"$out/host" "$out/WaveformPlugin.so" "$here/waveform.safetensors"
+"$out/host" "$out/rnngen_plugin.so" "$here/waveform.safetensors"

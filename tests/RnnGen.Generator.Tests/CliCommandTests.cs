@@ -187,7 +187,8 @@ public sealed class CliCommandTests : IDisposable
         (exit, _, error) = Cli("inspect", pickle);
         Assert.Equal(2, exit);
         Assert.Contains("not a readable safetensors file", error);
-        Assert.Contains("safetensors.torch.save_file", error);
+        Assert.Contains("PyTorch checkpoint", error);
+        Assert.Contains("docs/weights.md", error);
 
         string empty = Path.Combine(_directory, "empty.safetensors");
         File.WriteAllBytes(empty, []);
@@ -200,6 +201,80 @@ public sealed class CliCommandTests : IDisposable
         (exit, _, error) = Cli("inspect", notJson);
         Assert.Equal(2, exit);
         Assert.Contains("not valid JSON", error);
+    }
+
+    /// <summary>A path of the given kind that no command can use as a weights file.</summary>
+    private string UnusableFile(string kind, string extension = ".safetensors")
+    {
+        string path = Path.Combine(_directory, kind + extension);
+        switch (kind)
+        {
+            case "directory":
+                Directory.CreateDirectory(path);
+                break;
+            case "empty":
+                File.WriteAllBytes(path, []);
+                break;
+            case "random":
+                File.WriteAllBytes(path, Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251)).ToArray());
+                break;
+            case "pytorch":
+                // What torch.save writes: a zip archive of pickles.
+                path = Path.Combine(_directory, "model.pt");
+                using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+                using (var entry = zip.CreateEntry("archive/data.pkl").Open())
+                    entry.Write([0x80, 0x02, (byte)'}', (byte)'q', 0x00, (byte)'.']);
+                break;
+        }
+        return path;
+    }
+
+    public static TheoryData<string, string, string> UnusableInputs()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (string command in new[] { "inspect", "emit", "bench" })
+        {
+            data.Add(command, "missing", "missing.safetensors: no such file");
+            data.Add(command, "directory", "directory.safetensors: is a directory, not a file");
+            data.Add(command, "empty", "empty.safetensors: not a readable safetensors file: the file is 0 bytes long");
+            data.Add(command, "random", "random.safetensors: not a readable safetensors file: the header length");
+            data.Add(command, "pytorch", "model.pt: not a readable safetensors file: the header length");
+        }
+        return data;
+    }
+
+    /// <summary>Every command that reads a weights file fails the same way on each kind of unusable path: one line, exit code 2.</summary>
+    [Theory]
+    [MemberData(nameof(UnusableInputs))]
+    public void EveryCommandRejectsAnUnusableFileWithOneLineAndExitCode2(string command, string kind, string message)
+    {
+        string path = UnusableFile(kind);
+        string[] args = command == "emit" ? [command, path, "-o", Path.Combine(_directory, "out.cs")] : [command, path];
+
+        var (exit, output, error) = Cli(args);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"rnngen {command}: {Path.Combine(_directory, message)}", line);
+        Assert.False(File.Exists(Path.Combine(_directory, "out.cs")));
+    }
+
+    [Theory]
+    [InlineData("emit", "missing", ".cs", "missing.cs: no such file")]
+    [InlineData("emit", "directory", ".cs", "directory.cs: is a directory, not a file")]
+    [InlineData("verify", "missing", "", "missing: no such directory")]
+    [InlineData("verify", "pytorch", "", "model.pt: is a file, not a case directory")]
+    [InlineData("verify", "directory", "", "directory: no case.json in it or in its subdirectories")]
+    public void SpecsAndCaseDirectoriesAreCheckedTheSameWay(string command, string kind, string extension, string message)
+    {
+        string path = UnusableFile(kind, extension);
+        string[] args = command == "emit" ? [command, path, "-o", Path.Combine(_directory, "out.cs")] : [command, path];
+
+        var (exit, _, error) = Cli(args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"rnngen {command}: {Path.Combine(_directory, message)}", error.TrimEnd());
     }
 
     [Theory]

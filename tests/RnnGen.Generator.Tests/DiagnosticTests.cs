@@ -1,4 +1,8 @@
+using System.Collections.Immutable;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using RnnGen.Generator.Diagnostics;
 
 namespace RnnGen.Generator.Tests;
 
@@ -191,17 +195,86 @@ public class DiagnosticTests
         Assert.Contains("shorter than the 8-byte header length", d.GetMessage());
     }
 
+    /// <summary>
+    /// The analyzers of the generator's assembly, found as the compiler finds them in a consumer build (an
+    /// <see cref="AnalyzerFileReference"/> to the same file the package ships in analyzers/dotnet/cs).
+    /// </summary>
+    private static ImmutableArray<DiagnosticAnalyzer> ShippedAnalyzers()
+        => new AnalyzerFileReference(typeof(RecurrentModelGenerator).Assembly.Location, new LoadedAssemblies()).GetAnalyzers(LanguageNames.CSharp);
+
+    private sealed class LoadedAssemblies : IAnalyzerAssemblyLoader
+    {
+        public void AddDependencyLocation(string fullPath) { }
+        public Assembly LoadFromPath(string fullPath) => Assembly.LoadFrom(fullPath);
+    }
+
+    /// <summary>The analyzers' diagnostics on the sources after the generator has run, as in a build.</summary>
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzerDiagnostics(string source)
+    {
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateCompilation(source), out var compilation, out _);
+        return await compilation.WithAnalyzers(ShippedAnalyzers()).GetAnalyzerDiagnosticsAsync();
+    }
+
+    [Fact]
+    public void TheMissingRecurrentModelAnalyzerShipsInTheGeneratorAssembly()
+        => Assert.Contains(ShippedAnalyzers(), a => a.SupportedDiagnostics.Any(d => d.Id == "RNN020"));
+
+    [Theory]
+    [InlineData("[Lstm(8)]", "Lstm", "InputSize = <floats per step>, SequenceLength")]
+    [InlineData("[Gru(8)]", "Gru", "InputSize = <floats per step>, SequenceLength")]
+    [InlineData("[Rnn(8)]", "Rnn", "InputSize = <floats per step>, SequenceLength")]
+    [InlineData("[Dense(3)]", "Dense", "InputSize = <floats per step>, SequenceLength")]
+    [InlineData("[Embedding(10, 4)][Gru(8)][Dense(3)]", "Embedding], [Gru], [Dense", "[RecurrentModel(SequenceLength = <unroll window>)]")]
+    public async Task LayerAttributesWithoutRecurrentModel_RNN020(string attributes, string named, string fix)
+    {
+        string source = $"using RnnGen; namespace App; {attributes} public partial class M7 {{ }}";
+        var diagnostic = Assert.Single(await AnalyzerDiagnostics(source));
+        Assert.Equal("RNN020", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal("M7", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Contains($"Class 'M7' has [{named}] but no [RecurrentModel]", diagnostic.GetMessage());
+        Assert.Contains(fix, diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task OnAPartialClassTheDiagnosticIsOnTheDeclarationWithTheLayers_RNN020()
+    {
+        string source = "using RnnGen; public partial class M { } [Lstm(8)] public partial class M { }";
+        var diagnostic = Assert.Single(await AnalyzerDiagnostics(source));
+        Assert.Equal(source.LastIndexOf("M {", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+    }
+
+    [Theory]
+    [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)][Dense(2)] public partial class M { }")]
+    [InlineData("[RecurrentModel(SequenceLength = 4)][Embedding(10, 4)][Gru(3)] public partial class M { }")]
+    [InlineData("[Lstm(3)] public partial class M { } [RecurrentModel(InputSize = 2, SequenceLength = 4)] public partial class M { }")]
+    [InlineData("[System.Serializable] public class Unrelated { }")]
+    public async Task AModelOrAnUnrelatedClassHasNoAnalyzerDiagnostic(string declarations)
+        => Assert.Empty(await AnalyzerDiagnostics("using RnnGen; " + declarations));
+
+    [Fact]
+    public async Task ACompilationWithoutTheRuntimeIsNotAnalyzed()
+    {
+        // Attributes of the same short names from another library are not RnnGen's.
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Other",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class LstmAttribute : System.Attribute { public LstmAttribute(int n) { } } [Lstm(3)] class M { }", GeneratorHarness.ParseOptions)],
+            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)], new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.Empty(await compilation.WithAnalyzers(ShippedAnalyzers()).GetAnalyzerDiagnosticsAsync());
+    }
+
     [Fact]
     public void EveryReportedIdIsDocumentedInTheReadmeAndReleaseFile()
     {
         string root = RepositoryRoot();
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         string releases = File.ReadAllText(Path.Combine(root, "generator", "RnnGen.Generator", "AnalyzerReleases.Unshipped.md"));
-        for (int i = 1; i <= 19; i++)
+        var ids = typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id).ToList();
+        Assert.Equal(20, ids.Count);
+        foreach (string id in ids)
         {
-            string id = $"RNN{i:000}";
-            Assert.Contains(id, readme);
-            Assert.Contains(id, releases);
+            Assert.Contains($"| {id} |", readme);
+            Assert.Contains($"{id} | RnnGen |", releases);
         }
     }
 

@@ -127,6 +127,23 @@ public class EmbeddedWeightsTests
     }
 
     [Fact]
+    public void AFileHoldingTheModelUnderTwoPrefixesIsAnRNN018AsAtRunTime()
+    {
+        // An encoder and a decoder of one shape: the run time refuses to guess, so the build must not guess either.
+        var original = SafeTensorsFile.Read(CaseWeights);
+        var file = new SafeTensorsFile(original.Tensors.Select(t => new SafeTensor("encoder." + t.Name, t.Shape, t.Data))
+            .Concat(original.Tensors.Select(t => new SafeTensor("decoder." + t.Name, t.Shape, t.Data))));
+        var (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", file.ToBytes()));
+
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN018", d.Id);
+        const string Problem = "the model's tensors are all present under several prefixes ('encoder.', 'decoder.')";
+        Assert.Contains(Problem, d.GetMessage());
+        // The same words as the exception LoadWeights throws for the same file (tested in RnnGen.Tests).
+        Assert.Contains(Problem + "; export only one", d.GetMessage());
+    }
+
+    [Fact]
     public void ATruncatedFileIsRNN019()
     {
         var (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", File.ReadAllBytes(CaseWeights)[..1000]));

@@ -98,3 +98,20 @@ internal sealed class TempDirectory : IDisposable
         if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
     }
 }
+
+/// <summary>
+/// Code blocks of the documentation that tests run, so the pages cannot drift from what is tested. A block is marked
+/// by an HTML comment <c>&lt;!-- tested: NAME … --&gt;</c> on the line before its opening fence.
+/// </summary>
+internal static class Documentation
+{
+    public static string TestedBlock(string page, string name)
+    {
+        string text = File.ReadAllText(Repository.Path(page)).ReplaceLineEndings("\n");
+        var blocks = System.Text.RegularExpressions.Regex.Matches(text, @"^<!-- tested: (?<name>\S+)[^\n]*-->\n```[^\n]*\n(?<code>.*?)^```$",
+            System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.Singleline);
+        var block = blocks.SingleOrDefault(b => b.Groups["name"].Value == name);
+        Assert.True(block is not null, $"{page} has no code block marked <!-- tested: {name} -->");
+        return block.Groups["code"].Value;
+    }
+}

@@ -6,9 +6,9 @@ using System.Xml.Linq;
 namespace RnnGen.IntegrationTests;
 
 /// <summary>
-/// Packs RnnGen and RnnGen.Tool into a temporary local feed, then uses them as a developer would: a fresh project outside
-/// the solution that references only the package (so the generator must come from analyzers/dotnet/cs), built and run,
-/// its outputs checked against PyTorch's; and the tool installed from the feed and run.
+/// Follows README.md's "Installing" to the letter: its blocks pack RnnGen and RnnGen.Tool into a local feed, add the
+/// package to a fresh project outside the solution (so the generator must come from analyzers/dotnet/cs), which is
+/// built and run, its outputs checked against PyTorch's; and install the tool from the feed, which is run.
 /// </summary>
 public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<PackedFeed>
 {
@@ -46,7 +46,7 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
     [Fact]
     public void AFreshProjectReferencingOnlyThePackageGeneratesBuildsAndMatchesPyTorch()
     {
-        string project = CreateConsumer(packages.Feed);
+        string project = CreateConsumer();
         string caseDirectory = Repository.Path("tests", "RnnGen.Generator.Tests", "Cases", "shared", Case);
         using var caseJson = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(caseDirectory, "case.json")));
         var inputs = caseJson.RootElement.GetProperty("inputs");
@@ -88,10 +88,10 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
             }
             """);
 
-        var build = ProcessRunner.Dotnet(project, Timeout, "build", "-c", "Release").AssertSuccess("dotnet build of the consumer");
+        var build = packages.Dotnet(project, "build", "-c", "Release").AssertSuccess("dotnet build of the consumer");
         Assert.Contains("0 Warning(s)", build.Output);
         // Nothing changed: the weights are not described again and nothing is recompiled.
-        var again = ProcessRunner.Dotnet(project, Timeout, "build", "-c", "Release", "-v:n").AssertSuccess("the second dotnet build of the consumer");
+        var again = packages.Dotnet(project, "build", "-c", "Release", "-v:n").AssertSuccess("the second dotnet build of the consumer");
         Assert.Contains("Skipping target \"RnnGenDescribeWeights\" because all output files are up-to-date", again.Output);
         Assert.Contains("Skipping target \"CoreCompile\" because all output files are up-to-date", again.Output);
         string output = ProcessRunner.Run(Path.Combine(project, "bin", "Release", "net10.0", "Consumer"), [], _root.Path, Timeout)
@@ -107,7 +107,7 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
     [Fact]
     public void AShapeMismatchFailsTheBuildNamingTheTensorAndBothShapes()
     {
-        string project = CreateConsumer(packages.Feed);
+        string project = CreateConsumer();
         File.WriteAllText(Path.Combine(project, "Program.cs"), """
             using RnnGen;
             System.Console.WriteLine(new Net().Parameters.Length);
@@ -116,27 +116,27 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
             [Lstm(9)]
             [Dense(5)]
             public partial class Net { }
+
+            [Lstm(4)]
+            public partial class Forgotten { }
             """);
-        var build = ProcessRunner.Dotnet(project, Timeout, "build", "-c", "Release");
+        var build = packages.Dotnet(project, "build", "-c", "Release");
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("Program.cs(4,2): error RNN018: Weights file 'model.safetensors' does not fit model 'Net': tensor 'rnn.weight_hh_l0' has shape [32, 8] in the file but [36, 9] in the declaration", build.Output);
         Assert.Contains("tensor 'head.weight' has shape [5, 8] in the file but [5, 9] in the declaration", build.Output);
+        // The analyzer ships in the package beside the generator and runs in the consumer's build.
+        Assert.Contains("Program.cs(10,22): error RNN020: Class 'Forgotten' has [Lstm] but no [RecurrentModel]", build.Output);
     }
 
-    /// <summary>A project outside the solution whose only RnnGen reference is the package, with the case's weights as an additional file.</summary>
-    private string CreateConsumer(string feed)
+    /// <summary>
+    /// A project outside the solution, with the case's weights as an additional file, to which README's install-package
+    /// block (run in its folder) adds the package: its only RnnGen reference.
+    /// </summary>
+    private string CreateConsumer()
     {
         string project = _root.Combine("consumer-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(project);
         File.Copy(Repository.Path("tests", "RnnGen.Generator.Tests", "Cases", "shared", Case, "model.safetensors"), Path.Combine(project, "model.safetensors"));
-        File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="rnngen-test-feed" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
         File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -149,22 +149,21 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
                 <WarningsAsErrors>CS9057;CS8032;CS8785</WarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="RnnGen" Version="{_version}" />
                 <AdditionalFiles Include="model.safetensors" />
               </ItemGroup>
             </Project>
             """);
+        packages.RunReadme("install-package", project);
+        Assert.Contains($"<PackageReference Include=\"RnnGen\" Version=\"{_version}\" />", File.ReadAllText(Path.Combine(project, "Consumer.csproj")));
         return project;
     }
 
     [Fact]
     public void TheToolInstallsFromTheFeedAndInspectsAnExport()
     {
-        string feed = packages.Feed;
-        string tools = _root.Combine("tools");
-        ProcessRunner.Dotnet(_root.Path, Timeout, "tool", "install", "RnnGen.Tool", "--version", _version, "--tool-path", tools, "--add-source", feed)
-            .AssertSuccess("dotnet tool install");
-        string rnngen = Path.Combine(tools, "rnngen");
+        string installed = packages.RunReadme("install-tool", _root.Path);
+        Assert.Contains("Usage:", installed);
+        string rnngen = Path.Combine(packages.ToolPath, "rnngen");
         string weights = Repository.Path("tests", "RnnGen.Generator.Tests", "Cases", "shared", Case, "model.safetensors");
 
         var inspect = ProcessRunner.Run(rnngen, ["inspect", weights, "--name", "Gesture"], _root.Path, Timeout).AssertSuccess("rnngen inspect");
@@ -205,9 +204,10 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
 }
 
 /// <summary>
-/// RnnGen and RnnGen.Tool packed once (dotnet pack --no-build) into a local feed in a temporary directory, under a
-/// version no earlier run used, so the global package cache cannot hand back a stale copy. Removed afterwards, with
-/// the cache entries the tests created.
+/// README.md's "Installing" blocks, run with bash as written, with HOME (and with it ~/rnngen-feed, the package cache and
+/// the tool folder) in a temporary directory: nothing a run restores or installs reaches the machine's own caches, so no
+/// stale copy of an earlier build can be picked up, and everything is removed afterwards. The feed is packed once
+/// (install-pack, in the repository, from the solution's Release build) for all the tests.
 /// </summary>
 public sealed class PackedFeed : IDisposable
 {
@@ -215,25 +215,51 @@ public sealed class PackedFeed : IDisposable
 
     public PackedFeed()
     {
-        foreach (string project in new[] { "src/RnnGen/RnnGen.csproj", "src/RnnGen.Cli/RnnGen.Cli.csproj" })
-            ProcessRunner.Dotnet(Repository.Root, Timeout, "pack", Repository.Path(project), "-c", Repository.Configuration, "--no-build", "-o", Feed, $"-p:Version={Version}")
-                .AssertSuccess("dotnet pack " + project);
+        Directory.CreateDirectory(Home);
+        Assert.True(Repository.Configuration == "Release", "README's install-pack block packs the Release build: run these tests in Release.");
+        RunReadme("install-pack", Repository.Root);
+        Version = Path.GetFileNameWithoutExtension(Directory.GetFiles(Feed, "RnnGen.Tool.*.nupkg").Single())["RnnGen.Tool.".Length..];
     }
 
     internal TempDirectory Root { get; } = new("rnngen-package");
 
-    public string Version { get; } = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+    /// <summary>The HOME the README's commands run with.</summary>
+    public string Home => Root.Combine("home");
 
-    public string Feed => Root.Combine("feed");
+    /// <summary>The README's ~/rnngen-feed.</summary>
+    public string Feed => Path.Combine(Home, "rnngen-feed");
 
-    public void Dispose()
+    /// <summary>The version the README's pack produced (the repository's).</summary>
+    public string Version { get; }
+
+    /// <summary>The folder install-tool installs into: its --tool-path, with ~ as <see cref="Home"/>.</summary>
+    public string ToolPath
     {
-        Root.Dispose();
-        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (string id in new[] { "rnngen", "rnngen.tool" })
+        get
         {
-            string cached = Path.Combine(cache, id, Version);
-            if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+            var toolPath = System.Text.RegularExpressions.Regex.Match(Documentation.TestedBlock("README.md", "install-tool"), @"--tool-path (\S+)");
+            Assert.True(toolPath.Success, "README's install-tool block has no --tool-path");
+            return toolPath.Groups[1].Value.Replace("~", Home, StringComparison.Ordinal);
         }
     }
+
+    private Dictionary<string, string> ReadmeEnvironment => new()
+    {
+        ["HOME"] = Home,
+        // Explicit, in case the machine sets it: the package cache must be the sandbox's, under the sandboxed HOME.
+        ["NUGET_PACKAGES"] = Path.Combine(Home, ".nuget", "packages"),
+    };
+
+    /// <summary>Runs README.md's block marked <c>tested: <paramref name="name"/></c> with bash in <paramref name="directory"/>; returns its output.</summary>
+    internal string RunReadme(string name, string directory)
+    {
+        string script = Path.Combine(Root.Path, name + ".sh");
+        File.WriteAllText(script, "set -euo pipefail\n" + Documentation.TestedBlock("README.md", name));
+        return ProcessRunner.Run("bash", [script], directory, Timeout, ReadmeEnvironment).AssertSuccess($"README.md's {name} block").Output;
+    }
+
+    /// <summary>A dotnet command in the README's environment, e.g. building a project the README's commands set up.</summary>
+    internal ProcessResult Dotnet(string directory, params string[] arguments) => ProcessRunner.Run("dotnet", arguments, directory, Timeout, ReadmeEnvironment);
+
+    public void Dispose() => Root.Dispose();
 }

@@ -86,12 +86,16 @@ internal static class DiagnosticDescriptors
         "Weights file cannot be read",
         "Weights file '{0}' of model '{1}' cannot be read: {2}");
 
+    public static readonly DiagnosticDescriptor MissingRecurrentModel = Error("RNN020",
+        "Layer attributes without [RecurrentModel]",
+        "Class '{0}' has [{1}] but no [RecurrentModel], so RnnGen generates nothing for it; add {2} to the class");
+
     private static readonly DiagnosticDescriptor[] All =
     [
         NotPartial, Generic, MissingInputSize, NonPositiveSize, NoRecurrentLayer, DenseBeforeRecurrent, ProjectionNotLstm,
         ProjectionTooLarge, EmbeddingNotFirst, MultipleHeads, InvalidRnnActivation, InputSizeWithEmbedding,
         MissingSequenceLength, ContainingTypeNotPartial, UndefinedEnumValue, ModelTooLarge, WeightsNotInBuild,
-        WeightsMismatch, WeightsUnreadable,
+        WeightsMismatch, WeightsUnreadable, MissingRecurrentModel,
     ];
 
     public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

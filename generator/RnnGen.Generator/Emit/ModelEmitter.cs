@@ -44,6 +44,8 @@ internal static class ModelEmitter
             WriteDirectionForward(w, cell);
             WriteDirectionBackward(w, cell);
             cell.EmitForward(w, spec.ExactActivations);
+            if (spec.CanStep)
+                RowBlockStrategy.WriteStepVariants(w, cell, spec.ExactActivations, cell.Direction.Layer == layout.Top && FusedHead.Applies(layout) ? new FusedHead(layout) : null);
             cell.EmitBackward(w);
         }
         if (spec.Head is not null) HeadEmitter.Emit(w, layout);
@@ -115,6 +117,9 @@ internal static class ModelEmitter
                 + $"{layer.WidthConstant} = {n(ls.Width)}, {layer.GatesConstant} = {n(ls.GateCount * ls.HiddenSize)};");
         }
         w.Line($"private const int MaxGates = {n(layout.MaxGates)}, MaxHidden = {n(layout.MaxHidden)}, MaxOutput = {n(layout.MaxOutput)};");
+        w.Line("// Vector blocks may read a block past the rows and columns they use (masked, never stored): the floats after");
+        w.Line("// every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.");
+        w.Line($"private const int Padding = 16, ParameterPadding = {n(layout.ParameterPadding)};");
         if (spec.Head is not null)
             w.Line($"private const int LogitRows = {(spec.Head.EveryStep ? "SequenceLength" : "1")};");
         w.Line();
@@ -142,12 +147,12 @@ internal static class ModelEmitter
     private static void WriteFields(SourceWriter w, ModelLayout layout)
     {
         var spec = layout.Spec;
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
+        w.Line("private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
-        w.Line("private readonly float[] _state = new float[StateSize];");
+        w.Line("private readonly float[] _state = new float[StateSize + Padding];");
         w.Line("// The state when the recorded Forward began: the previous state of its first step.");
-        w.Line("private readonly float[] _initialState = new float[StateSize];");
-        w.Line("private readonly float[] _inputs = new float[SequenceLength * InputSize];");
+        w.Line("private readonly float[] _initialState = new float[StateSize + Padding];");
+        w.Line("private readonly float[] _inputs = new float[SequenceLength * InputSize + Padding];");
         if (spec.Embedding is not null)
         {
             w.Line("private readonly int[] _tokens = new int[SequenceLength];");
@@ -156,11 +161,11 @@ internal static class ModelEmitter
         w.Line("// Per-step records for Backward: slots 0..T-1 for Forward, slot T is Step's scratch.");
         foreach (var layer in layout.Layers)
         {
-            w.Line($"private readonly float[] {layer.OutputField} = new float[SequenceLength * {layer.WidthConstant}];");
+            w.Line($"private readonly float[] {layer.OutputField} = new float[SequenceLength * {layer.WidthConstant} + Padding];");
             w.Line($"private readonly float[] {layer.GradOutputField} = new float[SequenceLength * {layer.WidthConstant}];");
             foreach (var direction in layer.Directions)
                 foreach (var record in direction.Cell.Records)
-                    w.Line($"private readonly float[] {record.Field} = new float[(SequenceLength + 1) * {record.StepLength}];");
+                    w.Line($"private readonly float[] {record.Field} = new float[(SequenceLength + 1) * {record.StepLength} + Padding];");
         }
         w.Line("// Scratch for one step.");
         w.Line("private readonly float[] _scratchGates = new float[MaxGates];");
@@ -211,11 +216,11 @@ internal static class ModelEmitter
             /// <inheritdoc />
             public bool OutputsEveryStep => {{(layout.OutputsEveryStep ? "true" : "false")}};
             /// <inheritdoc />
-            public {{Span}} State => _state;
+            public {{Span}} State => _state.AsSpan(0, StateSize);
             /// <inheritdoc />
             public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
             /// <inheritdoc />
-            public {{Span}} Parameters => _parameters;
+            public {{Span}} Parameters => _parameters.AsSpan(0, ParameterCount);
             /// <inheritdoc />
             public {{Span}} Gradients => _gradients;
             /// <inheritdoc />
@@ -250,33 +255,83 @@ internal static class ModelEmitter
             w.Line($"{ModelGuard}.Exactly(input.Length, InputSize, nameof(input));");
         }
         w.Line($"{ModelGuard}.AtLeast(output.Length, OutputSize, nameof(output));");
+        if (layout.Cells.Any(RowBlockStrategy.Applies))
+        {
+            string x = "input";
+            if (RowBlockStrategy.StepNeedsPaddedInput(layout))
+            {
+                w.Line("// The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.");
+                w.Line("input.CopyTo(_stepInput);");
+                x = "_stepInput";
+            }
+            foreach (var tier in RowBlockStrategy.Tiers)
+            {
+                w.Open($"if ({KernelSelection}.{tier.Flag})");
+                w.Line($"Step{tier.Name}({x}, output);");
+                w.Line("return;");
+                w.Close();
+            }
+        }
+        w.Line("// The portable path: each cell's readable body, its records in the scratch slot T.");
+        WriteStepLayers(w, layout, tier: null);
+        w.Close();
+        w.Line();
+        if (!layout.Cells.Any(RowBlockStrategy.Applies)) return;
+        foreach (var tier in RowBlockStrategy.Tiers)
+        {
+            w.Line($"// Step on the {tier.Description} cells.");
+            w.Open($"private void Step{tier.Name}({ReadOnlySpan} input, {Span} output)");
+            WriteStepLayers(w, layout, tier);
+            w.Close();
+            w.Line();
+        }
+    }
+
+    /// <summary>
+    /// The layers of one Step: each direction's forward cell on the state in place — the portable cell (records in the
+    /// scratch slot T) when <paramref name="tier"/> is null, else the tier's inference cell — then the head.
+    /// </summary>
+    private static void WriteStepLayers(SourceWriter w, ModelLayout layout, RowBlockStrategy.Tier? tier)
+    {
         string x = "input";
+        bool headDone = false;
         foreach (var layer in layout.Layers)
         {
-            // Step reads and writes the state in place: h and the carried cell state are both the previous and the next value.
-            var cell = layer.Directions[0].Cell;
-            string h = "h" + layer.Name;
-            w.Line($"{Span} {h} = _state.AsSpan({layer.Directions[0].StateH}, {layer.OutputConstant});");
-            var arguments = new List<string> { x, h };
-            string? carried = null;
-            if (cell.CellState is { } c)
+            var d = layer.Directions[0];
+            var cell = d.Cell;
+            bool top = layer == layout.Top;
+            bool pairs = tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell);
+            if (tier is not null && !pairs)
             {
-                carried = c.Name + layer.Name;
-                w.Line($"{Span} {carried} = _state.AsSpan({c.StateOffset}, {c.Length});");
-                arguments.Add(carried);
+                bool fused = top && FusedHead.Applies(layout);
+                w.Line(fused ? $"StepCell{d.Id}{tier.Name}({x}, output);" : $"StepCell{d.Id}{tier.Name}({x});");
+                headDone |= fused;
             }
-            arguments.Add(h);
-            foreach (var record in cell.Records)
-                arguments.Add(record == cell.CellState?.Record ? carried! : record.Slot("SequenceLength"));
-            w.Wrapped($"Cell{layer.Directions[0].Id}", arguments, ";");
-            x = h;
+            else
+            {
+                // Step reads and writes the state in place: h and the carried cell state are both the previous and the next value.
+                string h = "h" + layer.Name;
+                w.Line($"{Span} {h} = _state.AsSpan({d.StateH}, {layer.OutputConstant});");
+                var arguments = new List<string> { x, h };
+                string? carried = null;
+                if (cell.CellState is { } c)
+                {
+                    carried = c.Name + layer.Name;
+                    w.Line($"{Span} {carried} = _state.AsSpan({c.StateOffset}, {c.Length});");
+                    arguments.Add(carried);
+                }
+                arguments.Add(h);
+                foreach (var record in cell.Records)
+                    arguments.Add(record == cell.CellState?.Record ? carried! : record.Slot("SequenceLength"));
+                w.Wrapped(pairs ? $"Cell{d.Id}Pairs" : $"Cell{d.Id}", arguments, ";");
+            }
+            x = $"_state.AsSpan({d.StateH}, {layer.OutputConstant})";
         }
-        if (spec.Head is not null)
+        if (headDone) return;
+        if (layout.Spec.Head is not null)
             w.Line($"HeadForward({x}, _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);");
         else
             w.Line($"{x}.CopyTo(output);");
-        w.Close();
-        w.Line();
     }
 
     private static void WriteForward(SourceWriter w, ModelLayout layout)

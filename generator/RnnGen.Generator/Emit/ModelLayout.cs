@@ -28,6 +28,8 @@ internal sealed class ModelLayout
         MaxGates = _layers.Max(l => l.Spec.GateCount * l.Spec.HiddenSize);
         MaxHidden = _layers.Max(l => l.Spec.HiddenSize);
         MaxOutput = _layers.Max(l => l.Spec.OutputSize);
+        // A block of 16 rows starting at a matrix's last row reads 15 rows (and a chunk) past it.
+        ParameterPadding = 16 * (_layers.Max(l => Math.Max(l.Input, l.Spec.HiddenSize)) + 1);
     }
 
     private readonly List<LayerLayout> _layers = [];
@@ -48,6 +50,9 @@ internal sealed class ModelLayout
     public int MaxGates { get; }
     public int MaxHidden { get; }
     public int MaxOutput { get; }
+
+    /// <summary>Readable floats after the parameters, for vector blocks that read rows past a matrix's end.</summary>
+    public int ParameterPadding { get; }
 
     public LayerLayout Top => _layers[_layers.Count - 1];
 

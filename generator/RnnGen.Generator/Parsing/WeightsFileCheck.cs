@@ -2,6 +2,7 @@ using System.Globalization;
 using RnnGen.Generator.Diagnostics;
 using RnnGen.Generator.Helpers;
 using RnnGen.Generator.Model;
+using RnnGen.Weights;
 
 namespace RnnGen.Generator.Parsing;
 
@@ -42,7 +43,10 @@ internal static class WeightsFileCheck
 
         var wanted = new ParameterTable(spec).Parameters;
         var byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        string prefix = DetectPrefix(wanted, byName);
+        var match = TensorNameMatching.FindPrefix(wanted.Select(p => p.Name), header.Tensors.Select(t => t.Name));
+        if (match.Kind == PrefixMatchKind.Ambiguous)
+            return Fail(DiagnosticDescriptors.WeightsMismatch, match.AmbiguityMessage + "; export only one of these modules' tensors (at run time, WeightLoadOptions.Prefix chooses one)");
+        string prefix = match.Prefix;
         var problems = new List<string>();
         foreach (var p in wanted)
         {
@@ -64,24 +68,6 @@ internal static class WeightsFileCheck
         foreach (string problem in problems)
             diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsMismatch.Id, location, ImmutableArgs(declared, spec.TypeName, problem)));
         return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
-    }
-
-    /// <summary>As the runtime's prefix detection: "" when every name is present, else the one '.'-ended prefix under which all are, else the nearest.</summary>
-    private static string DetectPrefix(IReadOnlyList<ParameterEntry> wanted, Dictionary<string, WeightsFileTensor> byName)
-    {
-        int Missing(string prefix) => wanted.Count(p => !byName.ContainsKey(prefix + p.Name));
-        if (Missing("") == 0) return "";
-        var canonical = new HashSet<string>(wanted.Select(p => p.Name), StringComparer.Ordinal);
-        var candidates = new List<string> { "" };
-        foreach (string name in byName.Keys)
-        {
-            for (int dot = name.IndexOf('.'); dot >= 0; dot = name.IndexOf('.', dot + 1))
-            {
-                string prefix = name.Substring(0, dot + 1);
-                if (canonical.Contains(name.Substring(dot + 1)) && !candidates.Contains(prefix)) candidates.Add(prefix);
-            }
-        }
-        return candidates.OrderBy(Missing).First();
     }
 
     private static EquatableArray<string> ImmutableArgs(params string[] args) => args.ToEquatableArray();

@@ -1,8 +1,8 @@
 /*
  * rnngen_plugin.h - the C ABI of an RnnGen model published as a NativeAOT shared library.
  *
- * One library holds one model type. Every function is exported with C linkage and the platform's default calling
- * convention. Conventions:
+ * One library holds one model type (PluginModel in NativePlugin.csproj). Every function is exported with C linkage
+ * and the platform's default calling convention. Conventions:
  *   - Sizes and lengths are counts of floats (int32_t), never bytes.
  *   - Functions returning int32_t return RNNGEN_OK (0) on success, RNNGEN_INVALID_ARGUMENT (-1) for a NULL pointer or a
  *     wrong length, RNNGEN_FAILED (-2) when the model itself failed. The size queries return the size, or -1.
@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define RNNGEN_ABI_VERSION 1
+#define RNNGEN_ABI_VERSION 2
 
 #define RNNGEN_OK 0
 #define RNNGEN_INVALID_ARGUMENT (-1)
@@ -31,7 +31,8 @@ extern "C" {
 /* An opaque model: its weights, its recurrent state and its scratch buffers. */
 typedef struct rnngen_model rnngen_model;
 
-/* RNNGEN_ABI_VERSION of the library; check it against the header's before using anything else. */
+/* RNNGEN_ABI_VERSION of the library; check it against the header's before using anything else. Version 2 added
+   rnngen_output_label. */
 int32_t rnngen_abi_version(void);
 
 /* A model with the weights embedded in the library at build time, state zero. NULL on failure. */
@@ -48,6 +49,11 @@ int32_t rnngen_input_size(const rnngen_model* model);      /* floats per input s
 int32_t rnngen_output_size(const rnngen_model* model);     /* floats per output row */
 int32_t rnngen_state_size(const rnngen_model* model);      /* floats of recurrent state (get/set_state) */
 int32_t rnngen_sequence_length(const rnngen_model* model); /* most steps rnngen_forward accepts */
+
+/* The name of output `index` (0-based): NUL-terminated UTF-8, owned by the model and valid until rnngen_destroy.
+   Names come from the "classes" metadata of the model's weights file (comma-separated, one per output). NULL when
+   the weights name no outputs, when index is out of range, or when model is NULL (with a message for rnngen_last_error). */
+const char* rnngen_output_label(const rnngen_model* model, int32_t index);
 
 /* Advances the state by one step: reads input_length == input size floats, writes output size floats
    (output_length must be at least that). */
@@ -74,6 +80,7 @@ typedef rnngen_model* (*rnngen_create_fn)(void);
 typedef rnngen_model* (*rnngen_create_from_file_fn)(const char*);
 typedef void (*rnngen_destroy_fn)(rnngen_model*);
 typedef int32_t (*rnngen_size_fn)(const rnngen_model*);
+typedef const char* (*rnngen_output_label_fn)(const rnngen_model*, int32_t);
 typedef int32_t (*rnngen_run_fn)(rnngen_model*, const float*, int32_t, float*, int32_t);
 typedef int32_t (*rnngen_reset_fn)(rnngen_model*);
 typedef int32_t (*rnngen_get_state_fn)(rnngen_model*, float*, int32_t);

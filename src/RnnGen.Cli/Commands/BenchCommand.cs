@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Cli.Conformance;
 using RnnGen.Cli.Inspection;
+using RnnGen.Generator.Emit;
+using RnnGen.Generator.Emit.Cells;
 using RnnGen.Generator.Model;
 using RnnGen.Weights;
 
@@ -56,10 +58,6 @@ internal static class BenchCommand
         {
             throw new CommandException(ExitCodes.Unsupported, e.Message);
         }
-        catch (WeightFormatException e)
-        {
-            throw new CommandException(ExitCodes.UnusableInput, e.Message);
-        }
 
         var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
         output.WriteLine($"{spec.TypeName}: {Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {spec.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
@@ -70,15 +68,42 @@ internal static class BenchCommand
             output.WriteLine($"{m.Method,-9}{Time(median),12}{Time(m.Percentile(90)),12}{Time(m.Percentile(99)),12}{Time(m.Nanoseconds.Average()),12}{m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture) + " B",12}{(m.Flops / median).ToString("0.00", CultureInfo.InvariantCulture),10}");
         }
         output.WriteLine("GFLOP/s at the median: matrix products only (2 FLOPs per multiply-add); Backward counts dW and dx products, 2x Forward's.");
-        output.WriteLine($"Vector path: {VectorPath()}");
+        foreach (string line in KernelReport(spec))
+            output.WriteLine(line);
         return ExitCodes.Success;
     }
 
-    /// <summary>The row-block width the generated cells dispatch to on this machine (the same checks they make).</summary>
-    internal static string VectorPath() =>
-        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512, row blocks of 16"
-        : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2 + FMA, row blocks of 8"
-        : "no row blocks (TensorPrimitives cells)";
+    /// <summary>
+    /// The kernels the generated cells run on this machine (the checks they make themselves, <c>RNNGEN_KERNELS</c>
+    /// included), and per layer how its rows are covered: <c>Kernels: AVX-512</c>, then e.g.
+    /// <c>layer 0, LSTM(100): 6 blocks of 16, 1 of 4</c>.
+    /// </summary>
+    internal static IEnumerable<string> KernelReport(ModelSpec spec)
+    {
+        yield return $"Kernels: {RnnGen.Kernels.KernelSelection.Describe()}";
+        var tier = RnnGen.Kernels.KernelSelection.Active switch
+        {
+            RnnGen.Kernels.KernelTier.Avx512 => RowBlockStrategy.Tiers[0],
+            RnnGen.Kernels.KernelTier.Avx2 => RowBlockStrategy.Tiers[1],
+            RnnGen.Kernels.KernelTier.Vector128 => RowBlockStrategy.Tiers[2],
+            _ => null,
+        };
+        var layout = new ModelLayout(spec);
+        foreach (var layer in layout.Layers)
+        {
+            var cell = layer.Directions[0].Cell;
+            string plan;
+            if (tier is null || cell is not IVectorCell vector)
+                plan = "portable cell (scalar loops and TensorPrimitives)";
+            else if (tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell))
+                plan = "paired rows (H = 8: two 8-float rows per 512-bit product)";
+            else
+                plan = string.Join("; ", vector.Passes.Select((pass, i) =>
+                    (vector.Passes.Count > 1 ? $"pass {i + 1}: " : "")
+                    + RowBlockStrategy.DescribePlan(pass.Rows == Size.P ? layer.Spec.OutputSize : layer.Spec.HiddenSize, tier)));
+            yield return $"  layer {layer.Index}, {cell.Description}: {plan}";
+        }
+    }
 
     internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelSpec spec, int iterations, int warmup, int warmupMilliseconds)
     {
@@ -141,10 +166,19 @@ internal static class BenchCommand
 
     private static Measurement Time(string method, Action call, int iterations, int warmup, int warmupMilliseconds, double flops)
     {
-        // Tiered compilation promotes hot methods to optimised code in the background, after a delay: warm up for a
-        // second as well as for the given number of calls, so the timed calls run the code a long-running host would.
+        // Tiered compilation promotes hot methods to optimised code in the background, after a delay, and a method with
+        // loops may first run a less optimised on-stack-replacement version. Warm up for the given calls and time, and then
+        // on until the median of a batch of calls stops improving (two batches in a row within 2 % of the best, at most
+        // four more warm-up periods), so the timed calls run the code a long-running host would.
         var warm = Stopwatch.StartNew();
         for (int i = 0; i < warmup || warm.ElapsedMilliseconds < warmupMilliseconds; i++) call();
+        double best = double.MaxValue;
+        for (int stable = 0; stable < 2 && warm.ElapsedMilliseconds < 5L * Math.Max(warmupMilliseconds, 1);)
+        {
+            double median = BatchMedian(call);
+            stable = median >= best * 0.98 ? stable + 1 : 0;
+            best = Math.Min(best, median);
+        }
         var times = new double[iterations];
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < iterations; i++)
@@ -155,6 +189,19 @@ internal static class BenchCommand
         }
         double perCall = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)iterations;
         return new Measurement(method, times, perCall, flops);
+    }
+
+    private static double BatchMedian(Action call)
+    {
+        Span<double> times = stackalloc double[64];
+        for (int i = 0; i < times.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            call();
+            times[i] = Stopwatch.GetTimestamp() - start;
+        }
+        times.Sort();
+        return times[times.Length / 2];
     }
 
     private static string Time(double nanoseconds) => nanoseconds switch

@@ -41,18 +41,7 @@ internal static class EmitCommand
         IReadOnlyList<Microsoft.CodeAnalysis.AdditionalText> weights = [];
         if (options is null)
         {
-            try
-            {
-                declarationSource = File.ReadAllText(input);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                throw new CommandException(ExitCodes.UnusableInput, $"{input}: no such file");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CommandException(ExitCodes.UnusableInput, $"{input}: cannot be read: {e.Message}");
-            }
+            declarationSource = File.ReadAllText(CommandRunner.InputFile(input));
             sourcePath = Path.GetFullPath(input);
             weights = WeightsDescriptions.For(sourcePath, declarationSource);
         }

@@ -32,6 +32,16 @@ internal static class RnnGenCommandLine
             error.WriteLine($"Run '{command} --help' for usage.");
             return ExitCodes.UnusableInput;
         }
+        // verify and bench run generated models, which read RNNGEN_KERNELS once: refuse a bad value here, in one line.
+        try
+        {
+            RnnGen.Kernels.KernelSelection.Parse(Environment.GetEnvironmentVariable(RnnGen.Kernels.KernelSelection.EnvironmentVariable));
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"rnngen: {e.Message}");
+            return ExitCodes.UnusableInput;
+        }
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -30,25 +30,17 @@ internal static class VerifyCommand
     }
 
     public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error)
-    {
-        List<ReferenceCase> cases;
-        IReadOnlyList<CaseResult> results;
-        try
-        {
-            cases = ExpandCaseDirectories(directories).Select(ReferenceCase.Load).ToList();
-            results = CaseRunner.Run(cases, gradients);
-        }
-        catch (Exception e) when (e is CaseFormatException or WeightFormatException or ModelCompilationException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"rnngen verify: {e.Message}");
-            return 2;
-        }
+        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output));
 
+    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output)
+    {
+        var cases = ExpandCaseDirectories(directories).Select(ReferenceCase.Load).ToList();
+        IReadOnlyList<CaseResult> results = CaseRunner.Run(cases, gradients);
         foreach (var result in results)
             output.WriteLine(FormatLine(result));
         int passed = results.Count(r => r.Pass);
         output.WriteLine($"{passed} passed, {results.Count - passed} failed");
-        return passed == results.Count ? 0 : 1;
+        return passed == results.Count ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 
     internal static string FormatLine(CaseResult result)
@@ -64,7 +56,8 @@ internal static class VerifyCommand
     {
         foreach (string directory in directories)
         {
-            if (File.Exists(Path.Combine(directory, "case.json")) || !Directory.Exists(directory))
+            CommandRunner.InputDirectory(directory, "a case directory");
+            if (File.Exists(Path.Combine(directory, "case.json")))
             {
                 yield return directory;
                 continue;

@@ -3,12 +3,14 @@ using RnnGen.Generator.Parsing;
 
 namespace RnnGen.Cli.Inspection;
 
-/// <summary>Reads the header of a safetensors file from disk, turning every failure into a message that says what to do.</summary>
+/// <summary>Reads the header of a safetensors file from disk; a file of another kind is a message that says what to do.</summary>
 internal static class WeightsFileReader
 {
-    /// <exception cref="CommandException">The file cannot be read or is not a safetensors file (exit code 2).</exception>
+    /// <exception cref="CommandException">The path is not a file, or not a safetensors file (exit code 2).</exception>
+    /// <exception cref="IOException">The file cannot be read; <see cref="CommandRunner"/> reports it.</exception>
     public static WeightsFileHeader ReadHeader(string path)
     {
+        CommandRunner.InputFile(path);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -28,21 +30,13 @@ internal static class WeightsFileReader
         {
             throw new CommandException(ExitCodes.UnusableInput, $"{path}: not a readable safetensors file: {e.Message}{Hint(path)}");
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CommandException(ExitCodes.UnusableInput, $"{path}: no such file");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CommandException(ExitCodes.UnusableInput, $"{path}: cannot be read: {e.Message}");
-        }
     }
 
     /// <summary>For files that are not safetensors, how to get one from the format the extension suggests.</summary>
     private static string Hint(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".safetensors" => "",
-        ".pt" or ".pth" or ".bin" or ".ckpt" => ". This looks like a PyTorch pickle; save the state_dict as safetensors: safetensors.torch.save_file(model.state_dict(), \"model.safetensors\")",
+        ".pt" or ".pth" or ".bin" or ".ckpt" => ". This looks like a PyTorch checkpoint (pickles, usually in a zip); save the state_dict as safetensors instead, e.g. with the dependency-free save_safetensors in docs/weights.md",
         ".onnx" => ". This looks like an ONNX model; RnnGen reads safetensors with PyTorch state_dict names (see docs/weights.md for converting ONNX LSTM/GRU weights)",
         ".h5" or ".keras" => ". This looks like a Keras model; RnnGen reads safetensors with PyTorch state_dict names (see docs/weights.md for converting Keras weights)",
         _ => ". RnnGen reads .safetensors files",

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace RnnGen.Kernels;
@@ -154,4 +155,78 @@ public static partial class RowBlocks
         TanhP7 = 5.12229709037114e-08f, TanhP9 = -8.60467152213735e-11f, TanhP11 = 2.00018790482477e-13f, TanhP13 = -2.76076847742355e-16f;
     private const float TanhQ0 = 4.89352518554385e-03f, TanhQ2 = 2.26843463243900e-03f, TanhQ4 = 1.18534705686654e-04f, TanhQ6 = 1.19825839466702e-06f;
     private const float TanhC3 = -1f / 3, TanhC5 = 2f / 15, TanhC7 = -17f / 315, TanhC9 = 62f / 2835, TanhC11 = -1382f / 155925;
+
+    // The same operators on Vector128 (ARM64 AdvSimd, x86 without AVX2, and narrow tail blocks): same formulas, same bounds.
+
+    /// <inheritdoc cref="Relu(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Relu(Vector128<float> x) => Vector128.Max(x, Vector128.Create(0f));
+
+    /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x) => Vector128<float>.One / (Vector128<float>.One + Exp(-x));
+
+    /// <inheritdoc cref="Tanh(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x)
+    {
+        Vector128<float> ax = Vector128.Abs(x);
+        Vector128<float> large = Vector128<float>.One - Vector128.Create(2f) / (Exp(ax + ax) + Vector128<float>.One);
+        large = Vector128.ConditionalSelect(Vector128.Create(-0f), x, large);
+        Vector128<float> x2 = x * x;
+        Vector128<float> p = Fma128(x2, Vector128.Create(TanhC11), Vector128.Create(TanhC9));
+        p = Fma128(p, x2, Vector128.Create(TanhC7));
+        p = Fma128(p, x2, Vector128.Create(TanhC5));
+        p = Fma128(p, x2, Vector128.Create(TanhC3));
+        Vector128<float> small = Fma128(p * x2, x, x);
+        return Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(0.25f)), small, large);
+    }
+
+    /// <inheritdoc cref="FastTanh(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FastTanh(Vector128<float> input)
+    {
+        Vector128<float> x = Vector128.Min(Vector128.Max(input, Vector128.Create(-TanhClamp)), Vector128.Create(TanhClamp));
+        Vector128<float> y = x * x, y2 = y * y, y4 = y2 * y2;
+        Vector128<float> p = Fma128(y2, Fma128(y, Vector128.Create(TanhP7), Vector128.Create(TanhP5)), Fma128(y, Vector128.Create(TanhP3), Vector128.Create(TanhP1)));
+        Vector128<float> high = Fma128(y2, Vector128.Create(TanhP13), Fma128(y, Vector128.Create(TanhP11), Vector128.Create(TanhP9)));
+        p = Fma128(y4, high, p);
+        Vector128<float> q = Fma128(y2, Fma128(y, Vector128.Create(TanhQ6), Vector128.Create(TanhQ4)), Fma128(y, Vector128.Create(TanhQ2), Vector128.Create(TanhQ0)));
+        Vector128<float> saturated = (Vector128.Create(-0f) & input) | Vector128<float>.One;
+        return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.Abs(input), Vector128.Create(9.1f)), saturated, x * p / q);
+    }
+
+    /// <inheritdoc cref="FastSigmoid(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FastSigmoid(Vector128<float> x) =>
+        Fma128(FastTanh(x * Vector128.Create(0.5f)), Vector128.Create(0.5f), Vector128.Create(0.5f));
+
+    /// <inheritdoc cref="Exp(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Exp(Vector128<float> x)
+    {
+        x = Vector128.Min(Vector128.Max(x, Vector128.Create(-87f)), Vector128.Create(88f));
+        Vector128<float> n = RoundToNearest(x * Vector128.Create(Log2E));
+        Vector128<float> r = Fma128(n, Vector128.Create(-Ln2High), x);
+        r = Fma128(n, Vector128.Create(-Ln2Low), r);
+        Vector128<float> p = Fma128(r, Vector128.Create(1f / 5040), Vector128.Create(1f / 720));
+        p = Fma128(p, r, Vector128.Create(1f / 120));
+        p = Fma128(p, r, Vector128.Create(1f / 24));
+        p = Fma128(p, r, Vector128.Create(1f / 6));
+        p = Fma128(p, r, Vector128.Create(0.5f));
+        p = Fma128(p, r, Vector128<float>.One);
+        p = Fma128(p, r, Vector128<float>.One);
+        Vector128<int> scale = (Vector128.ConvertToInt32(n) + Vector128.Create(127)) << 23;
+        return p * scale.AsSingle();
+    }
+
+    /// <summary>Rounds to the nearest integer, ties to even (SSE4.1 roundps, AdvSimd frintn; else by adding and subtracting 1.5·2²³).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> RoundToNearest(Vector128<float> x)
+    {
+        if (Sse41.IsSupported) return Sse41.RoundToNearestInteger(x);
+        if (AdvSimd.IsSupported) return AdvSimd.RoundToNearest(x);
+        Vector128<float> magic = Vector128.Create(12582912f); // 1.5·2²³: adding it leaves the rounded value in the low mantissa bits
+        return (x + magic) - magic;
+    }
 }

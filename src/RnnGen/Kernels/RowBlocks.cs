@@ -224,8 +224,8 @@ public static partial class RowBlocks
 
     /// <summary>
     /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 16 rows u, one accumulator per row (locals, so they stay in
-    /// registers; a struct of them was not promoted and ran 3× slower). cols2 is a multiple of 16; a partial last chunk
-    /// of W1 and x1 is masked to zero, so whatever follows it is never used. The accumulators start as the products of the
+    /// registers; a struct of them was not promoted and ran 3× slower). A partial last chunk
+    /// of either matrix (and its vector) is masked to zero, so whatever follows it is never used. The accumulators start as the products of the
     /// first whole chunk (of W1 if it has one, else of W2) rather than as zeros: 16 fewer instructions per block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -234,7 +234,7 @@ public static partial class RowBlocks
         Vector512<float> r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15;
         int k1 = 0, k2 = 0;
         if (cols1 >= 16) { Start16(ref w1, cols1, Vector512.LoadUnsafe(ref x1), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7, out r8, out r9, out r10, out r11, out r12, out r13, out r14, out r15); k1 = 16; }
-        else if (cols2 > 0) { Start16(ref w2, cols2, Vector512.LoadUnsafe(ref x2), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7, out r8, out r9, out r10, out r11, out r12, out r13, out r14, out r15); k2 = 16; }
+        else if (cols2 >= 16) { Start16(ref w2, cols2, Vector512.LoadUnsafe(ref x2), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7, out r8, out r9, out r10, out r11, out r12, out r13, out r14, out r15); k2 = 16; }
         else { r0 = default; r1 = default; r2 = default; r3 = default; r4 = default; r5 = default; r6 = default; r7 = default; r8 = default; r9 = default; r10 = default; r11 = default; r12 = default; r13 = default; r14 = default; r15 = default; }
         int k = k1;
         for (; k + 16 <= cols1; k += 16)
@@ -280,7 +280,7 @@ public static partial class RowBlocks
             r14 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(14 * cols1)) & mask), x, r14);
             r15 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(15 * cols1)) & mask), x, r15);
         }
-        for (k = k2; k < cols2; k += 16)
+        for (k = k2; k + 16 <= cols2; k += 16)
         {
             Vector512<float> x = Vector512.LoadUnsafe(ref x2, (nuint)k);
             ref float w = ref Unsafe.Add(ref w2, k);
@@ -300,6 +300,28 @@ public static partial class RowBlocks
             r13 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(13 * cols2)), x, r13);
             r14 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(14 * cols2)), x, r14);
             r15 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(15 * cols2)), x, r15);
+        }
+        if (k < cols2)
+        {
+            Vector512<float> mask = Vector512.LessThan(Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create((float)(cols2 - k)));
+            Vector512<float> x = Vector512.LoadUnsafe(ref x2, (nuint)k) & mask;
+            ref float w = ref Unsafe.Add(ref w2, k);
+            r0 = Fma512((Vector512.LoadUnsafe(ref w) & mask), x, r0);
+            r1 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)cols2) & mask), x, r1);
+            r2 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(2 * cols2)) & mask), x, r2);
+            r3 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(3 * cols2)) & mask), x, r3);
+            r4 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(4 * cols2)) & mask), x, r4);
+            r5 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(5 * cols2)) & mask), x, r5);
+            r6 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(6 * cols2)) & mask), x, r6);
+            r7 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(7 * cols2)) & mask), x, r7);
+            r8 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(8 * cols2)) & mask), x, r8);
+            r9 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(9 * cols2)) & mask), x, r9);
+            r10 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(10 * cols2)) & mask), x, r10);
+            r11 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(11 * cols2)) & mask), x, r11);
+            r12 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(12 * cols2)) & mask), x, r12);
+            r13 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(13 * cols2)) & mask), x, r13);
+            r14 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(14 * cols2)) & mask), x, r14);
+            r15 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(15 * cols2)) & mask), x, r15);
         }
         return Reduce16(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15);
     }
@@ -328,8 +350,8 @@ public static partial class RowBlocks
 
     /// <summary>
     /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 8 rows u, one accumulator per row (locals, so they stay in
-    /// registers; a struct of them was not promoted and ran 3× slower). cols2 is a multiple of 8; a partial last chunk
-    /// of W1 and x1 is masked to zero, so whatever follows it is never used. The accumulators start as the products of the
+    /// registers; a struct of them was not promoted and ran 3× slower). A partial last chunk
+    /// of either matrix (and its vector) is masked to zero, so whatever follows it is never used. The accumulators start as the products of the
     /// first whole chunk (of W1 if it has one, else of W2) rather than as zeros: 8 fewer instructions per block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -338,7 +360,7 @@ public static partial class RowBlocks
         Vector256<float> r0, r1, r2, r3, r4, r5, r6, r7;
         int k1 = 0, k2 = 0;
         if (cols1 >= 8) { Start8(ref w1, cols1, Vector256.LoadUnsafe(ref x1), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7); k1 = 8; }
-        else if (cols2 > 0) { Start8(ref w2, cols2, Vector256.LoadUnsafe(ref x2), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7); k2 = 8; }
+        else if (cols2 >= 8) { Start8(ref w2, cols2, Vector256.LoadUnsafe(ref x2), out r0, out r1, out r2, out r3, out r4, out r5, out r6, out r7); k2 = 8; }
         else { r0 = default; r1 = default; r2 = default; r3 = default; r4 = default; r5 = default; r6 = default; r7 = default; }
         int k = k1;
         for (; k + 8 <= cols1; k += 8)
@@ -368,7 +390,7 @@ public static partial class RowBlocks
             r6 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(6 * cols1)) & mask), x, r6);
             r7 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(7 * cols1)) & mask), x, r7);
         }
-        for (k = k2; k < cols2; k += 8)
+        for (k = k2; k + 8 <= cols2; k += 8)
         {
             Vector256<float> x = Vector256.LoadUnsafe(ref x2, (nuint)k);
             ref float w = ref Unsafe.Add(ref w2, k);
@@ -380,6 +402,20 @@ public static partial class RowBlocks
             r5 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(5 * cols2)), x, r5);
             r6 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(6 * cols2)), x, r6);
             r7 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(7 * cols2)), x, r7);
+        }
+        if (k < cols2)
+        {
+            Vector256<float> mask = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)(cols2 - k)));
+            Vector256<float> x = Vector256.LoadUnsafe(ref x2, (nuint)k) & mask;
+            ref float w = ref Unsafe.Add(ref w2, k);
+            r0 = Fma256((Vector256.LoadUnsafe(ref w) & mask), x, r0);
+            r1 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)cols2) & mask), x, r1);
+            r2 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(2 * cols2)) & mask), x, r2);
+            r3 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(3 * cols2)) & mask), x, r3);
+            r4 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(4 * cols2)) & mask), x, r4);
+            r5 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(5 * cols2)) & mask), x, r5);
+            r6 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(6 * cols2)) & mask), x, r6);
+            r7 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(7 * cols2)) & mask), x, r7);
         }
         return Reduce8(r0, r1, r2, r3, r4, r5, r6, r7);
     }

@@ -14,4 +14,10 @@ public enum BadSampleReason
 
     /// <summary>The time since the source's last accepted sample exceeds <see cref="BadSamplePolicies.MaxGapSeconds"/>.</summary>
     Gap = 3,
+
+    /// <summary>
+    /// The timestamp lies outside <see cref="StreamResampler.MaxTimestampSeconds"/>, where a double can no longer tell
+    /// sample intervals apart accurately (for example nanoseconds passed as seconds). Always dropped; no policy applies.
+    /// </summary>
+    TimestampOutOfRange = 4,
 }

@@ -9,15 +9,19 @@ public sealed class EmaSmoother
     private readonly float[] _value;
 
     /// <summary>Creates a smoother of <paramref name="size"/> values.</summary>
-    /// <param name="size">Length of the vectors.</param>
+    /// <param name="size">Length of the vectors, 1 to <see cref="MaxSize"/>.</param>
     /// <param name="alpha">Weight of the newest input, in (0, 1]: 1 means no smoothing; the time constant is about 1/α steps.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public EmaSmoother(int size, float alpha)
     {
-        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "The size must be at least one.");
+        if (size is < 1 or > MaxSize) throw new ArgumentOutOfRangeException(nameof(size), size, $"The size must be 1 to {MaxSize}.");
         if (!(alpha > 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Alpha must be in (0, 1].");
         _value = new float[size];
         Alpha = alpha;
     }
+
+    /// <summary>The longest vector a smoother takes.</summary>
+    public const int MaxSize = 1 << 20;
 
     /// <summary>Weight of the newest input.</summary>
     public float Alpha { get; }

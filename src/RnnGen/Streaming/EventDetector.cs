@@ -21,8 +21,10 @@ public sealed class EventDetector
     public EventDetector(int outputIndex, float enterThreshold, float exitThreshold, int minDurationSteps = 1, int refractorySteps = 0)
     {
         if (outputIndex < 0) throw new ArgumentOutOfRangeException(nameof(outputIndex), outputIndex, "The output index cannot be negative.");
-        if (!float.IsFinite(enterThreshold) || !float.IsFinite(exitThreshold) || exitThreshold > enterThreshold)
-            throw new ArgumentException($"Thresholds must be finite with exit ({exitThreshold}) ≤ enter ({enterThreshold}).");
+        if (!float.IsFinite(enterThreshold))
+            throw new ArgumentOutOfRangeException(nameof(enterThreshold), enterThreshold, "The enter threshold must be finite.");
+        if (!float.IsFinite(exitThreshold) || exitThreshold > enterThreshold)
+            throw new ArgumentOutOfRangeException(nameof(exitThreshold), exitThreshold, $"The exit threshold must be finite and at most the enter threshold ({enterThreshold}).");
         if (minDurationSteps < 1) throw new ArgumentOutOfRangeException(nameof(minDurationSteps), minDurationSteps, "The minimum duration is at least one step.");
         if (refractorySteps < 0) throw new ArgumentOutOfRangeException(nameof(refractorySteps), refractorySteps, "The refractory period cannot be negative.");
         OutputIndex = outputIndex;

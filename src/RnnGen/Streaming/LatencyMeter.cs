@@ -15,10 +15,14 @@ public sealed class LatencyMeter
     private int _next;
     private long _totalTicks;
 
-    /// <summary>Creates a meter keeping the last <paramref name="windowSize"/> durations.</summary>
+    /// <summary>The most durations a meter keeps.</summary>
+    public const int MaxWindowSize = 1 << 20;
+
+    /// <summary>Creates a meter keeping the last <paramref name="windowSize"/> durations, 1 to <see cref="MaxWindowSize"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="windowSize"/> is out of range.</exception>
     public LatencyMeter(int windowSize = 1024)
     {
-        if (windowSize < 1) throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, "The window needs at least one entry.");
+        if (windowSize is < 1 or > MaxWindowSize) throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, $"The window keeps 1 to {MaxWindowSize} durations.");
         _window = new long[windowSize];
         _sorted = new long[windowSize];
     }

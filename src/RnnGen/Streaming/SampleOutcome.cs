@@ -9,10 +9,14 @@ public enum SampleOutcome
     /// <summary>The sample was bad and was kept after repair (values held or interpolated, or a gap held, bridged or skipped).</summary>
     Repaired = 1,
 
-    /// <summary>The sample was bad and was discarded.</summary>
+    /// <summary>The sample was bad (or its timestamp out of range) and was discarded.</summary>
     Dropped = 2,
 
-    /// <summary>The sample was bad and the stream restarted (<see cref="BadSamplePolicy.ResetState"/>).</summary>
+    /// <summary>
+    /// The stream restarted at this sample: by <see cref="BadSamplePolicy.ResetState"/>, a gap too long to fill, or a
+    /// clock jump (<see cref="BadSamplePolicies.ReanchorAfterSamples"/>). The sample starts the new stream unless its
+    /// values could not be used (then it was discarded too).
+    /// </summary>
     Restarted = 3,
 
     /// <summary>The source's input buffer was full; the sample was discarded and counted in <see cref="StreamCounters.Overruns"/>.</summary>

@@ -11,12 +11,20 @@ public sealed class SlidingWindow
     private readonly float[] _rows;
     private int _next;
 
+    /// <summary>The most floats the ring may hold (2·T·channels): 2^28, 1 GiB.</summary>
+    public const long MaxFloats = 1L << 28;
+
     /// <summary>Creates a window of <paramref name="length"/> frames of <paramref name="channels"/> floats, due every <paramref name="stride"/> frames.</summary>
+    /// <param name="length">T ≥ 1, with 2·T·channels ≤ <see cref="MaxFloats"/>.</param>
+    /// <param name="stride">S ≥ 1.</param>
+    /// <param name="channels">Floats per frame, ≥ 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range; the message gives the range.</exception>
     public SlidingWindow(int length, int stride, int channels)
     {
-        if (length < 1) throw new ArgumentOutOfRangeException(nameof(length), length, "The window needs at least one frame.");
-        if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride must be at least one frame.");
         if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "A frame needs at least one channel.");
+        if (length < 1 || 2L * length * channels > MaxFloats)
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"The window holds 1 to {MaxFloats / 2 / channels} frames of {channels} floats (its ring of 2·T frames may hold at most {MaxFloats} floats).");
+        if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride must be at least one frame.");
         Length = length;
         Stride = stride;
         Channels = channels;

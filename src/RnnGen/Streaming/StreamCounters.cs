@@ -5,19 +5,24 @@ namespace RnnGen.Streaming;
 /// <see cref="Overruns"/> is written and read on the consumer thread; <see cref="Overruns"/> may be incremented by a
 /// producer thread and read from any thread.
 /// </summary>
+/// <remarks>
+/// Every counter is a 64-bit count that saturates at <see cref="long.MaxValue"/> instead of wrapping, so it never turns
+/// negative (<see cref="SkippedFrames"/> and <see cref="Overruns"/> can grow by many at once).
+/// </remarks>
 public sealed class StreamCounters
 {
-    private const int ReasonCount = (int)BadSampleReason.Gap + 1;
+    private const int ReasonCount = (int)BadSampleReason.TimestampOutOfRange + 1;
 
     private readonly long[] _bad = new long[ReasonCount];
     private readonly long[] _dropped = new long[ReasonCount];
     private long _overruns;
+    private long _frames, _skippedFrames, _restarts, _reanchors, _deadSourceFrames, _steps, _resets, _divergedSteps, _events;
 
     /// <summary>Bad samples detected for <paramref name="reason"/>, whatever the policy did with them.</summary>
-    public long BadSamples(BadSampleReason reason) => _bad[(int)reason];
+    public long BadSamples(BadSampleReason reason) => _bad[Index(reason)];
 
     /// <summary>Samples (or, in a runner, frames) discarded for <paramref name="reason"/>.</summary>
-    public long DroppedSamples(BadSampleReason reason) => _dropped[(int)reason];
+    public long DroppedSamples(BadSampleReason reason) => _dropped[Index(reason)];
 
     /// <summary>Sum of <see cref="DroppedSamples"/> over all reasons.</summary>
     public long TotalDroppedSamples
@@ -25,49 +30,103 @@ public sealed class StreamCounters
         get
         {
             long sum = 0;
-            foreach (long n in _dropped) sum += n;
+            foreach (long n in _dropped) sum = Saturating.Add(sum, n);
             return sum;
         }
     }
 
     /// <summary>Fixed-rate frames emitted by the resampler.</summary>
-    public long Frames { get; private set; }
+    public long Frames => _frames;
 
     /// <summary>Output ticks that were not emitted because they fell inside a gap under <see cref="BadSamplePolicy.Drop"/>.</summary>
-    public long SkippedFrames { get; private set; }
+    public long SkippedFrames => _skippedFrames;
 
-    /// <summary>Stream restarts by <see cref="BadSamplePolicy.ResetState"/> (or <see cref="StreamResampler.Restart"/>).</summary>
-    public long Restarts { get; private set; }
+    /// <summary>
+    /// Stream restarts: by <see cref="BadSamplePolicy.ResetState"/>, by a gap too long to fill (see
+    /// <see cref="BadSamplePolicies.Gap"/>), by a clock jump (<see cref="Reanchors"/>), or by <see cref="StreamResampler.Restart"/>.
+    /// </summary>
+    public long Restarts => _restarts;
+
+    /// <summary>
+    /// Restarts onto a new timeline after <see cref="BadSamplePolicies.ReanchorAfterSamples"/> consistent samples far
+    /// before the stream's (a sensor clock reset, or recovery from one wild timestamp). Included in <see cref="Restarts"/>.
+    /// </summary>
+    public long Reanchors => _reanchors;
+
+    /// <summary>
+    /// Frames emitted while a source had been silent for longer than <see cref="BadSamplePolicies.DeadSourceSeconds"/>:
+    /// its channels held their last finite values (0 for a channel that never had one).
+    /// </summary>
+    public long DeadSourceFrames => _deadSourceFrames;
 
     /// <summary>Model invocations: <c>Step</c> calls, or <c>Forward</c> calls for a windowed runner.</summary>
-    public long Steps { get; private set; }
+    public long Steps => _steps;
 
     /// <summary>Model state resets caused by a restart of the stream (routine per-window resets are not counted).</summary>
-    public long Resets { get; private set; }
+    public long Resets => _resets;
+
+    /// <summary>
+    /// Model runs whose output or new state was not finite, although every input was (values of extreme magnitude can
+    /// overflow a model's arithmetic): the runner discarded the output and reset the model's state.
+    /// </summary>
+    public long DivergedSteps => _divergedSteps;
 
     /// <summary>Events fired by detectors.</summary>
-    public long Events { get; private set; }
+    public long Events => _events;
 
     /// <summary>Items lost because a buffer was full: ring-buffer writes, resampler input samples, resampler output frames.</summary>
     public long Overruns => Interlocked.Read(ref _overruns);
 
     internal void CountBad(BadSampleReason reason, bool dropped)
     {
-        _bad[(int)reason]++;
-        if (dropped) _dropped[(int)reason]++;
+        Saturating.Increment(ref _bad[(int)reason]);
+        if (dropped) Saturating.Increment(ref _dropped[(int)reason]);
     }
 
-    internal void CountFrame() => Frames++;
+    internal void CountFrame() => Saturating.Increment(ref _frames);
 
-    internal void CountSkippedFrames(long n) => SkippedFrames += n;
+    internal void CountSkippedFrames(long n) => _skippedFrames = Saturating.Add(_skippedFrames, n);
 
-    internal void CountRestart() => Restarts++;
+    internal void CountRestart() => Saturating.Increment(ref _restarts);
 
-    internal void CountStep() => Steps++;
+    internal void CountReanchor() => Saturating.Increment(ref _reanchors);
 
-    internal void CountReset() => Resets++;
+    internal void CountDeadSourceFrame() => Saturating.Increment(ref _deadSourceFrames);
 
-    internal void CountEvent() => Events++;
+    internal void CountStep() => Saturating.Increment(ref _steps);
 
-    internal void CountOverrun() => Interlocked.Increment(ref _overruns);
+    internal void CountReset() => Saturating.Increment(ref _resets);
+
+    internal void CountDiverged() => Saturating.Increment(ref _divergedSteps);
+
+    internal void CountEvent() => Saturating.Increment(ref _events);
+
+    internal void CountOverrun() => CountOverruns(1);
+
+    internal void CountOverruns(long n)
+    {
+        long current = Interlocked.Read(ref _overruns);
+        while (true)
+        {
+            long seen = Interlocked.CompareExchange(ref _overruns, Saturating.Add(current, n), current);
+            if (seen == current) return;
+            current = seen;
+        }
+    }
+
+    private static int Index(BadSampleReason reason) =>
+        (uint)reason < ReasonCount
+            ? (int)reason
+            : throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a BadSampleReason.");
+}
+
+/// <summary>Counter arithmetic that stops at <see cref="long.MaxValue"/> instead of wrapping to negative.</summary>
+internal static class Saturating
+{
+    public static long Add(long a, long b) => b > 0 && a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    public static void Increment(ref long counter)
+    {
+        if (counter != long.MaxValue) counter++;
+    }
 }

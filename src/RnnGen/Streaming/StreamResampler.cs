@@ -12,7 +12,9 @@ namespace RnnGen.Streaming;
 /// Output ticks are at <c>k / rate</c> seconds; the first is the first tick at or after the stream's first sample. Frame
 /// k holds, for every source, the value of that source's signal at tick k, where the signal is the straight line
 /// through consecutive accepted samples. A frame is emitted once every source has data at or beyond its tick, so a
-/// slow or late source delays frames (bounded by its buffer) but never misaligns them.
+/// slow or late source delays frames but never misaligns them; a source that falls more than
+/// <see cref="BadSamplePolicies.DeadSourceSeconds"/> behind the newest sample stops holding frames back, and its
+/// channels hold their last values until it speaks again.
 /// </para>
 /// <para>
 /// Decimation filter: a source whose nominal rate is above the output rate is not point-sampled but averaged over the
@@ -26,16 +28,49 @@ namespace RnnGen.Streaming;
 /// still leaks; if a sensor carries strong content there, low-pass it in hardware or choose a higher output rate.
 /// </para>
 /// <para>
-/// Each source is checked on its own timeline: a non-finite timestamp or value, a timestamp before or equal to the
-/// source's last accepted one, and an interval longer than <see cref="BadSamplePolicies.MaxGapSeconds"/> are each
-/// counted in <see cref="StreamCounters"/> and handled by their policy (see <see cref="BadSamplePolicy"/>). Non-finite
-/// values never reach a frame.
+/// Each source is checked on its own timeline: a non-finite timestamp or value, a timestamp outside
+/// <see cref="MaxTimestampSeconds"/>, a timestamp before or equal to the source's last accepted one, and an interval
+/// longer than <see cref="BadSamplePolicies.MaxGapSeconds"/> are each counted in <see cref="StreamCounters"/> and handled
+/// by their policy (see <see cref="BadSamplePolicy"/>). Every frame is finite: non-finite values never reach one, and
+/// interpolation and averaging never leave the range of the (finite) values they combine.
+/// </para>
+/// <para>
+/// Bounded work: a <see cref="Push(int, double, ReadOnlySpan{float})"/> costs O(frames it emits + samples it releases),
+/// at most about <c>outputCapacity</c> frames, whatever the timestamps. Ticks passing while the output buffer is full are
+/// counted in <see cref="StreamCounters.Overruns"/> in one step, and a gap that would fill more ticks than the output
+/// buffer holds restarts the stream instead (see <see cref="BadSamplePolicies.Gap"/>).
 /// </para>
 /// </remarks>
 public sealed class StreamResampler
 {
+    /// <summary>The lowest output or nominal input rate accepted: one sample per 1000 s.</summary>
+    public const double MinRateHz = 1e-3;
+
+    /// <summary>The highest output or nominal input rate accepted: 1 MHz.</summary>
+    public const double MaxRateHz = 1e6;
+
+    /// <summary>The largest output buffer, in frames.</summary>
+    public const int MaxOutputCapacity = 1 << 20;
+
+    /// <summary>The largest input buffer of one source, in samples.</summary>
+    public const int MaxBufferSamples = 1 << 24;
+
+    /// <summary>The most floats per frame (all sources' channels together).</summary>
+    public const int MaxFrameSize = 1 << 16;
+
+    /// <summary>The most floats one buffer (a source's input buffer, or the output buffer) may hold: 2^28, 1 GiB.</summary>
+    public const long MaxBufferFloats = 1L << 28;
+
+    /// <summary>
+    /// |timestamp| × the fastest rate may not exceed 2^42. Within it a double resolves every timestamp to better than
+    /// 2^-10 of the shortest nominal interval, and every tick index fits a long with room to spare.
+    /// </summary>
+    private const double MaxTickMagnitude = 4_398_046_511_104; // 2^42
+
     private readonly SourceTrack[] _tracks;
+    private readonly bool[] _held;
     private readonly BadSamplePolicies _policies;
+    private readonly double _deadSourceSeconds;
     private readonly float[] _scratch;
     private readonly float[] _frames;
     private readonly FrameStamp[] _stamps;
@@ -43,43 +78,65 @@ public sealed class StreamResampler
     private int _frameCount;
     private bool _started;
     private long _tick;
+    private double _newest = double.NegativeInfinity;
     private bool _framesSinceRestart;
     private bool _pendingReset;
 
     /// <summary>Creates a resampler merging <paramref name="sources"/> into frames at <paramref name="outputRateHz"/>.</summary>
-    /// <param name="outputRateHz">Frames per second of the output.</param>
+    /// <param name="outputRateHz">Frames per second of the output, from <see cref="MinRateHz"/> to <see cref="MaxRateHz"/>.</param>
     /// <param name="sources">The sensors, in frame order. Source i's channels follow those of sources 0..i−1.</param>
     /// <param name="policies">Bad-sample handling; null for the defaults.</param>
     /// <param name="outputCapacity">
-    /// Frames held until read. Read them after every push; a push that completes more (for example when filling a long
-    /// gap by HoldLast or Interpolate) loses the excess, counted in <see cref="StreamCounters.Overruns"/>.
+    /// Frames held until read, 1 to <see cref="MaxOutputCapacity"/>. Read them after every push; a push that completes
+    /// more (for example when filling a gap by HoldLast or Interpolate) loses the excess, counted in <see cref="StreamCounters.Overruns"/>.
     /// </param>
     /// <param name="counters">Shared counters, or null for a new set.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A rate, size or policy value is outside its documented range; the message gives the range.</exception>
+    /// <exception cref="ArgumentException">No source, a null source, or a policy not allowed for its reason.</exception>
     public StreamResampler(double outputRateHz, IReadOnlyList<StreamSource> sources, BadSamplePolicies? policies = null, int outputCapacity = 256, StreamCounters? counters = null)
     {
-        if (!(outputRateHz > 0) || double.IsInfinity(outputRateHz))
-            throw new ArgumentOutOfRangeException(nameof(outputRateHz), outputRateHz, "The output rate must be a positive finite number of hertz.");
+        if (!(outputRateHz >= MinRateHz && outputRateHz <= MaxRateHz))
+            throw new ArgumentOutOfRangeException(nameof(outputRateHz), outputRateHz, RateRangeText("The output rate"));
         ArgumentNullException.ThrowIfNull(sources);
         if (sources.Count == 0) throw new ArgumentException("At least one source is needed.", nameof(sources));
-        if (outputCapacity < 1) throw new ArgumentOutOfRangeException(nameof(outputCapacity), outputCapacity, "Capacity must be at least one frame.");
+        if (outputCapacity is < 1 or > MaxOutputCapacity)
+            throw new ArgumentOutOfRangeException(nameof(outputCapacity), outputCapacity, $"The output buffer holds 1 to {MaxOutputCapacity} frames.");
         _policies = policies ?? new BadSamplePolicies();
         _policies.Validate();
+        _deadSourceSeconds = _policies.EffectiveDeadSourceSeconds;
+
+        long frameSize = 0;
+        double fastest = outputRateHz;
+        for (int i = 0; i < sources.Count; i++)
+        {
+            StreamSource s = sources[i] ?? throw new ArgumentException($"Source {i} is null.", nameof(sources));
+            frameSize += s.ChannelCount;
+            fastest = Math.Max(fastest, s.NominalRateHz);
+        }
+        if (frameSize > MaxFrameSize)
+            throw new ArgumentOutOfRangeException(nameof(sources), frameSize, $"The sources have {frameSize} channels in all; a frame holds at most {MaxFrameSize}.");
+        if (outputCapacity * frameSize > MaxBufferFloats)
+            throw new ArgumentOutOfRangeException(nameof(outputCapacity), outputCapacity,
+                $"{outputCapacity} frames of {frameSize} floats exceed the {MaxBufferFloats}-float limit of a buffer; at most {MaxBufferFloats / frameSize} frames fit.");
 
         OutputRateHz = outputRateHz;
         Period = 1.0 / outputRateHz;
+        MaxTimestampSeconds = MaxTickMagnitude / fastest;
         _tracks = new SourceTrack[sources.Count];
         int offset = 0, widest = 0;
         for (int i = 0; i < sources.Count; i++)
         {
-            StreamSource s = sources[i] ?? throw new ArgumentException($"Source {i} is null.", nameof(sources));
-            int capacity = s.BufferSamples > 0
-                ? s.BufferSamples
-                : (int)Math.Ceiling(2 * s.NominalRateHz * Math.Max(0.5, _policies.MaxGapSeconds)) + 8;
-            _tracks[i] = new SourceTrack(offset, s.ChannelCount, s.NominalRateHz > outputRateHz, Math.Max(capacity, 4));
+            StreamSource s = sources[i];
+            int capacity = s.BufferSamples > 0 ? s.BufferSamples : DefaultBufferSamples(s, i);
+            if ((long)capacity * s.ChannelCount > MaxBufferFloats)
+                throw new ArgumentOutOfRangeException(nameof(sources), capacity,
+                    $"Source {i}: {capacity} samples of {s.ChannelCount} floats exceed the {MaxBufferFloats}-float limit of a buffer; give it a smaller bufferSamples.");
+            _tracks[i] = new SourceTrack(offset, s.ChannelCount, s.NominalRateHz > outputRateHz, capacity);
             offset += s.ChannelCount;
             widest = Math.Max(widest, s.ChannelCount);
         }
         FrameSize = offset;
+        _held = new bool[sources.Count];
         _scratch = new float[widest];
         _frames = new float[outputCapacity * offset];
         _stamps = new FrameStamp[outputCapacity];
@@ -87,12 +144,13 @@ public sealed class StreamResampler
     }
 
     /// <summary>Creates a resampler for a single sensor.</summary>
-    /// <param name="outputRateHz">Frames per second of the output.</param>
+    /// <param name="outputRateHz">Frames per second of the output, from <see cref="MinRateHz"/> to <see cref="MaxRateHz"/>.</param>
     /// <param name="channelCount">Floats per sample.</param>
     /// <param name="inputRateHz">The sensor's nominal rate (chooses decimation filtering when above the output rate).</param>
     /// <param name="policies">Bad-sample handling; null for the defaults.</param>
-    /// <param name="outputCapacity">Frames held until read.</param>
+    /// <param name="outputCapacity">Frames held until read, 1 to <see cref="MaxOutputCapacity"/>.</param>
     /// <param name="counters">Shared counters, or null for a new set.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A rate, size or policy value is outside its documented range; the message gives the range.</exception>
     public StreamResampler(double outputRateHz, int channelCount, double inputRateHz, BadSamplePolicies? policies = null, int outputCapacity = 256, StreamCounters? counters = null)
         : this(outputRateHz, new[] { new StreamSource(channelCount, inputRateHz) }, policies, outputCapacity, counters)
     {
@@ -104,6 +162,14 @@ public sealed class StreamResampler
     /// <summary>The output period P = 1 / <see cref="OutputRateHz"/>, in seconds.</summary>
     public double Period { get; }
 
+    /// <summary>
+    /// The largest |timestamp| accepted: 2^42 divided by the fastest rate (output or nominal input). Beyond it a double
+    /// cannot resolve sample intervals to 2^-10 of the shortest one, so samples there are dropped and counted as
+    /// <see cref="BadSampleReason.TimestampOutOfRange"/> rather than resampled inaccurately. Unix time in seconds fits up to
+    /// about 2 kHz; for faster sensors (or nanosecond clocks) pass seconds since a recent epoch, such as the program's start.
+    /// </summary>
+    public double MaxTimestampSeconds { get; }
+
     /// <summary>Floats per output frame: the sum of the sources' channel counts.</summary>
     public int FrameSize { get; }
 
@@ -111,10 +177,12 @@ public sealed class StreamResampler
     public int SourceCount => _tracks.Length;
 
     /// <summary>Index of source <paramref name="source"/>'s first channel in a frame.</summary>
-    public int ChannelOffset(int source) => _tracks[source].Offset;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="source"/> is not in [0, <see cref="SourceCount"/>).</exception>
+    public int ChannelOffset(int source) => Track(source).Offset;
 
     /// <summary>True when source <paramref name="source"/> is decimated with the anti-aliasing box filter.</summary>
-    public bool IsDecimated(int source) => _tracks[source].AntiAlias;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="source"/> is not in [0, <see cref="SourceCount"/>).</exception>
+    public bool IsDecimated(int source) => Track(source).AntiAlias;
 
     /// <summary>The bad-sample policies in force.</summary>
     public BadSamplePolicies Policies => _policies;
@@ -130,40 +198,73 @@ public sealed class StreamResampler
 
     /// <summary>
     /// Pushes one sample of <paramref name="source"/>, checks it, and turns every tick that became complete into a frame.
+    /// Costs O(frames emitted + samples released), never more than about the output capacity in frames.
     /// </summary>
     /// <param name="source">Index of the source in the constructor's list.</param>
-    /// <param name="timestamp">Sample time in seconds, on the clock shared by all sources.</param>
+    /// <param name="timestamp">Sample time in seconds, on the clock shared by all sources, within ±<see cref="MaxTimestampSeconds"/>.</param>
     /// <param name="values">The source's channel values (<see cref="StreamSource.ChannelCount"/> floats).</param>
     /// <returns>What was done with the sample.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="source"/> is not in [0, <see cref="SourceCount"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="values"/> does not hold the source's channel count; nothing changes.</exception>
     public SampleOutcome Push(int source, double timestamp, ReadOnlySpan<float> values)
     {
-        SourceTrack track = _tracks[source];
+        SourceTrack track = Track(source);
         if (values.Length != track.Channels)
             throw new ArgumentException($"Source {source} has {track.Channels} channels; got {values.Length} values.", nameof(values));
 
-        SampleOutcome outcome = SampleOutcome.Accepted;
+        // 1. The timestamp on its own.
         if (!double.IsFinite(timestamp))
         {
-            bool reset = _policies.NonFinite == BadSamplePolicy.ResetState;
             Counters.CountBad(BadSampleReason.NonFinite, dropped: true);
-            if (!reset) return SampleOutcome.Dropped;
+            if (_policies.NonFinite != BadSamplePolicy.ResetState) return SampleOutcome.Dropped;
             Restart();
             return SampleOutcome.Restarted;
         }
+        if (Math.Abs(timestamp) > MaxTimestampSeconds)
+        {
+            Counters.CountBad(BadSampleReason.TimestampOutOfRange, dropped: true);
+            return SampleOutcome.Dropped;
+        }
 
+        // 2. Its place on the source's timeline. A far-back sample may start a new timeline (a reset sensor clock).
+        SampleOutcome outcome = SampleOutcome.Accepted;
         if (track.HasLast && timestamp <= track.LastTime)
         {
             BadSampleReason reason = timestamp < track.LastTime ? BadSampleReason.OutOfOrder : BadSampleReason.Duplicate;
             if (_policies.For(reason) == BadSamplePolicy.Drop)
             {
-                Counters.CountBad(reason, dropped: true);
-                return SampleOutcome.Dropped;
+                if (!IsClockJump(track, timestamp, reason))
+                {
+                    Counters.CountBad(reason, dropped: true);
+                    return SampleOutcome.Dropped;
+                }
+                Counters.CountReanchor();
             }
             Counters.CountBad(reason, dropped: false);
             Restart();
             outcome = SampleOutcome.Restarted;
         }
 
+        // 3. The interval since the source's last sample. A restart happens now, so that the values below are judged
+        // against the stream as it will continue (after a restart nothing is left to hold or interpolate from).
+        BadSamplePolicy gap = BadSamplePolicy.Drop;
+        bool isGap = track.HasLast && timestamp - track.LastTime > _policies.MaxGapSeconds;
+        if (isGap)
+        {
+            gap = _policies.Gap;
+            // Filling would make more frames than the output buffer holds, one tick at a time: restart instead.
+            if (gap is BadSamplePolicy.HoldLast or BadSamplePolicy.Interpolate && (timestamp - track.LastTime) * OutputRateHz > _stamps.Length)
+                gap = BadSamplePolicy.ResetState;
+            if (gap == BadSamplePolicy.ResetState)
+            {
+                Counters.CountBad(BadSampleReason.Gap, dropped: false);
+                Restart();
+                outcome = SampleOutcome.Restarted;
+                isGap = false;
+            }
+        }
+
+        // 4. The values.
         Span<float> sample = _scratch.AsSpan(0, track.Channels);
         values.CopyTo(sample);
         if (!AllFinite(values))
@@ -172,7 +273,7 @@ public sealed class StreamResampler
             {
                 case BadSamplePolicy.Drop:
                     Counters.CountBad(BadSampleReason.NonFinite, dropped: true);
-                    return SampleOutcome.Dropped;
+                    return outcome == SampleOutcome.Restarted ? outcome : SampleOutcome.Dropped;
                 case BadSamplePolicy.ResetState:
                     Counters.CountBad(BadSampleReason.NonFinite, dropped: true);
                     Restart();
@@ -183,9 +284,9 @@ public sealed class StreamResampler
                         if (float.IsFinite(sample[c])) continue;
                         if (!track.HasFinite(c))
                         {
-                            // Nothing to hold or to interpolate from yet.
+                            // Nothing to hold or to interpolate from (yet, or since the restart).
                             Counters.CountBad(BadSampleReason.NonFinite, dropped: true);
-                            return SampleOutcome.Dropped;
+                            return outcome == SampleOutcome.Restarted ? outcome : SampleOutcome.Dropped;
                         }
                         sample[c] = _policies.NonFinite == BadSamplePolicy.HoldLast ? track.LastFinite(c) : float.NaN;
                     }
@@ -195,23 +296,17 @@ public sealed class StreamResampler
             }
         }
 
-        bool hole = false, holdAcrossGap = false;
-        if (track.HasLast && timestamp - track.LastTime > _policies.MaxGapSeconds)
-        {
-            Counters.CountBad(BadSampleReason.Gap, dropped: false);
-            switch (_policies.Gap)
-            {
-                case BadSamplePolicy.Drop: hole = true; break;
-                case BadSamplePolicy.HoldLast: holdAcrossGap = true; break;
-                case BadSamplePolicy.ResetState: Restart(); break;
-            }
-            outcome = _policies.Gap == BadSamplePolicy.ResetState ? SampleOutcome.Restarted : SampleOutcome.Repaired;
-        }
-
+        bool holdAcrossGap = isGap && gap == BadSamplePolicy.HoldLast;
         if (track.FreeSlots < (holdAcrossGap ? 2 : 1))
         {
             Counters.CountOverrun();
             return SampleOutcome.Overrun;
+        }
+        if (isGap)
+        {
+            // Counted here, with the sample that ends it, so a gap ended by a dropped sample is not counted twice.
+            Counters.CountBad(BadSampleReason.Gap, dropped: false);
+            if (outcome == SampleOutcome.Accepted) outcome = SampleOutcome.Repaired;
         }
 
         if (!_started)
@@ -224,7 +319,8 @@ public sealed class StreamResampler
             // The values from before the gap, stamped at the end of the gap: the signal is flat across it.
             track.AppendHeld(timestamp, _policies.MaxGapSeconds);
         }
-        track.Append(timestamp, sample, hole, _policies.MaxGapSeconds);
+        track.Append(timestamp, sample, holeBefore: isGap && gap == BadSamplePolicy.Drop, _policies.MaxGapSeconds);
+        Accepted(track, timestamp);
         Produce();
         return outcome;
     }
@@ -256,22 +352,76 @@ public sealed class StreamResampler
     {
         foreach (SourceTrack t in _tracks) t.Clear();
         _started = false;
+        _newest = double.NegativeInfinity;
         if (_framesSinceRestart) _pendingReset = true;
         _framesSinceRestart = false;
         Counters.CountRestart();
     }
 
+    internal static string RateRangeText(string what) =>
+        FormattableString.Invariant($"{what} must be a finite rate from {MinRateHz} to {MaxRateHz} Hz.");
+
+    private SourceTrack Track(int source) =>
+        (uint)source < (uint)_tracks.Length
+            ? _tracks[source]
+            : throw new ArgumentOutOfRangeException(nameof(source), source, $"The source index must be in [0, {_tracks.Length}).");
+
+    private int DefaultBufferSamples(StreamSource s, int index)
+    {
+        double seconds = 2 * Math.Max(0.5, _policies.MaxGapSeconds) + (double.IsFinite(_deadSourceSeconds) ? _deadSourceSeconds : 0);
+        double samples = Math.Ceiling(s.NominalRateHz * seconds) + 8;
+        if (samples > MaxBufferSamples)
+            throw new ArgumentOutOfRangeException("sources", samples,
+                FormattableString.Invariant($"Source {index}: its default input buffer ({s.NominalRateHz} Hz × {seconds} s, from MaxGapSeconds and DeadSourceSeconds) would hold {samples} samples, more than {MaxBufferSamples}; lower MaxGapSeconds or DeadSourceSeconds, or give the source an explicit bufferSamples."));
+        return (int)samples;
+    }
+
+    /// <summary>
+    /// Whether a far-back sample completes a run of <see cref="BadSamplePolicies.ReanchorAfterSamples"/> that agree on a
+    /// new timeline. A sample within <see cref="BadSamplePolicies.MaxGapSeconds"/> of the source's timeline is ordinary
+    /// lateness and ends any run.
+    /// </summary>
+    private bool IsClockJump(SourceTrack track, double timestamp, BadSampleReason reason)
+    {
+        int needed = _policies.ReanchorAfterSamples;
+        if (needed == 0 || reason != BadSampleReason.OutOfOrder || track.LastTime - timestamp <= _policies.MaxGapSeconds)
+        {
+            track.ForgetCandidate();
+            return false;
+        }
+        return track.NoteCandidate(timestamp, _policies.MaxGapSeconds) >= needed;
+    }
+
+    /// <summary>After a sample is stored: the stream's clock advances, and the sample contradicts far-off candidate timelines.</summary>
+    private void Accepted(SourceTrack track, double timestamp)
+    {
+        _newest = Math.Max(_newest, timestamp);
+        foreach (SourceTrack t in _tracks)
+        {
+            if (t == track) t.ForgetCandidate();
+            else t.ContradictCandidate(timestamp, _policies.MaxGapSeconds);
+        }
+    }
+
     private void Produce()
     {
+        // Ticks at or before this are not waited for: a source that has not reached them is dead and held.
+        double deadline = _tracks.Length > 1 ? _newest - _deadSourceSeconds : double.NegativeInfinity;
         while (_started)
         {
             double time = _tick / OutputRateHz;
-            bool skip = false, countSkip = false;
+            bool skip = false, countSkip = false, anyHeld = false;
             double resumeAt = double.NegativeInfinity;
-            foreach (SourceTrack track in _tracks)
+            for (int i = 0; i < _tracks.Length; i++)
             {
-                TickStatus status = track.Status(time, Period, out double resume);
-                if (status == TickStatus.NotReady) return;
+                TickStatus status = _tracks[i].Status(time, Period, out double resume);
+                _held[i] = false;
+                if (status == TickStatus.NotReady)
+                {
+                    if (!(time <= deadline)) return;
+                    _held[i] = anyHeld = true;
+                    continue;
+                }
                 if (status == TickStatus.Ready) continue;
                 skip = true;
                 countSkip |= status == TickStatus.SkipGap;
@@ -288,21 +438,43 @@ public sealed class StreamResampler
 
             if (_frameCount == _stamps.Length)
             {
-                Counters.CountOverrun();
+                DiscardDecidedTicks(deadline);
+                return;
             }
-            else
+
+            int slot = (_frameHead + _frameCount) % _stamps.Length;
+            Span<float> frame = _frames.AsSpan(slot * FrameSize, FrameSize);
+            for (int i = 0; i < _tracks.Length; i++)
             {
-                int slot = (_frameHead + _frameCount) % _stamps.Length;
-                Span<float> frame = _frames.AsSpan(slot * FrameSize, FrameSize);
-                foreach (SourceTrack track in _tracks) track.Evaluate(time, Period, frame);
-                _stamps[slot] = new FrameStamp(_tick, time, _pendingReset);
-                _frameCount++;
-                _pendingReset = false;
-                _framesSinceRestart = true;
-                Counters.CountFrame();
+                if (_held[i]) _tracks[i].EvaluateHeld(frame);
+                else _tracks[i].Evaluate(time, Period, frame);
             }
+            _stamps[slot] = new FrameStamp(_tick, time, _pendingReset);
+            _frameCount++;
+            _pendingReset = false;
+            _framesSinceRestart = true;
+            Counters.CountFrame();
+            if (anyHeld) Counters.CountDeadSourceFrame();
             _tick++;
         }
+    }
+
+    /// <summary>
+    /// The output buffer is full: every tick the data already decide would be lost. They are counted as overruns in one
+    /// step (ticks inside gaps among them too) rather than visited one by one, which could take as long as the gap.
+    /// </summary>
+    private void DiscardDecidedTicks(double deadline)
+    {
+        double horizon = double.PositiveInfinity;
+        foreach (SourceTrack track in _tracks)
+            horizon = Math.Min(horizon, Math.Max(track.Reach, deadline));
+        if (!double.IsFinite(horizon)) return; // cannot happen (the current tick is decided), but must never loop
+        long last = (long)Math.Floor(horizon * OutputRateHz);
+        while ((last + 1) / OutputRateHz <= horizon) last++;
+        while (last / OutputRateHz > horizon) last--;
+        if (last < _tick) return;
+        Counters.CountOverruns(last - _tick + 1);
+        _tick = last + 1;
     }
 
     // The first tick at or after t. The small allowance keeps a timestamp that is a whole number of periods, but

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RnnGen.Training;
 
 namespace RnnGen.Streaming;
 
@@ -20,7 +21,10 @@ namespace RnnGen.Streaming;
 /// </code>
 /// A frame with <see cref="FrameStamp.ResetBefore"/> resets the model's state, the window, the smoother and the
 /// detectors first. A frame with a non-finite value is refused (counted as a dropped
-/// <see cref="BadSampleReason.NonFinite"/> sample), so bad input never reaches the model's state.
+/// <see cref="BadSampleReason.NonFinite"/> sample), so bad input never reaches the model's state; this is the recommended
+/// way to feed a model from a sensor. Should a run on finite but extreme values still produce a non-finite output or
+/// state, the output is discarded and the model's state reset (<see cref="StreamCounters.DivergedSteps"/>): the model
+/// is never left poisoned.
 /// </remarks>
 public sealed class StreamRunner
 {
@@ -38,49 +42,45 @@ public sealed class StreamRunner
     private int _outputOffset;
 
     /// <summary>Runs <paramref name="model"/> one step per frame, carrying its state across frames.</summary>
-    /// <param name="model">The model; its state is reset now.</param>
+    /// <param name="model">The model; its state is reset once every argument has been checked.</param>
     /// <param name="smoother">Optional smoothing of the output row (size = model output size).</param>
     /// <param name="detectors">Optional event detectors on the (smoothed) output row.</param>
     /// <param name="counters">Shared counters, or null for a new set.</param>
-    /// <param name="latencyWindow">Durations kept by <see cref="Latency"/> for percentiles.</param>
+    /// <param name="latencyWindow">Durations kept by <see cref="Latency"/> for percentiles, 1 to <see cref="LatencyMeter.MaxWindowSize"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentException">An argument does not fit the model; nothing, the model's state included, has changed.</exception>
     public StreamRunner(IStepModel model, EmaSmoother? smoother = null, IReadOnlyList<EventDetector>? detectors = null, StreamCounters? counters = null, int latencyWindow = 1024)
-        : this((ISequenceModel)model, smoother, detectors, counters, latencyWindow, model.OutputSize)
+        : this(NotNull(model), window: null, WindowStatePolicy.ResetEachWindow, smoother, detectors, counters, latencyWindow)
     {
-        _stepModel = model;
     }
 
     /// <summary>Runs <paramref name="model"/> over a sliding window of <paramref name="windowLength"/> frames every <paramref name="stride"/> frames.</summary>
-    /// <param name="model">The model; its state is reset now.</param>
-    /// <param name="windowLength">T, at most the model's <see cref="IRecurrentModel.SequenceLength"/>.</param>
-    /// <param name="stride">S, frames between runs.</param>
+    /// <param name="model">The model; its state is reset once every argument has been checked.</param>
+    /// <param name="windowLength">T, 1 to the model's <see cref="IRecurrentModel.SequenceLength"/>.</param>
+    /// <param name="stride">S ≥ 1, frames between runs.</param>
     /// <param name="statePolicy">Reset the state before each window, or carry it (then S must equal T).</param>
     /// <param name="smoother">Optional smoothing of the output row (size = model output size).</param>
     /// <param name="detectors">Optional event detectors on the (smoothed) output row.</param>
     /// <param name="counters">Shared counters, or null for a new set.</param>
-    /// <param name="latencyWindow">Durations kept by <see cref="Latency"/> for percentiles.</param>
+    /// <param name="latencyWindow">Durations kept by <see cref="Latency"/> for percentiles, 1 to <see cref="LatencyMeter.MaxWindowSize"/>.</param>
     /// <remarks>The output used is the model's last row: the last step's output, or the single row of a last-step head.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The window, stride or state policy is out of range; nothing has changed.</exception>
+    /// <exception cref="ArgumentException">An argument does not fit the model; nothing, the model's state included, has changed.</exception>
     public StreamRunner(ISequenceModel model, int windowLength, int stride, WindowStatePolicy statePolicy = WindowStatePolicy.ResetEachWindow,
         EmaSmoother? smoother = null, IReadOnlyList<EventDetector>? detectors = null, StreamCounters? counters = null, int latencyWindow = 1024)
-        : this(model, smoother, detectors, counters, latencyWindow, model.OutputsEveryStep ? windowLength * model.OutputSize : model.OutputSize)
+        : this(NotNull(model), WindowFor(model, windowLength, stride, statePolicy), statePolicy, smoother, detectors, counters, latencyWindow)
     {
-        if (windowLength < 1 || windowLength > model.SequenceLength)
-            throw new ArgumentOutOfRangeException(nameof(windowLength), windowLength, $"The window must be 1..{model.SequenceLength} frames (the model's SequenceLength).");
-        if (statePolicy == WindowStatePolicy.Carry && stride != windowLength)
-            throw new ArgumentException($"Carrying state needs stride = window length ({windowLength}); with stride {stride} the overlapping frames would be fed twice.", nameof(stride));
-        if (statePolicy is not (WindowStatePolicy.ResetEachWindow or WindowStatePolicy.Carry))
-            throw new ArgumentOutOfRangeException(nameof(statePolicy), statePolicy, "Unknown window state policy.");
-        _window = new SlidingWindow(windowLength, stride, model.InputSize);
-        _windowState = statePolicy;
-        _rowOffset = model.OutputsEveryStep ? (windowLength - 1) * model.OutputSize : 0;
     }
 
-    private StreamRunner(ISequenceModel model, EmaSmoother? smoother, IReadOnlyList<EventDetector>? detectors, StreamCounters? counters, int latencyWindow, int outputFloats)
+    // Every check comes before the model's state is reset, so a rejected construction changes nothing.
+    private StreamRunner(ISequenceModel model, SlidingWindow? window, WindowStatePolicy statePolicy, EmaSmoother? smoother,
+        IReadOnlyList<EventDetector>? detectors, StreamCounters? counters, int latencyWindow)
     {
-        ArgumentNullException.ThrowIfNull(model);
         if (smoother is not null && smoother.Size != model.OutputSize)
             throw new ArgumentException($"The smoother has {smoother.Size} values; the model outputs {model.OutputSize}.", nameof(smoother));
-        _model = model;
-        _smoother = smoother;
+        if (latencyWindow is < 1 or > LatencyMeter.MaxWindowSize)
+            throw new ArgumentOutOfRangeException(nameof(latencyWindow), latencyWindow, $"The latency window keeps 1 to {LatencyMeter.MaxWindowSize} durations.");
         _detectors = new EventDetector[detectors?.Count ?? 0];
         for (int i = 0; i < _detectors.Length; i++)
         {
@@ -89,11 +89,34 @@ public sealed class StreamRunner
                 throw new ArgumentException($"Detector {i} watches output {d.OutputIndex}; the model outputs {model.OutputSize}.", nameof(detectors));
             _detectors[i] = d;
         }
+        _model = model;
+        _stepModel = window is null ? (IStepModel)model : null;
+        _window = window;
+        _windowState = statePolicy;
+        _smoother = smoother;
+        bool rows = window is not null && model.OutputsEveryStep;
+        _outputs = new float[rows ? window!.Length * model.OutputSize : model.OutputSize];
+        _rowOffset = rows ? (window!.Length - 1) * model.OutputSize : 0;
         _events = new StreamEvent[_detectors.Length];
-        _outputs = new float[outputFloats];
         Counters = counters ?? new StreamCounters();
         Latency = new LatencyMeter(latencyWindow);
         model.ResetState();
+    }
+
+    private static T NotNull<T>(T model) where T : class => model ?? throw new ArgumentNullException(nameof(model));
+
+    private static SlidingWindow WindowFor(ISequenceModel model, int windowLength, int stride, WindowStatePolicy statePolicy)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (windowLength < 1 || windowLength > model.SequenceLength)
+            throw new ArgumentOutOfRangeException(nameof(windowLength), windowLength, $"The window must be 1..{model.SequenceLength} frames (the model's SequenceLength).");
+        if (stride < 1)
+            throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride must be at least one frame.");
+        if (statePolicy is not (WindowStatePolicy.ResetEachWindow or WindowStatePolicy.Carry))
+            throw new ArgumentOutOfRangeException(nameof(statePolicy), statePolicy, "The state policy must be ResetEachWindow or Carry.");
+        if (statePolicy == WindowStatePolicy.Carry && stride != windowLength)
+            throw new ArgumentException($"Carrying state needs stride = window length ({windowLength}); with stride {stride} the overlapping frames would be fed twice.", nameof(stride));
+        return new SlidingWindow(windowLength, stride, model.InputSize);
     }
 
     /// <summary>Floats per input frame (the model's input size).</summary>
@@ -105,7 +128,7 @@ public sealed class StreamRunner
     /// <summary>The counters this runner writes (steps, refused frames, resets, events).</summary>
     public StreamCounters Counters { get; }
 
-    /// <summary>The latest output row, smoothed when there is a smoother; empty before the first run.</summary>
+    /// <summary>The latest output row, smoothed when there is a smoother; empty before the first run and after a reset or a diverged run.</summary>
     public ReadOnlySpan<float> Output => _outputArray is null ? default : _outputArray.AsSpan(_outputOffset, _model.OutputSize);
 
     /// <summary>The events fired by the latest <see cref="Push"/>; empty when it fired none.</summary>
@@ -114,7 +137,10 @@ public sealed class StreamRunner
     /// <summary>Feeds one frame.</summary>
     /// <param name="frame"><see cref="InputSize"/> floats, normalised as in training.</param>
     /// <param name="stamp">The frame's stamp from the resampler; <see cref="FrameStamp.ResetBefore"/> resets first.</param>
-    /// <returns>True when the model ran on this frame (always in step mode; every S frames in window mode).</returns>
+    /// <returns>
+    /// True when the model ran on this frame and its output is in <see cref="Output"/> (every frame in step mode, every S
+    /// frames in window mode); false for a refused frame, a frame that completes no window, or a diverged run.
+    /// </returns>
     public bool Push(ReadOnlySpan<float> frame, in FrameStamp stamp)
     {
         if (frame.Length != _model.InputSize)
@@ -145,6 +171,13 @@ public sealed class StreamRunner
             row = _outputs.AsSpan(_rowOffset, _model.OutputSize);
         }
         Counters.CountStep();
+        if (!GradientClipping.AllFinite(row) || !GradientClipping.AllFinite(_model.State))
+        {
+            _model.ResetState();
+            _outputArray = null;
+            Counters.CountDiverged();
+            return false;
+        }
 
         if (_smoother is not null)
         {

@@ -9,16 +9,25 @@ public sealed class StreamSource
     /// <summary>Describes a source.</summary>
     /// <param name="channelCount">Floats per sample (e.g. 3 for an accelerometer).</param>
     /// <param name="nominalRateHz">
-    /// The rate the sensor is meant to deliver. It chooses the filter: above the output rate the source is decimated with
-    /// the anti-aliasing box filter, otherwise sampled by linear interpolation. It also sizes the input buffer.
+    /// The rate the sensor is meant to deliver, from <see cref="StreamResampler.MinRateHz"/> to <see cref="StreamResampler.MaxRateHz"/>.
+    /// It chooses the filter: above the output rate the source is decimated with the anti-aliasing box filter, otherwise
+    /// sampled by linear interpolation. It also sizes the input buffer and bounds the usable timestamps
+    /// (<see cref="StreamResampler.MaxTimestampSeconds"/>).
     /// </param>
-    /// <param name="bufferSamples">Samples of this source held while waiting for other sources or for non-finite values to resolve; 0 chooses <c>2·rate·max(0.5 s, MaxGapSeconds) + 8</c>.</param>
+    /// <param name="bufferSamples">
+    /// Samples of this source held while waiting for other sources or for non-finite values to resolve, 4 to
+    /// <see cref="StreamResampler.MaxBufferSamples"/>; 0 chooses <c>rate·(2·max(0.5 s, MaxGapSeconds) + DeadSourceSeconds) + 8</c>
+    /// (without the DeadSourceSeconds term when it is infinite).
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside the range given for it.</exception>
     public StreamSource(int channelCount, double nominalRateHz, int bufferSamples = 0)
     {
-        if (channelCount < 1) throw new ArgumentOutOfRangeException(nameof(channelCount), channelCount, "A source needs at least one channel.");
-        if (!(nominalRateHz > 0) || double.IsInfinity(nominalRateHz))
-            throw new ArgumentOutOfRangeException(nameof(nominalRateHz), nominalRateHz, "The nominal rate must be a positive finite number of hertz.");
-        if (bufferSamples < 0) throw new ArgumentOutOfRangeException(nameof(bufferSamples), bufferSamples, "Use 0 for the default size.");
+        if (channelCount is < 1 or > StreamResampler.MaxFrameSize)
+            throw new ArgumentOutOfRangeException(nameof(channelCount), channelCount, $"A source has 1 to {StreamResampler.MaxFrameSize} channels.");
+        if (!(nominalRateHz >= StreamResampler.MinRateHz && nominalRateHz <= StreamResampler.MaxRateHz))
+            throw new ArgumentOutOfRangeException(nameof(nominalRateHz), nominalRateHz, StreamResampler.RateRangeText("The nominal rate"));
+        if (bufferSamples != 0 && bufferSamples is < 4 or > StreamResampler.MaxBufferSamples)
+            throw new ArgumentOutOfRangeException(nameof(bufferSamples), bufferSamples, $"The buffer holds 4 to {StreamResampler.MaxBufferSamples} samples; 0 chooses the default size.");
         ChannelCount = channelCount;
         NominalRateHz = nominalRateHz;
         BufferSamples = bufferSamples;

@@ -49,7 +49,8 @@ public sealed class TimeseriesDataset
     {
         if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "A row needs at least one channel.");
         if (data.Length % channels != 0) throw new ArgumentException($"The data ({data.Length} floats) is not a whole number of rows of {channels}.", nameof(data));
-        if (sequenceLength < 1) throw new ArgumentOutOfRangeException(nameof(sequenceLength), sequenceLength, "A window needs at least one step.");
+        if (sequenceLength < 1 || (long)sequenceLength * channels > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(sequenceLength), sequenceLength, $"A window has 1 to {Array.MaxLength / channels} steps of {channels} floats.");
         if (sequenceStride < 1) throw new ArgumentOutOfRangeException(nameof(sequenceStride), sequenceStride, "The stride must be at least 1.");
         if (samplingRate < 1) throw new ArgumentOutOfRangeException(nameof(samplingRate), samplingRate, "The sampling rate must be at least 1.");
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "A batch needs at least one window.");

@@ -32,9 +32,11 @@ public sealed class ZScoreNormalizer
     private readonly float[] _invStdF;
 
     /// <summary>Creates a normaliser for <paramref name="channels"/> channels with running statistics, not frozen and with no samples yet (μ = 0, σ = 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="channels"/> is not 1 to <see cref="StreamResampler.MaxFrameSize"/>.</exception>
     public ZScoreNormalizer(int channels)
     {
-        if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "At least one channel is needed.");
+        if (channels is < 1 or > StreamResampler.MaxFrameSize)
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, $"A normaliser has 1 to {StreamResampler.MaxFrameSize} channels.");
         _mean = new double[channels];
         _m2 = new double[channels];
         _meanF = new float[channels];

@@ -13,7 +13,7 @@ public sealed class Adam : Optimizer
     /// <param name="learningRate">lr.</param>
     /// <param name="beta1">β₁ in [0, 1), decay of the first moment.</param>
     /// <param name="beta2">β₂ in [0, 1), decay of the second moment.</param>
-    /// <param name="epsilon">ε, added to the denominator for stability.</param>
+    /// <param name="epsilon">ε &gt; 0, added to the denominator for stability.</param>
     /// <param name="weightDecay">λ ≥ 0, L2 penalty added to the gradient (coupled with the moments; see <see cref="AdamW"/>).</param>
     /// <param name="amsGrad">Normalise by the running maximum of the second moment.</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
@@ -41,8 +41,8 @@ public sealed class Adam : Optimizer
     public bool AmsGrad => _core.AmsGrad;
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients) =>
-        _core.Update(parameters, gradients, StepCount, LearningRate, l2: WeightDecay, decay: 1f);
+    protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit) =>
+        _core.Update(parameters, gradients, StepCount, LearningRate, l2: WeightDecay, decay: 1f, commit);
 
     /// <inheritdoc />
     protected override void ResetState() => _core.Reset();

@@ -17,7 +17,7 @@ internal sealed class AdamCore
     {
         Hyperparameters.RequireFraction(beta1, nameof(beta1));
         Hyperparameters.RequireFraction(beta2, nameof(beta2));
-        Hyperparameters.RequireNonNegative(epsilon, nameof(epsilon));
+        Hyperparameters.RequirePositive(epsilon, nameof(epsilon));
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
@@ -32,8 +32,12 @@ internal sealed class AdamCore
     public float Epsilon { get; }
     public bool AmsGrad { get; }
 
-    /// <summary>One Adam step number <paramref name="step"/> (1-based), with L2 coefficient λ₂ and parameter factor <paramref name="decay"/>.</summary>
-    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, float learningRate, float l2, float decay)
+    /// <summary>
+    /// One Adam step number <paramref name="step"/> (1-based), with L2 coefficient λ₂ and parameter factor <paramref name="decay"/>:
+    /// computed and checked (<paramref name="commit"/> false: returns whether every new parameter and moment is finite,
+    /// writing nothing), or committed.
+    /// </summary>
+    public bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, float learningRate, float l2, float decay, bool commit)
     {
         // Bias corrections in double, as PyTorch computes them with Python floats.
         double correction1 = 1.0 - Math.Pow(Beta1, step);
@@ -45,26 +49,44 @@ internal sealed class AdamCore
         Span<Vector<float>> m = VectorLanes.Body(_firstMoment.AsSpan());
         Span<Vector<float>> v = VectorLanes.Body(_secondMoment.AsSpan());
         Span<Vector<float>> vMax = VectorLanes.Body(_maxSecondMoment.AsSpan());
+        Vector<float> check = Vector<float>.Zero;
         for (int i = 0; i < p.Length; i++)
         {
+            Vector<float> pi = p[i], mi = m[i], vi = v[i];
             Vector<float> vMaxI = c.AmsGrad ? vMax[i] : default;
-            Lane(ref p[i], g[i], ref m[i], ref v[i], ref vMaxI, c);
-            if (c.AmsGrad) vMax[i] = vMaxI;
+            Lane(ref pi, g[i], ref mi, ref vi, ref vMaxI, c);
+            if (commit)
+            {
+                p[i] = pi;
+                m[i] = mi;
+                v[i] = vi;
+                if (c.AmsGrad) vMax[i] = vMaxI;
+            }
+            else
+            {
+                check = VectorLanes.Fold(VectorLanes.Fold(VectorLanes.Fold(VectorLanes.Fold(check, pi), mi), vi), vMaxI);
+            }
         }
 
         int tail = VectorLanes.TailStart(parameters.Length);
-        if (tail < parameters.Length)
+        if (tail == parameters.Length)
+            return commit || VectorLanes.AllFinite(check);
+        int count = parameters.Length - tail;
+        Vector<float> pt = VectorLanes.Load(parameters[tail..]);
+        Vector<float> mt = VectorLanes.Load(_firstMoment.AsSpan(tail));
+        Vector<float> vt = VectorLanes.Load(_secondMoment.AsSpan(tail));
+        Vector<float> vMaxT = c.AmsGrad ? VectorLanes.Load(_maxSecondMoment.AsSpan(tail)) : default;
+        Lane(ref pt, VectorLanes.Load(gradients[tail..]), ref mt, ref vt, ref vMaxT, c);
+        if (!commit)
         {
-            Vector<float> pt = VectorLanes.Load(parameters[tail..]);
-            Vector<float> mt = VectorLanes.Load(_firstMoment.AsSpan(tail));
-            Vector<float> vt = VectorLanes.Load(_secondMoment.AsSpan(tail));
-            Vector<float> vMaxT = c.AmsGrad ? VectorLanes.Load(_maxSecondMoment.AsSpan(tail)) : default;
-            Lane(ref pt, VectorLanes.Load(gradients[tail..]), ref mt, ref vt, ref vMaxT, c);
-            VectorLanes.Store(pt, parameters[tail..]);
-            VectorLanes.Store(mt, _firstMoment.AsSpan(tail));
-            VectorLanes.Store(vt, _secondMoment.AsSpan(tail));
-            if (c.AmsGrad) VectorLanes.Store(vMaxT, _maxSecondMoment.AsSpan(tail));
+            return VectorLanes.AllFinite(check) && VectorLanes.TailFinite(pt, count) && VectorLanes.TailFinite(mt, count)
+                && VectorLanes.TailFinite(vt, count) && VectorLanes.TailFinite(vMaxT, count);
         }
+        VectorLanes.Store(pt, parameters[tail..]);
+        VectorLanes.Store(mt, _firstMoment.AsSpan(tail));
+        VectorLanes.Store(vt, _secondMoment.AsSpan(tail));
+        if (c.AmsGrad) VectorLanes.Store(vMaxT, _maxSecondMoment.AsSpan(tail));
+        return true;
     }
 
     public void Reset()

@@ -2,7 +2,9 @@ namespace RnnGen.Training;
 
 /// <summary>
 /// Base of the built-in optimizers: checks the span lengths, counts steps and leaves the update rule to
-/// <see cref="Update"/>.
+/// <see cref="Update"/>, which runs twice per step: once to compute the update and check that every new parameter and
+/// state value is finite, writing nothing, then, only if so, to commit it. The same code computes both times, so the
+/// committed values are exactly the checked ones, and no scratch memory is needed.
 /// </summary>
 public abstract class Optimizer : IOptimizer
 {
@@ -36,14 +38,20 @@ public abstract class Optimizer : IOptimizer
     public long StepCount { get; private set; }
 
     /// <inheritdoc />
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
+    public bool Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         if (parameters.Length != ParameterCount)
             throw new ArgumentException($"Expected {ParameterCount} parameters, got {parameters.Length}.", nameof(parameters));
         if (gradients.Length != ParameterCount)
             throw new ArgumentException($"Expected {ParameterCount} gradients, got {gradients.Length}.", nameof(gradients));
         StepCount++;
-        Update(parameters, gradients);
+        if (!Update(parameters, gradients, commit: false))
+        {
+            StepCount--;
+            return false;
+        }
+        Update(parameters, gradients, commit: true);
+        return true;
     }
 
     /// <inheritdoc />
@@ -53,8 +61,13 @@ public abstract class Optimizer : IOptimizer
         ResetState();
     }
 
-    /// <summary>Applies one update. Lengths are already checked and <see cref="StepCount"/> already counts this step (1 on the first).</summary>
-    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients);
+    /// <summary>
+    /// One update. Lengths are already checked and <see cref="StepCount"/> already counts this step (1 on the first).
+    /// With <paramref name="commit"/> false: compute the new parameters and state without writing anything, and return
+    /// whether every one of them is finite. With <paramref name="commit"/> true (only after a false pass returned true):
+    /// compute the same values and write them; the return value is then ignored.
+    /// </summary>
+    protected abstract bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit);
 
     /// <summary>Returns the per-parameter state to what construction gave.</summary>
     protected abstract void ResetState();

@@ -4,10 +4,11 @@ namespace RnnGen.Training;
 public static class OptimizerExtensions
 {
     /// <summary>Steps <paramref name="model"/>'s <see cref="IRecurrentModel.Parameters"/> with its accumulated <see cref="IRecurrentModel.Gradients"/>.</summary>
-    public static void Step(this IOptimizer optimizer, IRecurrentModel model)
+    /// <returns>False when the step was refused because it would not have been finite (see <see cref="IOptimizer.Step"/>).</returns>
+    public static bool Step(this IOptimizer optimizer, IRecurrentModel model)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(model);
-        optimizer.Step(model.Parameters, model.Gradients);
+        return optimizer.Step(model.Parameters, model.Gradients);
     }
 }

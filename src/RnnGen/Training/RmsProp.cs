@@ -16,8 +16,8 @@ public sealed class RmsProp : Optimizer
     /// </summary>
     /// <param name="parameterCount">Length of the parameter and gradient spans.</param>
     /// <param name="learningRate">lr.</param>
-    /// <param name="alpha">α, the smoothing constant of the running averages.</param>
-    /// <param name="epsilon">ε, added to the root for stability.</param>
+    /// <param name="alpha">α in [0, 1], the smoothing constant of the running averages.</param>
+    /// <param name="epsilon">ε &gt; 0, added to the root for stability.</param>
     /// <param name="weightDecay">λ ≥ 0, L2 penalty added to the gradient.</param>
     /// <param name="momentum">μ ≥ 0; 0 disables the momentum buffer.</param>
     /// <param name="centered">Normalise by an estimate of the gradient's variance instead of its second moment.</param>
@@ -25,12 +25,12 @@ public sealed class RmsProp : Optimizer
     /// The clamp max(v, 0) is not in PyTorch: when rounding makes s − a² slightly negative, PyTorch takes the root of a
     /// negative number and the parameter becomes NaN; here the step is then just d/ε-sized instead.
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of its range or not finite.</exception>
     public RmsProp(int parameterCount, float learningRate = 0.01f, float alpha = 0.99f, float epsilon = 1e-8f, float weightDecay = 0f, float momentum = 0f, bool centered = false)
         : base(parameterCount, learningRate)
     {
-        Hyperparameters.RequireNonNegative(alpha, nameof(alpha));
-        Hyperparameters.RequireNonNegative(epsilon, nameof(epsilon));
+        Hyperparameters.RequireUnitInterval(alpha, nameof(alpha));
+        Hyperparameters.RequirePositive(epsilon, nameof(epsilon));
         Hyperparameters.RequireNonNegative(weightDecay, nameof(weightDecay));
         Hyperparameters.RequireNonNegative(momentum, nameof(momentum));
         Alpha = alpha;
@@ -59,7 +59,7 @@ public sealed class RmsProp : Optimizer
     public bool Centered { get; }
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit)
     {
         var c = new Coefficients(this);
         Span<Vector<float>> p = VectorLanes.Body(parameters);
@@ -67,16 +67,28 @@ public sealed class RmsProp : Optimizer
         Span<Vector<float>> s = VectorLanes.Body(_squareAverage.AsSpan());
         Span<Vector<float>> a = VectorLanes.Body(_gradientAverage.AsSpan());
         Span<Vector<float>> b = VectorLanes.Body(_momentumBuffer.AsSpan());
+        Vector<float> check = Vector<float>.Zero;
         for (int i = 0; i < p.Length; i++)
         {
+            Vector<float> pi = p[i], si = s[i];
             Vector<float> ai = c.Centered ? a[i] : default;
             Vector<float> bi = c.UsesMomentum ? b[i] : default;
-            Lane(ref p[i], g[i], ref s[i], ref ai, ref bi, c);
-            if (c.Centered) a[i] = ai;
-            if (c.UsesMomentum) b[i] = bi;
+            Lane(ref pi, g[i], ref si, ref ai, ref bi, c);
+            if (commit)
+            {
+                p[i] = pi;
+                s[i] = si;
+                if (c.Centered) a[i] = ai;
+                if (c.UsesMomentum) b[i] = bi;
+            }
+            else
+            {
+                check = VectorLanes.Fold(VectorLanes.Fold(VectorLanes.Fold(VectorLanes.Fold(check, pi), si), ai), bi);
+            }
         }
 
         int tail = VectorLanes.TailStart(parameters.Length);
+        bool finite = VectorLanes.AllFinite(check);
         if (tail < parameters.Length)
         {
             Vector<float> pt = VectorLanes.Load(parameters[tail..]);
@@ -84,11 +96,21 @@ public sealed class RmsProp : Optimizer
             Vector<float> at = c.Centered ? VectorLanes.Load(_gradientAverage.AsSpan(tail)) : default;
             Vector<float> bt = c.UsesMomentum ? VectorLanes.Load(_momentumBuffer.AsSpan(tail)) : default;
             Lane(ref pt, VectorLanes.Load(gradients[tail..]), ref st, ref at, ref bt, c);
-            VectorLanes.Store(pt, parameters[tail..]);
-            VectorLanes.Store(st, _squareAverage.AsSpan(tail));
-            if (c.Centered) VectorLanes.Store(at, _gradientAverage.AsSpan(tail));
-            if (c.UsesMomentum) VectorLanes.Store(bt, _momentumBuffer.AsSpan(tail));
+            if (commit)
+            {
+                VectorLanes.Store(pt, parameters[tail..]);
+                VectorLanes.Store(st, _squareAverage.AsSpan(tail));
+                if (c.Centered) VectorLanes.Store(at, _gradientAverage.AsSpan(tail));
+                if (c.UsesMomentum) VectorLanes.Store(bt, _momentumBuffer.AsSpan(tail));
+            }
+            else
+            {
+                int count = parameters.Length - tail;
+                finite = finite && VectorLanes.TailFinite(pt, count) && VectorLanes.TailFinite(st, count)
+                    && VectorLanes.TailFinite(at, count) && VectorLanes.TailFinite(bt, count);
+            }
         }
+        return commit || finite;
     }
 
     /// <inheritdoc />

@@ -50,31 +50,52 @@ public sealed class Sgd : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit)
     {
         var c = new Coefficients(this, firstStep: !_bufferStarted);
-        _bufferStarted = true;
         Span<float> buffer = _momentumBuffer; // empty without momentum, and then never touched
 
         Span<Vector<float>> p = VectorLanes.Body(parameters);
         ReadOnlySpan<Vector<float>> g = VectorLanes.Body(gradients);
         Span<Vector<float>> b = VectorLanes.Body(buffer);
+        Vector<float> check = Vector<float>.Zero;
         for (int i = 0; i < p.Length; i++)
         {
+            Vector<float> pi = p[i];
             Vector<float> bi = c.UsesBuffer ? b[i] : default;
-            Lane(ref p[i], g[i], ref bi, c);
-            if (c.UsesBuffer) b[i] = bi;
+            Lane(ref pi, g[i], ref bi, c);
+            if (commit)
+            {
+                p[i] = pi;
+                if (c.UsesBuffer) b[i] = bi;
+            }
+            else
+            {
+                check = VectorLanes.Fold(VectorLanes.Fold(check, pi), bi);
+            }
         }
 
         int tail = VectorLanes.TailStart(parameters.Length);
+        bool finite = VectorLanes.AllFinite(check);
         if (tail < parameters.Length)
         {
             Vector<float> pt = VectorLanes.Load(parameters[tail..]);
             Vector<float> bt = c.UsesBuffer ? VectorLanes.Load(buffer[tail..]) : default;
             Lane(ref pt, VectorLanes.Load(gradients[tail..]), ref bt, c);
-            VectorLanes.Store(pt, parameters[tail..]);
-            if (c.UsesBuffer) VectorLanes.Store(bt, buffer[tail..]);
+            if (commit)
+            {
+                VectorLanes.Store(pt, parameters[tail..]);
+                if (c.UsesBuffer) VectorLanes.Store(bt, buffer[tail..]);
+            }
+            else
+            {
+                int count = parameters.Length - tail;
+                finite = finite && VectorLanes.TailFinite(pt, count) && VectorLanes.TailFinite(bt, count);
+            }
         }
+        if (!commit) return finite;
+        _bufferStarted = true;
+        return true;
     }
 
     /// <inheritdoc />

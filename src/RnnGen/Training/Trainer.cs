@@ -32,17 +32,44 @@ public sealed record TrainerOptions
     public bool ResetStateEachSequence { get; init; } = true;
 }
 
+/// <summary>Why a <see cref="Trainer"/> skipped an optimizer step (the first reason found in the mini-batch).</summary>
+public enum TrainingSkipReason
+{
+    /// <summary>The step was applied.</summary>
+    None = 0,
+
+    /// <summary>An input or float target was NaN or ±∞. The model's state was left as it was before that sequence.</summary>
+    NonFiniteInput = 1,
+
+    /// <summary>The forward pass left a NaN or ±∞ in the model's state (finite inputs of extreme magnitude); the state was restored.</summary>
+    NonFiniteState = 2,
+
+    /// <summary>A sequence's loss was NaN or ±∞.</summary>
+    NonFiniteLoss = 3,
+
+    /// <summary>A gradient was NaN or ±∞.</summary>
+    NonFiniteGradient = 4,
+
+    /// <summary>The optimizer refused the update: it would have written NaN or ±∞ into the weights or its own state (an overflow).</summary>
+    NonFiniteUpdate = 5,
+}
+
 /// <summary>The outcome of one optimizer step.</summary>
 /// <param name="Loss">Mean loss of the sequences in the step.</param>
 /// <param name="GradientNorm">Global L2 norm of the averaged gradient before clipping.</param>
-/// <param name="Applied">False when the loss or a gradient was not finite: the step was skipped and the weights are untouched.</param>
-public readonly record struct TrainingStep(float Loss, float GradientNorm, bool Applied);
+/// <param name="SkipReason">Why the step was skipped, or <see cref="TrainingSkipReason.None"/> when it was applied.</param>
+public readonly record struct TrainingStep(float Loss, float GradientNorm, TrainingSkipReason SkipReason)
+{
+    /// <summary>True when the step was applied; false when it was skipped (see <see cref="SkipReason"/>) and the weights and the optimizer are untouched.</summary>
+    public bool Applied => SkipReason == TrainingSkipReason.None;
+}
 
 /// <summary>
 /// Trains a generated model: forward → loss → backward (BPTT) → average over the mini-batch → clip → optimizer step.
 /// Every buffer is allocated at construction; <see cref="Train(ReadOnlySpan{float}, ReadOnlySpan{int})"/>,
 /// <see cref="Accumulate(ReadOnlySpan{int}, ReadOnlySpan{float})"/>, <see cref="Apply"/> and <see cref="TrainTruncated(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>
-/// allocate nothing. A non-finite loss or gradient never reaches the weights: that step is skipped and counted.
+/// allocate nothing. Nothing non-finite ever reaches the weights or the optimizer's state: a step with a non-finite
+/// input, target, state, loss, gradient or update is skipped, counted, and reported with its <see cref="TrainingSkipReason"/>.
 /// </summary>
 public sealed class Trainer
 {
@@ -52,12 +79,15 @@ public sealed class Trainer
     private readonly float[] _outputs;
     private readonly float[] _outputGradient;
     private readonly float[] _initialStateGradient;
+    private readonly float[] _stateBefore;
     private int _accumulated;
     private double _accumulatedLoss;
-    private bool _nonFinite;
+    private TrainingSkipReason _skip;        // the mini-batch's first problem
+    private TrainingSkipReason _lastForward; // the last Forward's problem, joining the batch when it is accumulated
 
     /// <summary>Creates a trainer for <paramref name="model"/> (vector or token input) with an optimizer sized for its parameters.</summary>
-    /// <exception cref="ArgumentException">The optimizer's parameter count differs from the model's, or a clip limit is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range: an undefined loss or reduction, or a clip limit that is not positive.</exception>
+    /// <exception cref="ArgumentException">The optimizer's parameter count differs from the model's.</exception>
     public Trainer(IRecurrentModel model, IOptimizer optimizer, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -65,14 +95,21 @@ public sealed class Trainer
         if (optimizer.ParameterCount != model.Parameters.Length)
             throw new ArgumentException($"The optimizer was made for {optimizer.ParameterCount} parameters, but the model has {model.Parameters.Length}.", nameof(optimizer));
         _options = options ?? new TrainerOptions();
-        if (_options.ClipNorm is float norm && !(norm > 0)) throw new ArgumentException($"ClipNorm must be positive, but is {norm}.", nameof(options));
-        if (_options.ClipValue is float value && !(value > 0)) throw new ArgumentException($"ClipValue must be positive, but is {value}.", nameof(options));
+        if (_options.Loss is not (TrainingLoss.SoftmaxCrossEntropy or TrainingLoss.SigmoidBinaryCrossEntropy or TrainingLoss.MeanSquaredError))
+            throw new ArgumentOutOfRangeException("options.Loss", _options.Loss, "Loss must be SoftmaxCrossEntropy, SigmoidBinaryCrossEntropy or MeanSquaredError.");
+        if (_options.Reduction is not (LossReduction.Mean or LossReduction.Sum))
+            throw new ArgumentOutOfRangeException("options.Reduction", _options.Reduction, "Reduction must be Mean or Sum.");
+        if (_options.ClipNorm is float norm && !(norm > 0))
+            throw new ArgumentOutOfRangeException("options.ClipNorm", norm, "ClipNorm must be positive (+∞ clips nothing).");
+        if (_options.ClipValue is float value && !(value > 0))
+            throw new ArgumentOutOfRangeException("options.ClipValue", value, "ClipValue must be positive (+∞ clips nothing).");
         _model = model;
         _optimizer = optimizer;
         int rows = model.OutputsEveryStep ? model.SequenceLength : 1;
         _outputs = new float[rows * model.OutputSize];
         _outputGradient = new float[rows * model.OutputSize];
         _initialStateGradient = new float[model.State.Length];
+        _stateBefore = new float[model.State.Length];
         model.ZeroGradients();
     }
 
@@ -88,7 +125,7 @@ public sealed class Trainer
     /// <summary>Sequences accumulated since the last <see cref="Apply"/>.</summary>
     public int Accumulated => _accumulated;
 
-    /// <summary>Optimizer steps skipped because the loss or a gradient was not finite.</summary>
+    /// <summary>Optimizer steps skipped because an input, target, state, loss, gradient or update was not finite.</summary>
     public long SkippedSteps { get; private set; }
 
     /// <summary>Optimizer steps applied.</summary>
@@ -96,21 +133,28 @@ public sealed class Trainer
 
     private int Rows => _model.RecordedSteps == 0 ? 0 : _model.OutputsEveryStep ? _model.RecordedSteps : 1;
 
-    /// <summary>Runs the model over a sequence of float vectors (resetting the state first unless configured otherwise).</summary>
+    /// <summary>
+    /// Runs the model over a sequence of float vectors (resetting the state first unless configured otherwise). An input
+    /// that is NaN or ±∞, or a run that leaves a non-finite state, marks the mini-batch to be skipped and puts the state
+    /// back as it was before this sequence.
+    /// </summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs)
     {
         var model = _model as ISequenceModel ?? throw new InvalidOperationException("This model takes tokens: call Forward(ReadOnlySpan<int>).");
         if (_options.ResetStateEachSequence) _model.ResetState();
-        model.Forward(inputs, _outputs);
+        ForwardGuarded(model, inputs);
         return Outputs;
     }
 
-    /// <summary>Runs the model over a sequence of tokens (resetting the state first unless configured otherwise).</summary>
+    /// <summary>Runs the model over a sequence of tokens (resetting the state first unless configured otherwise); a run that leaves a non-finite state is handled as for float inputs.</summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<int> tokens)
     {
         var model = _model as ITokenSequenceModel ?? throw new InvalidOperationException("This model takes float vectors: call Forward(ReadOnlySpan<float>).");
         if (_options.ResetStateEachSequence) _model.ResetState();
+        _model.State.CopyTo(_stateBefore);
+        _lastForward = TrainingSkipReason.None;
         model.Forward(tokens, _outputs);
+        GuardState(inputsFinite: true);
         return Outputs;
     }
 
@@ -139,6 +183,8 @@ public sealed class Trainer
         int rows = RequireRows(targets.Length / Math.Max(1, _model.OutputSize));
         if (targets.Length != rows * _model.OutputSize)
             throw new ArgumentException($"Expected {rows * _model.OutputSize} targets ({rows} rows of {_model.OutputSize}), but got {targets.Length}.", nameof(targets));
+        Skip(_lastForward);
+        if (!GradientClipping.AllFinite(targets)) Skip(TrainingSkipReason.NonFiniteInput);
         Span<float> gradient = _outputGradient.AsSpan(0, targets.Length);
         float loss;
         switch (_options.Loss)
@@ -159,7 +205,8 @@ public sealed class Trainer
 
     /// <summary>
     /// Ends the mini-batch: averages the accumulated gradients over its sequences, clips them, and takes one optimizer
-    /// step, unless the loss or a gradient was not finite, in which case the step is skipped. Gradients are zeroed either way.
+    /// step, unless an input, target, state, loss, gradient or the update itself was not finite, in which case the step
+    /// is skipped and the weights and the optimizer are untouched. Gradients are zeroed either way.
     /// </summary>
     /// <exception cref="InvalidOperationException">Nothing was accumulated.</exception>
     public TrainingStep Apply()
@@ -168,24 +215,23 @@ public sealed class Trainer
         Span<float> gradients = _model.Gradients;
         float loss = (float)(_accumulatedLoss / _accumulated);
         if (_accumulated > 1) TensorPrimitives.Multiply(gradients, 1f / _accumulated, gradients);
-        bool finite = !_nonFinite && float.IsFinite(loss) && GradientClipping.AllFinite(gradients);
+        if (!float.IsFinite(loss)) Skip(TrainingSkipReason.NonFiniteLoss);
+        if (!GradientClipping.AllFinite(gradients)) Skip(TrainingSkipReason.NonFiniteGradient);
         float norm = GradientClipping.GlobalNorm(gradients);
-        if (finite)
+        if (_skip == TrainingSkipReason.None)
         {
             if (_options.ClipNorm is float maxNorm) GradientClipping.ClipByGlobalNorm(gradients, maxNorm);
             if (_options.ClipValue is float limit) GradientClipping.ClipByValue(gradients, limit);
-            _optimizer.Step(_model.Parameters, gradients);
-            AppliedSteps++;
+            if (!_optimizer.Step(_model.Parameters, gradients)) Skip(TrainingSkipReason.NonFiniteUpdate);
         }
-        else
-        {
-            SkippedSteps++;
-        }
+        TrainingSkipReason reason = _skip;
+        if (reason == TrainingSkipReason.None) AppliedSteps++;
+        else SkippedSteps++;
         _model.ZeroGradients();
         _accumulated = 0;
         _accumulatedLoss = 0;
-        _nonFinite = false;
-        return new TrainingStep(loss, norm, finite);
+        _skip = TrainingSkipReason.None;
+        return new TrainingStep(loss, norm, reason);
     }
 
     /// <summary>One sequence, one optimizer step: Forward, softmax cross-entropy, Backward, clip, step.</summary>
@@ -228,7 +274,7 @@ public sealed class Trainer
         for (int start = 0; start < steps; start += chunkSteps, chunks++)
         {
             int length = Math.Min(chunkSteps, steps - start);
-            model.Forward(inputs.Slice(start * _model.InputSize, length * _model.InputSize), _outputs);
+            ForwardGuarded(model, inputs.Slice(start * _model.InputSize, length * _model.InputSize));
             Accumulate(targets.Slice(start, length));
             total += Apply().Loss;
         }
@@ -263,9 +309,32 @@ public sealed class Trainer
         return rows;
     }
 
+    /// <summary>Forward from the current state; on a non-finite input or resulting state, the state is put back and the batch marked.</summary>
+    private void ForwardGuarded(ISequenceModel model, ReadOnlySpan<float> inputs)
+    {
+        _model.State.CopyTo(_stateBefore);
+        _lastForward = TrainingSkipReason.None;
+        model.Forward(inputs, _outputs);
+        GuardState(GradientClipping.AllFinite(inputs));
+    }
+
+    private void GuardState(bool inputsFinite)
+    {
+        if (inputsFinite && GradientClipping.AllFinite(_model.State)) return;
+        _lastForward = inputsFinite ? TrainingSkipReason.NonFiniteState : TrainingSkipReason.NonFiniteInput;
+        _stateBefore.CopyTo(_model.State);
+    }
+
+    /// <summary>Marks the mini-batch to be skipped, keeping the first reason found (None marks nothing).</summary>
+    private void Skip(TrainingSkipReason reason)
+    {
+        if (_skip == TrainingSkipReason.None) _skip = reason;
+    }
+
     private float Record(float loss)
     {
-        if (!float.IsFinite(loss)) _nonFinite = true;
+        Skip(_lastForward);
+        if (!float.IsFinite(loss)) Skip(TrainingSkipReason.NonFiniteLoss);
         _accumulatedLoss += loss;
         _accumulated++;
         return loss;

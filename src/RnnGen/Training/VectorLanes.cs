@@ -31,6 +31,27 @@ internal static class VectorLanes
         return new Vector<float>(lane);
     }
 
+    /// <summary>
+    /// Folds <paramref name="lane"/> into a finiteness check: <paramref name="check"/> starts at zero and stays zero while
+    /// every value folded in is finite; any NaN or ±∞ turns it NaN for good (x·0 is 0 for finite x, NaN otherwise).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Fold(Vector<float> check, Vector<float> lane) => check + lane * Vector<float>.Zero;
+
+    /// <summary>True when nothing non-finite was folded into <paramref name="check"/>.</summary>
+    public static bool AllFinite(Vector<float> check) => Vector.EqualsAll(check, Vector<float>.Zero);
+
+    /// <summary>True when the first <paramref name="count"/> elements of <paramref name="lane"/> (a tail; the rest is padding) are finite.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool TailFinite(Vector<float> lane, int count)
+    {
+        Span<float> values = stackalloc float[Vector<float>.Count];
+        lane.CopyTo(values);
+        foreach (float v in values[..count])
+            if (!float.IsFinite(v)) return false;
+        return true;
+    }
+
     /// <summary>Writes the first <c>tail.Length</c> elements of <paramref name="lane"/> to <paramref name="tail"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Store(Vector<float> lane, Span<float> tail)

@@ -16,6 +16,15 @@ public sealed class SafeTensorsFile
     /// <summary>The header key that holds the string-to-string metadata rather than a tensor.</summary>
     public const string MetadataKey = "__metadata__";
 
+    /// <summary>
+    /// The most tensors a file may list. RNN exports hold a few dozen; the limit keeps a corrupt or hostile header from
+    /// costing more than a bounded amount of work and memory.
+    /// </summary>
+    public const int MaxTensorCount = 65_536;
+
+    /// <summary>The longest tensor name accepted, in UTF-16 characters (PyTorch module paths are far shorter).</summary>
+    public const int MaxNameLength = 1024;
+
     /// <summary>What messages call data that did not come from a named file or stream.</summary>
     internal const string UnnamedSource = "<safetensors data>";
 
@@ -65,11 +74,16 @@ public sealed class SafeTensorsFile
 
     /// <summary>Reads and validates the safetensors file at <paramref name="path"/>.</summary>
     /// <exception cref="WeightFormatException">The file is not valid safetensors, or holds a tensor that is not F32.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="IOException">
+    /// The file cannot be read: <see cref="FileNotFoundException"/> when it does not exist, an <see cref="IOException"/>
+    /// when the path is a directory, a FIFO, a socket or another file that is not a regular file (refused without
+    /// waiting for a writer).
+    /// </exception>
+    /// <exception cref="UnauthorizedAccessException">The process may not read the file.</exception>
     public static SafeTensorsFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using FileStream stream = RegularFile.OpenRead(path);
         return Read(stream, path);
     }
 

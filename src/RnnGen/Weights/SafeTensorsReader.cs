@@ -60,16 +60,22 @@ internal static class SafeTensorsReader
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty property in root.EnumerateObject())
             {
-                string name = property.Name;
+                string name = NameOf(property, fileName, null);
                 if (!names.Add(name))
                     throw Error(fileName, null, $"header has two entries named '{name}'");
                 if (name == SafeTensorsFile.MetadataKey)
+                {
                     ReadMetadata(property.Value, metadata, fileName);
-                else
-                    entries.Add(ReadEntry(name, property.Value, data.Length, fileName));
+                    continue;
+                }
+                if (entries.Count == SafeTensorsFile.MaxTensorCount)
+                    throw Error(fileName, null, $"header lists more than {SafeTensorsFile.MaxTensorCount} tensors, the limit");
+                if (name.Length > SafeTensorsFile.MaxNameLength)
+                    throw Error(fileName, null, $"a tensor name is {name.Length} characters long, more than {SafeTensorsFile.MaxNameLength} (it starts '{name[..40]}…')");
+                entries.Add(ReadEntry(name, property.Value, data.Length, fileName));
             }
 
-            CheckNoOverlap(entries, fileName);
+            CheckContiguous(entries, data.Length, fileName);
 
             var tensors = new SafeTensor[entries.Count];
             for (int i = 0; i < entries.Count; i++)
@@ -91,10 +97,11 @@ internal static class SafeTensorsReader
             throw Error(fileName, null, $"'{SafeTensorsFile.MetadataKey}' must be an object of strings, found {Describe(element)}");
         foreach (JsonProperty property in element.EnumerateObject())
         {
+            string key = NameOf(property, fileName, null);
             if (property.Value.ValueKind != JsonValueKind.String)
-                throw Error(fileName, null, $"metadata value of '{property.Name}' must be a string, found {Describe(property.Value)}");
-            if (!metadata.TryAdd(property.Name, property.Value.GetString()!))
-                throw Error(fileName, null, $"metadata has two entries named '{property.Name}'");
+                throw Error(fileName, null, $"metadata value of '{key}' must be a string, found {Describe(property.Value)}");
+            if (!metadata.TryAdd(key, StringOf(property.Value, fileName, null)))
+                throw Error(fileName, null, $"metadata has two entries named '{key}'");
         }
     }
 
@@ -108,7 +115,7 @@ internal static class SafeTensorsReader
         JsonElement? dtype = null, shape = null, offsets = null;
         foreach (JsonProperty field in element.EnumerateObject())
         {
-            switch (field.Name)
+            switch (NameOf(field, fileName, name))
             {
                 case "dtype": SetOnce(ref dtype, field, name, fileName); break;
                 case "shape": SetOnce(ref shape, field, name, fileName); break;
@@ -125,7 +132,7 @@ internal static class SafeTensorsReader
 
         if (dtype.Value.ValueKind != JsonValueKind.String)
             throw Error(fileName, name, $"'dtype' must be a string, found {Describe(dtype.Value)}");
-        string dtypeText = dtype.Value.GetString()!;
+        string dtypeText = StringOf(dtype.Value, fileName, name);
         if (dtypeText != SafeTensor.Float32)
             throw Error(fileName, name, $"has dtype {dtypeText}, but only F32 is supported: export as float32 (e.g. call .float() on the model before saving)");
 
@@ -149,7 +156,7 @@ internal static class SafeTensorsReader
     private static void SetOnce(ref JsonElement? slot, JsonProperty field, string name, string fileName)
     {
         if (slot is not null)
-            throw Error(fileName, name, $"entry has '{field.Name}' twice");
+            throw Error(fileName, name, $"entry has '{NameOf(field, fileName, name)}' twice");
         slot = field.Value;
     }
 
@@ -194,17 +201,61 @@ internal static class SafeTensorsReader
         return count;
     }
 
-    /// <summary>Sorted by start, non-empty ranges must each end before the next begins. Gaps are allowed.</summary>
-    private static void CheckNoOverlap(List<Entry> entries, string fileName)
+    /// <summary>
+    /// As the format requires, the tensors' byte ranges, sorted, must tile the data section exactly: each begins where
+    /// the previous ends, the first at 0 and the last at its end. An overlap, a hole or trailing bytes mean the header
+    /// and the data disagree (a byte inserted or lost shifts every later tensor), so the file is refused.
+    /// </summary>
+    private static void CheckContiguous(List<Entry> entries, long dataLength, string fileName)
     {
-        var byBegin = entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin).ThenBy(e => e.End).ToArray();
-        for (int i = 1; i < byBegin.Length; i++)
+        Entry[] byBegin = entries.ToArray();
+        Array.Sort(byBegin, static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long covered = 0;
+        Entry? previous = null;
+        foreach (Entry current in byBegin)
         {
-            Entry previous = byBegin[i - 1], current = byBegin[i];
-            if (current.Begin < previous.End)
-                throw Error(fileName, current.Name, $"data_offsets [{current.Begin}, {current.End}] overlap those of '{previous.Name}' [{previous.Begin}, {previous.End}]");
+            if (current.Begin < covered)
+                throw Error(fileName, current.Name, $"data_offsets [{current.Begin}, {current.End}] overlap those of '{previous!.Value.Name}' [{previous.Value.Begin}, {previous.Value.End}]");
+            if (current.Begin > covered)
+                throw Error(fileName, current.Name, $"data_offsets [{current.Begin}, {current.End}] leave bytes [{covered}, {current.Begin}) of the data in no tensor: the header and the data disagree");
+            covered = current.End;
+            if (current.End > current.Begin)
+                previous = current;
+        }
+        if (covered != dataLength)
+            throw Error(fileName, null, $"the data section has {dataLength} bytes but its tensors cover {covered}: bytes were added or the header is wrong");
+    }
+
+    /// <summary>
+    /// A property name as a string. JSON allows an escaped lone UTF-16 surrogate (<c>\ud800</c>), which no valid string
+    /// holds; System.Text.Json throws <see cref="InvalidOperationException"/> for it, reported here as a format error.
+    /// </summary>
+    private static string NameOf(JsonProperty property, string fileName, string? tensorName)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw Error(fileName, tensorName, $"a name in the header contains a lone UTF-16 surrogate escape ({Abbreviate(ex.Message)})", ex);
         }
     }
+
+    /// <summary>A string value; see <see cref="NameOf"/> for why it is guarded.</summary>
+    private static string StringOf(JsonElement element, string fileName, string? tensorName)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw Error(fileName, tensorName, $"a string in the header contains a lone UTF-16 surrogate escape ({Abbreviate(ex.Message)})", ex);
+        }
+    }
+
+    private static string Abbreviate(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
     private static void CopyLittleEndian(ReadOnlySpan<byte> source, float[] destination)
     {

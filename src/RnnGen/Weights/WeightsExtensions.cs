@@ -97,38 +97,17 @@ public static class WeightsExtensions
         }
     }
 
-    /// <summary>
-    /// "" if every canonical name is in the file; otherwise the one module path (ending in '.') under which all are.
-    /// Candidates come from the file's names: every split after a '.' that leaves a canonical name.
-    /// </summary>
+    /// <summary>The prefix <see cref="TensorNameMatching"/> finds (the same rule the build applies to build-time weights).</summary>
     private static string DetectPrefix(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string fileName)
     {
-        if (CountMissing(wanted, file, "") == 0)
-            return "";
-
-        var canonical = new HashSet<string>(wanted.Select(p => p.Name), StringComparer.Ordinal);
-        var candidates = new List<string>();
-        foreach (SafeTensor t in file.Tensors)
+        PrefixMatch match = TensorNameMatching.FindPrefix(wanted.Select(p => p.Name), file.Tensors.Select(t => t.Name));
+        return match.Kind switch
         {
-            string name = t.Name;
-            for (int dot = name.IndexOf('.'); dot >= 0; dot = name.IndexOf('.', dot + 1))
-            {
-                string prefix = name[..(dot + 1)];
-                if (canonical.Contains(name[(dot + 1)..]) && !candidates.Contains(prefix))
-                    candidates.Add(prefix);
-            }
-        }
-
-        string[] complete = candidates.Where(p => CountMissing(wanted, file, p) == 0).ToArray();
-        if (complete.Length == 1)
-            return complete[0];
-        if (complete.Length > 1)
-            throw WeightFormatException.For(fileName, null,
-                $"the model's tensors are all present under several prefixes ({string.Join(", ", complete.Select(p => $"'{p}'"))}); choose one with WeightLoadOptions.Prefix");
-
-        // Nothing fits: report against the prefix that finds the most, so the message is about the nearest miss.
-        string nearest = candidates.Prepend("").MinBy(p => CountMissing(wanted, file, p))!;
-        throw MissingTensors(wanted, file, nearest, fileName);
+            PrefixMatchKind.Found => match.Prefix,
+            PrefixMatchKind.Ambiguous => throw WeightFormatException.For(fileName, null, match.AmbiguityMessage + "; choose one with WeightLoadOptions.Prefix"),
+            // Nothing fits: report against the prefix that finds the most, so the message is about the nearest miss.
+            _ => throw MissingTensors(wanted, file, match.Prefix, fileName),
+        };
     }
 
     private static int CountMissing(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix) =>
@@ -137,11 +116,11 @@ public static class WeightsExtensions
     private static WeightFormatException MissingTensors(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix, string fileName)
     {
         ParameterTensor[] missing = wanted.Where(p => !file.TryGetTensor(prefix + p.Name, out _)).ToArray();
-        string[] present = file.Tensors.Select(t => t.ToString()).ToArray();
+        IReadOnlyList<SafeTensor> present = file.Tensors;
         string where = prefix.Length == 0 ? "" : $" (looked for under the prefix '{prefix}')";
         return new WeightFormatException(
             $"{fileName}: {missing.Length} of the model's {wanted.Count} tensors not found{where}: {List(missing.Select(p => $"{prefix}{p.Name} {p.ShapeText}").ToArray())}; "
-            + $"the file has {present.Length} tensors: {List(present)}. If the file nests the model under a module name, set WeightLoadOptions.Prefix",
+            + $"the file has {present.Count} tensors: {List(present)}. If the file nests the model under a module name, set WeightLoadOptions.Prefix",
             fileName, missing.Length == 1 ? prefix + missing[0].Name : null);
     }
 
@@ -163,9 +142,8 @@ public static class WeightsExtensions
     private static void CheckNoExtraTensors(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix, string fileName)
     {
         var canonical = new HashSet<string>(wanted.Select(p => p.Name), StringComparer.Ordinal);
-        string[] extra = file.Tensors
+        SafeTensor[] extra = file.Tensors
             .Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !canonical.Contains(t.Name[prefix.Length..]))
-            .Select(t => t.ToString())
             .ToArray();
         if (extra.Length == 0)
             return;
@@ -197,8 +175,9 @@ public static class WeightsExtensions
         return SafeTensor.FormatShape(coordinates);
     }
 
-    private static string List(string[] items, string separator = ", ") =>
-        items.Length <= ListedNames
+    /// <summary>The first <see cref="ListedNames"/> items as text, then how many more; only the listed ones are formatted.</summary>
+    private static string List<T>(IReadOnlyList<T> items, string separator = ", ") =>
+        items.Count <= ListedNames
             ? string.Join(separator, items)
-            : string.Join(separator, items.Take(ListedNames)) + $"{separator}… and {items.Length - ListedNames} more";
+            : string.Join(separator, items.Take(ListedNames)) + $"{separator}… and {items.Count - ListedNames} more";
 }

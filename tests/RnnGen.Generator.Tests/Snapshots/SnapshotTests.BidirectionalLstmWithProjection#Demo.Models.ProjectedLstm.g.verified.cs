@@ -27,6 +27,9 @@ namespace Demo.Models
         // Sizes per layer: input, hidden H, output P (projection or H), row width D·P, stacked gates G·H.
         private const int L0Input = 4, L0Hidden = 12, L0Output = 5, L0Width = 10, L0Gates = 48;
         private const int MaxGates = 48, MaxHidden = 12, MaxOutput = 5;
+        // Vector blocks may read a block past the rows and columns they use (masked, never stored): the floats after
+        // every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.
+        private const int Padding = 16, ParameterPadding = 208;
 
         // Offsets into _parameters (state_dict order) and _state.
         private const int WeightIhL0 = 0;
@@ -66,23 +69,23 @@ namespace Demo.Models
             new global::RnnGen.StateTensor("c_l0_reverse", 0, 1, global::RnnGen.StateKind.Cell, StateCL0Reverse, 12),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _state = new float[StateSize];
+        private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
-        private readonly float[] _initialState = new float[StateSize];
-        private readonly float[] _inputs = new float[SequenceLength * InputSize];
+        private readonly float[] _initialState = new float[StateSize + Padding];
+        private readonly float[] _inputs = new float[SequenceLength * InputSize + Padding];
         // Per-step records for Backward: slots 0..T-1 for Forward, slot T is Step's scratch.
-        private readonly float[] _outputL0 = new float[SequenceLength * L0Width];
+        private readonly float[] _outputL0 = new float[SequenceLength * L0Width + Padding];
         private readonly float[] _gradOutputL0 = new float[SequenceLength * L0Width];
-        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates];
-        private readonly float[] _cellL0 = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _tanhCellL0 = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _unprojectedL0 = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _gatesL0Reverse = new float[(SequenceLength + 1) * L0Gates];
-        private readonly float[] _cellL0Reverse = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _tanhCellL0Reverse = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _unprojectedL0Reverse = new float[(SequenceLength + 1) * L0Hidden];
+        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates + Padding];
+        private readonly float[] _cellL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _tanhCellL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _unprojectedL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _gatesL0Reverse = new float[(SequenceLength + 1) * L0Gates + Padding];
+        private readonly float[] _cellL0Reverse = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _tanhCellL0Reverse = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _unprojectedL0Reverse = new float[(SequenceLength + 1) * L0Hidden + Padding];
         // Scratch for one step.
         private readonly float[] _scratchGates = new float[MaxGates];
         private readonly float[] _gradGates = new float[MaxGates];
@@ -91,6 +94,9 @@ namespace Demo.Models
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
+        private readonly float[] _nextHidden = new float[MaxOutput + Padding];
+        private readonly float[] _stepInput = new float[InputSize + Padding];
         private int _recordedSteps;
 
         /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
@@ -103,11 +109,11 @@ namespace Demo.Models
         /// <inheritdoc />
         public bool OutputsEveryStep => true;
         /// <inheritdoc />
-        public global::System.Span<float> State => _state;
+        public global::System.Span<float> State => _state.AsSpan(0, StateSize);
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -285,6 +291,21 @@ namespace Demo.Models
             global::System.Span<float> tanhCell,
             global::System.Span<float> unprojected)
         {
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                CellL0Rows16(x, hPrev, cPrev, h, gates, cell, tanhCell, unprojected);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Avx2)
+            {
+                CellL0Rows8(x, hPrev, cPrev, h, gates, cell, tanhCell, unprojected);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL0Rows4(x, hPrev, cPrev, h, gates, cell, tanhCell, unprojected);
+                return;
+            }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
@@ -302,6 +323,281 @@ namespace Demo.Models
             // h' = W_hr (o ⊙ tanh(c'))
             global::System.Numerics.Tensors.TensorPrimitives.Multiply(gates.Slice(3 * H, H), tanhCell, unprojected);
             global::RnnGen.Kernels.MatrixOps.Gemv(p.Slice(WeightHrL0, P * H), unprojected, h);
+        }
+
+        // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        private void CellL0Rows16(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell,
+            global::System.Span<float> unprojected)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float unprojectedRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unprojected);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            {
+                // Rows 0…7: a block of 8
+                const int j = 0;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref unprojectedRef, j);
+            }
+            {
+                // Rows 8…11: a block of 4
+                const int j = 8;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref unprojectedRef, j);
+            }
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        private void CellL0Rows8(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell,
+            global::System.Span<float> unprojected)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float unprojectedRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unprojected);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref unprojectedRef, j);
+            }
+            {
+                // Rows 8…11: a block of 4
+                const int j = 8;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref unprojectedRef, j);
+            }
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        private void CellL0Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell,
+            global::System.Span<float> unprojected)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float unprojectedRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unprojected);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref unprojectedRef, j);
+            }
+
+            for (int j = 0; j + 4 <= P; j += 4)
+            {
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
         }
 
         private void CellBackwardL0(
@@ -434,6 +730,21 @@ namespace Demo.Models
             global::System.Span<float> tanhCell,
             global::System.Span<float> unprojected)
         {
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                CellL0ReverseRows16(x, hPrev, cPrev, h, gates, cell, tanhCell, unprojected);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Avx2)
+            {
+                CellL0ReverseRows8(x, hPrev, cPrev, h, gates, cell, tanhCell, unprojected);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL0ReverseRows4(x, hPrev, cPrev, h, gates, cell, tanhCell, unprojected);
+                return;
+            }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
@@ -451,6 +762,281 @@ namespace Demo.Models
             // h' = W_hr (o ⊙ tanh(c'))
             global::System.Numerics.Tensors.TensorPrimitives.Multiply(gates.Slice(3 * H, H), tanhCell, unprojected);
             global::RnnGen.Kernels.MatrixOps.Gemv(p.Slice(WeightHrL0Reverse, P * H), unprojected, h);
+        }
+
+        // AVX-512, blocks of 16 variant of CellL0Reverse: the same results and records.
+        private void CellL0ReverseRows16(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell,
+            global::System.Span<float> unprojected)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0Reverse);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0Reverse);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0Reverse);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0Reverse);
+            ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0Reverse);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float unprojectedRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unprojected);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            {
+                // Rows 0…7: a block of 8
+                const int j = 0;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref unprojectedRef, j);
+            }
+            {
+                // Rows 8…11: a block of 4
+                const int j = 8;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref unprojectedRef, j);
+            }
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8 variant of CellL0Reverse: the same results and records.
+        private void CellL0ReverseRows8(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell,
+            global::System.Span<float> unprojected)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0Reverse);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0Reverse);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0Reverse);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0Reverse);
+            ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0Reverse);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float unprojectedRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unprojected);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref unprojectedRef, j);
+            }
+            {
+                // Rows 8…11: a block of 4
+                const int j = 8;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref unprojectedRef, j);
+            }
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL0Reverse: the same results and records.
+        private void CellL0ReverseRows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell,
+            global::System.Span<float> unprojected)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0Reverse);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0Reverse);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0Reverse);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0Reverse);
+            ref float wHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHrL0Reverse);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float unprojectedRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unprojected);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), the next c, and m for the projection
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref unprojectedRef, j);
+            }
+
+            for (int j = 0; j + 4 <= P; j += 4)
+            {
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // h' = W_hr m for the block's rows of h
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
         }
 
         private void CellBackwardL0Reverse(

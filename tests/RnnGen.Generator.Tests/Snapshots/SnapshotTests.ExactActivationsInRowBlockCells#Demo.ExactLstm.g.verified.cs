@@ -26,6 +26,9 @@ namespace Demo
         // Sizes per layer: input, hidden H, output P (projection or H), row width D·P, stacked gates G·H.
         private const int L0Input = 1, L0Hidden = 8, L0Output = 8, L0Width = 8, L0Gates = 32;
         private const int MaxGates = 32, MaxHidden = 8, MaxOutput = 8;
+        // Vector blocks may read a block past the rows and columns they use (masked, never stored): the floats after
+        // every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.
+        private const int Padding = 16, ParameterPadding = 144;
         private const int LogitRows = 1;
 
         // Offsets into _parameters (state_dict order) and _state.
@@ -54,18 +57,18 @@ namespace Demo
             new global::RnnGen.StateTensor("c_l0", 0, 0, global::RnnGen.StateKind.Cell, StateCL0, 8),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _state = new float[StateSize];
+        private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
-        private readonly float[] _initialState = new float[StateSize];
-        private readonly float[] _inputs = new float[SequenceLength * InputSize];
+        private readonly float[] _initialState = new float[StateSize + Padding];
+        private readonly float[] _inputs = new float[SequenceLength * InputSize + Padding];
         // Per-step records for Backward: slots 0..T-1 for Forward, slot T is Step's scratch.
-        private readonly float[] _outputL0 = new float[SequenceLength * L0Width];
+        private readonly float[] _outputL0 = new float[SequenceLength * L0Width + Padding];
         private readonly float[] _gradOutputL0 = new float[SequenceLength * L0Width];
-        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates];
-        private readonly float[] _cellL0 = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _tanhCellL0 = new float[(SequenceLength + 1) * L0Hidden];
+        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates + Padding];
+        private readonly float[] _cellL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _tanhCellL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
         // Scratch for one step.
         private readonly float[] _scratchGates = new float[MaxGates];
         private readonly float[] _gradGates = new float[MaxGates];
@@ -74,8 +77,8 @@ namespace Demo
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
-        // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
-        private readonly float[] _nextHidden = new float[MaxOutput];
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
+        private readonly float[] _nextHidden = new float[MaxOutput + Padding];
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -91,11 +94,11 @@ namespace Demo
         /// <inheritdoc />
         public bool OutputsEveryStep => false;
         /// <inheritdoc />
-        public global::System.Span<float> State => _state;
+        public global::System.Span<float> State => _state.AsSpan(0, StateSize);
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -116,6 +119,22 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepRows16(input, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Avx2)
+            {
+                StepRows8(input, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                StepRows4(input, output);
+                return;
+            }
+            // The portable path: each cell's readable body, its records in the scratch slot T.
             global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
             global::System.Span<float> cL0 = _state.AsSpan(StateCL0, L0Hidden);
             CellL0(
@@ -126,7 +145,35 @@ namespace Demo
                 _gatesL0.AsSpan(SequenceLength * L0Gates, L0Gates),
                 cL0,
                 _tanhCellL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
-            HeadForward(hL0, _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+            HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+        }
+
+        // Step on the AVX-512, blocks of 16 cells.
+        private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
+            global::System.Span<float> cL0 = _state.AsSpan(StateCL0, L0Hidden);
+            CellL0Pairs(
+                input,
+                hL0,
+                cL0,
+                hL0,
+                _gatesL0.AsSpan(SequenceLength * L0Gates, L0Gates),
+                cL0,
+                _tanhCellL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
+            HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+        }
+
+        // Step on the AVX2 + FMA, blocks of 8 cells.
+        private void StepRows8(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows8(input, output);
+        }
+
+        // Step on the Vector128, blocks of 4 cells.
+        private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows4(input, output);
         }
 
         /// <summary>
@@ -298,9 +345,19 @@ namespace Demo
                 CellL0Pairs(x, hPrev, cPrev, h, gates, cell, tanhCell);
                 return;
             }
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                CellL0Rows16(x, hPrev, cPrev, h, gates, cell, tanhCell);
+                return;
+            }
             if (global::RnnGen.Kernels.KernelSelection.Avx2)
             {
                 CellL0Rows8(x, hPrev, cPrev, h, gates, cell, tanhCell);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL0Rows4(x, hPrev, cPrev, h, gates, cell, tanhCell);
                 return;
             }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
@@ -367,8 +424,8 @@ namespace Demo
             global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, 0);
         }
 
-        // Row-block variant of CellL0: 8 hidden units per block (AVX2), same results and records.
-        private void CellL0Rows8(
+        // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
             global::System.ReadOnlySpan<float> cPrev,
@@ -377,7 +434,7 @@ namespace Demo
             global::System.Span<float> cell,
             global::System.Span<float> tanhCell)
         {
-            const int I = L0Input, H = L0Hidden;
+            const int I = L0Input, H = L0Hidden, P = L0Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
@@ -391,25 +448,26 @@ namespace Demo
             ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
             ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
 
-            for (int j = 0; j < H; j += 8)
             {
+                // Rows 0…7: a block of 8
+                const int j = 0;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -419,7 +477,213 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        private void CellL0Rows8(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        private void CellL0Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records, the head folded into the last pass.
+        private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            // The head's W h' accumulates block by block.
+            var head0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cPrevRef, j);
+                var hNext = o * tc;
+                global::RnnGen.Kernels.RowBlocks.Store8(hNext, ref next, j);
+                head0 += hNext * global::RnnGen.Kernels.RowBlocks.Load8(ref headWeight, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Linear(W h' + b)
+            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0);
+            output[0] = logit0;
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records, the head folded into the last pass.
+        private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            // The head's W h' accumulates block by block.
+            var head0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cPrevRef, j);
+                var hNext = o * tc;
+                global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
+                head0 += hNext * global::RnnGen.Kernels.RowBlocks.Load4(ref headWeight, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Linear(W h' + b)
+            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
+            output[0] = logit0;
         }
 
         private void CellBackwardL0(

@@ -26,6 +26,9 @@ namespace Demo
         // Sizes per layer: input, hidden H, output P (projection or H), row width D·P, stacked gates G·H.
         private const int L0Input = 3, L0Hidden = 5, L0Output = 5, L0Width = 5, L0Gates = 15;
         private const int MaxGates = 15, MaxHidden = 5, MaxOutput = 5;
+        // Vector blocks may read a block past the rows and columns they use (masked, never stored): the floats after
+        // every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.
+        private const int Padding = 16, ParameterPadding = 96;
         private const int LogitRows = SequenceLength;
 
         // Offsets into _parameters (state_dict order) and _state.
@@ -48,17 +51,17 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 5),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _state = new float[StateSize];
+        private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
-        private readonly float[] _initialState = new float[StateSize];
-        private readonly float[] _inputs = new float[SequenceLength * InputSize];
+        private readonly float[] _initialState = new float[StateSize + Padding];
+        private readonly float[] _inputs = new float[SequenceLength * InputSize + Padding];
         // Per-step records for Backward: slots 0..T-1 for Forward, slot T is Step's scratch.
-        private readonly float[] _outputL0 = new float[SequenceLength * L0Width];
+        private readonly float[] _outputL0 = new float[SequenceLength * L0Width + Padding];
         private readonly float[] _gradOutputL0 = new float[SequenceLength * L0Width];
-        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates];
-        private readonly float[] _resetHiddenL0 = new float[(SequenceLength + 1) * L0Hidden];
+        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates + Padding];
+        private readonly float[] _resetHiddenL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
         // Scratch for one step.
         private readonly float[] _scratchGates = new float[MaxGates];
         private readonly float[] _gradGates = new float[MaxGates];
@@ -67,6 +70,9 @@ namespace Demo
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
+        private readonly float[] _nextHidden = new float[MaxOutput + Padding];
+        private readonly float[] _stepInput = new float[InputSize + Padding];
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -82,11 +88,11 @@ namespace Demo
         /// <inheritdoc />
         public bool OutputsEveryStep => true;
         /// <inheritdoc />
-        public global::System.Span<float> State => _state;
+        public global::System.Span<float> State => _state.AsSpan(0, StateSize);
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -107,6 +113,24 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+            input.CopyTo(_stepInput);
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepRows16(_stepInput, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Avx2)
+            {
+                StepRows8(_stepInput, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                StepRows4(_stepInput, output);
+                return;
+            }
+            // The portable path: each cell's readable body, its records in the scratch slot T.
             global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
             CellL0(
                 input,
@@ -114,7 +138,25 @@ namespace Demo
                 hL0,
                 _gatesL0.AsSpan(SequenceLength * L0Gates, L0Gates),
                 _resetHiddenL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
-            HeadForward(hL0, _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+            HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+        }
+
+        // Step on the AVX-512, blocks of 16 cells.
+        private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows16(input, output);
+        }
+
+        // Step on the AVX2 + FMA, blocks of 8 cells.
+        private void StepRows8(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows8(input, output);
+        }
+
+        // Step on the Vector128, blocks of 4 cells.
+        private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows4(input, output);
         }
 
         /// <summary>
@@ -280,6 +322,21 @@ namespace Demo
             global::System.Span<float> gates,
             global::System.Span<float> resetHidden)
         {
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                CellL0Rows16(x, hPrev, h, gates, resetHidden);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Avx2)
+            {
+                CellL0Rows8(x, hPrev, h, gates, resetHidden);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL0Rows4(x, hPrev, h, gates, resetHidden);
+                return;
+            }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             // gi = W_ih x + b_ih, stacked in gate order r, z, n
@@ -298,6 +355,472 @@ namespace Demo
                 float n = gates[2 * H + j];
                 h[j] = n + gates[H + j] * (hPrev[j] - n);
             }
+        }
+
+        // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        private void CellL0Rows16(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> resetHidden)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float resetHiddenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(resetHidden);
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r, ref gatesRef, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+            }
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        private void CellL0Rows8(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> resetHidden)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float resetHiddenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(resetHidden);
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r, ref gatesRef, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+            }
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        private void CellL0Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> resetHidden)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float resetHiddenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(resetHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r, ref gatesRef, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+            }
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX-512, blocks of 16, for Step: the state in place, no records, the head folded into the last pass.
+        private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gatesL0), SequenceLength * L0Gates);
+            ref float resetHiddenRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_resetHiddenL0), SequenceLength * L0Hidden);
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+            }
+
+            // The head's W h' accumulates block by block.
+            float headTail0 = 0f;
+            float headTail1 = 0f;
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, j);
+                headTail1 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, 5 + j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 1);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 1);
+                headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Sigmoid(W h' + b)
+            float logit0 = _parameters[HeadBias + 0] + headTail0;
+            float logit1 = _parameters[HeadBias + 1] + headTail1;
+            output[0] = 1f / (1f + global::System.MathF.Exp(-logit0));
+            output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records, the head folded into the last pass.
+        private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gatesL0), SequenceLength * L0Gates);
+            ref float resetHiddenRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_resetHiddenL0), SequenceLength * L0Hidden);
+
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+            }
+
+            // The head's W h' accumulates block by block.
+            float headTail0 = 0f;
+            float headTail1 = 0f;
+            {
+                // Rows 0…3: a block of 4
+                const int j = 0;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, j);
+                headTail1 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, 5 + j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 1);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 1);
+                headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Sigmoid(W h' + b)
+            float logit0 = _parameters[HeadBias + 0] + headTail0;
+            float logit1 = _parameters[HeadBias + 1] + headTail1;
+            output[0] = 1f / (1f + global::System.MathF.Exp(-logit0));
+            output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records, the head folded into the last pass.
+        private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gatesL0), SequenceLength * L0Gates);
+            ref float resetHiddenRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_resetHiddenL0), SequenceLength * L0Hidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+            }
+
+            // The head's W h' accumulates block by block.
+            var head0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            float headTail0 = 0f;
+            var head1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            float headTail1 = 0f;
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
+                head0 += hNext * global::RnnGen.Kernels.RowBlocks.Load4(ref headWeight, j);
+                head1 += hNext * global::RnnGen.Kernels.RowBlocks.Load4(ref headWeight, 5 + j);
+            }
+            {
+                // Rows 4…4: 1 row in a block of 4
+                const int j = 4;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 1);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 1);
+                headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 1);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Sigmoid(W h' + b)
+            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0) + headTail0;
+            float logit1 = _parameters[HeadBias + 1] + global::System.Runtime.Intrinsics.Vector128.Sum(head1) + headTail1;
+            output[0] = 1f / (1f + global::System.MathF.Exp(-logit0));
+            output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
         }
 
         private void CellBackwardL0(

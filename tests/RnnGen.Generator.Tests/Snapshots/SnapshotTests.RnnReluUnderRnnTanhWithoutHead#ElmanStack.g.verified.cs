@@ -26,6 +26,9 @@ partial class ElmanStack : global::RnnGen.IStepModel
     private const int L0Input = 2, L0Hidden = 8, L0Output = 8, L0Width = 8, L0Gates = 8;
     private const int L1Input = 8, L1Hidden = 4, L1Output = 4, L1Width = 4, L1Gates = 4;
     private const int MaxGates = 8, MaxHidden = 8, MaxOutput = 8;
+    // Vector blocks may read a block past the rows and columns they use (masked, never stored): the floats after
+    // every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.
+    private const int Padding = 16, ParameterPadding = 144;
 
     // Offsets into _parameters (state_dict order) and _state.
     private const int WeightIhL0 = 0;
@@ -57,16 +60,16 @@ partial class ElmanStack : global::RnnGen.IStepModel
         new global::RnnGen.StateTensor("h_l1", 1, 0, global::RnnGen.StateKind.Hidden, StateHL1, 4),
     };
 
-    private readonly float[] _parameters = new float[ParameterCount];
+    private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
     private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _state = new float[StateSize];
+    private readonly float[] _state = new float[StateSize + Padding];
     // The state when the recorded Forward began: the previous state of its first step.
-    private readonly float[] _initialState = new float[StateSize];
-    private readonly float[] _inputs = new float[SequenceLength * InputSize];
+    private readonly float[] _initialState = new float[StateSize + Padding];
+    private readonly float[] _inputs = new float[SequenceLength * InputSize + Padding];
     // Per-step records for Backward: slots 0..T-1 for Forward, slot T is Step's scratch.
-    private readonly float[] _outputL0 = new float[SequenceLength * L0Width];
+    private readonly float[] _outputL0 = new float[SequenceLength * L0Width + Padding];
     private readonly float[] _gradOutputL0 = new float[SequenceLength * L0Width];
-    private readonly float[] _outputL1 = new float[SequenceLength * L1Width];
+    private readonly float[] _outputL1 = new float[SequenceLength * L1Width + Padding];
     private readonly float[] _gradOutputL1 = new float[SequenceLength * L1Width];
     // Scratch for one step.
     private readonly float[] _scratchGates = new float[MaxGates];
@@ -76,9 +79,9 @@ partial class ElmanStack : global::RnnGen.IStepModel
     private readonly float[] _gradHidden = new float[MaxOutput];
     private readonly float[] _gradHiddenCarry = new float[MaxOutput];
     private readonly float[] _gradCellCarry = new float[MaxHidden];
-    // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
-    private readonly float[] _nextHidden = new float[MaxOutput];
-    private readonly float[] _paddedInput = new float[16];
+    // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
+    private readonly float[] _nextHidden = new float[MaxOutput + Padding];
+    private readonly float[] _stepInput = new float[InputSize + Padding];
     private int _recordedSteps;
 
     /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
@@ -91,11 +94,11 @@ partial class ElmanStack : global::RnnGen.IStepModel
     /// <inheritdoc />
     public bool OutputsEveryStep => true;
     /// <inheritdoc />
-    public global::System.Span<float> State => _state;
+    public global::System.Span<float> State => _state.AsSpan(0, StateSize);
     /// <inheritdoc />
     public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
     /// <inheritdoc />
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
     /// <inheritdoc />
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc />
@@ -116,11 +119,53 @@ partial class ElmanStack : global::RnnGen.IStepModel
     {
         global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+        // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+        input.CopyTo(_stepInput);
+        if (global::RnnGen.Kernels.KernelSelection.Avx512)
+        {
+            StepRows16(_stepInput, output);
+            return;
+        }
+        if (global::RnnGen.Kernels.KernelSelection.Avx2)
+        {
+            StepRows8(_stepInput, output);
+            return;
+        }
+        if (global::RnnGen.Kernels.KernelSelection.Vector128)
+        {
+            StepRows4(_stepInput, output);
+            return;
+        }
+        // The portable path: each cell's readable body, its records in the scratch slot T.
         global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
         CellL0(input, hL0, hL0);
         global::System.Span<float> hL1 = _state.AsSpan(StateHL1, L1Output);
-        CellL1(hL0, hL1, hL1);
-        hL1.CopyTo(output);
+        CellL1(_state.AsSpan(StateHL0, L0Output), hL1, hL1);
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
+    }
+
+    // Step on the AVX-512, blocks of 16 cells.
+    private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        StepCellL0Rows16(input);
+        StepCellL1Rows16(_state.AsSpan(StateHL0, L0Output));
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
+    }
+
+    // Step on the AVX2 + FMA, blocks of 8 cells.
+    private void StepRows8(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        StepCellL0Rows8(input);
+        StepCellL1Rows8(_state.AsSpan(StateHL0, L0Output));
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
+    }
+
+    // Step on the Vector128, blocks of 4 cells.
+    private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        StepCellL0Rows4(input);
+        StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
     }
 
     /// <summary>
@@ -258,9 +303,19 @@ partial class ElmanStack : global::RnnGen.IStepModel
         global::System.ReadOnlySpan<float> hPrev,
         global::System.Span<float> h)
     {
+        if (global::RnnGen.Kernels.KernelSelection.Avx512)
+        {
+            CellL0Rows16(x, hPrev, h);
+            return;
+        }
         if (global::RnnGen.Kernels.KernelSelection.Avx2)
         {
             CellL0Rows8(x, hPrev, h);
+            return;
+        }
+        if (global::RnnGen.Kernels.KernelSelection.Vector128)
+        {
+            CellL0Rows4(x, hPrev, h);
             return;
         }
         const int I = L0Input, P = L0Output, G = L0Gates;
@@ -274,32 +329,159 @@ partial class ElmanStack : global::RnnGen.IStepModel
         global::System.Numerics.Tensors.TensorPrimitives.Max(a, 0f, h);
     }
 
-    // Row-block variant of CellL0: 8 hidden units per block (AVX2), same results and records.
-    private void CellL0Rows8(
+    // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+    private void CellL0Rows16(
         global::System.ReadOnlySpan<float> x,
         global::System.ReadOnlySpan<float> hPrev,
         global::System.Span<float> h)
     {
-        const int I = L0Input, H = L0Hidden;
+        const int I = L0Input, P = L0Output;
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
         ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-        x.CopyTo(_paddedInput);
-        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
         ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
-        for (int j = 0; j < H; j += 8)
         {
+            // Rows 0…7: a block of 8
+            const int j = 0;
             // h' = relu(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
         }
 
-        _nextHidden.AsSpan(0, H).CopyTo(h);
+        _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+    }
+
+    // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+    private void CellL0Rows8(
+        global::System.ReadOnlySpan<float> x,
+        global::System.ReadOnlySpan<float> hPrev,
+        global::System.Span<float> h)
+    {
+        const int I = L0Input, H = L0Hidden, P = L0Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 8 <= H; j += 8)
+        {
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+    }
+
+    // Vector128, blocks of 4 variant of CellL0: the same results and records.
+    private void CellL0Rows4(
+        global::System.ReadOnlySpan<float> x,
+        global::System.ReadOnlySpan<float> hPrev,
+        global::System.Span<float> h)
+    {
+        const int I = L0Input, H = L0Hidden, P = L0Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 4 <= H; j += 4)
+        {
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+    }
+
+    // AVX-512, blocks of 16, for Step: the state in place, no records.
+    private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L0Input, P = L0Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…7: a block of 8
+            const int j = 0;
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+    }
+
+    // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+    private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L0Input, H = L0Hidden, P = L0Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 8 <= H; j += 8)
+        {
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+    }
+
+    // Vector128, blocks of 4, for Step: the state in place, no records.
+    private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L0Input, H = L0Hidden, P = L0Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 4 <= H; j += 4)
+        {
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
     }
 
     private void CellBackwardL0(
@@ -382,6 +564,21 @@ partial class ElmanStack : global::RnnGen.IStepModel
         global::System.ReadOnlySpan<float> hPrev,
         global::System.Span<float> h)
     {
+        if (global::RnnGen.Kernels.KernelSelection.Avx512)
+        {
+            CellL1Rows16(x, hPrev, h);
+            return;
+        }
+        if (global::RnnGen.Kernels.KernelSelection.Avx2)
+        {
+            CellL1Rows8(x, hPrev, h);
+            return;
+        }
+        if (global::RnnGen.Kernels.KernelSelection.Vector128)
+        {
+            CellL1Rows4(x, hPrev, h);
+            return;
+        }
         const int I = L1Input, P = L1Output, G = L1Gates;
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> a = _scratchGates.AsSpan(0, G);
@@ -391,6 +588,163 @@ partial class ElmanStack : global::RnnGen.IStepModel
         global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(WeightHhL1, G * P), hPrev, a);
         // h' = tanh(a)
         global::System.Numerics.Tensors.TensorPrimitives.Tanh(a, h);
+    }
+
+    // AVX-512, blocks of 16 variant of CellL1: the same results and records.
+    private void CellL1Rows16(
+        global::System.ReadOnlySpan<float> x,
+        global::System.ReadOnlySpan<float> hPrev,
+        global::System.Span<float> h)
+    {
+        const int I = L1Input, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…3: a block of 4
+            const int j = 0;
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+    }
+
+    // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
+    private void CellL1Rows8(
+        global::System.ReadOnlySpan<float> x,
+        global::System.ReadOnlySpan<float> hPrev,
+        global::System.Span<float> h)
+    {
+        const int I = L1Input, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…3: a block of 4
+            const int j = 0;
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+    }
+
+    // Vector128, blocks of 4 variant of CellL1: the same results and records.
+    private void CellL1Rows4(
+        global::System.ReadOnlySpan<float> x,
+        global::System.ReadOnlySpan<float> hPrev,
+        global::System.Span<float> h)
+    {
+        const int I = L1Input, H = L1Hidden, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 4 <= H; j += 4)
+        {
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+    }
+
+    // AVX-512, blocks of 16, for Step: the state in place, no records.
+    private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L1Input, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…3: a block of 4
+            const int j = 0;
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+    }
+
+    // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+    private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L1Input, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…3: a block of 4
+            const int j = 0;
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+    }
+
+    // Vector128, blocks of 4, for Step: the state in place, no records.
+    private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L1Input, H = L1Hidden, P = L1Output;
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+        ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        for (int j = 0; j + 4 <= H; j += 4)
+        {
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
     }
 
     private void CellBackwardL1(

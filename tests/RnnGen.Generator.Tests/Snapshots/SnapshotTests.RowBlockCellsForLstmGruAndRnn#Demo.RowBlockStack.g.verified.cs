@@ -32,6 +32,9 @@ namespace Demo
         private const int L2Input = 16, L2Hidden = 8, L2Output = 8, L2Width = 8, L2Gates = 8;
         private const int L3Input = 8, L3Hidden = 8, L3Output = 8, L3Width = 8, L3Gates = 8;
         private const int MaxGates = 64, MaxHidden = 16, MaxOutput = 16;
+        // Vector blocks may read a block past the rows and columns they use (masked, never stored): the floats after
+        // every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.
+        private const int Padding = 16, ParameterPadding = 272;
 
         // Offsets into _parameters (state_dict order) and _state.
         private const int WeightIhL0 = 0;
@@ -85,25 +88,25 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l3", 3, 0, global::RnnGen.StateKind.Hidden, StateHL3, 8),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _state = new float[StateSize];
+        private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
-        private readonly float[] _initialState = new float[StateSize];
-        private readonly float[] _inputs = new float[SequenceLength * InputSize];
+        private readonly float[] _initialState = new float[StateSize + Padding];
+        private readonly float[] _inputs = new float[SequenceLength * InputSize + Padding];
         // Per-step records for Backward: slots 0..T-1 for Forward, slot T is Step's scratch.
-        private readonly float[] _outputL0 = new float[SequenceLength * L0Width];
+        private readonly float[] _outputL0 = new float[SequenceLength * L0Width + Padding];
         private readonly float[] _gradOutputL0 = new float[SequenceLength * L0Width];
-        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates];
-        private readonly float[] _cellL0 = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _tanhCellL0 = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _outputL1 = new float[SequenceLength * L1Width];
+        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates + Padding];
+        private readonly float[] _cellL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _tanhCellL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _outputL1 = new float[SequenceLength * L1Width + Padding];
         private readonly float[] _gradOutputL1 = new float[SequenceLength * L1Width];
-        private readonly float[] _gatesL1 = new float[(SequenceLength + 1) * L1Gates];
-        private readonly float[] _recurrentCandidateL1 = new float[(SequenceLength + 1) * L1Hidden];
-        private readonly float[] _outputL2 = new float[SequenceLength * L2Width];
+        private readonly float[] _gatesL1 = new float[(SequenceLength + 1) * L1Gates + Padding];
+        private readonly float[] _recurrentCandidateL1 = new float[(SequenceLength + 1) * L1Hidden + Padding];
+        private readonly float[] _outputL2 = new float[SequenceLength * L2Width + Padding];
         private readonly float[] _gradOutputL2 = new float[SequenceLength * L2Width];
-        private readonly float[] _outputL3 = new float[SequenceLength * L3Width];
+        private readonly float[] _outputL3 = new float[SequenceLength * L3Width + Padding];
         private readonly float[] _gradOutputL3 = new float[SequenceLength * L3Width];
         // Scratch for one step.
         private readonly float[] _scratchGates = new float[MaxGates];
@@ -113,9 +116,9 @@ namespace Demo
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
-        // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
-        private readonly float[] _nextHidden = new float[MaxOutput];
-        private readonly float[] _paddedInput = new float[16];
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
+        private readonly float[] _nextHidden = new float[MaxOutput + Padding];
+        private readonly float[] _stepInput = new float[InputSize + Padding];
         private int _recordedSteps;
 
         /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
@@ -128,11 +131,11 @@ namespace Demo
         /// <inheritdoc />
         public bool OutputsEveryStep => true;
         /// <inheritdoc />
-        public global::System.Span<float> State => _state;
+        public global::System.Span<float> State => _state.AsSpan(0, StateSize);
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -153,6 +156,24 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+            input.CopyTo(_stepInput);
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepRows16(_stepInput, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Avx2)
+            {
+                StepRows8(_stepInput, output);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                StepRows4(_stepInput, output);
+                return;
+            }
+            // The portable path: each cell's readable body, its records in the scratch slot T.
             global::System.Span<float> hL0 = _state.AsSpan(StateHL0, L0Output);
             global::System.Span<float> cL0 = _state.AsSpan(StateCL0, L0Hidden);
             CellL0(
@@ -165,16 +186,48 @@ namespace Demo
                 _tanhCellL0.AsSpan(SequenceLength * L0Hidden, L0Hidden));
             global::System.Span<float> hL1 = _state.AsSpan(StateHL1, L1Output);
             CellL1(
-                hL0,
+                _state.AsSpan(StateHL0, L0Output),
                 hL1,
                 hL1,
                 _gatesL1.AsSpan(SequenceLength * L1Gates, L1Gates),
                 _recurrentCandidateL1.AsSpan(SequenceLength * L1Hidden, L1Hidden));
             global::System.Span<float> hL2 = _state.AsSpan(StateHL2, L2Output);
-            CellL2(hL1, hL2, hL2);
+            CellL2(_state.AsSpan(StateHL1, L1Output), hL2, hL2);
             global::System.Span<float> hL3 = _state.AsSpan(StateHL3, L3Output);
-            CellL3(hL2, hL3, hL3);
-            hL3.CopyTo(output);
+            CellL3(_state.AsSpan(StateHL2, L2Output), hL3, hL3);
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
+        }
+
+        // Step on the AVX-512, blocks of 16 cells.
+        private void StepRows16(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows16(input);
+            StepCellL1Rows16(_state.AsSpan(StateHL0, L0Output));
+            global::System.Span<float> hL2 = _state.AsSpan(StateHL2, L2Output);
+            CellL2Pairs(_state.AsSpan(StateHL1, L1Output), hL2, hL2);
+            global::System.Span<float> hL3 = _state.AsSpan(StateHL3, L3Output);
+            CellL3Pairs(_state.AsSpan(StateHL2, L2Output), hL3, hL3);
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
+        }
+
+        // Step on the AVX2 + FMA, blocks of 8 cells.
+        private void StepRows8(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows8(input);
+            StepCellL1Rows8(_state.AsSpan(StateHL0, L0Output));
+            StepCellL2Rows8(_state.AsSpan(StateHL1, L1Output));
+            StepCellL3Rows8(_state.AsSpan(StateHL2, L2Output));
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
+        }
+
+        // Step on the Vector128, blocks of 4 cells.
+        private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Rows4(input);
+            StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
+            StepCellL2Rows4(_state.AsSpan(StateHL1, L1Output));
+            StepCellL3Rows4(_state.AsSpan(StateHL2, L2Output));
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
         }
 
         /// <summary>
@@ -356,6 +409,11 @@ namespace Demo
                 CellL0Rows8(x, hPrev, cPrev, h, gates, cell, tanhCell);
                 return;
             }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL0Rows4(x, hPrev, cPrev, h, gates, cell, tanhCell);
+                return;
+            }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
@@ -374,7 +432,7 @@ namespace Demo
             global::System.Numerics.Tensors.TensorPrimitives.Multiply(gates.Slice(3 * H, H), tanhCell, h);
         }
 
-        // Row-block variant of CellL0: 16 hidden units per block (AVX-512), same results and records.
+        // AVX-512, blocks of 16 variant of CellL0: the same results and records.
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -384,14 +442,13 @@ namespace Demo
             global::System.Span<float> cell,
             global::System.Span<float> tanhCell)
         {
-            const int I = L0Input, H = L0Hidden;
+            const int I = L0Input, H = L0Hidden, P = L0Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -399,25 +456,25 @@ namespace Demo
             ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
             ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
 
-            for (int j = 0; j < H; j += 16)
+            for (int j = 0; j + 16 <= H; j += 16)
             {
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store16(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(g, ref gatesRef, 2 * H + j);
@@ -427,10 +484,10 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
         }
 
-        // Row-block variant of CellL0: 8 hidden units per block (AVX2), same results and records.
+        // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -440,14 +497,13 @@ namespace Demo
             global::System.Span<float> cell,
             global::System.Span<float> tanhCell)
         {
-            const int I = L0Input, H = L0Hidden;
+            const int I = L0Input, H = L0Hidden, P = L0Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -455,25 +511,25 @@ namespace Demo
             ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
             ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
 
-            for (int j = 0; j < H; j += 8)
+            for (int j = 0; j + 8 <= H; j += 8)
             {
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -483,7 +539,182 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        private void CellL0Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // AVX-512, blocks of 16, for Step: the state in place, no records.
+        private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store16(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records.
+        private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
         }
 
         private void CellBackwardL0(
@@ -600,6 +831,11 @@ namespace Demo
                 CellL1Rows8(x, hPrev, h, gates, recurrentCandidate);
                 return;
             }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL1Rows4(x, hPrev, h, gates, recurrentCandidate);
+                return;
+            }
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> recurrent = _scratchGates.AsSpan(0, G);
@@ -623,7 +859,7 @@ namespace Demo
             }
         }
 
-        // Row-block variant of CellL1: 16 hidden units per block (AVX-512), same results and records.
+        // AVX-512, blocks of 16 variant of CellL1: the same results and records.
         private void CellL1Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -631,7 +867,7 @@ namespace Demo
             global::System.Span<float> gates,
             global::System.Span<float> recurrentCandidate)
         {
-            const int I = L1Input, H = L1Hidden;
+            const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
@@ -643,22 +879,22 @@ namespace Demo
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
             ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
 
-            for (int j = 0; j < H; j += 16)
+            for (int j = 0; j + 16 <= H; j += 16)
             {
                 // r, z = σ(gi + gh) for the block's rows of each gate
                 var bR = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bR);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
                 var bZ = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bZ);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
                 // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
                 var bHn = global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wHh, H, ref hRef) + bHn;
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wHh, P, ref hRef) + bHn;
                 var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store16(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(n, ref gatesRef, 2 * H + j);
@@ -666,10 +902,10 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store16(n + z * (global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j) - n), ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
         }
 
-        // Row-block variant of CellL1: 8 hidden units per block (AVX2), same results and records.
+        // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
         private void CellL1Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -677,7 +913,7 @@ namespace Demo
             global::System.Span<float> gates,
             global::System.Span<float> recurrentCandidate)
         {
-            const int I = L1Input, H = L1Hidden;
+            const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
@@ -689,22 +925,22 @@ namespace Demo
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
             ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
 
-            for (int j = 0; j < H; j += 8)
+            for (int j = 0; j + 8 <= H; j += 8)
             {
                 // r, z = σ(gi + gh) for the block's rows of each gate
                 var bR = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bR);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
                 var bZ = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bZ);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
                 // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
                 var bHn = global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, H, ref hRef) + bHn;
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, P, ref hRef) + bHn;
                 var bN = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store8(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(n, ref gatesRef, 2 * H + j);
@@ -712,7 +948,158 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store8(n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n), ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL1: the same results and records.
+        private void CellL1Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> recurrentCandidate)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(hn, ref recurrentCandidateRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+        }
+
+        // AVX-512, blocks of 16, for Step: the state in place, no records.
+        private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store16(n + z * (global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store8(n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records.
+        private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
         }
 
         private void CellBackwardL1(
@@ -811,9 +1198,19 @@ namespace Demo
                 CellL2Pairs(x, hPrev, h);
                 return;
             }
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                CellL2Rows16(x, hPrev, h);
+                return;
+            }
             if (global::RnnGen.Kernels.KernelSelection.Avx2)
             {
                 CellL2Rows8(x, hPrev, h);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL2Rows4(x, hPrev, h);
                 return;
             }
             const int I = L2Input, P = L2Output, G = L2Gates;
@@ -849,13 +1246,13 @@ namespace Demo
             global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, 0);
         }
 
-        // Row-block variant of CellL2: 8 hidden units per block (AVX2), same results and records.
-        private void CellL2Rows8(
+        // AVX-512, blocks of 16 variant of CellL2: the same results and records.
+        private void CellL2Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
             global::System.Span<float> h)
         {
-            const int I = L2Input, H = L2Hidden;
+            const int I = L2Input, P = L2Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
@@ -865,15 +1262,118 @@ namespace Demo
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
-            for (int j = 0; j < H; j += 8)
             {
+                // Rows 0…7: a block of 8
+                const int j = 0;
                 // h' = relu(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L2Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8 variant of CellL2: the same results and records.
+        private void CellL2Rows8(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h)
+        {
+            const int I = L2Input, H = L2Hidden, P = L2Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L2Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL2: the same results and records.
+        private void CellL2Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h)
+        {
+            const int I = L2Input, H = L2Hidden, P = L2Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L2Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        private void StepCellL2Rows8(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L2Input, H = L2Hidden, P = L2Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records.
+        private void StepCellL2Rows4(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L2Input, H = L2Hidden, P = L2Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
         }
 
         private void CellBackwardL2(
@@ -961,9 +1461,19 @@ namespace Demo
                 CellL3Pairs(x, hPrev, h);
                 return;
             }
+            if (global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                CellL3Rows16(x, hPrev, h);
+                return;
+            }
             if (global::RnnGen.Kernels.KernelSelection.Avx2)
             {
                 CellL3Rows8(x, hPrev, h);
+                return;
+            }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL3Rows4(x, hPrev, h);
                 return;
             }
             const int I = L3Input, P = L3Output, G = L3Gates;
@@ -999,13 +1509,13 @@ namespace Demo
             global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, 0);
         }
 
-        // Row-block variant of CellL3: 8 hidden units per block (AVX2), same results and records.
-        private void CellL3Rows8(
+        // AVX-512, blocks of 16 variant of CellL3: the same results and records.
+        private void CellL3Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
             global::System.Span<float> h)
         {
-            const int I = L3Input, H = L3Hidden;
+            const int I = L3Input, P = L3Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
@@ -1015,15 +1525,118 @@ namespace Demo
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
-            for (int j = 0; j < H; j += 8)
             {
+                // Rows 0…7: a block of 8
+                const int j = 0;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L3Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8 variant of CellL3: the same results and records.
+        private void CellL3Rows8(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h)
+        {
+            const int I = L3Input, H = L3Hidden, P = L3Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L3Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL3: the same results and records.
+        private void CellL3Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h)
+        {
+            const int I = L3Input, H = L3Hidden, P = L3Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L3Output).CopyTo(h);
+        }
+
+        // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        private void StepCellL3Rows8(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L3Input, H = L3Hidden, P = L3Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 8 <= H; j += 8)
+            {
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L3Output).CopyTo(_state.AsSpan(StateHL3, L3Output));
+        }
+
+        // Vector128, blocks of 4, for Step: the state in place, no records.
+        private void StepCellL3Rows4(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L3Input, H = L3Hidden, P = L3Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L3Output).CopyTo(_state.AsSpan(StateHL3, L3Output));
         }
 
         private void CellBackwardL3(

@@ -29,6 +29,9 @@ namespace Demo
         private const int L0Input = 6, L0Hidden = 32, L0Output = 32, L0Width = 32, L0Gates = 128;
         private const int L1Input = 32, L1Hidden = 16, L1Output = 16, L1Width = 32, L1Gates = 48;
         private const int MaxGates = 128, MaxHidden = 32, MaxOutput = 32;
+        // Vector blocks may read a block past the rows and columns they use (masked, never stored): the floats after
+        // every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.
+        private const int Padding = 16, ParameterPadding = 528;
         private const int LogitRows = 1;
 
         // Offsets into _parameters (state_dict order) and _state.
@@ -77,24 +80,24 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l1_reverse", 1, 1, global::RnnGen.StateKind.Hidden, StateHL1Reverse, 16),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _state = new float[StateSize];
+        private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
-        private readonly float[] _initialState = new float[StateSize];
-        private readonly float[] _inputs = new float[SequenceLength * InputSize];
+        private readonly float[] _initialState = new float[StateSize + Padding];
+        private readonly float[] _inputs = new float[SequenceLength * InputSize + Padding];
         // Per-step records for Backward: slots 0..T-1 for Forward, slot T is Step's scratch.
-        private readonly float[] _outputL0 = new float[SequenceLength * L0Width];
+        private readonly float[] _outputL0 = new float[SequenceLength * L0Width + Padding];
         private readonly float[] _gradOutputL0 = new float[SequenceLength * L0Width];
-        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates];
-        private readonly float[] _cellL0 = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _tanhCellL0 = new float[(SequenceLength + 1) * L0Hidden];
-        private readonly float[] _outputL1 = new float[SequenceLength * L1Width];
+        private readonly float[] _gatesL0 = new float[(SequenceLength + 1) * L0Gates + Padding];
+        private readonly float[] _cellL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _tanhCellL0 = new float[(SequenceLength + 1) * L0Hidden + Padding];
+        private readonly float[] _outputL1 = new float[SequenceLength * L1Width + Padding];
         private readonly float[] _gradOutputL1 = new float[SequenceLength * L1Width];
-        private readonly float[] _gatesL1 = new float[(SequenceLength + 1) * L1Gates];
-        private readonly float[] _recurrentCandidateL1 = new float[(SequenceLength + 1) * L1Hidden];
-        private readonly float[] _gatesL1Reverse = new float[(SequenceLength + 1) * L1Gates];
-        private readonly float[] _recurrentCandidateL1Reverse = new float[(SequenceLength + 1) * L1Hidden];
+        private readonly float[] _gatesL1 = new float[(SequenceLength + 1) * L1Gates + Padding];
+        private readonly float[] _recurrentCandidateL1 = new float[(SequenceLength + 1) * L1Hidden + Padding];
+        private readonly float[] _gatesL1Reverse = new float[(SequenceLength + 1) * L1Gates + Padding];
+        private readonly float[] _recurrentCandidateL1Reverse = new float[(SequenceLength + 1) * L1Hidden + Padding];
         // Scratch for one step.
         private readonly float[] _scratchGates = new float[MaxGates];
         private readonly float[] _gradGates = new float[MaxGates];
@@ -103,9 +106,9 @@ namespace Demo
         private readonly float[] _gradHidden = new float[MaxOutput];
         private readonly float[] _gradHiddenCarry = new float[MaxOutput];
         private readonly float[] _gradCellCarry = new float[MaxHidden];
-        // Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.
-        private readonly float[] _nextHidden = new float[MaxOutput];
-        private readonly float[] _paddedInput = new float[16];
+        // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
+        private readonly float[] _nextHidden = new float[MaxOutput + Padding];
+        private readonly float[] _stepInput = new float[InputSize + Padding];
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -121,11 +124,11 @@ namespace Demo
         /// <inheritdoc />
         public bool OutputsEveryStep => false;
         /// <inheritdoc />
-        public global::System.Span<float> State => _state;
+        public global::System.Span<float> State => _state.AsSpan(0, StateSize);
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -330,6 +333,11 @@ namespace Demo
                 CellL0Rows8(x, hPrev, cPrev, h, gates, cell, tanhCell);
                 return;
             }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL0Rows4(x, hPrev, cPrev, h, gates, cell, tanhCell);
+                return;
+            }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
@@ -348,7 +356,7 @@ namespace Demo
             global::System.Numerics.Tensors.TensorPrimitives.Multiply(gates.Slice(3 * H, H), tanhCell, h);
         }
 
-        // Row-block variant of CellL0: 16 hidden units per block (AVX-512), same results and records.
+        // AVX-512, blocks of 16 variant of CellL0: the same results and records.
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -358,14 +366,13 @@ namespace Demo
             global::System.Span<float> cell,
             global::System.Span<float> tanhCell)
         {
-            const int I = L0Input, H = L0Hidden;
+            const int I = L0Input, H = L0Hidden, P = L0Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -373,25 +380,25 @@ namespace Demo
             ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
             ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
 
-            for (int j = 0; j < H; j += 16)
+            for (int j = 0; j + 16 <= H; j += 16)
             {
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store16(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(g, ref gatesRef, 2 * H + j);
@@ -401,10 +408,10 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
         }
 
-        // Row-block variant of CellL0: 8 hidden units per block (AVX2), same results and records.
+        // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -414,14 +421,13 @@ namespace Demo
             global::System.Span<float> cell,
             global::System.Span<float> tanhCell)
         {
-            const int I = L0Input, H = L0Hidden;
+            const int I = L0Input, H = L0Hidden, P = L0Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            x.CopyTo(_paddedInput);
-            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_paddedInput);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
@@ -429,25 +435,25 @@ namespace Demo
             ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
             ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
 
-            for (int j = 0; j < H; j += 8)
+            for (int j = 0; j + 8 <= H; j += 8)
             {
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // Records for Backward, then the next c and h
+                // What Backward needs (when recording), then the next c and h
                 global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
@@ -457,7 +463,62 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        private void CellL0Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.ReadOnlySpan<float> cPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> cell,
+            global::System.Span<float> tanhCell)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float cellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cell);
+            ref float tanhCellRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tanhCell);
+            ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(h);
         }
 
         private void CellBackwardL0(
@@ -574,6 +635,11 @@ namespace Demo
                 CellL1Rows8(x, hPrev, h, gates, recurrentCandidate);
                 return;
             }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL1Rows4(x, hPrev, h, gates, recurrentCandidate);
+                return;
+            }
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> recurrent = _scratchGates.AsSpan(0, G);
@@ -597,7 +663,7 @@ namespace Demo
             }
         }
 
-        // Row-block variant of CellL1: 16 hidden units per block (AVX-512), same results and records.
+        // AVX-512, blocks of 16 variant of CellL1: the same results and records.
         private void CellL1Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -605,7 +671,7 @@ namespace Demo
             global::System.Span<float> gates,
             global::System.Span<float> recurrentCandidate)
         {
-            const int I = L1Input, H = L1Hidden;
+            const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
@@ -617,22 +683,22 @@ namespace Demo
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
             ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
 
-            for (int j = 0; j < H; j += 16)
+            for (int j = 0; j + 16 <= H; j += 16)
             {
                 // r, z = σ(gi + gh) for the block's rows of each gate
                 var bR = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bR);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
                 var bZ = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bZ);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
                 // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
                 var bHn = global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wHh, H, ref hRef) + bHn;
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wHh, P, ref hRef) + bHn;
                 var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store16(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(n, ref gatesRef, 2 * H + j);
@@ -640,10 +706,10 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store16(n + z * (global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j) - n), ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
         }
 
-        // Row-block variant of CellL1: 8 hidden units per block (AVX2), same results and records.
+        // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
         private void CellL1Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -651,7 +717,7 @@ namespace Demo
             global::System.Span<float> gates,
             global::System.Span<float> recurrentCandidate)
         {
-            const int I = L1Input, H = L1Hidden;
+            const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
@@ -663,22 +729,22 @@ namespace Demo
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
             ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
 
-            for (int j = 0; j < H; j += 8)
+            for (int j = 0; j + 8 <= H; j += 8)
             {
                 // r, z = σ(gi + gh) for the block's rows of each gate
                 var bR = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bR);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
                 var bZ = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bZ);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
                 // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
                 var bHn = global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, H, ref hRef) + bHn;
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, P, ref hRef) + bHn;
                 var bN = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store8(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(n, ref gatesRef, 2 * H + j);
@@ -686,7 +752,53 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store8(n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n), ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL1: the same results and records.
+        private void CellL1Rows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> recurrentCandidate)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(hn, ref recurrentCandidateRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
         }
 
         private void CellBackwardL1(
@@ -799,6 +911,11 @@ namespace Demo
                 CellL1ReverseRows8(x, hPrev, h, gates, recurrentCandidate);
                 return;
             }
+            if (global::RnnGen.Kernels.KernelSelection.Vector128)
+            {
+                CellL1ReverseRows4(x, hPrev, h, gates, recurrentCandidate);
+                return;
+            }
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> recurrent = _scratchGates.AsSpan(0, G);
@@ -822,7 +939,7 @@ namespace Demo
             }
         }
 
-        // Row-block variant of CellL1Reverse: 16 hidden units per block (AVX-512), same results and records.
+        // AVX-512, blocks of 16 variant of CellL1Reverse: the same results and records.
         private void CellL1ReverseRows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -830,7 +947,7 @@ namespace Demo
             global::System.Span<float> gates,
             global::System.Span<float> recurrentCandidate)
         {
-            const int I = L1Input, H = L1Hidden;
+            const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1Reverse);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1Reverse);
@@ -842,22 +959,22 @@ namespace Demo
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
             ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
 
-            for (int j = 0; j < H; j += 16)
+            for (int j = 0; j + 16 <= H; j += 16)
             {
                 // r, z = σ(gi + gh) for the block's rows of each gate
                 var bR = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bR);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
                 var bZ = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bZ);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
                 // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
                 var bHn = global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wHh, H, ref hRef) + bHn;
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wHh, P, ref hRef) + bHn;
                 var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store16(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store16(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store16(n, ref gatesRef, 2 * H + j);
@@ -865,10 +982,10 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store16(n + z * (global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j) - n), ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
         }
 
-        // Row-block variant of CellL1Reverse: 8 hidden units per block (AVX2), same results and records.
+        // AVX2 + FMA, blocks of 8 variant of CellL1Reverse: the same results and records.
         private void CellL1ReverseRows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -876,7 +993,7 @@ namespace Demo
             global::System.Span<float> gates,
             global::System.Span<float> recurrentCandidate)
         {
-            const int I = L1Input, H = L1Hidden;
+            const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1Reverse);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1Reverse);
@@ -888,22 +1005,22 @@ namespace Demo
             ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
             ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
 
-            for (int j = 0; j < H; j += 8)
+            for (int j = 0; j + 8 <= H; j += 8)
             {
                 // r, z = σ(gi + gh) for the block's rows of each gate
                 var bR = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bR);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
                 var bZ = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, H, ref hRef, bZ);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
                 // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
                 var bHn = global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, H, ref hRef) + bHn;
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, P, ref hRef) + bHn;
                 var bN = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j);
                 var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef) + bN;
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
-                // Records for Backward, then the next h
+                // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store8(r, ref gatesRef, j);
                 global::RnnGen.Kernels.RowBlocks.Store8(z, ref gatesRef, H + j);
                 global::RnnGen.Kernels.RowBlocks.Store8(n, ref gatesRef, 2 * H + j);
@@ -911,7 +1028,53 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store8(n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n), ref next, j);
             }
 
-            _nextHidden.AsSpan(0, H).CopyTo(h);
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
+        }
+
+        // Vector128, blocks of 4 variant of CellL1Reverse: the same results and records.
+        private void CellL1ReverseRows4(
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> hPrev,
+            global::System.Span<float> h,
+            global::System.Span<float> gates,
+            global::System.Span<float> recurrentCandidate)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1Reverse);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1Reverse);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1Reverse);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1Reverse);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hPrev);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates);
+            ref float recurrentCandidateRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(recurrentCandidate);
+
+            for (int j = 0; j + 4 <= H; j += 4)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
+                global::RnnGen.Kernels.RowBlocks.Store4(hn, ref recurrentCandidateRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(h);
         }
 
         private void CellBackwardL1Reverse(

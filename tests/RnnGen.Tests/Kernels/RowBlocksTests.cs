@@ -123,7 +123,7 @@ public class RowBlocksTests
         Assert.Equal((1f, -1f, 0f), (tanh[8], tanh[9], sigmoid[9])); // saturated exactly, as float tanh and σ are
     }
 
-    public static TheoryData<int, int> BlockShapes => new() { { 1, 16 }, { 3, 16 }, { 8, 32 }, { 16, 64 }, { 21, 48 }, { 64, 0 } };
+    public static TheoryData<int, int> BlockShapes => new() { { 1, 16 }, { 3, 16 }, { 8, 32 }, { 16, 64 }, { 21, 48 }, { 64, 0 }, { 7, 13 }, { 16, 20 }, { 3, 5 }, { 1, 1 }, { 50, 100 } };
 
     [HardwareTheory(Isa.Avx512)]
     [MemberData(nameof(BlockShapes))]
@@ -150,6 +150,71 @@ public class RowBlocksTests
             Assert.True(Math.Abs(sum[u] - want[u]) <= 1e-5 * (1 + Math.Abs(want[u])), $"row {u}: {sum[u]}, want {want[u]}");
     }
 
+    [Theory]
+    [MemberData(nameof(BlockShapes))]
+    public void BlockedDotProductsOf4RowsMatchDoublePrecision(int inputs, int hidden)
+    {
+        // Rows 4–7 of the same weights through the row-indexed entry point generated cells call; Vector128 runs on every machine.
+        var (wIh, wHh, x, h, want) = BlockedCase(inputs, hidden);
+        var sum = hidden == 0
+            ? RowBlocks.Rows4(4, ref wIh[0], inputs, ref x[0])
+            : RowBlocks.Rows4(4, ref wIh[0], inputs, ref x[0], ref wHh[0], hidden, ref h[0], Vector128.Create(0.5f));
+        for (int u = 0; u < 4; u++)
+        {
+            double expected = want[4 + u] + (hidden == 0 ? 0 : 0.5);
+            Assert.True(Math.Abs(sum[u] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"row {4 + u}: {sum[u]}, want {expected}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void PartialStoresWriteOnlyTheirLanes(int count)
+    {
+        float[] target = Enumerable.Repeat(-1f, 40).ToArray();
+        RowBlocks.StorePartial(Vector128.Create(1f, 2, 3, 4), ref target[0], 2, count);
+        RowBlocks.StorePartial(Vector256.Create(1f, 2, 3, 4, 5, 6, 7, 8), ref target[0], 10, count);
+        RowBlocks.StorePartial(Vector512.Create(1f, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16), ref target[0], 20, count);
+        for (int i = 0; i < target.Length; i++)
+        {
+            int lane = i >= 20 ? i - 20 : i >= 10 ? i - 10 : i - 2;
+            float expected = lane >= 0 && lane < count && (i < 6 || i >= 10) ? lane + 1 : -1f;
+            Assert.Equal(expected, target[i]);
+        }
+    }
+
+    [Fact]
+    public void Vector128ActivationsStayWithinTheirStatedErrors()
+    {
+        double expWorst = 0, sigmoidWorst = 0, tanhWorst = 0, fastTanhWorst = 0, fastSigmoidWorst = 0;
+        ForEachBatch(xs =>
+        {
+            for (int start = 0; start < 16; start += 4)
+            {
+                var v = Vector128.Create(xs.AsSpan(start, 4));
+                var (exp, sigmoid, tanh) = (RowBlocks.Exp(v), RowBlocks.Sigmoid(v), RowBlocks.Tanh(v));
+                var (fastTanh, fastSigmoid) = (RowBlocks.FastTanh(v), RowBlocks.FastSigmoid(v));
+                for (int i = 0; i < 4; i++)
+                {
+                    double x = xs[start + i], s = 1 / (1 + Math.Exp(-x)), t = Math.Tanh(x);
+                    if (x is >= -87 and <= 88) expWorst = Math.Max(expWorst, Math.Abs(exp[i] - Math.Exp(x)) / Math.Exp(x));
+                    sigmoidWorst = Math.Max(sigmoidWorst, Math.Abs(sigmoid[i] - s));
+                    tanhWorst = Math.Max(tanhWorst, Math.Abs(tanh[i] - t));
+                    fastTanhWorst = Math.Max(fastTanhWorst, Math.Abs(fastTanh[i] - t));
+                    fastSigmoidWorst = Math.Max(fastSigmoidWorst, Math.Abs(fastSigmoid[i] - s));
+                }
+            }
+        });
+        Assert.True(expWorst <= ExpRelative, $"exp: worst relative error {expWorst:E3}");
+        Assert.True(sigmoidWorst <= SigmoidAbsolute, $"sigmoid: worst absolute error {sigmoidWorst:E3}");
+        Assert.True(tanhWorst <= TanhAbsolute, $"tanh: worst absolute error {tanhWorst:E3}");
+        Assert.True(fastTanhWorst <= FastTanhAbsolute, $"fast tanh: worst absolute error {fastTanhWorst:E3}");
+        Assert.True(fastSigmoidWorst <= FastSigmoidAbsolute, $"fast sigmoid: worst absolute error {fastSigmoidWorst:E3}");
+        Assert.Equal(0f, RowBlocks.Relu(Vector128.Create(-2f))[0]);
+        Assert.Equal(3f, RowBlocks.Relu(Vector128.Create(3f))[0]);
+    }
+
     /// <summary>16 rows of W_ih and W_hh, x and h, and the rows' dot products in double precision.</summary>
     private static (float[] WIh, float[] WHh, float[] X, float[] H, double[] Want) BlockedCase(int inputs, int hidden)
     {
@@ -157,16 +222,18 @@ public class RowBlocksTests
         float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         const int rows = 16;
         // Weights are followed by other data and x by garbage, as in a model: a partial last chunk must ignore both.
-        float[] wIh = Random(rows * inputs + 16), wHh = Random(rows * hidden), x = Random(inputs + 16), h = Random(hidden);
+        float[] wIh = Random(rows * inputs + 16), wHh = Random(rows * hidden + 16), x = Random(inputs + 16), h = Random(hidden + 16);
         Array.Fill(wIh, float.NaN, rows * inputs, 16);
+        Array.Fill(wHh, float.NaN, rows * hidden, 16);
         Array.Fill(x, float.PositiveInfinity, inputs, 16);
+        Array.Fill(h, float.NegativeInfinity, hidden, 16);
         double[] want = new double[rows];
         for (int u = 0; u < rows; u++)
         {
             for (int k = 0; k < inputs; k++) want[u] += (double)wIh[u * inputs + k] * x[k];
             for (int k = 0; k < hidden; k++) want[u] += (double)wHh[u * hidden + k] * h[k];
         }
-        return (wIh, wHh.Length == 0 ? [0f] : wHh, x, h.Length == 0 ? [0f] : h, want);
+        return (wIh, wHh, x, h, want);
     }
 
     [HardwareTheory(Isa.Avx512)]

@@ -43,8 +43,11 @@ public class ModelBehaviourTests
             if (model is ITokenStepModel tokenStepper) tokenStepper.Step(tokens[t], stepped.AsSpan(t * width, width));
             else ((IStepModel)model).Step(x.AsSpan(t * model.InputSize, model.InputSize), stepped.AsSpan(t * width, width));
         }
-        Assert.Equal(forward, stepped);
+        // The cells are the same arithmetic in Step and Forward, so the states agree to the bit. A small head is folded
+        // into Step's last layer, summing W h' block by block instead of row by row: its outputs agree to float rounding.
         Assert.Equal(finalByForward, model.State.ToArray());
+        for (int i = 0; i < forward.Length; i++)
+            Assert.True(Math.Abs(stepped[i] - forward[i]) <= 1e-6f * (1 + Math.Abs(forward[i])), $"output {i}: Step {stepped[i]}, Forward {forward[i]}");
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AnomalyDetectionSample;
@@ -84,5 +86,176 @@ public class SampleSmokeTests : IDisposable
         Assert.Equal(report.Faults, report.Caught);
         foreach (FaultKind kind in Enum.GetValues<FaultKind>())
             Assert.Matches($@"{kind}\s.*CAUGHT", text);
+    }
+
+    /// <summary>The command-line entry points the samples' Program.cs call, by sample name.</summary>
+    private static int RunCommandLine(string sample, string[] args, TextWriter output, TextWriter error) => sample switch
+    {
+        "GestureStream" => GestureDemo.RunCommandLine(args, output, error),
+        "Forecast" => ForecastDemo.RunCommandLine(args, output, error),
+        "AnomalyDetection" => AnomalyDemo.RunCommandLine(args, output, error),
+        _ => throw new ArgumentException(sample),
+    };
+
+    private static (int Exit, string Output, string Error) RunCommandLine(string sample, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = RunCommandLine(sample, args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("GestureStream", "--seed N|--train-seconds S|--test-seconds S|--epochs N|--out DIR|--weights FILE|--realtime")]
+    [InlineData("Forecast", "--seed N|--epochs N|--out DIR")]
+    [InlineData("AnomalyDetection", "--seed N|--epochs N|--train-seconds N|--test-seconds N")]
+    public void Help_lists_every_option_with_its_default(string sample, string options)
+    {
+        var (exit, output, error) = RunCommandLine(sample, "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Empty(error);
+        foreach (string option in options.Split('|'))
+            Assert.Matches($@"(?m)^  {Regex.Escape(option)}\s+\S", output);
+        Assert.Contains("(default ", output);
+    }
+
+    [Theory]
+    [InlineData("GestureStream", new[] { "--epochs", "0" }, "--epochs needs a whole number of at least 1, not '0'")]
+    [InlineData("GestureStream", new[] { "--seed", "-1" }, "--seed needs a whole number of at least 0, not '-1'")]
+    [InlineData("GestureStream", new[] { "--test-seconds", "soon" }, "--test-seconds needs a number of seconds of at least 1, not 'soon'")]
+    [InlineData("GestureStream", new[] { "--realtime", "--weights" }, "--weights needs a value (FILE)")]
+    [InlineData("Forecast", new[] { "--epochs", "many" }, "--epochs needs a whole number of at least 1, not 'many'")]
+    [InlineData("AnomalyDetection", new[] { "--train-seconds", "60" }, "--train-seconds needs a whole number of at least 600, not '60'")]
+    [InlineData("AnomalyDetection", new[] { "--verbose" }, "unknown option --verbose")]
+    public void A_bad_argument_is_one_line_and_the_usage_with_exit_code_2(string sample, string[] args, string message)
+    {
+        var (exit, output, error) = RunCommandLine(sample, args);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Equal($"{sample}: {message}", error.Split(Environment.NewLine)[0]);
+        Assert.Contains($"Usage: {sample} [options]", error);
+    }
+
+    public static TheoryData<string, string> UnusableWeightFiles => new()
+    {
+        { "missing", "no such file" },
+        { "directory", "is a directory, not a file" },
+        { "empty", "is 0 bytes long, shorter than the 8-byte header length" },
+        { "random", "not a safetensors file" },
+        { "pytorch-zip", "not a safetensors file" },
+        { "another-model", "lstm_small_L1_uni_bias.safetensors" },
+    };
+
+    /// <summary>A weights path of the given kind: a file GestureStream cannot stream with.</summary>
+    private string UnusableWeights(string kind)
+    {
+        string path = Path.Combine(_directory, kind + ".safetensors");
+        switch (kind)
+        {
+            case "missing":
+                break;
+            case "directory":
+                Directory.CreateDirectory(path);
+                break;
+            case "empty":
+                File.WriteAllBytes(path, []);
+                break;
+            case "random":
+                File.WriteAllBytes(path, Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251)).ToArray());
+                break;
+            case "pytorch-zip":
+                // What torch.save writes: a zip archive holding a pickle; here under the name a user might give it.
+                path = Path.Combine(_directory, "model.pt");
+                using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+                using (var entry = new BinaryWriter(zip.CreateEntry("archive/data.pkl").Open()))
+                    entry.Write(new byte[] { 0x80, 0x02, (byte)'}', (byte)'q', 0x00, (byte)'.' });
+                break;
+            case "another-model":
+                path = Path.Combine(AppContext.BaseDirectory, "TestData", "weights", "lstm_small_L1_uni_bias.safetensors");
+                break;
+        }
+        return path;
+    }
+
+    [Theory]
+    [MemberData(nameof(UnusableWeightFiles))]
+    public void GestureStream_with_unusable_weights_fails_with_one_line_and_exit_code_2(string kind, string message)
+    {
+        string weights = UnusableWeights(kind);
+
+        var (exit, output, error) = RunCommandLine("GestureStream", "--weights", weights, "--test-seconds", "1");
+
+        Assert.True(exit == 2, output + error);
+        string line = Assert.Single(error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("GestureStream: ", line);
+        Assert.Contains(message, line);
+        Assert.DoesNotContain("Training", output);
+    }
+
+    [Theory]
+    [InlineData("GestureStream")]
+    [InlineData("Forecast")]
+    public void An_output_directory_that_is_a_file_fails_with_one_line_before_any_work(string sample)
+    {
+        string file = Path.Combine(_directory, "occupied");
+        File.WriteAllText(file, "");
+
+        var (exit, output, error) = RunCommandLine(sample, "--out", file);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"{sample}: --out {file}: is a file, not a directory", error.TrimEnd());
+        Assert.DoesNotContain("epoch", output);
+    }
+
+    [Fact]
+    public void GestureStream_realtime_prints_each_event_as_it_happens()
+    {
+        const double Seconds = 8;
+        GestureDemo.Run(new GestureOptions { OutputDirectory = _directory, TestSeconds = 1 }, TextWriter.Null);
+        var output = new TimedWriter();
+
+        GestureDemo.Run(new GestureOptions { WeightsPath = Path.Combine(_directory, "gesture.safetensors"), TestSeconds = Seconds, RealTime = true }, output);
+
+        // The sensor thread starts after this line and delivers each sample no earlier than its time, so the stream
+        // cannot end before its last sample, about Seconds later. The checks only bound lateness loosely (by seconds),
+        // which a loaded machine may add to.
+        double start = output.Lines.First(l => l.Text.StartsWith("Streaming a held-out recording", StringComparison.Ordinal)).At;
+        var events = output.Lines
+            .Select(l => (l.At, Match: Regex.Match(l.Text, @"^\s*(\d+\.\d\d)  \S.*(correct|FALSE)")))
+            .Where(e => e.Match.Success)
+            .Select(e => (Written: e.At - start, Time: double.Parse(e.Match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.NotEmpty(events);
+        // Paced: no event is printed before its moment in the stream has come.
+        foreach (var (written, time) in events)
+            Assert.True(written >= time - 0.1, $"the event at {time:0.00} s of the stream was printed {written:0.00} s after it started");
+        // As it happens: the first event is printed while the stream is still running (a second before it can end), not after it ended.
+        Assert.True(events[0].Written < Seconds - 1, $"the first event, at {events[0].Time:0.00} s of the stream, was printed only {events[0].Written:0.00} s after it started, near or after the end of the {Seconds} s stream");
+    }
+
+    /// <summary>Records when each line was written, in seconds since the writer was created.</summary>
+    private sealed class TimedWriter : TextWriter
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly System.Text.StringBuilder _line = new();
+
+        public List<(double At, string Text)> Lines { get; } = [];
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+            if (value == '\n')
+            {
+                Lines.Add((_clock.Elapsed.TotalSeconds, _line.ToString().TrimEnd('\r')));
+                _line.Clear();
+            }
+            else
+            {
+                _line.Append(value);
+            }
+        }
     }
 }

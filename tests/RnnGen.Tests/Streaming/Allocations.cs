@@ -12,21 +12,3 @@ internal static class Allocations
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }
-
-/// <summary>A small deterministic generator (xorshift64*), so test streams are identical on every runtime.</summary>
-internal sealed class TestRandom(ulong seed)
-{
-    private ulong _state = seed == 0 ? 0x9E3779B97F4A7C15UL : seed;
-
-    /// <summary>Uniform in [0, 1).</summary>
-    public double NextDouble()
-    {
-        _state ^= _state >> 12;
-        _state ^= _state << 25;
-        _state ^= _state >> 27;
-        return ((_state * 0x2545F4914F6CDD1DUL) >> 11) * (1.0 / (1UL << 53));
-    }
-
-    /// <summary>Uniform in [-amplitude, amplitude).</summary>
-    public double Jitter(double amplitude) => (2 * NextDouble() - 1) * amplitude;
-}

@@ -62,7 +62,7 @@ public class EventDetectorTests
     [Fact]
     public void Thresholds_must_be_ordered()
     {
-        Assert.Throws<ArgumentException>(() => new EventDetector(0, 0.4f, 0.8f));
+        Assert.Equal("exitThreshold", Assert.Throws<ArgumentOutOfRangeException>(() => new EventDetector(0, 0.4f, 0.8f)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new EventDetector(0, 0.8f, 0.4f, minDurationSteps: 0));
     }
 

@@ -157,8 +157,8 @@ public class ResamplerTests
         Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { OutOfOrder = BadSamplePolicy.Interpolate }));
         Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Duplicate = BadSamplePolicy.HoldLast }));
         Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Duplicate = BadSamplePolicy.Interpolate }));
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { MaxGapSeconds = 0 }));
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Gap = (BadSamplePolicy)7 }));
+        Assert.Equal("MaxGapSeconds", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { MaxGapSeconds = 0 })).ParamName);
+        Assert.Equal("Gap", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Gap = (BadSamplePolicy)7 })).ParamName);
     }
 
     [Fact]

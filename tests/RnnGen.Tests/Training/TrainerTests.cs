@@ -197,7 +197,7 @@ public class TrainerTests
     {
         var model = new SignMemory();
         Assert.Throws<ArgumentException>(() => new Trainer(model, new Adam(3)));
-        Assert.Throws<ArgumentException>(() => new Trainer(model, new Adam(SignMemory.ParameterCount), new TrainerOptions { ClipNorm = 0 }));
+        Assert.Equal("options.ClipNorm", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, new Adam(SignMemory.ParameterCount), new TrainerOptions { ClipNorm = 0 })).ParamName);
         var trainer = new Trainer(model, new Adam(SignMemory.ParameterCount));
         Assert.Contains("Forward", Assert.Throws<InvalidOperationException>(() => trainer.Accumulate([1])).Message);
         Assert.Contains("Accumulate", Assert.Throws<InvalidOperationException>(() => trainer.Apply()).Message);

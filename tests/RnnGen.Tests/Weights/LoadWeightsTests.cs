@@ -111,10 +111,27 @@ public class LoadWeightsTests
                 original.Tensors.Select(t => new SafeTensor("decoder." + t.Name, t.Shape, t.Data.Select(v => -v).ToArray()))));
         FakeModel model = FakeModel.LstmSmall();
 
-        LoadFails(model, file, null, "several prefixes", "'encoder.'", "'decoder.'", "WeightLoadOptions.Prefix");
+        LoadFails(model, file, null, "the model's tensors are all present under several prefixes ('encoder.', 'decoder.'); choose one with WeightLoadOptions.Prefix");
 
         model.LoadWeights(file, new WeightLoadOptions { Prefix = "decoder.", IgnoreExtraTensors = true });
         Assert.Equal(original["bias_ih_l0"].Data.Select(v => -v), model.Tensor("bias_ih_l0"));
+    }
+
+    [Fact]
+    public void Prefix_detection_is_linear_in_the_number_of_tensors()
+    {
+        // 60,000 empty tensors, each naming a canonical tensor under its own module path, none complete. Detection used
+        // to compare every candidate prefix with every other (quadratic: 6 s for 40,000, minutes for larger headers); now
+        // it is one pass, in milliseconds. The deadline is a hang guard with a wide margin.
+        var tensors = Enumerable.Range(0, 60_000).Select(i => new SafeTensor($"m{i}.bias_ih_l0", [0], []));
+        var file = new SafeTensorsFile(tensors.Append(new SafeTensor("best.weight_ih_l0", [0], [])).Append(new SafeTensor("best.bias_hh_l0", [0], [])));
+        FakeModel model = FakeModel.LstmSmall();
+
+        var ex = Deadline.Run(TimeSpan.FromSeconds(3), () => Assert.Throws<WeightFormatException>(() => model.LoadWeights(file)));
+
+        Assert.Contains("2 of the model's 4 tensors not found (looked for under the prefix 'best.')", ex.Message);
+        Assert.Contains("the file has 60002 tensors", ex.Message);
+        Assert.Contains("… and 59994 more", ex.Message);
     }
 
     [Fact]

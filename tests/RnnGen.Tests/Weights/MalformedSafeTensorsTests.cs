@@ -226,6 +226,60 @@ public class MalformedSafeTensorsTests
     public void Tensor_with_an_empty_name() =>
         Rejected(Craft($$"""{"":{{Entry()}}}""", new byte[8]), null, "a tensor has an empty name");
 
+    // JSON allows an escaped lone UTF-16 surrogate, but no .NET string can be made from it: System.Text.Json throws
+    // InvalidOperationException on reading it, which must not escape as anything but a format error.
+    [Theory]
+    [InlineData("""{"w\ud800":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", null)]
+    [InlineData("""{"w":{"dtype":"F32\udfff","shape":[2],"data_offsets":[0,8]}}""", "w")]
+    [InlineData("""{"w":{"dt\udc00ype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", "w")]
+    [InlineData("""{"__metadata__":{"k\ud800":"v"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", null)]
+    [InlineData("""{"__metadata__":{"k":"v\udc00x"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", null)]
+    public void Lone_surrogate_escapes_are_format_errors(string header, string? tensor) =>
+        Rejected(Craft(header, new byte[8]), tensor, "lone UTF-16 surrogate");
+
+    [Fact]
+    public void More_tensors_than_the_limit_are_refused()
+    {
+        var header = new System.Text.StringBuilder("{");
+        for (int i = 0; i <= SafeTensorsFile.MaxTensorCount; i++)
+            header.Append(i == 0 ? "" : ",").Append($$"""
+                "t{{i}}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}
+                """);
+        Rejected(Craft(header.Append('}').ToString()), null, $"more than {SafeTensorsFile.MaxTensorCount} tensors");
+    }
+
+    [Fact]
+    public void A_tensor_name_longer_than_the_limit_is_refused()
+    {
+        string name = new('n', SafeTensorsFile.MaxNameLength + 1);
+        Rejected(Craft($$"""{"{{name}}":{{Entry()}}}""", new byte[8]), null, $"a tensor name is {SafeTensorsFile.MaxNameLength + 1} characters long, more than {SafeTensorsFile.MaxNameLength}");
+        SafeTensorsFile.Parse(Craft($$"""{"{{name[1..]}}":{{Entry()}}}""", new byte[8]));
+    }
+
+    [Fact]
+    public void Bytes_after_the_last_tensor_are_refused() =>
+        Rejected(Craft($$"""{"w":{{Entry()}}}""", new byte[12]), null, "the data section has 12 bytes but its tensors cover 8");
+
+    [Fact]
+    public void A_hole_between_tensors_is_refused()
+    {
+        string header = $$"""{"b":{{Entry(shape: "[1]", offsets: "[8,12]")}},"a":{{Entry(shape: "[1]", offsets: "[0,4]")}}}""";
+
+        Rejected(Craft(header, new byte[12]), "b", "data_offsets [8, 12] leave bytes [4, 8) of the data in no tensor");
+    }
+
+    [Fact]
+    public void A_byte_inserted_into_the_data_no_longer_loads_with_every_later_tensor_shifted()
+    {
+        byte[] original = Bytes(LstmSmall);
+        int dataStart = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(original);
+        foreach (int at in new[] { dataStart, dataStart + 100, original.Length - 1, original.Length })
+        {
+            byte[] bytes = [.. original[..at], 0x41, .. original[at..]];
+            Rejected(bytes, null, "the data section has", "bytes but its tensors cover");
+        }
+    }
+
     [Fact]
     public void Errors_name_the_path_a_file_was_read_from()
     {

@@ -92,6 +92,49 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
+    public void A_directory_is_an_IOException_that_says_so()
+    {
+        string directory = Directory.CreateTempSubdirectory("rnngen-dir-").FullName;
+        try
+        {
+            var ex = Assert.ThrowsAny<IOException>(() => SafeTensorsFile.Read(directory));
+            Assert.Contains("is a directory, not a file", ex.Message);
+            Assert.ThrowsAny<IOException>(() => FakeModel.LstmSmall().LoadWeights(directory));
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
+    }
+
+    [LinuxFact]
+    public void A_fifo_is_refused_without_blocking()
+    {
+        // Opening a FIFO that has no writer blocks until one appears; the reader must not wait for one.
+        string fifo = Path.Combine(Path.GetTempPath(), $"rnngen-fifo-{Guid.NewGuid():N}");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+            mkfifo.WaitForExit();
+        try
+        {
+            var ex = Deadline.Run(TimeSpan.FromSeconds(10), () => Assert.ThrowsAny<IOException>(() => SafeTensorsFile.Read(fifo)));
+            Assert.Contains("is not a regular file", ex.Message);
+        }
+        finally
+        {
+            // Should a reader be stuck in open(), a writer that opens and closes releases it.
+            using (var unblock = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite)) { }
+            File.Delete(fifo);
+        }
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_FileNotFoundException()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"rnngen-missing-{Guid.NewGuid():N}.safetensors");
+        Assert.Throws<FileNotFoundException>(() => SafeTensorsFile.Read(path));
+    }
+
+    [Fact]
     public void Lookup_of_a_missing_tensor_names_it_and_the_file()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmSmall));

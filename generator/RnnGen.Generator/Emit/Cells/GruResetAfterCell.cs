@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// </code>
 /// Records per step: the activated gates r, z, n and the recurrent candidate gh_n.
 /// </summary>
-internal sealed class GruResetAfterCell : CellEmitter, IVectorCell
+internal sealed class GruResetAfterCell : CellEmitter, IVectorCell, IPairedRowsCell
 {
     private readonly RecordBuffer _gates, _recurrentCandidate;
 
@@ -80,9 +80,9 @@ internal sealed class GruResetAfterCell : CellEmitter, IVectorCell
         w.Line($"{mo}.GemvTransposedAdd(p.Slice({d.WeightHh}, G * P), dgh, dhCarry);");
     }
 
-    public bool HasVectorBody => true;
+    public IReadOnlyList<VectorPass> Passes => [new(Size.H, WriteBlock)];
 
-    public void WriteBlock(SourceWriter w, BlockWriter b)
+    private void WriteBlock(SourceWriter w, BlockWriter b)
     {
         w.Line("// r, z = σ(gi + gh) for the block's rows of each gate");
         b.Gate(w, "r", 0, b.Sigmoid);
@@ -91,7 +91,7 @@ internal sealed class GruResetAfterCell : CellEmitter, IVectorCell
         b.PreActivation(w, "hn", 2, Products.HiddenOnly);
         b.PreActivation(w, "aN", 2, Products.InputOnly);
         w.Line($"var n = {b.Tanh("aN + r * hn")};");
-        w.Line("// Records for Backward, then the next h");
+        w.Line("// What Backward needs (when recording), then the next h");
         b.Record(w, "r", _gates, 0);
         b.Record(w, "z", _gates, 1);
         b.Record(w, "n", _gates, 2);

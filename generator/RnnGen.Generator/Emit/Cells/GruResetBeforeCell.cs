@@ -10,7 +10,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// Records per step: the activated gates r, z, n and r ⊙ h. PyTorch has no such cell; it is checked against an
 /// independent float64 network and finite differences.
 /// </summary>
-internal sealed class GruResetBeforeCell : CellEmitter
+internal sealed class GruResetBeforeCell : CellEmitter, IVectorCell
 {
     private readonly RecordBuffer _gates, _resetHidden;
 
@@ -87,6 +87,33 @@ internal sealed class GruResetBeforeCell : CellEmitter
         }
         w.Line($"if (!dx.IsEmpty) {mo}.GemvTransposedAdd(p.Slice({d.WeightIh}, G * I), da, dx);");
         w.Line($"{mo}.GemvTransposedAdd(p.Slice({d.WeightHh}, 2 * H * P), da.Slice(0, 2 * H), dhCarry);");
+    }
+
+    /// <summary>W_hn (r ⊙ h) needs r ⊙ h of every hidden unit: r, z and gi_n first, n and h' in a second pass.</summary>
+    public IReadOnlyList<VectorPass> Passes => [new(Size.H, WriteGates), new(Size.H, WriteCandidate)];
+
+    private void WriteGates(SourceWriter w, BlockWriter b)
+    {
+        w.Line("// r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in");
+        b.Gate(w, "r", 0, b.Sigmoid);
+        b.Gate(w, "z", 1, b.Sigmoid);
+        b.PreActivation(w, "aN", 2, Products.InputOnly);
+        w.Line("// r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass");
+        b.Record(w, "r", _gates, 0);
+        b.Keep(w, "z", _gates, 1);
+        b.Keep(w, "aN", _gates, 2);
+        b.Keep(w, $"r * {b.PreviousHidden}", _resetHidden);
+    }
+
+    private void WriteCandidate(SourceWriter w, BlockWriter b)
+    {
+        w.Line("// n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)");
+        b.Product(w, "hn", 2, new MatrixProduct("wHh", Size.P, _resetHidden.Argument + "Ref", Direction.BiasHh is null ? null : "bHh"));
+        w.Line($"var n = {b.Tanh($"{b.Load(_gates, 2)} + hn")};");
+        w.Line($"var z = {b.Load(_gates, 1)};");
+        w.Line("// n for Backward (when recording), then the next h");
+        b.Record(w, "n", _gates, 2);
+        b.StoreHidden(w, $"n + z * ({b.PreviousHidden} - n)");
     }
 
     /// <summary>The state update both GRU forms share, from the activated z and n in <c>gates</c>.</summary>

@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// Records per step: the activated gates, c', tanh(c') and, with a projection, the unprojected o ⊙ tanh(c').
 /// The cell state c is carried from step to step through the c' record.
 /// </summary>
-internal sealed class LstmCell : CellEmitter, IVectorCell
+internal sealed class LstmCell : CellEmitter, IVectorCell, IPairedRowsCell
 {
     private readonly RecordBuffer _gates, _cell, _tanhCell;
     private readonly RecordBuffer? _unprojected;
@@ -95,9 +95,12 @@ internal sealed class LstmCell : CellEmitter, IVectorCell
         WriteSharedGateGradients(w, "da");
     }
 
-    public bool HasVectorBody => Direction.WeightHr is null;
+    public IReadOnlyList<VectorPass> Passes => _unprojected is null
+        ? [new(Size.H, WriteGates)]
+        : [new(Size.H, WriteGates), new(Size.P, WriteProjection)];
 
-    public void WriteBlock(SourceWriter w, BlockWriter b)
+    /// <summary>The gates, c' and m = o ⊙ tanh(c') for a block of hidden units; m is h' itself without a projection.</summary>
+    private void WriteGates(SourceWriter w, BlockWriter b)
     {
         var c = CellState!;
         w.Line("// a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)");
@@ -105,17 +108,28 @@ internal sealed class LstmCell : CellEmitter, IVectorCell
         b.Gate(w, "f", 1, b.Sigmoid);
         b.Gate(w, "g", 2, b.Tanh);
         b.Gate(w, "o", 3, b.Sigmoid);
-        w.Line("// c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
+        w.Line(_unprojected is null ? "// c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')" : "// c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass");
         w.Line($"var c = f * {b.Previous(c)} + i * g;");
         w.Line($"var tc = {b.Tanh("c")};");
-        w.Line("// Records for Backward, then the next c and h");
+        w.Line(_unprojected is null ? "// What Backward needs (when recording), then the next c and h" : "// What Backward needs (when recording), the next c, and m for the projection");
         b.Record(w, "i", _gates, 0);
         b.Record(w, "f", _gates, 1);
         b.Record(w, "g", _gates, 2);
         b.Record(w, "o", _gates, 3);
         b.StoreCarried(w, "c", c);
         b.Record(w, "tc", _tanhCell);
-        b.StoreHidden(w, "o * tc");
+        if (_unprojected is null)
+            b.StoreHidden(w, "o * tc");
+        else
+            b.Keep(w, "o * tc", _unprojected);
+    }
+
+    /// <summary>h' = W_hr m for a block of the P rows of h.</summary>
+    private void WriteProjection(SourceWriter w, BlockWriter b)
+    {
+        w.Line("// h' = W_hr m for the block's rows of h");
+        b.Product(w, "projected", 0, new MatrixProduct("wHr", Size.H, _unprojected!.Argument + "Ref"));
+        b.StoreHidden(w, "projected");
     }
 
     public void WritePairs(SourceWriter w, PairsWriter b)

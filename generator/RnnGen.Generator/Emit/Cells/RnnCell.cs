@@ -6,7 +6,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// The vanilla (Elman) cell of PyTorch <c>nn.RNN</c>: <c>h' = act(W_ih x + b_ih + W_hh h + b_hh)</c> with act = tanh or
 /// relu. No records: Backward recovers act' from h' itself (1 − h'² for tanh; h' &gt; 0 for relu).
 /// </summary>
-internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell
+internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell, IPairedRowsCell
 {
     private bool Relu => Layer.Cell == CellKind.RnnRelu;
 
@@ -51,9 +51,9 @@ internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell
         WriteSharedGateGradients(w, "da");
     }
 
-    public bool HasVectorBody => true;
+    public IReadOnlyList<VectorPass> Passes => [new(Size.H, WriteBlock)];
 
-    public void WriteBlock(SourceWriter w, BlockWriter b)
+    private void WriteBlock(SourceWriter w, BlockWriter b)
     {
         w.Line($"// h' = {(Relu ? "relu" : "tanh")}(W_ih x + W_hh h + b) for the block's rows");
         b.PreActivation(w, "a", 0, Products.Both);

@@ -1,53 +1,71 @@
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Contract;
+
 namespace RnnGen.Generator.Emit.Cells;
 
 /// <summary>
-/// The row-block strategy for a cell's forward step, picked per layer: when H is a multiple of the block width
-/// (16 floats with AVX-512, 8 with AVX2), each block of hidden units gets its gate pre-activations from
-/// <c>RowBlocks.Rows16/Rows8</c> (one accumulator per weight row, input and recurrent products in one reduction) and
-/// runs its activations and state update in registers. The portable cell dispatches to it on a JIT-constant check,
-/// <c>KernelSelection.Avx512</c> or <c>.Avx2</c> (false when the machine lacks it or <c>KernelSelection.Portable</c> is set). Records are written exactly as the portable path writes them,
-/// so Backward is shared. A cell with H = 8 gets a third variant for AVX-512 machines, <c>Cell{Id}Pairs</c>: its
-/// 8-float weight rows go two to a 512-bit product (<c>RowBlocks.Pairs16/Pairs8</c>).
+/// The row-block strategy for a cell's forward step: each pass of the cell runs in blocks of rows whose gate
+/// pre-activations come from <c>RowBlocks.Rows{W}</c> (one accumulator per weight row, input and recurrent products in
+/// one reduction) and whose activations and state update run in registers. Every hidden size gets it: full blocks of the
+/// machine's widest vector, then narrower blocks for the remainder, and a last block of 4 that stores only its valid rows.
+/// Three tiers are emitted, and the first the machine runs is taken (JIT-constant checks in <c>KernelSelection</c>,
+/// capped by <c>RNNGEN_KERNELS</c>): blocks of 16 (AVX-512), then 8 and 4; of 8 (AVX2 + FMA), then 4; of 4 (Vector128:
+/// ARM64 AdvSimd, x86 without AVX2).
+/// Each tier comes in two variants. <c>Cell{Id}{Tier}</c> records what Backward needs, exactly as the portable cell does,
+/// and serves Forward. <c>StepCell{Id}{Tier}</c> serves <c>Step</c>: it reads and writes the state in place, keeps only
+/// what its own later passes read, and for the top layer can fold a small head into its last pass.
+/// A cell with H = 8 also gets <c>Cell{Id}Pairs</c> for AVX-512 machines: its 8-float weight rows go two to a 512-bit
+/// product (<c>RowBlocks.Pairs16/Pairs8</c>).
+/// Blocks may read up to a block past the rows and columns they use (masked, never stored): the generated class pads its
+/// buffers for that, and Step copies an input whose length is not a multiple of 16 into a padded buffer first.
 /// </summary>
 internal static class RowBlockStrategy
 {
-    /// <summary>Block widths this cell has a row-block variant for, widest first (empty: none).</summary>
-    public static int[] Widths(CellEmitter cell)
+    /// <summary>A vector tier: its method suffix, the <c>KernelSelection</c> flag that enables it, and its block widths, widest first.</summary>
+    internal sealed record Tier(string Name, string Flag, string Description, int[] Widths)
     {
-        if (cell is not IVectorCell { HasVectorBody: true }) return [];
-        int hidden = cell.Direction.Layer.Spec.HiddenSize;
-        if (hidden % 16 == 0) return [16, 8];
-        return hidden % 8 == 0 ? [8] : [];
+        public int Width => Widths[0];
     }
 
+    public static readonly Tier[] Tiers =
+    [
+        new("Rows16", "Avx512", "AVX-512, blocks of 16", [16, 8, 4]),
+        new("Rows8", "Avx2", "AVX2 + FMA, blocks of 8", [8, 4]),
+        new("Rows4", "Vector128", "Vector128, blocks of 4", [4]),
+    ];
+
+    /// <summary>Whether the cell has row-block variants.</summary>
+    public static bool Applies(CellEmitter cell) => cell is IVectorCell;
+
     /// <summary>
-    /// Whether the cell also gets the paired-rows variant: H = 8 and an input of one float or whole chunks of 8 (the
-    /// pair kernels read columns 8 at a time and have no masked partial chunk).
+    /// Whether the cell also gets the paired-rows variant: H = 8, a single pass, and an input of one float or whole chunks
+    /// of 8 (the pair kernels read columns 8 at a time and have no masked partial chunk).
     /// </summary>
     public static bool UsesPairs(CellEmitter cell)
     {
         var layer = cell.Direction.Layer;
-        return Widths(cell).Length > 0 && layer.Spec.HiddenSize == 8 && (layer.Input == 1 || layer.Input % 8 == 0);
+        return cell is IVectorCell vector && vector.Passes.Count == 1 && cell is IPairedRowsCell
+            && layer.Spec.HiddenSize == 8 && (layer.Input == 1 || layer.Input % 8 == 0);
     }
 
-    /// <summary>Whether the layer's input must be copied to <c>_paddedInput</c> for a block width: its last chunk is partial and read whole.</summary>
-    private static bool NeedsPaddedInput(CellEmitter cell, int width) => cell.Direction.Layer.Input != 1 && cell.Direction.Layer.Input % width != 0;
+    /// <summary>Whether Step must copy the model's input to a padded buffer before the blocks read it by whole chunks.</summary>
+    public static bool StepNeedsPaddedInput(ModelLayout layout) =>
+        layout.Spec.Embedding is null && layout.Spec.InputSize != 1 && layout.Spec.InputSize % 16 != 0 && layout.Cells.Any(Applies);
 
     /// <summary>Scratch fields the row-block cells use, if any cell has them.</summary>
     public static void WriteFields(SourceWriter w, ModelLayout layout)
     {
-        var cells = layout.Cells.Where(c => Widths(c).Length > 0).ToList();
-        if (cells.Count == 0) return;
-        w.Line("// Row-block cells: the next hidden state (h may alias hPrev in Step), and inputs with a readable partial last block.");
-        w.Line("private readonly float[] _nextHidden = new float[MaxOutput];");
-        var padded = cells.Where(c => Widths(c).Any(width => NeedsPaddedInput(c, width))).Select(c => c.Direction.Layer.Input).ToList();
-        if (padded.Count > 0)
-            w.Line($"private readonly float[] _paddedInput = new float[{SourceWriter.Number((padded.Max() + 15) / 16 * 16)}];");
+        if (!layout.Cells.Any(Applies)) return;
+        w.Line("// Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).");
+        w.Line("private readonly float[] _nextHidden = new float[MaxOutput + Padding];");
+        if (StepNeedsPaddedInput(layout))
+            w.Line("private readonly float[] _stepInput = new float[InputSize + Padding];");
     }
 
-    /// <summary>The first lines of the portable cell: hand the step to the widest variant the machine runs.</summary>
+    /// <summary>The first lines of the portable cell: hand the step to the first variant the machine runs.</summary>
     public static void WriteDispatch(SourceWriter w, CellEmitter cell)
     {
+        if (!Applies(cell)) return;
         string id = cell.Direction.Id;
         if (UsesPairs(cell))
         {
@@ -56,143 +74,417 @@ internal static class RowBlockStrategy
             w.Line("return;");
             w.Close();
         }
-        foreach (int width in Widths(cell))
+        foreach (var tier in Tiers)
         {
-            w.Open($"if ({Globals.KernelSelection}.{(width == 16 ? "Avx512" : "Avx2")})");
-            w.Wrapped($"Cell{id}Rows{width}", cell.ForwardArguments, ";");
+            w.Open($"if ({Globals.KernelSelection}.{tier.Flag})");
+            w.Wrapped($"Cell{id}{tier.Name}", cell.ForwardArguments, ";");
             w.Line("return;");
             w.Close();
         }
     }
 
-    /// <summary>Writes <c>Cell{Id}Pairs</c> and <c>Cell{Id}Rows{width}</c> for every width of <see cref="Widths"/>.</summary>
+    /// <summary>Writes <c>Cell{Id}Pairs</c> (if it applies) and a recording <c>Cell{Id}{Tier}</c> per tier.</summary>
     public static void WriteVariants(SourceWriter w, CellEmitter cell, bool exactActivations)
     {
         if (cell is not IVectorCell vector) return;
-        string id = cell.Direction.Id;
+        var d = cell.Direction;
         if (UsesPairs(cell))
         {
-            w.Line($"// Paired-rows variant of Cell{id} (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.");
-            w.Wrapped($"private void Cell{id}Pairs", cell.ForwardParameters);
+            w.Line($"// Paired-rows variant of Cell{d.Id} (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.");
+            w.Wrapped($"private void Cell{d.Id}Pairs", cell.ForwardParameters);
             w.Open();
-            WriteReferences(w, cell, paddedInput: false, nextHidden: false);
+            w.Line($"const int I = {d.Layer.InputConstant}, H = {d.Layer.HiddenConstant};");
+            var usage = new BlockUsage(cell, recording: true);
+            var body = new SourceWriter(w.Indent);
+            ((IPairedRowsCell)cell).WritePairs(body, new PairsWriter(cell, exactActivations));
+            usage.UseAll(pairs: true);
+            usage.WriteReferences(w);
             w.Line();
-            vector.WritePairs(w, new PairsWriter(cell, exactActivations));
+            w.Append(body.ToString());
             w.Close();
             w.Line();
         }
-        foreach (int width in Widths(cell))
+        foreach (var tier in Tiers)
         {
-            w.Line($"// Row-block variant of Cell{id}: {width} hidden units per block ({(width == 16 ? "AVX-512" : "AVX2")}), same results and records.");
-            w.Wrapped($"private void Cell{id}Rows{width}", cell.ForwardParameters);
+            var usage = new BlockUsage(cell, recording: true);
+            var body = new SourceWriter(w.Indent + 1);
+            foreach (var pass in vector.Passes)
+                WritePass(body, cell, pass, tier, exactActivations, usage, head: null);
+            w.Line($"// {tier.Description} variant of Cell{d.Id}: the same results and records.");
+            w.Wrapped($"private void Cell{d.Id}{tier.Name}", cell.ForwardParameters);
             w.Open();
-            WriteReferences(w, cell, NeedsPaddedInput(cell, width), nextHidden: true);
+            usage.WriteSizes(w);
+            usage.WriteReferences(w);
+            w.Append(body.ToString());
             w.Line();
-            w.Open($"for (int j = 0; j < H; j += {width})");
-            vector.WriteBlock(w, new RowBlockWriter(cell, width, exactActivations));
-            w.Close();
-            w.Line();
-            w.Line("_nextHidden.AsSpan(0, H).CopyTo(h);");
+            w.Line($"_nextHidden.AsSpan(0, {d.Layer.OutputConstant}).CopyTo(h);");
             w.Close();
             w.Line();
         }
     }
 
     /// <summary>
-    /// The opening lines every vectorised variant shares: the size constants, and refs to the weights, biases, x (or its
-    /// padded copy), hPrev, the <c>_nextHidden</c> scratch if used, every record and the previous cell state.
+    /// Writes a <c>StepCell{Id}{Tier}(x[, output])</c> per tier: the step on the state in place, no records, and — given
+    /// <paramref name="head"/> — the head folded into the last pass, its outputs written to <c>output</c>.
     /// </summary>
-    private static void WriteReferences(SourceWriter w, CellEmitter cell, bool paddedInput, bool nextHidden)
+    public static void WriteStepVariants(SourceWriter w, CellEmitter cell, bool exactActivations, FusedHead? head)
+    {
+        if (cell is not IVectorCell vector) return;
+        var d = cell.Direction;
+        // With AVX-512, Step takes the paired-rows cell for H = 8 instead (and the head unfolded).
+        foreach (var tier in Tiers.Where(t => !(t == Tiers[0] && UsesPairs(cell))))
+        {
+            var usage = new BlockUsage(cell, recording: false);
+            var body = new SourceWriter(w.Indent + 1);
+            for (int i = 0; i < vector.Passes.Count; i++)
+                WritePass(body, cell, vector.Passes[i], tier, exactActivations, usage, i == vector.Passes.Count - 1 ? head : null);
+            w.Line($"// {tier.Description}, for Step: the state in place, no records{(head is null ? "" : ", the head folded into the last pass")}.");
+            var parameters = new List<string> { $"{Globals.ReadOnlySpan} x" };
+            if (head is not null) parameters.Add($"{Globals.Span} output");
+            w.Wrapped($"private void StepCell{d.Id}{tier.Name}", parameters);
+            w.Open();
+            usage.WriteSizes(w);
+            usage.WriteReferences(w);
+            w.Append(body.ToString());
+            w.Line();
+            w.Line($"_nextHidden.AsSpan(0, {d.Layer.OutputConstant}).CopyTo(_state.AsSpan({d.StateH}, {d.Layer.OutputConstant}));");
+            head?.WriteOutputs(w);
+            w.Close();
+            w.Line();
+        }
+    }
+
+    /// <summary>
+    /// How a tier covers <paramref name="rows"/> rows: <c>Loop</c> full blocks of the tier's width (in a loop), then one
+    /// block of each narrower width the remainder still holds, then a last block of 4 that stores only the rows left.
+    /// </summary>
+    internal static (int Loop, IReadOnlyList<(int Offset, int Width, int? Count)> Tail) Plan(int rows, Tier tier)
+    {
+        int loop = rows / tier.Width, offset = loop * tier.Width;
+        var tail = new List<(int, int, int?)>();
+        foreach (int width in tier.Widths.Skip(1))
+        {
+            if (rows - offset < width) continue;
+            tail.Add((offset, width, null));
+            offset += width;
+        }
+        if (offset < rows)
+            tail.Add((offset, tier.Widths[tier.Widths.Length - 1], rows - offset));
+        return (loop, tail);
+    }
+
+    /// <summary>The plan in words, for <c>rnngen bench</c>: e.g. <c>6 blocks of 16, 1 of 4</c>, <c>1 of 4 (1 row used)</c>.</summary>
+    internal static string DescribePlan(int rows, Tier tier)
+    {
+        var (loop, tail) = Plan(rows, tier);
+        var parts = new List<string>();
+        if (loop > 0) parts.Add($"{loop} block{(loop == 1 ? "" : "s")} of {tier.Width}");
+        foreach (var (_, width, count) in tail)
+            parts.Add(count is int c ? $"1 of {width} ({c} row{(c == 1 ? "" : "s")} used)" : $"1 of {width}");
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>One pass over its rows, as <see cref="Plan"/> lays them out.</summary>
+    private static void WritePass(SourceWriter w, CellEmitter cell, VectorPass pass, Tier tier, bool exact, BlockUsage usage, FusedHead? head)
     {
         var d = cell.Direction;
-        w.Line($"const int I = {d.Layer.InputConstant}, H = {d.Layer.HiddenConstant};");
-        w.Line($"ref float p = ref {Globals.MemoryMarshal}.GetArrayDataReference(_parameters);");
-        w.Line($"ref float wIh = ref {Globals.Unsafe}.Add(ref p, {d.WeightIh});");
-        w.Line($"ref float wHh = ref {Globals.Unsafe}.Add(ref p, {d.WeightHh});");
-        if (d.BiasIh is not null)
+        int rows = pass.Rows == Size.P ? d.Layer.Spec.OutputSize : d.Layer.Spec.HiddenSize;
+        var (loop, tail) = Plan(rows, tier);
+        w.Line();
+        head?.WriteAccumulators(w, tier.Width, loop > 0, tail.Count > 0);
+        if (loop > 0)
         {
-            w.Line($"ref float bIh = ref {Globals.Unsafe}.Add(ref p, {d.BiasIh});");
-            w.Line($"ref float bHh = ref {Globals.Unsafe}.Add(ref p, {d.BiasHh});");
+            usage.Sizes.Add(pass.Rows);
+            w.Open($"for (int j = 0; j + {tier.Width} <= {pass.Rows}; j += {tier.Width})");
+            pass.WriteBlock(w, new RowBlockWriter(cell, tier.Width, count: null, exact, usage, head, inLoop: true));
+            w.Close();
         }
-        if (paddedInput)
+        foreach (var (offset, width, count) in tail)
         {
-            w.Line("x.CopyTo(_paddedInput);");
-            w.Line($"ref float xRef = ref {Globals.MemoryMarshal}.GetArrayDataReference(_paddedInput);");
+            string what = count is int c ? $"{c} row{(c == 1 ? "" : "s")} in a block of {width}" : $"a block of {width}";
+            w.Open();
+            w.Line($"// Rows {offset}…{offset + (count ?? width) - 1}: {what}");
+            w.Line($"const int j = {SourceWriter.Number(offset)};");
+            pass.WriteBlock(w, new RowBlockWriter(cell, width, count, exact, usage, head, inLoop: false));
+            w.Close();
         }
-        else
-        {
-            w.Line($"ref float xRef = ref {Globals.MemoryMarshal}.GetReference(x);");
-        }
-        w.Line($"ref float hRef = ref {Globals.MemoryMarshal}.GetReference(hPrev);");
-        // The block variants write h to _nextHidden (h may alias hPrev, which later blocks still read); the paired-rows
-        // variant writes h itself, after its last read of hPrev.
-        w.Line(nextHidden
-            ? $"ref float next = ref {Globals.MemoryMarshal}.GetArrayDataReference(_nextHidden);"
-            : $"ref float next = ref {Globals.MemoryMarshal}.GetReference(h);");
-        foreach (var record in cell.Records)
-            w.Line($"ref float {record.Argument}Ref = ref {Globals.MemoryMarshal}.GetReference({record.Argument});");
-        if (cell.CellState is { } c) w.Line($"ref float {c.Previous}Ref = ref {Globals.MemoryMarshal}.GetReference({c.Previous});");
     }
 }
 
 /// <summary>
-/// The row-block strategy's <see cref="BlockWriter"/>: a block is <see cref="Width"/> hidden units j … j+Width−1 of one
-/// step, gate q's rows starting at q·H + j, pre-activations from <c>RowBlocks.Rows{Width}</c> over the row-major weights,
-/// every record written (Forward keeps them; Step writes its scratch slot), h written to <c>_nextHidden</c>.
+/// What the blocks of one variant used, so its preamble declares exactly that: the size constants (an unused local
+/// constant is a warning) and the refs to weights, vectors, records and state, each bound to the variant's own buffers.
 /// </summary>
-internal sealed class RowBlockWriter(CellEmitter cell, int width, bool exactActivations) : BlockWriter(exactActivations)
+internal sealed class BlockUsage(CellEmitter cell, bool recording)
+{
+    public HashSet<Size> Sizes { get; } = [Size.I];
+    public HashSet<string> Refs { get; } = [];
+    public bool Recording { get; } = recording;
+
+    public string Ref(string name)
+    {
+        Refs.Add(name);
+        return name;
+    }
+
+    /// <summary>The paired-rows body addresses its refs directly: declare every one a recording variant has.</summary>
+    public void UseAll(bool pairs)
+    {
+        foreach (string name in new[] { "wIh", "wHh", "xRef", "hRef", "next" }) Refs.Add(name);
+        if (cell.Direction.BiasIh is not null) { Refs.Add("bIh"); Refs.Add("bHh"); }
+        foreach (var record in cell.Records) Refs.Add(record.Argument + "Ref");
+        if (cell.CellState is { } c) Refs.Add(c.Previous + "Ref");
+        _pairs = pairs;
+    }
+
+    private bool _pairs;
+
+    public void WriteSizes(SourceWriter w)
+    {
+        var l = cell.Direction.Layer;
+        string Constant(Size size) => size switch { Size.I => l.InputConstant, Size.H => l.HiddenConstant, Size.P => l.OutputConstant, _ => l.GatesConstant };
+        w.Line($"const int {string.Join(", ", new[] { Size.I, Size.H, Size.P }.Where(Sizes.Contains).Select(s => $"{s} = {Constant(s)}"))};");
+    }
+
+    public void WriteReferences(SourceWriter w)
+    {
+        var d = cell.Direction;
+        const string mm = Globals.MemoryMarshal, un = Globals.Unsafe;
+        string? Weight(string name) => name switch
+        {
+            "wIh" => d.WeightIh,
+            "wHh" => d.WeightHh,
+            "bIh" => d.BiasIh,
+            "bHh" => d.BiasHh,
+            "wHr" => d.WeightHr,
+            "headWeight" => "HeadWeight",
+            _ => null,
+        };
+        var weights = new[] { "wIh", "wHh", "bIh", "bHh", "wHr", "headWeight" }.Where(Refs.Contains).ToList();
+        if (weights.Count > 0)
+        {
+            w.Line($"ref float p = ref {mm}.GetArrayDataReference(_parameters);");
+            foreach (string name in weights)
+                w.Line($"ref float {name} = ref {un}.Add(ref p, {Weight(name)});");
+        }
+        if (Refs.Contains("xRef"))
+            w.Line($"ref float xRef = ref {mm}.GetReference(x);");
+        if (Refs.Contains("hRef"))
+            w.Line(Recording
+                ? $"ref float hRef = ref {mm}.GetReference(hPrev);"
+                : $"ref float hRef = ref {un}.Add(ref {mm}.GetArrayDataReference(_state), {d.StateH});");
+        if (Refs.Contains("next"))
+            // The block variants write h to _nextHidden (h may alias hPrev, which later blocks still read); the paired-rows
+            // variant writes h itself, after its last read of hPrev.
+            w.Line(_pairs
+                ? $"ref float next = ref {mm}.GetReference(h);"
+                : $"ref float next = ref {mm}.GetArrayDataReference(_nextHidden);");
+        foreach (var record in cell.Records.Where(r => Refs.Contains(r.Argument + "Ref")))
+            w.Line(Recording
+                ? $"ref float {record.Argument}Ref = ref {mm}.GetReference({record.Argument});"
+                : $"ref float {record.Argument}Ref = ref {un}.Add(ref {mm}.GetArrayDataReference({record.Field}), SequenceLength * {record.StepLength});");
+        if (cell.CellState is { } c && Refs.Contains(c.Previous + "Ref"))
+            w.Line(Recording
+                ? $"ref float {c.Previous}Ref = ref {mm}.GetReference({c.Previous});"
+                : $"ref float {c.Previous}Ref = ref {un}.Add(ref {mm}.GetArrayDataReference(_state), {c.StateOffset});");
+    }
+}
+
+/// <summary>
+/// A small head (at most <see cref="MaxOutputs"/> outputs) folded into Step's top layer: each block of h' adds its share
+/// of W h' to per-output accumulators, and the outputs are finished after the last pass, so Step needs no separate
+/// matrix–vector call, no copy of the bias and no logits buffer.
+/// </summary>
+internal sealed class FusedHead(ModelLayout layout)
+{
+    public const int MaxOutputs = 4;
+
+    private readonly HeadSpec _head = layout.Spec.Head!;
+    private readonly int _features = layout.TopWidth;
+
+    /// <summary>Whether the model's head can be folded: a head with few outputs over a top layer Step runs.</summary>
+    public static bool Applies(ModelLayout layout) => layout.Spec.Head is { Outputs: <= MaxOutputs } && layout.Spec.CanStep;
+
+    private int Outputs => _head.Outputs;
+
+    /// <summary>Declares the accumulators before the last pass: a vector per output for the loop's blocks, a float for the others.</summary>
+    public void WriteAccumulators(SourceWriter w, int width, bool loop, bool tail)
+    {
+        string vector = width switch { 16 => Globals.Vector512, 8 => Globals.Vector256, _ => "global::System.Runtime.Intrinsics.Vector128" };
+        w.Line("// The head's W h' accumulates block by block.");
+        for (int k = 0; k < Outputs; k++)
+        {
+            if (loop) w.Line($"var head{k} = {vector}<float>.Zero;");
+            if (tail) w.Line($"float headTail{k} = 0f;");
+        }
+        _loop = loop;
+        _tail = tail;
+        _width = width;
+        _vector = vector;
+    }
+
+    private bool _loop, _tail;
+    private int _width;
+    private string _vector = "";
+
+    /// <summary>Adds the block's share, h'_block · W[k, block], to every output's accumulator.</summary>
+    public void WriteAccumulate(SourceWriter w, string h, int width, int? count, bool inLoop, BlockUsage usage)
+    {
+        usage.Ref("headWeight");
+        for (int k = 0; k < Outputs; k++)
+        {
+            string row = k == 0 ? "j" : $"{SourceWriter.Number(k * _features)} + j";
+            if (inLoop)
+                w.Line($"head{k} += {h} * {Globals.RowBlocks}.Load{width}(ref headWeight, {row});");
+            else if (count is int c)
+                w.Line($"headTail{k} += {Globals.RowBlocks}.DotPartial({h}, ref headWeight, {row}, {SourceWriter.Number(c)});");
+            else
+                w.Line($"headTail{k} += {Globals.RowBlocks}.Dot({h}, ref headWeight, {row});");
+        }
+    }
+
+    /// <summary>After the last pass: logits = W h' + b, then the activation, into <c>output</c>.</summary>
+    public void WriteOutputs(SourceWriter w)
+    {
+        w.Line($"// y = {_head.Activation}(W h' + b)");
+        for (int k = 0; k < Outputs; k++)
+        {
+            var terms = new List<string>();
+            if (_head.Bias) terms.Add($"_parameters[HeadBias + {SourceWriter.Number(k)}]");
+            if (_loop) terms.Add($"{_vector}.Sum(head{k})");
+            if (_tail) terms.Add($"headTail{k}");
+            w.Line($"float logit{k} = {string.Join(" + ", terms)};");
+        }
+        switch (_head.Activation)
+        {
+            case Activation.Softmax:
+                w.Line($"float max = {Max(Enumerable.Range(0, Outputs).Select(k => $"logit{k}").ToList())};");
+                for (int k = 0; k < Outputs; k++) w.Line($"float e{k} = global::System.MathF.Exp(logit{k} - max);");
+                w.Line($"float sum = {string.Join(" + ", Enumerable.Range(0, Outputs).Select(k => $"e{k}"))};");
+                for (int k = 0; k < Outputs; k++) w.Line($"output[{k}] = e{k} / sum;");
+                break;
+            default:
+                for (int k = 0; k < Outputs; k++)
+                    w.Line($"output[{k}] = {Activate(_head.Activation, $"logit{k}")};");
+                break;
+        }
+    }
+
+    private static string Max(IReadOnlyList<string> values) =>
+        values.Count == 1 ? values[0] : $"global::System.MathF.Max({values[0]}, {Max(values.Skip(1).ToList())})";
+
+    private static string Activate(Activation activation, string x) => activation switch
+    {
+        Activation.Sigmoid => $"1f / (1f + global::System.MathF.Exp(-{x}))",
+        Activation.Tanh => $"global::System.MathF.Tanh({x})",
+        Activation.Relu => $"global::System.MathF.Max({x}, 0f)",
+        _ => x,
+    };
+}
+
+/// <summary>
+/// The row-block strategy's <see cref="BlockWriter"/>: a block is <see cref="Width"/> rows j … j+Width−1 of one step
+/// (of which the first <c>count</c> are stored, when given), gate q's rows starting at q·H + j, products from
+/// <c>RowBlocks.Rows{Width}</c> over the row-major weights, h written to <c>_nextHidden</c>. Recording (Forward) writes
+/// every record; inference (Step) writes only what a later pass reads, and the carried state in place.
+/// </summary>
+internal sealed class RowBlockWriter(CellEmitter cell, int width, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop)
+    : BlockWriter(exactActivations)
 {
     private readonly bool _bias = cell.Direction.BiasIh is not null;
 
     public int Width { get; } = width;
 
     /// <summary>The first row of gate <paramref name="q"/> in this block.</summary>
-    public static string Row(int q) => q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
+    private string Row(int q)
+    {
+        if (q > 0) usage.Sizes.Add(Size.H);
+        return q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
+    }
+
+    private string Columns(Size columns)
+    {
+        usage.Sizes.Add(columns);
+        return columns.ToString();
+    }
 
     /// <summary>The local holding a pre-activation's bias: <c>aI</c> → <c>bI</c>, <c>hn</c> → <c>bHn</c>.</summary>
     public static string BiasName(string preActivation) =>
         preActivation[0] == 'a' ? "b" + preActivation.Substring(1) : "b" + char.ToUpperInvariant(preActivation[0]) + preActivation.Substring(1);
 
     /// <summary>Width floats of <paramref name="reference"/> from <paramref name="offset"/>.</summary>
-    private string Load(string reference, string offset) => $"{Globals.RowBlocks}.Load{Width}(ref {reference}, {offset})";
+    private string LoadAt(string reference, string offset) => $"{Globals.RowBlocks}.Load{Width}(ref {usage.Ref(reference)}, {offset})";
 
-    /// <summary>A statement storing <paramref name="value"/> to <paramref name="reference"/> at <paramref name="offset"/>.</summary>
-    private string Store(string value, string reference, string offset) => $"{Globals.RowBlocks}.Store{Width}({value}, ref {reference}, {offset});";
+    /// <summary>A statement storing <paramref name="value"/> (only the block's valid rows) to <paramref name="reference"/> at <paramref name="offset"/>.</summary>
+    private string StoreAt(string value, string reference, string offset) => count is int rows
+        ? $"{Globals.RowBlocks}.StorePartial({value}, ref {usage.Ref(reference)}, {offset}, {SourceWriter.Number(rows)});"
+        : $"{Globals.RowBlocks}.Store{Width}({value}, ref {usage.Ref(reference)}, {offset});";
 
-    public override string PreviousHidden => Load("hRef", "j");
+    public override string PreviousHidden => LoadAt("hRef", "j");
 
-    public override string Previous(CarriedState state) => Load($"{state.Previous}Ref", "j");
+    public override string Previous(CarriedState state) => LoadAt($"{state.Previous}Ref", "j");
 
-    public override void Record(SourceWriter w, string value, RecordBuffer record, int? gate = null) =>
-        w.Line(Store(value, $"{record.Argument}Ref", gate is int q ? Row(q) : "j"));
+    public override string Load(RecordBuffer record, int? gate = null) => LoadAt($"{record.Argument}Ref", gate is int q ? Row(q) : "j");
 
-    public override void StoreCarried(SourceWriter w, string value, CarriedState state) => Record(w, value, state.Record);
+    public override void Record(SourceWriter w, string value, RecordBuffer record, int? gate = null)
+    {
+        if (usage.Recording) Keep(w, value, record, gate);
+    }
 
-    public override void StoreHidden(SourceWriter w, string value) => w.Line(Store(value, "next", "j"));
+    public override void Keep(SourceWriter w, string value, RecordBuffer record, int? gate = null) =>
+        w.Line(StoreAt(value, $"{record.Argument}Ref", gate is int q ? Row(q) : "j"));
+
+    public override void StoreCarried(SourceWriter w, string value, CarriedState state) =>
+        w.Line(StoreAt(value, usage.Recording ? $"{state.Record.Argument}Ref" : $"{state.Previous}Ref", "j"));
+
+    public override void StoreHidden(SourceWriter w, string value)
+    {
+        if (head is null)
+        {
+            w.Line(StoreAt(value, "next", "j"));
+            return;
+        }
+        w.Line($"var hNext = {value};");
+        w.Line(StoreAt("hNext", "next", "j"));
+        head.WriteAccumulate(w, "hNext", Width, count, inLoop, usage);
+    }
 
     public override void PreActivation(SourceWriter w, string name, int q, Products products)
     {
         string row = Row(q), rows = $"{Globals.RowBlocks}.Rows{Width}";
-        string input = "ref wIh, I, ref xRef", hidden = "ref wHh, H, ref hRef";
+        string Input() => $"ref {usage.Ref("wIh")}, {Columns(Size.I)}, ref {usage.Ref("xRef")}";
+        string Hidden() => $"ref {usage.Ref("wHh")}, {Columns(Size.P)}, ref {usage.Ref("hRef")}";
         string? bias = null;
         if (_bias)
         {
             bias = BiasName(name);
             string value = products switch
             {
-                Products.Both => $"{Load("bIh", row)} + {Load("bHh", row)}",
-                Products.InputOnly => Load("bIh", row),
-                _ => Load("bHh", row),
+                Products.Both => $"{LoadAt("bIh", row)} + {LoadAt("bHh", row)}",
+                Products.InputOnly => LoadAt("bIh", row),
+                _ => LoadAt("bHh", row),
             };
             w.Line($"var {bias} = {value};");
         }
         string sum = products switch
         {
-            Products.Both => $"{rows}({row}, {input}, {hidden}{(bias is null ? "" : ", " + bias)})",
-            Products.InputOnly => $"{rows}({row}, {input}){(bias is null ? "" : " + " + bias)}",
-            _ => $"{rows}({row}, {hidden}){(bias is null ? "" : " + " + bias)}",
+            Products.Both => $"{rows}({row}, {Input()}, {Hidden()}{(bias is null ? "" : ", " + bias)})",
+            Products.InputOnly => $"{rows}({row}, {Input()}){(bias is null ? "" : " + " + bias)}",
+            _ => $"{rows}({row}, {Hidden()}){(bias is null ? "" : " + " + bias)}",
         };
         w.Line($"var {name} = {sum};");
+    }
+
+    public override void Product(SourceWriter w, string name, int q, MatrixProduct product)
+    {
+        string row = Row(q);
+        string? bias = null;
+        if (product.Bias is { } b)
+        {
+            bias = BiasName(name);
+            w.Line($"var {bias} = {LoadAt(b, row)};");
+        }
+        w.Line($"var {name} = {Globals.RowBlocks}.Rows{Width}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)};");
     }
 }
 
