@@ -223,7 +223,8 @@ public sealed class Report
         md.AppendLine();
         md.AppendLine("One Step (I = 8, + Dense(1)) of every cell kind, in one process (`Uniformity`). Each cell is the off-grid size's time per");
         md.AppendLine("multiply-add over its nearest on-grid size's (a multiple of 8): 1.00 is no cliff, the goal is ≤ 1.3. LSTM with projection");
-        md.AppendLine("has P = H / 2.");
+        md.AppendLine("has P = H / 2, so its on-grid references H = 8 and 40 have a projection width (4, 20) off the grid: their columns");
+        md.AppendLine("compare two off-grid shapes; the other four have P on the grid.");
         md.AppendLine();
         md.AppendLine($"| cell | {string.Join(" | ", Uniformity.Pairs.Select(p => $"{p.OffGrid} vs {p.OnGrid}"))} |");
         md.AppendLine($"|---|{string.Concat(Uniformity.Pairs.Select(_ => "---:|"))}");
