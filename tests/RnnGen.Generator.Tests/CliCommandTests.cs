@@ -4,7 +4,7 @@ using RnnGen.Cli.Commands;
 using RnnGen.Cli.Conformance;
 using RnnGen.Cli.Inspection;
 using RnnGen.Generator.Helpers;
-using RnnGen.Generator.Model;
+using RnnGen.Import.Model;
 using RnnGen.Generator.Parsing;
 using RnnGen.Weights;
 
@@ -46,8 +46,8 @@ public sealed class CliCommandTests : IDisposable
         var (exit, output, error) = Cli("inspect", Shared("lstm_head_many_to_one"), "--name", "Gesture", "--sequence-length", "20");
         Assert.Equal(0, exit);
         Assert.Empty(error);
-        Assert.Contains("layer 0        LSTM  hidden 8  (rnn.weight_ih_l0 [32, 4], rnn.weight_hh_l0 [32, 8]", output);
-        Assert.Contains("head           Dense 5 over the last step  (head.weight [5, 8], head.bias [5])", output);
+        Assert.Contains("rnn l0         LSTM  hidden 8  (rnn.weight_ih_l0 [32, 4], rnn.weight_hh_l0 [32, 8]", output);
+        Assert.Contains("dense 0        Dense 5 over the last step  (head.weight [5, 8], head.bias [5])", output);
         Assert.Contains("""
             [RecurrentModel(InputSize = 4, SequenceLength = 20)]
             [Lstm(8)]
@@ -69,17 +69,17 @@ public sealed class CliCommandTests : IDisposable
         {
             var header = WeightsFileReader.ReadHeader(Shared(names[i]));
             var inferred = ArchitectureInference.Infer(header with { Metadata = EquatableArray<WeightsFileMetadata>.Empty }, new InferenceOptions("Case" + i, "Inferred"));
-            Assert.True(inferred.Spec is not null, $"{names[i]}: {string.Join("; ", inferred.Errors)}");
+            Assert.True(inferred.Model is not null, $"{names[i]}: {string.Join("; ", inferred.Errors)}");
             Assert.Empty(inferred.Warnings);
-            AssertAgreesWithMetadata(names[i], inferred.Spec!, header);
-            sources.Add(DeclarationWriter.Write(inferred.Spec!));
+            AssertAgreesWithMetadata(names[i], inferred.Model!, header);
+            sources.Add(inferred.Declaration()!);
         }
         var models = ModelCompiler.Compile(sources);
         for (int i = 0; i < names.Count; i++)
             models.Create("Inferred.Case" + i).LoadWeights(Shared(names[i]));
     }
 
-    private static void AssertAgreesWithMetadata(string name, ModelSpec spec, WeightsFileHeader header)
+    private static void AssertAgreesWithMetadata(string name, ModelDescription spec, WeightsFileHeader header)
     {
         string cell = header.MetadataValue("cell")!;
         int layers = int.Parse(header.MetadataValue("num_layers")!, System.Globalization.CultureInfo.InvariantCulture);
@@ -87,15 +87,16 @@ public sealed class CliCommandTests : IDisposable
         foreach (var layer in spec.Layers)
         {
             // Without metadata, relu and tanh RNNs are indistinguishable: the documented default is tanh.
-            var expected = cell switch { "lstm" => CellKind.Lstm, "gru" => CellKind.Gru, _ => CellKind.RnnTanh };
-            Assert.True(expected == layer.Cell, $"{name}: {layer.Cell}, expected {expected}");
+            var expected = cell switch { "lstm" => CellType.Lstm, "gru" => CellType.Gru, _ => CellType.Rnn };
+            Assert.True(expected == layer.Cell && !layer.Relu, $"{name}: {layer.Cell}, expected {expected}");
             Assert.Equal(header.MetadataValue("hidden_size"), layer.HiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(header.MetadataValue("proj_size"), layer.ProjectionSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(header.MetadataValue("bidirectional") == "true", layer.Bidirectional);
             Assert.Equal(header.MetadataValue("bias") == "true", layer.Bias);
         }
         Assert.Equal(header.MetadataValue("input_size"), spec.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(header.MetadataValue("head") != "none", spec.Head is not null);
+        Assert.Equal(header.MetadataValue("head") != "none", spec.Head.Count == 1);
+        Assert.DoesNotContain(spec.Layers, l => l.Module is not null);
     }
 
     [Fact]
@@ -131,24 +132,36 @@ public sealed class CliCommandTests : IDisposable
     }
 
     [Fact]
-    public void UnknownTensorsAreReportedByName()
+    public void ModulesKeepTheirNamesAndUnknownTensorsAreReportedByName()
     {
-        string path = Weights("fc.safetensors", ("gru.weight_ih_l0", [48, 6]), ("gru.weight_hh_l0", [48, 16]), ("fc.weight", [4, 16]), ("fc.bias", [4]), ("gru.scale", [16]));
+        string path = Weights("fc.safetensors", ("gru.weight_ih_l0", [48, 6]), ("gru.weight_hh_l0", [48, 16]), ("fc.weight", [4, 16]), ("fc.bias", [4]), ("gru.scale", [16]), ("proj.weight", [3, 7]));
         var (exit, output, _) = Cli("inspect", path);
         Assert.Equal(0, exit);
-        Assert.Contains("fc.weight [4, 16]: not an RnnGen tensor", output);
-        Assert.Contains("gru.scale [16]: not an RnnGen tensor", output);
-        Assert.Contains("LoadWeights rejects it", output);
-        Assert.Contains("export it as head.weight and fc.bias as head.bias", output);
+        Assert.Contains("dense 0        Dense 4 over the last step  (fc.weight [4, 16], fc.bias [4])", output);
+        Assert.Contains("[Gru(16, Bias = false, Module = \"gru\")]", output);
+        Assert.Contains("[Dense(4, Module = \"fc\", Over = Steps.Last)]", output);
+        Assert.Contains("gru.scale [16]: not understood", output);
+        Assert.Contains("proj.weight [3, 7]: a Linear layer [3, 7] that does not continue the head", output);
+    }
+
+    [Fact]
+    public void ALinearThatDoesNotReadTheTopLayerIsListedNotDeclared()
+    {
+        string path = Weights("head.safetensors", ("rnn.weight_ih_l0", [32, 3]), ("rnn.weight_hh_l0", [32, 8]), ("head.weight", [3, 5]));
+        var (exit, output, _) = Cli("inspect", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("head.weight [3, 5]: a Linear layer [3, 5] that does not continue the head (it reads 5 floats; the head's last layer gives 8)", output);
+        Assert.DoesNotContain("[Dense(", output);
     }
 
     [Theory]
     [InlineData("gates", "weight_hh_l0 [10, 5]: rows must be 4·H (LSTM), 3·H (GRU) or H (RNN)")]
-    [InlineData("stack", "weight_ih_l1 [32, 7] takes 7 inputs, but layer 0 outputs 8 floats per step")]
+    [InlineData("stack", "weight_ih_l1 [32, 7] takes 7 inputs, but the layer below outputs 8 floats per step")]
     [InlineData("gap", "layer 1 has none")]
     [InlineData("reverse", "weight_hh_l0_reverse [32, 4] differs from weight_hh_l0 [32, 8]")]
     [InlineData("bias", "bias_ih_l0 [32] has no bias_hh_l0 beside it")]
-    [InlineData("head", "head.weight [3, 5]: a head over the last layer is [K, 8]")]
+    [InlineData("modules", "recurrent tensors under 2 modules ('a', 'b') that do not stack")]
+    [InlineData("embedding", "embedding.weight [10, 4] looks like an embedding table, but its rows have 4 floats and the first recurrent layer reads 3")]
     [InlineData("conv", "no recurrent tensors")]
     public void InconsistentOrUnsupportedTensorsExitWith3AndNameTheTensor(string kind, string message)
     {
@@ -159,7 +172,8 @@ public sealed class CliCommandTests : IDisposable
             "gap" => [("weight_ih_l0", [32, 3]), ("weight_hh_l0", [32, 8]), ("weight_ih_l2", [32, 8]), ("weight_hh_l2", [32, 8])],
             "reverse" => [("weight_ih_l0", [32, 3]), ("weight_hh_l0", [32, 8]), ("weight_ih_l0_reverse", [32, 3]), ("weight_hh_l0_reverse", [32, 4])],
             "bias" => [("weight_ih_l0", [32, 3]), ("weight_hh_l0", [32, 8]), ("bias_ih_l0", [32])],
-            "head" => [("rnn.weight_ih_l0", [32, 3]), ("rnn.weight_hh_l0", [32, 8]), ("head.weight", [3, 5])],
+            "modules" => [("a.weight_ih_l0", [32, 3]), ("a.weight_hh_l0", [32, 8]), ("b.weight_ih_l0", [32, 7]), ("b.weight_hh_l0", [32, 8])],
+            "embedding" => [("embedding.weight", [10, 4]), ("rnn.weight_ih_l0", [32, 3]), ("rnn.weight_hh_l0", [32, 8])],
             _ => [("conv.weight", [8, 3, 3])],
         };
         var (exit, output, error) = Cli("inspect", Weights(kind + ".safetensors", tensors));
@@ -419,7 +433,7 @@ public sealed class CliCommandTests : IDisposable
     [Fact]
     public void BenchCountsTheFlopsOfEveryMatrixProduct()
     {
-        var spec = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(Shared("lstm_proj_small_L2_bi_bias")), new InferenceOptions()).Spec!;
+        var spec = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(Shared("lstm_proj_small_L2_bi_bias")), new InferenceOptions()).Model!;
         var (step, head) = BenchCommand.Flops(spec);
         // Layer 0: 2 directions × (2·20·(3 + 2) + 2·2·5); layer 1 reads 4 floats: 2 × (2·20·(4 + 2) + 2·2·5).
         Assert.Equal(2 * (200 + 20) + 2 * (240 + 20), step);

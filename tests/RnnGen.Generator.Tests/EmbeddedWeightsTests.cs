@@ -152,6 +152,41 @@ public class EmbeddedWeightsTests
         Assert.Contains("the file is truncated", d.GetMessage());
     }
 
+    /// <summary>
+    /// What the runtime reader refuses, the build refuses too (RNN019), rather than embedding a file whose constructor then
+    /// throws: bytes after the last tensor, a hole in the data, a lone surrogate in a name.
+    /// </summary>
+    [Theory]
+    [InlineData("trailing", "trailing bytes")]
+    [InlineData("hole", "the data is not fully indexed")]
+    [InlineData("surrogate", "lone UTF-16 surrogate")]
+    public void WhatTheRuntimeRefusesIsRNN019AtBuildTime(string defect, string message)
+    {
+        byte[] bytes = defect switch
+        {
+            "trailing" => [.. File.ReadAllBytes(CaseWeights), 0],
+            "hole" => Raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12),
+            _ => Raw("{\"a\\ud800\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4),
+        };
+        var (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", bytes));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN019", d.Id);
+        Assert.Contains(message, d.GetMessage());
+
+        static byte[] Raw(string header, int dataBytes)
+        {
+            byte[] json = System.Text.Encoding.UTF8.GetBytes(header);
+            return [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[dataBytes]];
+        }
+    }
+
+    [Fact]
+    public void TheBuildsLimitsAreTheRuntimeReaders()
+    {
+        Assert.Equal(RnnGen.Weights.SafeTensorsFile.MaxTensorCount, RnnGen.Generator.Parsing.WeightsFileHeader.MaxTensorCount);
+        Assert.Equal(RnnGen.Weights.SafeTensorsFile.MaxNameLength, RnnGen.Generator.Parsing.WeightsFileHeader.MaxNameLength);
+    }
+
     [Fact]
     public void AnUnreadableFileIsRNN019WithTheReason()
     {

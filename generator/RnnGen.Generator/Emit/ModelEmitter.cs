@@ -35,7 +35,11 @@ internal static class ModelEmitter
         WriteFields(w, layout);
         WriteConstructor(w, layout);
         WriteInterfaceMembers(w, layout);
-        if (spec.CanStep) WriteStep(w, layout);
+        if (spec.CanStep)
+        {
+            WriteStep(w, layout);
+            WriteTryStep(w, layout);
+        }
         WriteForward(w, layout);
         WriteBackward(w, layout);
         foreach (var cell in layout.Cells)
@@ -182,6 +186,12 @@ internal static class ModelEmitter
             w.Line("private readonly float[] _headOutputs = new float[LogitRows * OutputSize];");
             w.Line("private readonly float[] _gradLogits = new float[LogitRows * OutputSize];");
         }
+        if (spec.CanStep)
+        {
+            w.Line("// TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.");
+            w.Line("private readonly float[] _stateBeforeTry = new float[StateSize];");
+            w.Line("private readonly float[] _tryOutput = new float[OutputSize];");
+        }
         w.Line("private int _recordedSteps;");
         w.Line();
     }
@@ -190,8 +200,11 @@ internal static class ModelEmitter
     {
         if (layout.Spec.Weights is null)
         {
-            w.Line("/// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>");
-            w.Line($"public {layout.Spec.TypeName}() {{ }}");
+            w.Line("/// <summary>");
+            w.Line("/// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module");
+            w.Line("/// (<see cref=\"global::RnnGen.Training.InitScheme.PyTorchDefault\"/>, seed 0: the same numbers every time) and its state at zero.");
+            w.Line("/// </summary>");
+            w.Line($"public {layout.Spec.TypeName}() => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);");
         }
         else
         {
@@ -285,6 +298,45 @@ internal static class ModelEmitter
             w.Close();
             w.Line();
         }
+    }
+
+    /// <summary>
+    /// <c>TryStep</c>: <c>Step</c> that refuses a non-finite input and undoes a step whose output or state came out
+    /// non-finite, so one bad sample cannot poison the state. It costs a scan of the input, output and state and two
+    /// copies of the state; <c>Step</c> itself stays unchecked.
+    /// </summary>
+    private static void WriteTryStep(SourceWriter w, ModelLayout layout)
+    {
+        bool tokens = layout.Spec.Embedding is not null;
+        w.Line("/// <summary>");
+        w.Line(tokens
+            ? "/// <see cref=\"Step\"/>, guarded: when the step leaves a NaN or ±∞ in the output or the state, the state is put back as it was"
+            : "/// <see cref=\"Step\"/>, guarded: an input holding a NaN or ±∞ is refused, and when the step leaves one in the output or the state, the state is put back as it was");
+        w.Line("/// and false is returned with <paramref name=\"output\"/> unchanged. Otherwise as <see cref=\"Step\"/>, and true. Allocates nothing.");
+        w.Line("/// Plain <see cref=\"Step\"/> does not check: a non-finite input stays in the state until <see cref=\"ResetState\"/>.");
+        w.Line("/// </summary>");
+        w.Open(tokens ? $"public bool TryStep(int token, {Span} output)" : $"public bool TryStep({ReadOnlySpan} input, {Span} output)");
+        if (!tokens)
+        {
+            w.Line($"{ModelGuard}.Exactly(input.Length, InputSize, nameof(input));");
+            w.Line($"{ModelGuard}.AtLeast(output.Length, OutputSize, nameof(output));");
+            w.Line($"if (!{ModelGuard}.AllFinite(input)) return false;");
+        }
+        else
+        {
+            w.Line($"{ModelGuard}.AtLeast(output.Length, OutputSize, nameof(output));");
+        }
+        w.Line("_state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);");
+        w.Line($"{Span} result = _tryOutput.AsSpan(0, OutputSize);");
+        w.Line(tokens ? "Step(token, result);" : "Step(input, result);");
+        w.Open($"if (!{ModelGuard}.AllFinite(result) || !{ModelGuard}.AllFinite(_state.AsSpan(0, StateSize)))");
+        w.Line("_stateBeforeTry.CopyTo(_state, 0);");
+        w.Line("return false;");
+        w.Close();
+        w.Line("result.CopyTo(output);");
+        w.Line("return true;");
+        w.Close();
+        w.Line();
     }
 
     /// <summary>

@@ -5,7 +5,9 @@ using RnnGen.Cli.Conformance;
 using RnnGen.Cli.Inspection;
 using RnnGen.Generator.Emit;
 using RnnGen.Generator.Emit.Cells;
+using RnnGen.Generator.Helpers;
 using RnnGen.Generator.Model;
+using RnnGen.Import.Model;
 using RnnGen.Weights;
 
 namespace RnnGen.Cli.Commands;
@@ -45,13 +47,13 @@ internal static class BenchCommand
     public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds)
     {
         var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path), options);
-        if (inferred.Spec is not { } spec)
+        if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } source)
             throw new CommandException(ExitCodes.Unsupported, $"{path}: no RnnGen model fits these tensors; run 'rnngen inspect {path}' for details");
-        var source = DeclarationWriter.Write(spec with { Namespace = "RnnGen.Bench" });
         IRecurrentModel instance;
         try
         {
-            instance = ModelCompiler.Compile([source]).Create("RnnGen.Bench." + spec.TypeName);
+            var compiled = ModelCompiler.Compile([source]);
+            instance = compiled.Create(compiled.ModelTypeNames.Single());
             instance.LoadWeights(path);
         }
         catch (ModelCompilationException e)
@@ -60,7 +62,7 @@ internal static class BenchCommand
         }
 
         var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
-        output.WriteLine($"{spec.TypeName}: {Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {spec.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
+        output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
         output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
         foreach (var m in results)
         {
@@ -78,8 +80,14 @@ internal static class BenchCommand
     /// included), and per layer how its rows are covered: <c>Kernels: AVX-512</c>, then e.g.
     /// <c>layer 0, LSTM(100): 6 blocks of 16, 1 of 4</c>.
     /// </summary>
-    internal static IEnumerable<string> KernelReport(ModelSpec spec)
+    internal static IEnumerable<string> KernelReport(ModelDescription model)
     {
+        // The generator's own view of the layers: the same cell emitters and block plans the compiled model runs.
+        var spec = new ModelSpec("", "Bench", EquatableArray<ContainingType>.Empty, model.InputSize, 1, null,
+            model.Layers.Select(l => new LayerSpec(
+                l.Cell switch { CellType.Lstm => CellKind.Lstm, CellType.Gru => CellKind.Gru, _ => l.Relu ? CellKind.RnnRelu : CellKind.RnnTanh },
+                l.HiddenSize, l.ProjectionSize, l.Bidirectional, l.Bias, l.ResetAfter)).ToEquatableArray(),
+            null);
         yield return $"Kernels: {RnnGen.Kernels.KernelSelection.Describe()}";
         var tier = RnnGen.Kernels.KernelSelection.Active switch
         {
@@ -105,11 +113,11 @@ internal static class BenchCommand
         }
     }
 
-    internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelSpec spec, int iterations, int warmup, int warmupMilliseconds)
+    internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds)
     {
         var random = new Random(12345);
-        int steps = spec.SequenceLength;
-        var inputs = new float[steps * spec.InputSize];
+        int steps = model.SequenceLength;
+        var inputs = new float[steps * model.InputSize];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 2 - 1);
         var tokens = new int[steps];
         for (int i = 0; i < tokens.Length; i++) tokens[i] = random.Next(Math.Max(1, model.VocabularySize));
@@ -122,7 +130,7 @@ internal static class BenchCommand
 
         Action? step = model switch
         {
-            IStepModel m => () => m.Step(inputs.AsSpan(0, spec.InputSize), outputs),
+            IStepModel m => () => m.Step(inputs.AsSpan(0, model.InputSize), outputs),
             ITokenStepModel m => () => m.Step(tokens[0], outputs),
             _ => null,
         };
@@ -146,19 +154,24 @@ internal static class BenchCommand
         return results;
     }
 
-    /// <summary>FLOPs of one step of every layer and direction, and of one head row.</summary>
-    internal static (double Step, double Head) Flops(ModelSpec spec)
+    /// <summary>FLOPs of one step of every layer and direction, and of one head row (every dense layer).</summary>
+    internal static (double Step, double Head) Flops(ModelDescription spec)
     {
         double step = 0;
         int input = spec.InputSize;
         foreach (var layer in spec.Layers)
         {
-            double gates = layer.GateCount * (double)layer.HiddenSize;
+            double gates = layer.Gates * (double)layer.HiddenSize;
             double perDirection = 2 * gates * (input + layer.OutputSize) + (layer.ProjectionSize > 0 ? 2.0 * layer.ProjectionSize * layer.HiddenSize : 0);
             step += layer.Directions * perDirection;
             input = layer.Width;
         }
-        double head = spec.Head is { } h ? 2.0 * h.Outputs * input : 0;
+        double head = 0;
+        foreach (var dense in spec.Head)
+        {
+            head += 2.0 * dense.Outputs * input;
+            input = dense.Outputs;
+        }
         return (step, head);
     }
 
@@ -211,7 +224,4 @@ internal static class BenchCommand
         _ => $"{(nanoseconds / 1e6).ToString("0.00", CultureInfo.InvariantCulture)} ms",
     };
 
-    private static string Describe(ModelSpec spec)
-        => string.Join(" → ", spec.Layers.Select(l => $"{l.Cell}({l.HiddenSize}{(l.ProjectionSize > 0 ? $", P={l.ProjectionSize}" : "")}{(l.Bidirectional ? ", bi" : "")})")
-            .Concat(spec.Head is { } h ? [$"Dense({h.Outputs})"] : []));
 }

@@ -48,10 +48,10 @@ internal static class EmitCommand
         else
         {
             var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(input), options);
-            if (inferred.Spec is null)
+            if (inferred.Declaration() is not { } inferredSource)
                 throw new CommandException(ExitCodes.Unsupported, $"{input}: no RnnGen model fits these tensors:{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", inferred.Errors)}{Environment.NewLine}Run 'rnngen inspect {input}' for details.");
-            declarationSource = DeclarationWriter.Write(inferred.Spec);
-            sourcePath = inferred.Spec.TypeName + ".cs";
+            declarationSource = inferredSource;
+            sourcePath = options.TypeName + ".cs";
             foreach (string line in inferred.Defaults) output.WriteLine($"default: {line}");
         }
 

@@ -4,18 +4,18 @@ using RnnGen.Cli.Inspection;
 namespace RnnGen.Cli.Commands;
 
 /// <summary>
-/// <c>rnngen inspect MODEL.safetensors</c>: infers the architecture from tensor names and shapes (metadata settles what
-/// shapes cannot), prints each part with the tensors it rests on, the defaults it chose and how to override them,
-/// unused or inconsistent tensors by name, and the C# declaration to paste. Exit code 0, 2 (unreadable file) or
+/// <c>rnngen inspect MODEL.safetensors</c>: infers the whole model from a state_dict's own names and shapes (metadata
+/// settles what shapes cannot), prints each part with the tensors it rests on, the choices it made and how to change
+/// them, tensors it does not understand and inconsistent ones by name, and the C# declaration that loads the file as it is. Exit code 0, 2 (unreadable file) or
 /// 3 (no RnnGen model fits the tensors).
 /// </summary>
 internal static class InspectCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "A safetensors file of a PyTorch nn.LSTM / nn.GRU / nn.RNN (optionally with embedding. and head. tensors)." };
+        var model = new Argument<string>("MODEL") { Description = "A safetensors file of a PyTorch state_dict: nn.LSTM / nn.GRU / nn.RNN modules, optionally an nn.Embedding and Linear layers, under the module's own names." };
         var options = new ModelOptions();
-        var command = new Command("inspect", "Infer a model's architecture from its weights and print the C# declaration.") { model };
+        var command = new Command("inspect", "Infer a model from its weights and print the C# declaration that loads them as they are.") { model };
         options.AddTo(command);
         command.SetAction(parse => CommandRunner.Run("inspect", parse.InvocationConfiguration.Error,
             () => Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.InvocationConfiguration.Output)));
@@ -36,15 +36,16 @@ internal static class InspectCommand
         Section(output, "Chosen defaults (the weights cannot tell):", inferred.Defaults);
         Section(output, "Warnings:", inferred.Warnings);
         Section(output, "Errors:", inferred.Errors);
-        if (inferred.Spec is null)
+        string? declaration = inferred.Declaration();
+        if (declaration is null)
         {
             throw new CommandException(ExitCodes.Unsupported,
                 $"{path}: no RnnGen model fits these tensors ({inferred.Errors.Count} error{(inferred.Errors.Count == 1 ? "" : "s")} above)");
         }
         output.WriteLine();
-        output.WriteLine("Declaration:");
+        output.WriteLine(inferred.RecordedDeclaration is null ? "Declaration:" : "Declaration (recorded in the file):");
         output.WriteLine();
-        output.Write(DeclarationWriter.Write(inferred.Spec));
+        output.Write(declaration);
         return ExitCodes.Success;
     }
 

@@ -6,9 +6,10 @@ using RnnGen.Weights;
 namespace RnnGen.Cli.Commands;
 
 /// <summary>
-/// <c>rnngen verify CASE_DIR...</c>: runs oracle cases through models built by this generator and prints one line
-/// per case (max abs error per array, PASS/FAIL) and a total. Exit code 0 if all pass, 1 if any fails, 2 for
-/// unusable input.
+/// <c>rnngen verify CASE_DIR... [--declaration FILE.cs]</c>: runs oracle cases (rnn-oracle-case/1) and user cases
+/// (rnngen-user-case/1: model.onnx and/or model.safetensors beside case.json) through models built by this generator and
+/// prints one line per case and model (max abs error per array, PASS/FAIL) and a total. Exit code 0 if all pass, 1 if any
+/// fails (a declaration the generator rejects fails its case), 2 for unusable input.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -16,28 +17,37 @@ internal static class VerifyCommand
     {
         var directories = new Argument<string[]>("CASE_DIR")
         {
-            Description = "Case directories (each with case.json and model.safetensors), or folders of such directories.",
+            Description = "Case directories (case.json with model.safetensors and/or model.onnx), or folders of such directories.",
             Arity = ArgumentArity.OneOrMore,
         };
         var forwardOnly = new Option<bool>("--forward-only") { Description = "Check outputs, states and loss but not gradients." };
-        var command = new Command("verify", "Check models built by this generator against PyTorch-computed reference cases.")
+        var declaration = new Option<string?>("--declaration") { Description = "For user cases: a .cs file declaring the model that loads model.safetensors (when the file records none)." };
+        var command = new Command("verify", "Check models built by this generator against PyTorch-computed reference cases and users' own cases.")
         {
             directories,
             forwardOnly,
+            declaration,
         };
-        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(declaration)));
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error)
-        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output));
+    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath = null)
+        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, declarationPath));
 
-    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output)
+    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, string? declarationPath)
     {
-        var cases = ExpandCaseDirectories(directories).Select(ReferenceCase.Load).ToList();
-        IReadOnlyList<CaseResult> results = CaseRunner.Run(cases, gradients);
+        var results = new List<CaseResult>();
+        var notes = new List<string>();
+        var expanded = ExpandCaseDirectories(directories).ToList();
+        var user = expanded.Where(UserCase.IsUserCase).ToList();
+        var cases = expanded.Except(user).Select(ReferenceCase.Load).ToList();
+        if (cases.Count > 0) results.AddRange(CaseRunner.Run(cases, gradients));
+        if (user.Count > 0) results.AddRange(UserCaseRunner.Run(user.Select(UserCase.Load).ToList(), declarationPath, notes));
         foreach (var result in results)
             output.WriteLine(FormatLine(result));
+        foreach (string note in notes)
+            output.WriteLine("note: " + note);
         int passed = results.Count(r => r.Pass);
         output.WriteLine($"{passed} passed, {results.Count - passed} failed");
         return passed == results.Count ? ExitCodes.Success : ExitCodes.CheckFailed;

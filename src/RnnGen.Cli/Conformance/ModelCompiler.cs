@@ -61,6 +61,10 @@ public static class ModelCompiler
 /// <summary>An assembly of compiled models.</summary>
 public sealed class CompiledModels(Assembly assembly)
 {
+    /// <summary>The full names of the model classes in the assembly.</summary>
+    public IReadOnlyList<string> ModelTypeNames { get; } = assembly.GetTypes()
+        .Where(t => t.IsClass && !t.IsAbstract && typeof(IRecurrentModel).IsAssignableFrom(t)).Select(t => t.FullName!).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>Creates the model class with the given full name.</summary>
     public IRecurrentModel Create(string typeName)
     {

@@ -90,10 +90,16 @@ namespace Demo
             private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
             private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
             private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
+            // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
+            private readonly float[] _stateBeforeTry = new float[StateSize];
+            private readonly float[] _tryOutput = new float[OutputSize];
             private int _recordedSteps;
 
-            /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-            public CharModel() { }
+            /// <summary>
+            /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+            /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+            /// </summary>
+            public CharModel() => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
             int global::RnnGen.IRecurrentModel.InputSize => InputSize;
             int global::RnnGen.IRecurrentModel.VocabularySize => VocabularySize;
@@ -176,6 +182,26 @@ namespace Demo
             {
                 StepCellL0Rows4(input);
                 HeadForward(_state.AsSpan(StateHL0, L0Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+            }
+
+            /// <summary>
+            /// <see cref="Step"/>, guarded: when the step leaves a NaN or ±∞ in the output or the state, the state is put back as it was
+            /// and false is returned with <paramref name="output"/> unchanged. Otherwise as <see cref="Step"/>, and true. Allocates nothing.
+            /// Plain <see cref="Step"/> does not check: a non-finite input stays in the state until <see cref="ResetState"/>.
+            /// </summary>
+            public bool TryStep(int token, global::System.Span<float> output)
+            {
+                global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+                _state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);
+                global::System.Span<float> result = _tryOutput.AsSpan(0, OutputSize);
+                Step(token, result);
+                if (!global::RnnGen.Kernels.ModelGuard.AllFinite(result) || !global::RnnGen.Kernels.ModelGuard.AllFinite(_state.AsSpan(0, StateSize)))
+                {
+                    _stateBeforeTry.CopyTo(_state, 0);
+                    return false;
+                }
+                result.CopyTo(output);
+                return true;
             }
 
             /// <summary>
@@ -449,16 +475,16 @@ namespace Demo
                     const int j = 16;
                     // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                     var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                    var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                    var aI = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                     var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                     var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                    var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                    var aF = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                     var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                     var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                    var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                    var aG = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                     var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                     var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                    var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                    var aO = global::RnnGen.Kernels.RowBlocks.Rows8On512(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                     var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                     // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                     var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
@@ -627,16 +653,16 @@ namespace Demo
                     const int j = 16;
                     // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                     var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                    var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                    var aI = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                     var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                     var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                    var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                    var aF = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                     var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                     var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                    var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                    var aG = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                     var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                     var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                    var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                    var aO = global::RnnGen.Kernels.RowBlocks.Rows8On512(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                     var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                     // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                     var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;

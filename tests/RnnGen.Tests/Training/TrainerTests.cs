@@ -22,7 +22,7 @@ public partial class TinyRegressor { }
 public class TrainerTests
 {
     /// <summary>Class = sign of the first input; the other five inputs are noise, so the LSTM must remember step 0.</summary>
-    private static (float[] Inputs, int Target)[] SignTask(int count, int seed)
+    internal static (float[] Inputs, int Target)[] SignTask(int count, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, count).Select(_ =>
@@ -35,7 +35,7 @@ public class TrainerTests
         }).ToArray();
     }
 
-    private static float MeanLoss(Trainer trainer, (float[] Inputs, int Target)[] data)
+    internal static float MeanLoss(Trainer trainer, (float[] Inputs, int Target)[] data)
     {
         double total = 0;
         foreach (var (x, target) in data)

@@ -155,22 +155,17 @@ internal static class RowBlockStrategy
     }
 
     /// <summary>
-    /// How a tier covers <paramref name="rows"/> rows: <c>Loop</c> full blocks of the tier's width (in a loop), then one
-    /// block of each narrower width the remainder still holds, then a last block of 4 that stores only the rows left.
+    /// How a tier covers <paramref name="rows"/> rows: <c>Loop</c> full blocks of the tier's width (in a loop), then, for
+    /// the rows left, one block of the narrowest width that holds them all — storing only those rows when it has more.
+    /// One tail block keeps the per-block work (activations, reductions) at one block; the tail kernels read columns as
+    /// wide as the tier's (<c>Rows8On512</c>, <c>Rows4On512</c>, <c>Rows4On256</c>), so a narrow block costs in proportion to its rows.
     /// </summary>
     internal static (int Loop, IReadOnlyList<(int Offset, int Width, int? Count)> Tail) Plan(int rows, Tier tier)
     {
-        int loop = rows / tier.Width, offset = loop * tier.Width;
-        var tail = new List<(int, int, int?)>();
-        foreach (int width in tier.Widths.Skip(1))
-        {
-            if (rows - offset < width) continue;
-            tail.Add((offset, width, null));
-            offset += width;
-        }
-        if (offset < rows)
-            tail.Add((offset, tier.Widths[tier.Widths.Length - 1], rows - offset));
-        return (loop, tail);
+        int loop = rows / tier.Width, offset = loop * tier.Width, left = rows - offset;
+        if (left == 0) return (loop, []);
+        int width = tier.Widths.Where(w => w >= left).Min();
+        return (loop, [(offset, width, left == width ? null : left)]);
     }
 
     /// <summary>The plan in words, for <c>rnngen bench</c>: e.g. <c>6 blocks of 16, 1 of 4</c>, <c>1 of 4 (1 row used)</c>.</summary>
@@ -196,7 +191,7 @@ internal static class RowBlockStrategy
         {
             usage.Sizes.Add(pass.Rows);
             w.Open($"for (int j = 0; j + {tier.Width} <= {pass.Rows}; j += {tier.Width})");
-            pass.WriteBlock(w, new RowBlockWriter(cell, tier.Width, count: null, exact, usage, head, inLoop: true));
+            pass.WriteBlock(w, new RowBlockWriter(cell, tier.Width, tier.Width, count: null, exact, usage, head, inLoop: true));
             w.Close();
         }
         foreach (var (offset, width, count) in tail)
@@ -205,7 +200,7 @@ internal static class RowBlockStrategy
             w.Open();
             w.Line($"// Rows {offset}…{offset + (count ?? width) - 1}: {what}");
             w.Line($"const int j = {SourceWriter.Number(offset)};");
-            pass.WriteBlock(w, new RowBlockWriter(cell, width, count, exact, usage, head, inLoop: false));
+            pass.WriteBlock(w, new RowBlockWriter(cell, width, tier.Width, count, exact, usage, head, inLoop: false));
             w.Close();
         }
     }
@@ -388,12 +383,15 @@ internal sealed class FusedHead(ModelLayout layout)
 /// <c>RowBlocks.Rows{Width}</c> over the row-major weights, h written to <c>_nextHidden</c>. Recording (Forward) writes
 /// every record; inference (Step) writes only what a later pass reads, and the carried state in place.
 /// </summary>
-internal sealed class RowBlockWriter(CellEmitter cell, int width, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop)
+internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidth, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop)
     : BlockWriter(exactActivations)
 {
     private readonly bool _bias = cell.Direction.BiasIh is not null;
 
     public int Width { get; } = width;
+
+    /// <summary>The row kernel: <c>Rows{Width}</c>, or for a tail block of a wider tier e.g. <c>Rows4On512</c> (4 rows, columns 16 at a time).</summary>
+    private string Kernel => Width == columnWidth ? $"{Globals.RowBlocks}.Rows{Width}" : $"{Globals.RowBlocks}.Rows{Width}On{columnWidth * 32}";
 
     /// <summary>The first row of gate <paramref name="q"/> in this block.</summary>
     private string Row(int q)
@@ -451,7 +449,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int? count, bo
 
     public override void PreActivation(SourceWriter w, string name, int q, Products products)
     {
-        string row = Row(q), rows = $"{Globals.RowBlocks}.Rows{Width}";
+        string row = Row(q), rows = Kernel;
         string Input() => $"ref {usage.Ref("wIh")}, {Columns(Size.I)}, ref {usage.Ref("xRef")}";
         string Hidden() => $"ref {usage.Ref("wHh")}, {Columns(Size.P)}, ref {usage.Ref("hRef")}";
         string? bias = null;
@@ -484,7 +482,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int? count, bo
             bias = BiasName(name);
             w.Line($"var {bias} = {LoadAt(b, row)};");
         }
-        w.Line($"var {name} = {Globals.RowBlocks}.Rows{Width}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)};");
+        w.Line($"var {name} = {Kernel}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)};");
     }
 }
 
