@@ -13,21 +13,13 @@ public sealed class Avx2PathTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    private static readonly string[] RowBlockCases =
-    [
-        "lstm_head_many_to_one", "lstm_head_many_to_many", "lstm_L2_head_many_to_many", "lstm_medium_L1_uni_bias", "lstm_medium_L2_bi_bias", "lstm_wide_L1_uni_bias",
-        "gru_head_many_to_one", "gru_bi_head_many_to_many", "gru_medium_L1_uni_bias", "gru_medium_L2_bi_bias", "gru_wide_L1_uni_bias",
-        "rnn_tanh_medium_L2_uni_bias", "rnn_relu_medium_L2_uni_bias",
-    ];
-
     [HardwareFact(Isa.Avx2Fma)]
     public void RowBlocksOf8MatchPyTorchWithAvx512SwitchedOff()
     {
         string cli = Repository.Path("src", "RnnGen.Cli", "bin", Repository.Configuration, "net10.0", "RnnGen.Cli.dll");
         // .NET 10 reads DOTNET_EnableAVX512 (one switch for F/BW/CD/DQ/VL); .NET 8 and 9 read DOTNET_EnableAVX512F.
         var noAvx512 = new Dictionary<string, string> { ["DOTNET_EnableAVX512"] = "0", ["DOTNET_EnableAVX512F"] = "0" };
-        string casesRoot = Repository.Path("tests", "RnnGen.Generator.Tests", "Cases");
-        string[] cases = RowBlockCases.Select(name => Directory.GetDirectories(casesRoot, name, SearchOption.AllDirectories).Single()).ToArray();
+        string[] cases = ConformanceCases.Directories(ConformanceCases.RowBlock);
 
         var verify = ProcessRunner.Run("dotnet", [cli, "verify", .. cases], Repository.Root, Timeout, noAvx512).AssertSuccess("rnngen verify without AVX-512");
         Assert.EndsWith($"{cases.Length} passed, 0 failed", verify.Output.TrimEnd());
