@@ -1,26 +1,29 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace RnnGen.Batching;
 
 /// <summary>
 /// An <see cref="IBatchScheduler"/> with dedicated threads: <c>Parallelism − 1</c> background threads started once, and
-/// the calling thread, which runs part 0 itself. A call wakes the threads it needs (they spin briefly, then sleep, between
-/// calls), so there is no thread-pool queueing and nothing is allocated per call.
+/// the calling thread, which runs part 0 itself. A call bumps a generation counter that the threads watch: they spin
+/// briefly after each call (so the next call, a frame or a layer later, finds them awake) and then sleep on a monitor.
+/// No thread-pool queueing, and nothing is allocated per call.
 /// </summary>
 public sealed class BatchThreads : IBatchScheduler, IDisposable
 {
     /// <summary>The most threads one instance runs.</summary>
     public const int MaxThreads = 256;
 
-    // ManualResetEventSlim spins up to this many times before it sleeps: a call that follows soon (a game frame, a step
-    // of the next layer) finds the threads awake.
-    private const int SpinCount = 2047;
+    // How long a thread spins for the next call (and the caller for the others to finish) before it sleeps.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;
 
     private readonly Worker[] _workers;
-    private readonly ManualResetEventSlim _done = new(false, SpinCount);
+    private readonly object _startGate = new(), _doneGate = new();
     private IBatchWork? _work;
-    private int _pending;
-    private int _running;
+    // The current call: a sequence number and its part count in one int ((sequence << 9) | parts), so a thread that
+    // wakes late can never pair one call's number with another call's part count.
+    private int _call;
+    private int _pending, _sleeping, _callerWaiting, _running;
     private volatile bool _disposed;
     private ExceptionDispatchInfo? _failure;
 
@@ -72,7 +75,9 @@ public sealed class BatchThreads : IBatchScheduler, IDisposable
             _work = work;
             _failure = null;
             Volatile.Write(ref _pending, parts - 1);
-            for (int i = 0; i < parts - 1; i++) _workers[i].Start.Set();
+            Interlocked.Exchange(ref _call, NextCall(parts));
+            if (Volatile.Read(ref _sleeping) > 0)
+                lock (_startGate) Monitor.PulseAll(_startGate);
             try
             {
                 work.Run(0);
@@ -80,8 +85,7 @@ public sealed class BatchThreads : IBatchScheduler, IDisposable
             finally
             {
                 // Even when part 0 failed, wait for the others: they use the batch's buffers.
-                _done.Wait();
-                _done.Reset();
+                WaitForWorkers();
                 _work = null;
             }
             _failure?.Throw();
@@ -97,19 +101,53 @@ public sealed class BatchThreads : IBatchScheduler, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var worker in _workers) worker.Start.Set();
+        Interlocked.Exchange(ref _call, NextCall(0));
+        lock (_startGate) Monitor.PulseAll(_startGate);
     }
 
-    private void Finish()
+    private int NextCall(int parts) => (((_call >> 9) + 1) << 9) | parts;
+
+    private void WaitForWorkers()
     {
-        if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+        long until = Stopwatch.GetTimestamp() + SpinTicks;
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _pending) > 0 && Stopwatch.GetTimestamp() < until) spinner.SpinOnce(sleep1Threshold: -1);
+        if (Volatile.Read(ref _pending) == 0) return;
+        lock (_doneGate)
+        {
+            Interlocked.Exchange(ref _callerWaiting, 1);
+            while (Volatile.Read(ref _pending) > 0) Monitor.Wait(_doneGate);
+            Volatile.Write(ref _callerWaiting, 0);
+        }
+    }
+
+    private void Finished()
+    {
+        if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerWaiting) != 0)
+            lock (_doneGate) Monitor.PulseAll(_doneGate);
+    }
+
+    /// <summary>Returns the current call once it differs from <paramref name="seen"/>: after a short spin, or asleep on the monitor.</summary>
+    private int WaitForCall(int seen)
+    {
+        long until = Stopwatch.GetTimestamp() + SpinTicks;
+        var spinner = new SpinWait();
+        int call;
+        while ((call = Volatile.Read(ref _call)) == seen && Stopwatch.GetTimestamp() < until) spinner.SpinOnce(sleep1Threshold: -1);
+        if (call != seen) return call;
+        lock (_startGate)
+        {
+            Interlocked.Increment(ref _sleeping);
+            while ((call = Volatile.Read(ref _call)) == seen) Monitor.Wait(_startGate);
+            Interlocked.Decrement(ref _sleeping);
+        }
+        return call;
     }
 
     private sealed class Worker
     {
         private readonly BatchThreads _owner;
         private readonly int _part;
-        public readonly ManualResetEventSlim Start = new(false, SpinCount);
         public long AllocatedBytes;
 
         public Worker(BatchThreads owner, int part)
@@ -121,11 +159,12 @@ public sealed class BatchThreads : IBatchScheduler, IDisposable
 
         private void Loop()
         {
+            int seen = 0;
             while (true)
             {
-                Start.Wait();
-                Start.Reset();
+                seen = _owner.WaitForCall(seen);
                 if (_owner._disposed) return;
+                if (_part >= (seen & 511)) continue;
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 try
                 {
@@ -136,7 +175,7 @@ public sealed class BatchThreads : IBatchScheduler, IDisposable
                     Interlocked.CompareExchange(ref _owner._failure, ExceptionDispatchInfo.Capture(e), null);
                 }
                 Volatile.Write(ref AllocatedBytes, AllocatedBytes + GC.GetAllocatedBytesForCurrentThread() - before);
-                _owner.Finish();
+                _owner.Finished();
             }
         }
     }

@@ -277,6 +277,9 @@ public abstract class RecurrentBatch : IParameterSet, IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Bytes the background threads of <see cref="Threads"/> allocated while running parts (0 expected).</summary>
+    internal long WorkerAllocatedBytes => _ownThreads?.WorkerAllocatedBytes ?? 0;
+
     /// <summary>Test hook: takes the per-entity path even where lanes are available (as a machine without AVX-512 would).</summary>
     internal bool UsePerEntityPath
     {

@@ -87,4 +87,42 @@ internal sealed class BatchHarness
                 Assert.Fail($"{what}[{i}]: want {want[i]:R}, got {got[i]:R} (tolerance {tolerance:G3}).");
         }
     }
+
+    /// <summary>Rows per sequence of a Forward over <paramref name="steps"/> steps.</summary>
+    public int Rows(int steps) => Batch.OutputsEveryStep ? steps : 1;
+
+    /// <summary>Forward over every active slot: sequences [Count × steps × InputSize] (or tokens [Count × steps]).</summary>
+    public float[] Forward(float[]? sequences, int[]? tokens, int steps)
+    {
+        var outputs = new float[Batch.Count * Rows(steps) * Batch.OutputSize];
+        if (tokens is not null) ((ITokenSequenceBatch)Batch).Forward(tokens, outputs);
+        else ((ISequenceBatch)Batch).Forward(sequences, outputs);
+        return outputs;
+    }
+
+    /// <summary>The single model's Forward of entity <paramref name="e"/>'s sequence from <paramref name="state"/> (updated in place).</summary>
+    public float[] SingleForward(float[] state, float[]? sequences, int[]? tokens, int e, int steps)
+    {
+        state.CopyTo(Model.State);
+        var outputs = new float[Rows(steps) * Model.OutputSize];
+        if (tokens is not null) ((ITokenSequenceModel)Model).Forward(tokens.AsSpan(e * steps, steps), outputs);
+        else ((ISequenceModel)Model).Forward(sequences.AsSpan(e * steps * Model.InputSize, steps * Model.InputSize), outputs);
+        Model.State.CopyTo(state);
+        return outputs;
+    }
+
+    /// <summary>
+    /// Element-wise check of a sum of per-entity values against the batch's: |got − Σ| ≤ 1e-5 + 1e-4·Σ|terms|, the float
+    /// noise of adding the same terms in another order.
+    /// </summary>
+    public static void CloseToSum(double[] sum, double[] absoluteSum, ReadOnlySpan<float> got, string what)
+    {
+        Assert.Equal(sum.Length, got.Length);
+        for (int i = 0; i < sum.Length; i++)
+        {
+            double tolerance = Abs + Rel * absoluteSum[i];
+            if (!(Math.Abs(got[i] - sum[i]) <= tolerance))
+                Assert.Fail($"{what}[{i}]: want {sum[i]:R}, got {got[i]:R} (tolerance {tolerance:G3}).");
+        }
+    }
 }
