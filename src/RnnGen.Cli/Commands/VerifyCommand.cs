@@ -20,23 +20,33 @@ internal static class VerifyCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var forwardOnly = new Option<bool>("--forward-only") { Description = "Check outputs, states and loss but not gradients." };
+        var batch = new Option<int>("--batch")
+        {
+            Description = $"Also run each case through the model's Batch of N entities (the case in one row, the others random), 1 to {Batching.RecurrentBatch.MaxCapacity}.",
+        };
+        var threads = new Option<int>("--threads") { Description = "Threads the --batch runs use.", DefaultValueFactory = _ => 1 };
+        batch.Validators.Add(r => { if (r.GetValue(batch) is < 0 or > Batching.RecurrentBatch.MaxCapacity) r.AddError($"--batch must be 1 to {Batching.RecurrentBatch.MaxCapacity}"); });
+        threads.Validators.Add(r => { if (r.GetValue(threads) is < 1 or > Batching.BatchThreads.MaxThreads) r.AddError($"--threads must be 1 to {Batching.BatchThreads.MaxThreads}"); });
         var command = new Command("verify", "Check models built by this generator against PyTorch-computed reference cases.")
         {
             directories,
             forwardOnly,
+            batch,
+            threads,
         };
-        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error,
+            parse.GetValue(batch), parse.GetValue(threads)));
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error)
+    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, int batchEntities = 0, int batchThreads = 1)
     {
         List<ReferenceCase> cases;
         IReadOnlyList<CaseResult> results;
         try
         {
             cases = ExpandCaseDirectories(directories).Select(ReferenceCase.Load).ToList();
-            results = CaseRunner.Run(cases, gradients);
+            results = CaseRunner.Run(cases, gradients, batchEntities, batchThreads);
         }
         catch (Exception e) when (e is CaseFormatException or WeightFormatException or ModelCompilationException or IOException or UnauthorizedAccessException)
         {

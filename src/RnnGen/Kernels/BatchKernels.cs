@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -338,6 +339,18 @@ public static class BatchKernels
             for (int k = 0; k < width; k++) row[k] = block[k * Lanes + lane];
         }
     }
+
+    /// <summary>
+    /// Slot <paramref name="slot"/> of block <paramref name="block"/> of a lane array laid out as [block][slots][length][16]:
+    /// the float at <c>((block·slots + slot)·length)·16</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref float Slot(float[] lanes, int block, int slot, int slots, int length) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(lanes), (block * slots + slot) * length * Lanes);
+
+    /// <summary>The rest of the lane array from <see cref="Slot"/>'s position.</summary>
+    public static Span<float> SlotSpan(float[] lanes, int block, int slot, int slots, int length) =>
+        lanes.AsSpan((block * slots + slot) * length * Lanes);
 
     /// <summary>The 16 lanes of vector <paramref name="index"/> from <paramref name="origin"/> (at 16·index floats).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -15,15 +15,23 @@ namespace RnnGen.Generator.Emit.Batch;
 internal sealed record LaneBuffer(string Field, string Length, string Slots)
 {
     /// <summary>Vectors between one block and the next.</summary>
-    public string BlockVectors => $"({Slots}) * ({Length})";
+    public string BlockVectors => $"({Slots}) * {Length}";
+
+    private const string Kernels = "global::RnnGen.Kernels.BatchKernels";
 
     /// <summary>A <c>ref float</c> expression at slot <paramref name="slot"/> of block <paramref name="block"/>, plus <paramref name="offset"/> vectors.</summary>
-    public string At(string block, string slot, string offset = "0") =>
-        $"ref {Globals.Unsafe}.Add(ref {Globals.MemoryMarshal}.GetArrayDataReference({Field}), (({block}) * ({Slots}) + ({slot})) * ({Length}) * Lanes{(offset == "0" ? "" : $" + ({offset}) * Lanes")})";
+    public string At(string block, string slot, string offset = "0")
+    {
+        string at = $"ref {Kernels}.Slot({Field}, {block}, {slot}, {Slots}, {Length})";
+        return offset == "0" ? at : $"ref {Globals.Unsafe}.Add({at}, ({offset}) * Lanes)";
+    }
 
-    /// <summary>A span over <paramref name="slots"/> slots from slot <paramref name="slot"/> of block <paramref name="block"/>.</summary>
-    public string Span(string block, string slot, string slots) =>
-        $"{Field}.AsSpan((({block}) * ({Slots}) + ({slot})) * ({Length}) * Lanes, ({slots}) * ({Length}) * Lanes)";
+    /// <summary>The rest of the array from slot <paramref name="slot"/> of block <paramref name="block"/>, plus <paramref name="offset"/> vectors.</summary>
+    public string From(string block, string slot, string offset = "0")
+    {
+        string from = $"{Kernels}.SlotSpan({Field}, {block}, {slot}, {Slots}, {Length})";
+        return offset == "0" ? from : $"{from}.Slice(({offset}) * Lanes)";
+    }
 
     /// <summary>The allocation for <c>blocks</c> blocks, as a long expression.</summary>
     public string Floats => $"(long)blocks * ({Slots}) * ({Length}) * Lanes";

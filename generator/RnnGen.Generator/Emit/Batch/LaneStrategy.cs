@@ -23,6 +23,9 @@ internal static class LaneStrategy
         && lane.InputGradientSources.Count <= 2 && lane.HiddenGradientSources.Count <= 2
         && LaneProbe.Sets(vector).Count > 0);
 
+    /// <summary><c>a + b</c>, without a zero term (emitted code is read).</summary>
+    private static string Plus(string a, string b) => a == "0" ? b : b == "0" ? a : $"{a} + {b}";
+
     private static string Ref(string array) => $"ref {MemoryMarshal}.GetArrayDataReference({array})";
     private static string Add(string origin, string offset) => $"ref {Unsafe}.Add(ref {origin}, {offset})";
 
@@ -62,8 +65,12 @@ internal static class LaneStrategy
         w.Line("protected override int ScratchLength => ScratchFloats;");
         w.Line();
         w.Line("/// <inheritdoc />");
-        string floats = buffers.Select(b => b.Floats).Aggregate((a, b) => $"global::System.Math.Max({a}, {b})");
-        w.Line($"protected override long LaneRecordFloats(int blocks) => {floats};");
+        w.Open("protected override long LaneRecordFloats(int blocks)");
+        w.Line("long largest = 0;");
+        foreach (var buffer in buffers)
+            w.Line($"largest = global::System.Math.Max(largest, {buffer.Floats});");
+        w.Line("return largest;");
+        w.Close();
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Open("protected override void AllocateLaneRecords(int blocks)");
@@ -77,8 +84,7 @@ internal static class LaneStrategy
         if (spec.Head is not null) WriteHead(w, layout);
         foreach (var cell in layout.Cells)
         {
-            if (spec.CanStep) WriteCell(w, layout, cell, records: false);
-            WriteCell(w, layout, cell, records: true);
+            WriteCell(w, layout, cell);
             WriteDirectionForward(w, layout, cell);
             WriteDirectionBackward(w, layout, cell);
             WriteDirectionWeightGradients(w, layout, cell);
@@ -134,8 +140,10 @@ internal static class LaneStrategy
             if (cell.CellState is { } c) arguments.AddRange([Add("state", $"{c.StateOffset} * Lanes"), $"{t}.StateSize"]);
             arguments.AddRange([Add("s", "NextScratch"), layer.OutputConstant]);
             if (cell.CellState is { } c2) arguments.AddRange([Add("state", $"{c2.StateOffset} * Lanes"), $"{t}.StateSize"]);
+            arguments.Add("records: false");
+            foreach (var _ in cell.Records.Where(r => r != cell.CellState?.Record)) arguments.AddRange(["ref s", "0"]);
             arguments.AddRange(["n", "ref s"]);
-            w.Wrapped($"LaneStepCell{d.Id}", arguments, ";");
+            w.Wrapped($"LaneCell{d.Id}", arguments, ";");
             w.Line("for (int blk = 0; blk < n; blk++)");
             w.Line($"    scratch.AsSpan(NextScratch + blk * {layer.OutputConstant} * Lanes, {layer.OutputConstant} * Lanes).CopyTo(lanes.AsSpan(((first + blk) * {t}.StateSize + {d.StateH}) * Lanes));");
             x = Add("state", $"{d.StateH} * Lanes");
@@ -250,9 +258,7 @@ internal static class LaneStrategy
         w.Line();
     }
 
-    /// <summary>A span of <paramref name="buffer"/> from a block, slot and vector offset to the array's end.</summary>
-    private static string From(LaneBuffer buffer, string block, string slot, string offset = "0") =>
-        $"{buffer.Field}.AsSpan((({block}) * ({buffer.Slots}) + ({slot})) * ({buffer.Length}) * Lanes{(offset == "0" ? "" : $" + ({offset}) * Lanes")})";
+    private static string From(LaneBuffer buffer, string block, string slot, string offset = "0") => buffer.From(block, slot, offset);
 
     /// <summary><c>LaneForward{Id}</c>: the direction's cell over the steps of one group, in its time order, with records.</summary>
     private static void WriteDirectionForward(SourceWriter w, ModelLayout layout, CellEmitter cell)
@@ -282,13 +288,14 @@ internal static class LaneStrategy
         if (carried is not null) arguments.AddRange([carried.At("first", "previous"), carried.BlockVectors]);
         arguments.AddRange([output.At("first", "t + 1", half), output.BlockVectors]);
         if (carried is not null) arguments.AddRange([carried.At("first", "t + 1"), carried.BlockVectors]);
+        arguments.Add("records: true");
         foreach (var record in cell.Records.Where(r => r != cell.CellState?.Record))
         {
             var buffer = LaneBuffer.Record(t, cell, record);
             arguments.AddRange([buffer.At("first", "t"), buffer.BlockVectors]);
         }
         arguments.AddRange(["blocks", "ref scratch"]);
-        w.Wrapped($"LaneForwardCell{d.Id}", arguments, ";");
+        w.Wrapped($"LaneCell{d.Id}", arguments, ";");
         w.Close();
         w.Close();
         w.Line();
@@ -297,10 +304,10 @@ internal static class LaneStrategy
     // ---- One step of a cell -------------------------------------------------------------------------------------
 
     /// <summary>
-    /// <c>LaneStepCell{Id}</c> (no records) or <c>LaneForwardCell{Id}</c> (records): one step of one group. Every lane
-    /// array comes with its block stride in vectors.
+    /// <c>LaneCell{Id}</c>: one step of one group, keeping the records for Backward when <c>records</c> (Forward; Step
+    /// passes false and any array). Every lane array comes with its block stride in vectors.
     /// </summary>
-    private static void WriteCell(SourceWriter w, ModelLayout layout, CellEmitter cell, bool records)
+    private static void WriteCell(SourceWriter w, ModelLayout layout, CellEmitter cell)
     {
         var d = cell.Direction;
         var layer = d.Layer;
@@ -310,14 +317,15 @@ internal static class LaneStrategy
         if (carried is not null) parameters.AddRange([$"ref float {carried.Previous}Lanes", $"int {carried.Previous}Block"]);
         parameters.AddRange(["ref float hNextLanes", "int hNextBlock"]);
         if (carried is not null) parameters.AddRange([$"ref float {carried.Name}NextLanes", $"int {carried.Name}NextBlock"]);
-        if (records)
-            foreach (var record in cell.Records.Where(r => r != carried?.Record))
-                parameters.AddRange([$"ref float {record.Argument}Lanes", $"int {record.Argument}Block"]);
+        parameters.Add("bool records");
+        foreach (var record in cell.Records.Where(r => r != carried?.Record))
+            parameters.AddRange([$"ref float {record.Argument}Lanes", $"int {record.Argument}Block"]);
         parameters.AddRange(["int blocks", "ref float scratch"]);
 
-        w.Line($"// Layer {layer.Index}{(d.Reverse ? ", reverse direction" : "")}: one step of one group in lanes{(records ? ", records kept for Backward" : "")}. The pre-activations of");
-        w.Line("// ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update runs per unit and block.");
-        w.Wrapped($"private void {(records ? "LaneForwardCell" : "LaneStepCell")}{d.Id}", parameters);
+        w.Line($"// Layer {layer.Index}{(d.Reverse ? ", reverse direction" : "")}: one step of one group in lanes (records kept for Backward when records). The");
+        w.Line("// pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update");
+        w.Line("// runs per unit and block.");
+        w.Wrapped($"private void LaneCell{d.Id}", parameters);
         w.Open();
         w.Line($"const int I = {layer.InputConstant}, H = {layer.HiddenConstant}, P = {layer.OutputConstant};");
         w.Line($"ref float p = {Ref("_model._parameters")};");
@@ -352,7 +360,7 @@ internal static class LaneStrategy
         w.Line("int j = chunk + u;");
         w.Open("for (int blk = 0; blk < blocks; blk++)");
         w.Line("int at = u * blocks + blk;");
-        ((IVectorCell)cell).WriteBlock(w, new LaneBlockWriter(sets, records, layout.Spec.ExactActivations));
+        ((IVectorCell)cell).WriteBlock(w, new LaneBlockWriter(sets, layout.Spec.ExactActivations));
         w.Close();
         w.Close();
         w.Close();
@@ -546,7 +554,8 @@ internal static class LaneStrategy
 
         string Source(IReadOnlyList<GradientSource> sources, int i, string transposed) =>
             i < sources.Count
-                ? $"{Add(transposed, sources[i].WeightRow)}, G, {sources[i].Rows}, {Add(sources[i].Buffer.Name + "Lanes", $"({sources[i].BufferRow}) * Lanes")}, {sources[i].Buffer.Name}Block * Lanes"
+                ? $"{(sources[i].WeightRow == "0" ? "ref " + transposed : Add(transposed, sources[i].WeightRow))}, G, {sources[i].Rows}, "
+                    + $"{(sources[i].BufferRow == "0" ? $"ref {sources[i].Buffer.Name}Lanes" : Add(sources[i].Buffer.Name + "Lanes", $"({sources[i].BufferRow}) * Lanes"))}, {sources[i].Buffer.Name}Block * Lanes"
                 : $"ref {transposed}, 0, 0, ref gradOutputLanes, 0";
         var hidden = lane.HiddenGradientSources;
         w.Line($"// dh_carry = {(lane.HasDirectHiddenGradient ? "(direct term) + " : "")}W_hhᵀ dgh");
@@ -591,11 +600,11 @@ internal static class LaneStrategy
                 var buffer = LaneBuffer.Gradient(t, cell, source.Buffer);
                 w.Open();
                 w.Line($"int rows = {source.Rows}, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);");
-                string a = buffer.At("0", "0", $"({source.BufferRow}) + lo");
-                w.Wrapped($"{K}.OuterAccumulate", [Add("grad", $"{weight} + (({source.WeightRow}) + lo) * {cols}"), cols, "hi - lo", cols,
+                string a = buffer.At("0", "0", Plus(source.BufferRow, "lo"));
+                w.Wrapped($"{K}.OuterAccumulate", [Add("grad", $"{weight} + ({Plus(source.WeightRow, "lo")}) * {cols}"), cols, "hi - lo", cols,
                     a, $"{buffer.Length} * Lanes", $"{buffer.BlockVectors} * Lanes", xRef, xStep, xBlock, "steps", "blocks"], ";");
                 if (bias is not null)
-                    w.Wrapped($"{K}.SumAccumulate", [Add("grad", $"{bias} + ({source.WeightRow}) + lo"), "hi - lo", a, $"{buffer.Length} * Lanes", $"{buffer.BlockVectors} * Lanes", "steps", "blocks"], ";");
+                    w.Wrapped($"{K}.SumAccumulate", [Add("grad", $"{bias} + {Plus(source.WeightRow, "lo")}"), "hi - lo", a, $"{buffer.Length} * Lanes", $"{buffer.BlockVectors} * Lanes", "steps", "blocks"], ";");
                 w.Close();
             }
         }

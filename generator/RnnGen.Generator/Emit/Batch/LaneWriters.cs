@@ -34,10 +34,10 @@ internal sealed class LaneProbe() : BlockWriter(exactActivations: false)
 /// The lanes strategy's <see cref="BlockWriter"/>: a block is one hidden unit <c>j</c> of 16 entities (lane l = entity
 /// 16·blk + l). Pre-activations come from the product phase's scratch (<c>preActivations</c>, set k at vector
 /// <c>k·sets + at</c>); the previous and next h and carried state are lane arrays with a block stride in vectors
-/// (<c>hPrevLanes</c>/<c>hPrevBlock</c>, …); records are written only when <paramref name="records"/> (Forward), to
-/// <c>{argument}Lanes</c> with stride <c>{argument}Block</c>.
+/// (<c>hPrevLanes</c>/<c>hPrevBlock</c>, …); records go to <c>{argument}Lanes</c> with stride <c>{argument}Block</c> when the
+/// emitted method's <c>records</c> is true (Forward), and are skipped in Step.
 /// </summary>
-internal sealed class LaneBlockWriter(IReadOnlyList<(int Gate, Products Products)> sets, bool records, bool exactActivations) : BlockWriter(exactActivations)
+internal sealed class LaneBlockWriter(IReadOnlyList<(int Gate, Products Products)> sets, bool exactActivations) : BlockWriter(exactActivations)
 {
     private const string Kernels = "global::RnnGen.Kernels.BatchKernels";
 
@@ -66,8 +66,7 @@ internal sealed class LaneBlockWriter(IReadOnlyList<(int Gate, Products Products
 
     public override void Record(SourceWriter w, string value, RecordBuffer record, int? gate = null)
     {
-        if (records)
-            w.Line(Store(value, record.Argument + "Lanes", $"blk * {record.Argument}Block + {(gate is int q ? RowBlockWriter.Row(q) : "j")}"));
+        w.Line("if (records) " + Store(value, record.Argument + "Lanes", $"blk * {record.Argument}Block + {(gate is int q ? RowBlockWriter.Row(q) : "j")}"));
     }
 
     public override void StoreCarried(SourceWriter w, string value, CarriedState state) =>
