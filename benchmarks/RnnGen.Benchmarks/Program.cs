@@ -11,6 +11,7 @@ using RnnGen.Benchmarks;
 bool quick = args.Contains("--quick");
 string? Option(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 string? only = Option("--only"), artifacts = Option("--artifacts"), reportPath = Option("--report"), pytorchPath = Option("--pytorch");
+BatchPeers.Directory = Option("--batch-peers");
 
 // In-process: no per-benchmark project build (the registry copy here is offline), and every case shares one process,
 // so ratios are measured side by side under the same conditions.
@@ -28,7 +29,9 @@ if (only is not null)
 
 Type[] suites = [typeof(FmaPeak), typeof(StreamBound), typeof(StepLatency), typeof(Sequences), typeof(Streaming)];
 TierUp.All(suites);
-var summaries = BenchmarkRunner.Run(suites, config);
+// The batched suites (Batch/) warm up in their own setup; the peers need batch_peers.py's files.
+Type[] batchSuites = BatchPeers.Directory is null ? [typeof(BatchStep), typeof(BatchTraining)] : [typeof(BatchStep), typeof(BatchTraining), typeof(BatchPeers)];
+var summaries = BenchmarkRunner.Run([.. suites, .. batchSuites], config);
 if (reportPath is not null)
 {
     string command = "benchmarks/run.sh" + (quick ? " --quick" : "");

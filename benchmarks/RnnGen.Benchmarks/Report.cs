@@ -229,6 +229,7 @@ public static class Report
         md.AppendLine($"| 0 bytes allocated on every hot path | {(allocating.Count == 0 ? $"0 B in all {hotPaths.Count} RnnGen benchmarks" : string.Join(", ", allocating))} | {Mark(allocating.Count == 0)} |");
         md.AppendLine("| accuracy unchanged | the 67 PyTorch conformance cases pass `1e-5 + 1e-4·\\|want\\|` (`dotnet test`) | see CI |");
         md.AppendLine();
+        md.Append(BatchReport.Markdown(summaries, peak, BatchPeers.Directory));
         md.Append(Analysis.Text);
         return md.ToString();
     }
