@@ -36,8 +36,8 @@ public sealed record CrowdOptions
           --out DIR      where crowd.svg goes (default: the current directory)
           --help         this text
 
-        Exit code 0 when the policy reaches at least 60% of the expert's goals with obstacle contacts in at most twice the
-        expert's share of agent-frames plus 2 points, 1 when it does not, 2 for bad arguments.
+        Exit code 0 when the policy reaches at least 60% of the expert's goals, touching obstacles in at most 8 percentage
+        points more of its agent-frames than the expert does; 1 when it does not; 2 for bad arguments.
         """;
 
     public static CrowdOptions Parse(string[] args)
@@ -99,12 +99,12 @@ public static class CrowdDemo
         string svg = Path.Combine(options.OutputDirectory, "crowd.svg");
         Directory.CreateDirectory(options.OutputDirectory);
         File.WriteAllText(svg, Svg(arena, trails));
-        bool passed = goals >= 0.6 * expertGoals && contactRate <= 2 * expertRate + 0.02;
+        bool passed = goals >= 0.6 * expertGoals && contactRate <= expertRate + 0.08;
         output.WriteLine();
         output.WriteLine($"Decisions: batched Step p50 {stepP50:0.0} µs for {options.Agents} agents ({1000 * stepP50 / options.Agents:0} ns per agent), whole frame p50 {frameP50:0.0} µs = {100 * frameP50 / FrameBudgetMicroseconds:0.0}% of a 60 fps frame");
         output.WriteLine($"Goals reached: policy {goals}, scripted expert {expertGoals} ({(expertGoals == 0 ? 0 : 100.0 * goals / expertGoals):0}%); obstacle contacts in {100 * contactRate:0.00}% of agent-frames (expert {100 * expertRate:0.00}%)");
         output.WriteLine($"Arena picture: {svg}");
-        output.WriteLine(passed ? "PASS" : "FAIL (needs ≥ 60% of the expert's goals, and contacts in at most 2 × the expert's share of agent-frames + 2 points)");
+        output.WriteLine(passed ? "PASS" : "FAIL (needs ≥ 60% of the expert's goals, and obstacle contacts in at most 8 points more of the agent-frames than the expert's)");
         return new CrowdReport(goals, expertGoals, contactRate, stepP50, frameP50, svg, passed);
     }
 

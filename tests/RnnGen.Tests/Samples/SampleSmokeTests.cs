@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AnomalyDetectionSample;
+using CrowdSample;
 using ForecastSample;
 using GestureStreamSample;
 using RnnGen.Weights;
@@ -84,5 +85,34 @@ public class SampleSmokeTests : IDisposable
         Assert.Equal(report.Faults, report.Caught);
         foreach (FaultKind kind in Enum.GetValues<FaultKind>())
             Assert.Matches($@"{kind}\s.*CAUGHT", text);
+    }
+
+    [Fact]
+    public void Crowd_trains_a_policy_by_imitation_and_decides_every_agent_each_frame_within_budget()
+    {
+        var output = new StringWriter();
+
+        CrowdReport report = CrowdDemo.Run(new CrowdOptions { Frames = 90, OutputDirectory = _directory }, output);
+
+        string text = output.ToString();
+        Assert.True(report.Passed, text);
+        Assert.True(report.PolicyGoals >= 0.6 * report.ExpertGoals && report.ExpertGoals > 0, text);
+        // One budget line per frame, every agent decided by the batch.
+        Assert.Equal(90, Regex.Matches(text, @"^frame +\d+  agents decided +300  step +\d+\.\d µs  frame +\d+\.\d µs +\d+\.\d% of 60 fps", RegexOptions.Multiline).Count);
+        Assert.True(report.StepMicrosecondsP50 > 0 && report.FrameMicrosecondsP50 >= report.StepMicrosecondsP50, text);
+        XElement svg = XElement.Load(report.SvgPath);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal(14, svg.Elements(ns + "circle").Count());
+        Assert.Equal(24, svg.Elements(ns + "path").Count());
+    }
+
+    [Fact]
+    public void Crowd_arguments_are_checked_and_help_is_offered()
+    {
+        Assert.True(CrowdOptions.Parse(["--help"]).Help);
+        Assert.Contains("--agents N", CrowdOptions.Usage);
+        Assert.Equal(2, CrowdOptions.Parse(["--threads", "2"]).Threads);
+        Assert.Contains("1 to 65536", Assert.Throws<ArgumentException>(() => CrowdOptions.Parse(["--agents", "0"])).Message);
+        Assert.Contains("Unknown option", Assert.Throws<ArgumentException>(() => CrowdOptions.Parse(["--fast"])).Message);
     }
 }
