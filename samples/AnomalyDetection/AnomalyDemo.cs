@@ -22,8 +22,12 @@ public sealed record AnomalyOptions
     public int TrainSeconds { get; init; } = 6 * 3600;
     public int TestSeconds { get; init; } = 2 * 3600;
     public int Epochs { get; init; } = 40;
-    /// <summary>Most false alarms accepted on the test stream.</summary>
+    /// <summary>Most false alarms accepted on the test stream (per machine, with <see cref="Machines"/>).</summary>
     public int MaxFalseAlarms { get; init; } = 1;
+    /// <summary>With N &gt; 0, also streams N machines through one batch (<see cref="ManySensors"/>).</summary>
+    public int Machines { get; init; }
+    /// <summary>Threads the many-sensors batch uses.</summary>
+    public int Threads { get; init; } = 1;
 
     public static AnomalyOptions Parse(string[] args)
     {
@@ -37,7 +41,9 @@ public sealed record AnomalyOptions
                 "--epochs" => options with { Epochs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--train-seconds" => options with { TrainSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--test-seconds" => options with { TestSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --seed N --epochs N --train-seconds N --test-seconds N"),
+                "--machines" => options with { Machines = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--threads" => options with { Threads = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --seed N --epochs N --train-seconds N --test-seconds N --machines N --threads K"),
             };
         }
         return options;
@@ -140,6 +146,8 @@ public static class AnomalyDemo
         bool passed = caught == faults.Count && falseAlarms <= options.MaxFalseAlarms;
         output.WriteLine();
         output.WriteLine($"Caught {caught} of {faults.Count} faults with {falseAlarms} false alarm(s) in {(options.TestSeconds - WarmUpSeconds) / 60.0:0} minutes; needs all faults and ≤ {options.MaxFalseAlarms} false alarm(s)");
+        if (options.Machines > 0)
+            passed &= ManySensors.Run(options, model, inputNorm, targetNorm, sigma, threshold, WarmUpSeconds, Grace, Alpha, output);
         output.WriteLine(passed ? "PASS" : "FAIL");
         return new AnomalyReport(faults.Count, caught, falseAlarms, threshold, passed);
     }

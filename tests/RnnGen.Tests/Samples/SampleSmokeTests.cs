@@ -74,17 +74,19 @@ public class SampleSmokeTests : IDisposable
     }
 
     [Fact]
-    public void AnomalyDetection_catches_every_injected_fault()
+    public void AnomalyDetection_catches_every_injected_fault_and_watches_many_sensors_through_one_batch()
     {
         var output = new StringWriter();
 
-        AnomalyReport report = AnomalyDemo.Run(new AnomalyOptions(), output);
+        AnomalyReport report = AnomalyDemo.Run(new AnomalyOptions { Machines = 16 }, output);
 
         string text = output.ToString();
         Assert.True(report.Passed, text);
         Assert.Equal(report.Faults, report.Caught);
         foreach (FaultKind kind in Enum.GetValues<FaultKind>())
             Assert.Matches($@"{kind}\s.*CAUGHT", text);
+        Assert.Matches(@"Many sensors: 16 machines \(4 with the 6 faults, the others healthy\) through one TemperatureForecaster.Batch", text);
+        Assert.Matches(@"caught (2[2-4]) of 24 faults on the faulty machines .*: pass", text);
     }
 
     [Fact]
