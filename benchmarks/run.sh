@@ -53,6 +53,9 @@ if [ ${#report[@]} -gt 0 ]; then
     /usr/bin/python3 benchmarks/RnnGen.Benchmarks/pytorch_train_step.py "${quick[@]}" > "$artifacts/pytorch.json"
     cat "$artifacts/pytorch.json"
     pytorch=(--pytorch "$artifacts/pytorch.json")
+    echo "Exporting the batched peers' model (PyTorch, ONNX) and timing PyTorch's batched step ..."
+    /usr/bin/python3 benchmarks/RnnGen.Benchmarks/batch_peers.py "$artifacts/batch" "${quick[@]}"
+    pytorch+=(--batch-peers "$artifacts/batch")
   fi
 fi
 

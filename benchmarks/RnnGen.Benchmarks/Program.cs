@@ -37,6 +37,7 @@ bool quick = args.Contains("--quick");
 string? Option(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 string? only = Option("--only"), artifacts = Option("--artifacts"), reportPath = Option("--report"), readmePath = Option("--readme"),
     pytorchPath = Option("--pytorch"), onnxDir = Option("--onnx"), rtneuralPath = Option("--rtneural");
+BatchPeers.Directory = Option("--batch-peers");
 
 // In-process: no per-benchmark project build (the registry copy here is offline), and every case shares one process,
 // so ratios are measured side by side under the same conditions.
@@ -60,6 +61,8 @@ if (onnxDir is not null)
     if (OnnxRuntimePeers.Checked.Count > 0) suites.Add(typeof(OnnxRuntimePeer));
 }
 TierUp.All(suites);
+// The batched suites (Batch/) warm up in their own setup; the batch peers need batch_peers.py's files.
+suites.AddRange(BatchReport.Suites.Where(s => s != typeof(BatchPeers) || BatchPeers.Directory is not null));
 var summaries = BenchmarkRunner.Run(suites.ToArray(), config);
 if (reportPath is not null)
 {

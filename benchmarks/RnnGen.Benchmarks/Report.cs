@@ -26,6 +26,7 @@ public sealed class Report
 
     private readonly Dictionary<string, Result> _results;
     private readonly RunFacts _run;
+    private readonly Summary[] _summaries;
     private readonly double _peak;
     private readonly DateTime _written = DateTime.UtcNow;
     private readonly string _loadAtEnd = LoadAverage();
@@ -33,8 +34,10 @@ public sealed class Report
     public Report(Summary[] summaries, RunFacts run)
     {
         _run = run;
+        _summaries = summaries;
+        // The batched suites have parameterised cases of one method name; BatchReport reads those summaries itself.
         _results = summaries.SelectMany(s => s.Reports)
-            .Where(r => r.ResultStatistics is not null)
+            .Where(r => r.ResultStatistics is not null && !BatchReport.Suites.Contains(r.BenchmarkCase.Descriptor.Type))
             .ToDictionary(r => Key(r.BenchmarkCase), r => new Result(r.ResultStatistics!.Median,
                 r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase), r.BenchmarkCase.Descriptor.Type == typeof(OnnxRuntimePeer)));
         _peak = Ns(nameof(FmaPeak.Peak)) is double fmaNs ? FmaPeak.Lanes * 2 / fmaNs : double.NaN; // GFLOP/s = FLOP/ns
@@ -84,6 +87,7 @@ public sealed class Report
         AppendOtherHotPaths(md);
         AppendPyTorch(md);
         AppendTargets(md);
+        md.Append(BatchReport.Markdown(_summaries, _peak, BatchPeers.Directory));
         md.Append(Analysis.Text);
         return md.ToString();
     }

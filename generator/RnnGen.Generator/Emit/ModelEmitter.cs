@@ -53,6 +53,7 @@ internal static class ModelEmitter
             cell.EmitBackward(w);
         }
         if (spec.Head is not null) HeadEmitter.Emit(w, layout);
+        Batch.BatchEmitter.Emit(w, layout);
         w.TrimTrailingBlankLine();
         w.Close();
 
@@ -151,8 +152,9 @@ internal static class ModelEmitter
     private static void WriteFields(SourceWriter w, ModelLayout layout)
     {
         var spec = layout.Spec;
-        w.Line("private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];");
-        w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+        w.Line("// Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).");
+        w.Line("private readonly float[] _parameters;");
+        w.Line("private readonly float[] _gradients;");
         w.Line("private readonly float[] _state = new float[StateSize + Padding];");
         w.Line("// The state when the recorded Forward began: the previous state of its first step.");
         w.Line("private readonly float[] _initialState = new float[StateSize + Padding];");
@@ -198,19 +200,27 @@ internal static class ModelEmitter
 
     private static void WriteConstructor(SourceWriter w, ModelLayout layout)
     {
+        string type = layout.Spec.TypeName;
         if (layout.Spec.Weights is null)
         {
             w.Line("/// <summary>");
             w.Line("/// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module");
             w.Line("/// (<see cref=\"global::RnnGen.Training.InitScheme.PyTorchDefault\"/>, seed 0: the same numbers every time) and its state at zero.");
             w.Line("/// </summary>");
-            w.Line($"public {layout.Spec.TypeName}() => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);");
+            w.Line($"public {type}() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])");
+            w.Line("    => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);");
         }
         else
         {
             w.Line("/// <summary>Creates the model with every buffer allocated and the build-time weights loaded; the state starts at zero.</summary>");
-            w.Line($"public {layout.Spec.TypeName}() {{ LoadEmbeddedWeights(); }}");
+            w.Line($"public {type}() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount]) {{ LoadEmbeddedWeights(); }}");
         }
+        w.Line();
+        w.Line("// A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.");
+        w.Open($"private {type}(float[] parameters, float[] gradients)");
+        w.Line("_parameters = parameters;");
+        w.Line("_gradients = gradients;");
+        w.Close();
         w.Line();
     }
 

@@ -24,13 +24,21 @@ internal static class BenchCommand
         var model = new Argument<string>("MODEL") { Description = "A safetensors file, as for inspect." };
         var iterations = new Option<int>("--iterations", "-n") { Description = "Timed calls of each method.", DefaultValueFactory = _ => 200 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed calls first (and at least one second of them), so the JIT has optimised the code.", DefaultValueFactory = _ => 50 };
+        var batch = new Option<int>("--batch")
+        {
+            Description = $"Time the batched Step of N entities (the model's nested Batch, 1 to {Batching.RecurrentBatch.MaxCapacity}) instead: ns per entity-step, GFLOP/s, % of the FMA peak.",
+        };
+        var threads = new Option<int>("--threads") { Description = "Threads the batched Step uses (with --batch).", DefaultValueFactory = _ => 1 };
         iterations.Validators.Add(r => { if (r.GetValue(iterations) <= 0) r.AddError("--iterations must be positive"); });
         warmup.Validators.Add(r => { if (r.GetValue(warmup) < 0) r.AddError("--warmup must not be negative"); });
+        batch.Validators.Add(r => { if (r.GetValue(batch) is < 0 or > Batching.RecurrentBatch.MaxCapacity) r.AddError($"--batch must be 1 to {Batching.RecurrentBatch.MaxCapacity}"); });
+        threads.Validators.Add(r => { if (r.GetValue(threads) is < 1 or > Batching.BatchThreads.MaxThreads) r.AddError($"--threads must be 1 to {Batching.BatchThreads.MaxThreads}"); });
         var options = new ModelOptions();
-        var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup };
+        var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup, batch, threads };
         options.AddTo(command);
-        command.SetAction(parse => CommandRunner.Run("bench", parse.InvocationConfiguration.Error, () => Run(
-            parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output)));
+        command.SetAction(parse => CommandRunner.Run("bench", parse.InvocationConfiguration.Error, () => parse.GetValue(batch) > 0
+            ? RunBatch(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output)
+            : Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output)));
         return command;
     }
 
@@ -46,6 +54,63 @@ internal static class BenchCommand
 
     public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds)
     {
+        var (spec, instance) = Load(path, options);
+        var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
+        output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
+        output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
+        foreach (var m in results)
+        {
+            double median = m.Percentile(50);
+            output.WriteLine($"{m.Method,-9}{Time(median),12}{Time(m.Percentile(90)),12}{Time(m.Percentile(99)),12}{Time(m.Nanoseconds.Average()),12}{m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture) + " B",12}{(m.Flops / median).ToString("0.00", CultureInfo.InvariantCulture),10}");
+        }
+        output.WriteLine("GFLOP/s at the median: matrix products only (2 FLOPs per multiply-add); Backward counts dW and dx products, 2x Forward's.");
+        foreach (string line in KernelReport(spec))
+            output.WriteLine(line);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// <c>--batch N [--threads K]</c>: times the batched Step of N entities through the model's Batch and prints
+    /// <c>batch N: X ns per entity-step, Y GFLOP/s (Z% of FMA peak)</c>, the peak being K threads × one core's FMA peak
+    /// measured just before.
+    /// </summary>
+    public static int RunBatch(string path, InferenceOptions options, int entities, int threads, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds)
+    {
+        var (spec, instance) = Load(path, options);
+        if (spec.Layers.Any(l => l.Bidirectional))
+            throw new CommandException(ExitCodes.UnusableInput, $"{path}: the model has a bidirectional layer, so it has no Step to time; --batch times the batched Step");
+        var type = instance.GetType().GetNestedType("Batch") ?? throw new InvalidOperationException("The generated model has no nested Batch class.");
+        using var batch = (Batching.RecurrentBatch)Activator.CreateInstance(type, instance, entities)!;
+        batch.Threads = threads;
+        for (int e = 0; e < entities; e++) batch.Add();
+        var random = new Random(12345);
+        var inputs = new float[entities * instance.InputSize];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 2 - 1);
+        var tokens = new int[entities];
+        for (int i = 0; i < tokens.Length; i++) tokens[i] = random.Next(Math.Max(1, instance.VocabularySize));
+        var outputs = new float[entities * instance.OutputSize];
+        Action step = batch switch
+        {
+            Batching.IStepBatch b => () => b.Step(inputs, outputs),
+            Batching.ITokenStepBatch b => () => b.Step(tokens, outputs),
+            _ => throw new InvalidOperationException("The batch has no Step."),
+        };
+        var (stepFlops, headFlops) = Flops(spec);
+        double flops = entities * (stepFlops + headFlops);
+        double peak = FmaPeak.GigaflopsPerCore() * threads;
+        var m = Time("Step", step, iterations, warmup, warmupMilliseconds, flops);
+        double median = m.Percentile(50), gigaflops = flops / median;
+        output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; batched Step of {entities} entities on {threads} thread(s), path {batch.Path}, {iterations} calls after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
+        output.WriteLine($"Step of the batch: p50 {Time(median)}, p90 {Time(m.Percentile(90))}, p99 {Time(m.Percentile(99))}, {m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture)} B allocated per call (calling thread)");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"batch {entities}: {median / entities:0.0} ns per entity-step, {gigaflops:0.0} GFLOP/s ({100 * gigaflops / peak:0.0}% of FMA peak)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"FMA peak: {peak:0.0} GFLOP/s ({threads} × {peak / threads:0.0}, measured now: {FmaPeak.Lanes} lanes × 2 FLOPs per FMA, 16 independent accumulators); GFLOP/s at the median, matrix products only."));
+        return ExitCodes.Success;
+    }
+
+    private static (ModelDescription Spec, IRecurrentModel Model) Load(string path, InferenceOptions options)
+    {
         var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path), options);
         if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } source)
             throw new CommandException(ExitCodes.Unsupported, $"{path}: no RnnGen model fits these tensors; run 'rnngen inspect {path}' for details");
@@ -60,19 +125,11 @@ internal static class BenchCommand
         {
             throw new CommandException(ExitCodes.Unsupported, e.Message);
         }
-
-        var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
-        output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
-        output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
-        foreach (var m in results)
+        catch (WeightFormatException e)
         {
-            double median = m.Percentile(50);
-            output.WriteLine($"{m.Method,-9}{Time(median),12}{Time(m.Percentile(90)),12}{Time(m.Percentile(99)),12}{Time(m.Nanoseconds.Average()),12}{m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture) + " B",12}{(m.Flops / median).ToString("0.00", CultureInfo.InvariantCulture),10}");
+            throw new CommandException(ExitCodes.UnusableInput, e.Message);
         }
-        output.WriteLine("GFLOP/s at the median: matrix products only (2 FLOPs per multiply-add); Backward counts dW and dx products, 2x Forward's.");
-        foreach (string line in KernelReport(spec))
-            output.WriteLine(line);
-        return ExitCodes.Success;
+        return (spec, instance);
     }
 
     /// <summary>

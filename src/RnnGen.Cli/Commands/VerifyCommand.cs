@@ -22,27 +22,37 @@ internal static class VerifyCommand
         };
         var forwardOnly = new Option<bool>("--forward-only") { Description = "Check outputs, states and loss but not gradients." };
         var declaration = new Option<string?>("--declaration") { Description = "For user cases: a .cs file declaring the model that loads model.safetensors (when the file records none)." };
+        var batch = new Option<int>("--batch")
+        {
+            Description = $"Also run each reference case through the model's Batch of N entities (the case in one row, the others random), 1 to {Batching.RecurrentBatch.MaxCapacity}.",
+        };
+        var threads = new Option<int>("--threads") { Description = "Threads the --batch runs use.", DefaultValueFactory = _ => 1 };
+        batch.Validators.Add(r => { if (r.GetValue(batch) is < 0 or > Batching.RecurrentBatch.MaxCapacity) r.AddError($"--batch must be 1 to {Batching.RecurrentBatch.MaxCapacity}"); });
+        threads.Validators.Add(r => { if (r.GetValue(threads) is < 1 or > Batching.BatchThreads.MaxThreads) r.AddError($"--threads must be 1 to {Batching.BatchThreads.MaxThreads}"); });
         var command = new Command("verify", "Check models built by this generator against PyTorch-computed reference cases and users' own cases.")
         {
             directories,
             forwardOnly,
             declaration,
+            batch,
+            threads,
         };
-        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(declaration)));
+        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error,
+            parse.GetValue(declaration), parse.GetValue(batch), parse.GetValue(threads)));
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath = null)
-        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, declarationPath));
+    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath = null, int batchEntities = 0, int batchThreads = 1)
+        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, declarationPath, batchEntities, batchThreads));
 
-    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, string? declarationPath)
+    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, string? declarationPath, int batchEntities, int batchThreads)
     {
         var results = new List<CaseResult>();
         var notes = new List<string>();
         var expanded = ExpandCaseDirectories(directories).ToList();
         var user = expanded.Where(UserCase.IsUserCase).ToList();
         var cases = expanded.Except(user).Select(ReferenceCase.Load).ToList();
-        if (cases.Count > 0) results.AddRange(CaseRunner.Run(cases, gradients));
+        if (cases.Count > 0) results.AddRange(CaseRunner.Run(cases, gradients, batchEntities, batchThreads));
         if (user.Count > 0) results.AddRange(UserCaseRunner.Run(user.Select(UserCase.Load).ToList(), declarationPath, notes));
         foreach (var result in results)
             output.WriteLine(FormatLine(result));

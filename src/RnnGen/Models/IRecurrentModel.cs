@@ -1,10 +1,23 @@
 namespace RnnGen;
 
 /// <summary>
+/// One weight set: the flat parameter buffer and its named tensors. Models and batches (<see cref="Batching.RecurrentBatch"/>)
+/// have one; <c>LoadWeights</c>, <c>SaveWeights</c> and <c>Initializer.Apply</c> work on any.
+/// </summary>
+public interface IParameterSet
+{
+    /// <summary>All trainable parameters in one flat buffer, laid out as <see cref="ParameterTensors"/> says.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>The named tensors in <see cref="Parameters"/>, in PyTorch <c>state_dict</c> order.</summary>
+    IReadOnlyList<ParameterTensor> ParameterTensors { get; }
+}
+
+/// <summary>
 /// What every generated model offers, so that tools, trainers and tests can drive any model without knowing its type.
 /// All spans returned are views of buffers the model allocated once at construction.
 /// </summary>
-public interface IRecurrentModel
+public interface IRecurrentModel : IParameterSet
 {
     /// <summary>Floats per input step; for a token model, the embedding dimension.</summary>
     int InputSize { get; }
@@ -27,14 +40,8 @@ public interface IRecurrentModel
     /// <summary>The pieces of <see cref="State"/>.</summary>
     IReadOnlyList<StateTensor> StateTensors { get; }
 
-    /// <summary>All trainable parameters in one flat buffer, laid out as <see cref="ParameterTensors"/> says.</summary>
-    Span<float> Parameters { get; }
-
-    /// <summary>Accumulated gradients, same layout as <see cref="Parameters"/>.</summary>
+    /// <summary>Accumulated gradients, same layout as <see cref="IParameterSet.Parameters"/>.</summary>
     Span<float> Gradients { get; }
-
-    /// <summary>The named tensors in <see cref="Parameters"/>, in PyTorch <c>state_dict</c> order.</summary>
-    IReadOnlyList<ParameterTensor> ParameterTensors { get; }
 
     /// <summary>Sets every hidden and cell state to zero.</summary>
     void ResetState();

@@ -10,26 +10,26 @@ public static class WeightsExtensions
 
     /// <summary>
     /// Reads the safetensors file at <paramref name="path"/> and loads it into <paramref name="model"/>'s
-    /// <see cref="IRecurrentModel.Parameters"/>, as <see cref="LoadWeights(IRecurrentModel, SafeTensorsFile, WeightLoadOptions?)"/> does.
+    /// <see cref="IParameterSet.Parameters"/>, as <see cref="LoadWeights(IParameterSet, SafeTensorsFile, WeightLoadOptions?)"/> does.
     /// </summary>
     /// <exception cref="WeightFormatException">The file is malformed or does not fit the model; the parameters are unchanged.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static void LoadWeights(this IRecurrentModel model, string path, WeightLoadOptions? options = null)
+    public static void LoadWeights(this IParameterSet model, string path, WeightLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         model.LoadWeights(SafeTensorsFile.Read(path), options);
     }
 
     /// <summary>
-    /// Copies every tensor of <see cref="IRecurrentModel.ParameterTensors"/> from <paramref name="file"/>, found under
+    /// Copies every tensor of <see cref="IParameterSet.ParameterTensors"/> from <paramref name="file"/>, found under
     /// its canonical name plus a prefix (<see cref="WeightLoadOptions.Prefix"/>, detected when not given).
     /// Everything is checked first: every tensor present, shapes equal, no extra tensors under the prefix
     /// (unless <see cref="WeightLoadOptions.IgnoreExtraTensors"/>), every value finite.
     /// The parameters change only if all checks pass. The state and gradients are left as they are.
     /// </summary>
     /// <exception cref="WeightFormatException">The file does not fit the model; the message says which tensors and why. The parameters are unchanged.</exception>
-    /// <exception cref="InvalidOperationException">The model's <see cref="IRecurrentModel.ParameterTensors"/> lie outside its <see cref="IRecurrentModel.Parameters"/>.</exception>
-    public static void LoadWeights(this IRecurrentModel model, SafeTensorsFile file, WeightLoadOptions? options = null)
+    /// <exception cref="InvalidOperationException">The model's <see cref="IParameterSet.ParameterTensors"/> lie outside its <see cref="IParameterSet.Parameters"/>.</exception>
+    public static void LoadWeights(this IParameterSet model, SafeTensorsFile file, WeightLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
@@ -66,14 +66,14 @@ public static class WeightsExtensions
     /// <param name="model">The model to save.</param>
     /// <param name="path">Where to write.</param>
     /// <param name="metadata">Strings to store in the header's <c>__metadata__</c>; none when null.</param>
-    public static void SaveWeights(this IRecurrentModel model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+    public static void SaveWeights(this IParameterSet model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         model.ToSafeTensorsFile(metadata).Write(path);
 
     /// <summary>
     /// A copy of <paramref name="model"/>'s parameters as a <see cref="SafeTensorsFile"/>, one tensor per entry of
-    /// <see cref="IRecurrentModel.ParameterTensors"/> in that order; write it to a stream or bytes as needed.
+    /// <see cref="IParameterSet.ParameterTensors"/> in that order; write it to a stream or bytes as needed.
     /// </summary>
-    public static SafeTensorsFile ToSafeTensorsFile(this IRecurrentModel model, IReadOnlyDictionary<string, string>? metadata = null)
+    public static SafeTensorsFile ToSafeTensorsFile(this IParameterSet model, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         IReadOnlyList<ParameterTensor> layout = model.ParameterTensors;

@@ -51,8 +51,9 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 5),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
         private readonly float[] _initialState = new float[StateSize + Padding];
@@ -85,7 +86,15 @@ namespace Demo
         /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
         /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
         /// </summary>
-        public ClassicGru() => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+        public ClassicGru() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+        private ClassicGru(float[] parameters, float[] gradients)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+        }
 
         int global::RnnGen.IRecurrentModel.InputSize => InputSize;
         int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -815,6 +824,58 @@ namespace Demo
             global::System.Span<float> dLogits)
         {
             for (int j = 0; j < OutputSize; j++) dLogits[j] = dy[j] * y[j] * (1f - y[j]);
+        }
+
+        /// <summary>
+        /// Many independent ClassicGru entities (agents, sensor streams) through one weight set: up to a fixed capacity of states,
+        /// stepped, run over sequences and trained together; see <see cref="global::RnnGen.Batching.RecurrentBatch"/> and docs/batching.md.
+        /// Its cells have no lanes body yet, so its calls run entity by entity through the model's own Step, Forward and Backward.
+        /// </summary>
+        public sealed class Batch : global::RnnGen.Batching.RecurrentBatch, global::RnnGen.Batching.IStepBatch
+        {
+            private readonly ClassicGru _model;
+
+            /// <summary>A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities with weights of its own: those of a new <see cref="ClassicGru"/>.</summary>
+            public Batch(int capacity) : this(new ClassicGru(), capacity) { }
+
+            /// <summary>
+            /// A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities that shares <paramref name="model"/>'s parameters
+            /// without copying them: weights loaded into either are the other's too. Gradients are the batch's own.
+            /// </summary>
+            public Batch(ClassicGru model, int capacity)
+                : base(capacity, new global::RnnGen.Batching.BatchShape(ClassicGru.InputSize, ClassicGru.OutputSize, ClassicGru.SequenceLength, ClassicGru.StateSize, 0, true, true, false), ClassicGru.ParameterCount)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = model;
+                Initialize();
+            }
+
+            /// <summary>The model whose parameters this batch uses.</summary>
+            public ClassicGru Model => _model;
+
+            /// <inheritdoc />
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, ClassicGru.ParameterCount);
+
+            /// <inheritdoc />
+            public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
+
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(default, false, inputs, default, false, outputs);
+
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<int> slots, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(slots, true, inputs, default, false, outputs);
+
+            /// <inheritdoc />
+            public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
+
+            /// <inheritdoc />
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ClassicGru(_model._parameters, gradients);
+
+            /// <inheritdoc />
+            protected override int EmbeddingOffset => -1;
+
+            /// <inheritdoc />
+            protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => ClassicGru.HeadActivationBackward(y, dy, dLogits);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// </code>
 /// Records per step: the activated gates r, z, n and the recurrent candidate gh_n.
 /// </summary>
-internal sealed class GruResetAfterCell : CellEmitter, IVectorCell, IPairedRowsCell
+internal sealed partial class GruResetAfterCell : CellEmitter, IVectorCell, IPairedRowsCell
 {
     private readonly RecordBuffer _gates, _recurrentCandidate;
 

@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// Records per step: the activated gates, c', tanh(c') and, with a projection, the unprojected o ⊙ tanh(c').
 /// The cell state c is carried from step to step through the c' record.
 /// </summary>
-internal sealed class LstmCell : CellEmitter, IVectorCell, IPairedRowsCell
+internal sealed partial class LstmCell : CellEmitter, IVectorCell, IPairedRowsCell
 {
     private readonly RecordBuffer _gates, _cell, _tanhCell;
     private readonly RecordBuffer? _unprojected;

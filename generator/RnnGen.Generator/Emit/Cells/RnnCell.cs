@@ -6,7 +6,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// The vanilla (Elman) cell of PyTorch <c>nn.RNN</c>: <c>h' = act(W_ih x + b_ih + W_hh h + b_hh)</c> with act = tanh or
 /// relu. No records: Backward recovers act' from h' itself (1 − h'² for tanh; h' &gt; 0 for relu).
 /// </summary>
-internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell, IPairedRowsCell
+internal sealed partial class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell, IPairedRowsCell
 {
     private bool Relu => Layer.Cell == CellKind.RnnRelu;
 

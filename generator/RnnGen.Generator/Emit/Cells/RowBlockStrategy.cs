@@ -400,8 +400,11 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
     private string Row(int q)
     {
         if (q > 0) usage.Sizes.Add(Size.H);
-        return q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
+        return GateRow(q);
     }
+
+    /// <summary>The first row of gate <paramref name="q"/> in a block at unit <c>j</c>: <c>j</c>, <c>H + j</c>, <c>2 * H + j</c>…</summary>
+    public static string GateRow(int q) => q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
 
     private string Columns(Size columns)
     {
