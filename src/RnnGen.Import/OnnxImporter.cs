@@ -16,15 +16,19 @@ namespace RnnGen.Import;
 public sealed record ImportedModel(ModelDescription Model, IReadOnlyList<SafeTensor> Tensors, IReadOnlyList<string> Notes, string InputName, string OutputName, int? FixedSteps = null)
 {
     /// <summary>The metadata key under which <see cref="ToSafeTensors"/> records the declaration, for <c>rnngen verify</c> and <c>inspect</c>.</summary>
-    public const string DeclarationKey = "rnngen.declaration";
+    public const string DeclarationKey = WeightsMetadata.Declaration;
 
-    /// <summary>A safetensors file of <see cref="Tensors"/>, recording <paramref name="declaration"/> (when given) and where it came from.</summary>
-    public SafeTensorsFile ToSafeTensors(string? declaration = null, string? source = null)
+    /// <summary>
+    /// A safetensors file of <see cref="Tensors"/>, recording <paramref name="declaration"/> (when given), the version of the
+    /// generator it is for (when given) and where it came from.
+    /// </summary>
+    public SafeTensorsFile ToSafeTensors(string? declaration = null, string? source = null, string? generatorVersion = null)
     {
         var metadata = new Dictionary<string, string> { ["format"] = "pt" };
         if (source is not null) metadata["source"] = source;
         metadata["input_layout"] = Model.Layout == InputLayout.BatchFirst ? "batch_first" : "time_major";
         if (declaration is not null) metadata[DeclarationKey] = declaration;
+        if (generatorVersion is not null) metadata[WeightsMetadata.GeneratorVersion] = generatorVersion;
         return new SafeTensorsFile(Tensors, metadata);
     }
 }

@@ -106,7 +106,27 @@ public class EmbeddedWeightsTests
         var messages = diagnostics.Select(d => { Assert.Equal("RNN018", d.Id); return d.GetMessage(); }).ToList();
         Assert.Contains("Weights file 'models/gesture.safetensors' does not fit model 'Gesture': tensor 'head.weight' has shape [5, 8] in the file but [6, 3] in the declaration", messages);
         Assert.Contains(messages, m => m.EndsWith("tensor 'head.bias' has shape [5] in the file but [6] in the declaration", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.EndsWith("tensor 'rnn.weight_ih_l1' is missing (the declaration needs [9, 8])", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("tensor 'rnn.weight_ih_l1' is missing (the declaration needs [9, 8]); closest in the file: 'rnn.weight_ih_l0 [32, 4]', 'rnn.weight_hh_l0 [32, 8]'", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A PyTorch module's own names (lstm., fc.) under a declaration without Module: each missing tensor's RNN018 names
+    /// the file's closest names and the Module to set on which attribute.
+    /// </summary>
+    [Fact]
+    public void AMissingTensorsRNN018SaysWhichNamesAreClosestAndWhichModuleToSet()
+    {
+        var original = SafeTensorsFile.Read(CaseWeights);
+        var file = new SafeTensorsFile(original.Tensors.Select(t => new SafeTensor(t.Name.Replace("rnn.", "lstm.").Replace("head.", "fc."), t.Shape, t.Data)));
+        var (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", file.ToBytes()));
+        var messages = diagnostics.Select(d => { Assert.Equal("RNN018", d.Id); return d.GetMessage(); }).ToList();
+        Assert.Contains("Weights file 'models/gesture.safetensors' does not fit model 'Gesture': tensor 'rnn.weight_ih_l0' is missing (the declaration needs [32, 4]); "
+            + "closest in the file: 'lstm.weight_ih_l0 [32, 4]', 'lstm.weight_hh_l0 [32, 8]'; to load the file's own names, set Module = \"lstm\" on [Lstm(8)] (layer 0)", messages);
+        Assert.Contains(messages, m => m.EndsWith("tensor 'head.weight' is missing (the declaration needs [5, 8]); closest in the file: 'fc.weight [5, 8]'; to load the file's own names, set Module = \"fc\" on [Dense(5, Over = Steps.Last)] (head layer 0)", StringComparison.Ordinal));
+
+        // With those Module names the file fits.
+        (diagnostics, _) = Run(Declaration.Replace("[Lstm(8)]", "[Lstm(8, Module = \"lstm\")]").Replace("[Dense(5, ", "[Dense(5, Module = \"fc\", "), Description("models/gesture.safetensors", file.ToBytes()));
+        Assert.Empty(diagnostics);
     }
 
     [Fact]

@@ -371,7 +371,9 @@ internal static class ModelEmitter
         w.Line("/// Runs 1..SequenceLength steps from the current state, leaves the final state in <see cref=\"State\"/>,");
         w.Line(layout.OutputsEveryStep
             ? "/// writes one output row per step, and records what Backward needs. Allocates nothing."
-            : "/// writes the head's output for the last step, and records what Backward needs. Allocates nothing.");
+            : layout.HeadReadsFinalState
+                ? "/// writes the head's output for the top layer's final states, and records what Backward needs. Allocates nothing."
+                : "/// writes the head's output for the last step, and records what Backward needs. Allocates nothing.");
         w.Line("/// </summary>");
         string outputRows = layout.OutputsEveryStep ? "steps" : "1";
         if (tokens)
@@ -413,7 +415,7 @@ internal static class ModelEmitter
                 {
                     w.Line("// h_n: the forward direction's h after the last step, the reverse direction's after it read the whole sequence (t = 0).");
                     w.Line($"{top.Directions[0].HiddenRow("t")}.CopyTo(_finalFeatures.AsSpan(0, {top.OutputConstant}));");
-                    w.Line($"{top.Directions[1].HiddenRow("0")}.CopyTo(_finalFeatures.AsSpan({top.OutputConstant}, {top.OutputConstant}));");
+                    w.Line($"{top.OutputField}.AsSpan({top.OutputConstant}, {top.OutputConstant}).CopyTo(_finalFeatures.AsSpan({top.OutputConstant}, {top.OutputConstant}));");
                     features = "_finalFeatures";
                 }
                 w.Line($"HeadForward({string.Join(", ", HeadEmitter.ForwardArguments(layout, features, "0", "_logits.AsSpan(0, OutputSize)", "_headOutputs.AsSpan(0, OutputSize)"))});");

@@ -48,11 +48,14 @@ internal static class WeightsFileCheck
             return Fail(DiagnosticDescriptors.WeightsMismatch, match.AmbiguityMessage + "; export only one of these modules' tensors (at run time, WeightLoadOptions.Prefix chooses one)");
         string prefix = match.Prefix;
         var problems = new List<string>();
+        var fileNames = header.Tensors.Select(t => t.Name).ToList();
+        var fileShapes = header.Tensors.Select(t => (IReadOnlyList<int>)t.Shape).ToList();
+        var wantedNames = new HashSet<string>(wanted.Select(p => prefix + p.Name), StringComparer.Ordinal);
         foreach (var p in wanted)
         {
             string shape = "[" + string.Join(", ", p.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
             if (!byName.TryGetValue(prefix + p.Name, out var tensor))
-                problems.Add($"tensor '{prefix}{p.Name}' is missing (the declaration needs {shape})");
+                problems.Add($"tensor '{prefix}{p.Name}' is missing (the declaration needs {shape})" + Hint(spec, p, prefix + p.Name, header, fileNames, fileShapes, wantedNames));
             else if (!tensor.Shape.SequenceEqual(p.Shape))
                 problems.Add($"tensor '{tensor.Name}' has shape {tensor.ShapeText} in the file but {shape} in the declaration");
             else if (tensor.DType != "F32")
@@ -68,6 +71,24 @@ internal static class WeightsFileCheck
         foreach (string problem in problems)
             diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsMismatch.Id, location, ImmutableArgs(declared, spec.TypeName, problem)));
         return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// For a missing tensor: the file's names closest to it, and the Module that would make its part name its tensors as
+    /// the file does (a module holding a tensor of the same kind and shape), with the part's attribute.
+    /// </summary>
+    private static string Hint(ModelSpec spec, ParameterEntry p, string name, WeightsFileHeader header, IReadOnlyList<string> fileNames,
+        IReadOnlyList<IReadOnlyList<int>> fileShapes, HashSet<string> wantedNames)
+    {
+        var text = new System.Text.StringBuilder();
+        var closest = TensorNameSuggestions.Closest(name, fileNames);
+        if (closest.Count > 0)
+            text.Append("; closest in the file: ").Append(string.Join(", ", closest.Select(c => $"'{header.Tensors.First(t => t.Name == c)}'")));
+        var modules = TensorNameSuggestions.Modules(name, p.Shape, fileNames, fileShapes, wantedNames);
+        if (modules.Count > 0)
+            text.Append("; to load the file's own names, set Module = ").Append(string.Join(" or ", modules.Select(m => $"\"{m}\"")))
+                .Append(" on ").Append(ModelDeclaration.Describe(spec, p.Part));
+        return text.ToString();
     }
 
     private static EquatableArray<string> ImmutableArgs(params string[] args) => args.ToEquatableArray();

@@ -30,7 +30,8 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup };
         options.AddTo(command);
         command.SetAction(parse => CommandRunner.Run("bench", parse.InvocationConfiguration.Error, () => Run(
-            parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output)));
+            parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
+            error: parse.InvocationConfiguration.Error)));
         return command;
     }
 
@@ -44,9 +45,9 @@ internal static class BenchCommand
         }
     }
 
-    public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds)
+    public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null)
     {
-        var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path), options);
+        var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path, error), options);
         if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } source)
             throw new CommandException(ExitCodes.Unsupported, $"{path}: no RnnGen model fits these tensors; run 'rnngen inspect {path}' for details");
         IRecurrentModel instance;

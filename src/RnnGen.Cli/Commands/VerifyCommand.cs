@@ -33,9 +33,9 @@ internal static class VerifyCommand
     }
 
     public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath = null)
-        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, declarationPath));
+        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, error, declarationPath));
 
-    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, string? declarationPath)
+    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath)
     {
         var results = new List<CaseResult>();
         var notes = new List<string>();
@@ -43,7 +43,7 @@ internal static class VerifyCommand
         var user = expanded.Where(UserCase.IsUserCase).ToList();
         var cases = expanded.Except(user).Select(ReferenceCase.Load).ToList();
         if (cases.Count > 0) results.AddRange(CaseRunner.Run(cases, gradients));
-        if (user.Count > 0) results.AddRange(UserCaseRunner.Run(user.Select(UserCase.Load).ToList(), declarationPath, notes));
+        if (user.Count > 0) results.AddRange(UserCaseRunner.Run(user.Select(UserCase.Load).ToList(), declarationPath, notes, error));
         foreach (var result in results)
             output.WriteLine(FormatLine(result));
         foreach (string note in notes)
