@@ -31,6 +31,17 @@ public sealed record ImportedModel(ModelDescription Model, IReadOnlyList<SafeTen
         if (generatorVersion is not null) metadata[WeightsMetadata.GeneratorVersion] = generatorVersion;
         return new SafeTensorsFile(Tensors, metadata);
     }
+
+    /// <summary>
+    /// The file the build embeds for <c>[RecurrentModel(Weights = "model.onnx")]</c> (RnnGen.OnnxWeights, and <c>rnngen emit</c>
+    /// without MSBuild): the weights, with the declaration <c>rnngen import</c> prints and the source
+    /// <c>rnngen import {file}</c>, from which the generator checks that the declaration computes what the graph does.
+    /// </summary>
+    public SafeTensorsFile ToBuildTimeWeights(string onnxFileName)
+        => ToSafeTensors(DeclarationText.Write(Model, "Model", FixedSteps ?? DefaultSequenceLength), $"rnngen import {onnxFileName}");
+
+    /// <summary>The SequenceLength a declaration gets when the graph does not fix T.</summary>
+    public const int DefaultSequenceLength = 50;
 }
 
 /// <summary>

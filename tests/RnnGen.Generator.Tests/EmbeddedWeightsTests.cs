@@ -129,6 +129,57 @@ public class EmbeddedWeightsTests
         Assert.Empty(diagnostics);
     }
 
+    private static string UserFixture(string name) => Path.Combine(DiagnosticTests.RepositoryRoot(), "tests", "RnnGen.Import.Tests", "Cases", "user", name, "model.onnx");
+
+    private const string OnnxDeclaration = """
+        using RnnGen;
+        [RecurrentModel(InputSize = 4, SequenceLength = 16, Weights = "model.onnx")]
+        [Lstm(20)]
+        [Lstm(20)]
+        [Dense(32, Activation.Relu, Over = Steps.Last)]
+        [Dense(3)]
+        public partial class Mlp { }
+        """;
+
+    /// <summary>
+    /// ONNX build-time weights are described as the import converts them (the build's RnnGen.OnnxWeights, or rnngen emit):
+    /// the graph's weights under the default names, and its architecture, which the declaration must repeat.
+    /// </summary>
+    [Fact]
+    public void AnOnnxFileFitsTheDeclarationItsImportPrintsAndNoOther()
+    {
+        var description = RnnGen.Cli.Generation.WeightsDescriptions.Describe(UserFixture("stacked_lstm_mlp"), "model.onnx");
+        Assert.Contains("resource=RnnGen.Weights/model.onnx.safetensors\n", description.GetText()!.ToString());
+        var (diagnostics, output) = Run(OnnxDeclaration, description);
+        Assert.Empty(diagnostics);
+        Assert.Contains("EmbeddedWeightsResource = \"RnnGen.Weights/model.onnx.safetensors\"", output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Mlp.Weights.g.cs", StringComparison.Ordinal)).ToString());
+
+        // Names and shapes fit, but the graph has a ReLU between the layers: the model would compute something else.
+        (diagnostics, _) = Run(OnnxDeclaration.Replace("[Dense(32, Activation.Relu, ", "[Dense(32, "), description);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN018", d.Id);
+        Assert.EndsWith("the ONNX graph (model.onnx) computes [Dense(32, Activation.Relu, Over = Steps.Last)] where the declaration has [Dense(32, Over = Steps.Last)]; declare what 'rnngen import' prints for it",
+            d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnOnnxGraphTheImportCannotMapIsRNN019WithTheImportersMessage()
+    {
+        string broken = Path.Combine(Path.GetTempPath(), "rnngen-broken-" + Guid.NewGuid().ToString("N") + ".onnx");
+        File.WriteAllBytes(broken, File.ReadAllBytes(UserFixture("stacked_lstm_mlp"))[..100]);
+        try
+        {
+            var (diagnostics, _) = Run(OnnxDeclaration, RnnGen.Cli.Generation.WeightsDescriptions.Describe(broken, "model.onnx"));
+            var d = Assert.Single(diagnostics);
+            Assert.Equal("RNN019", d.Id);
+            Assert.Contains($"Weights file 'model.onnx' of model 'Mlp' cannot be read: {broken}: not an ONNX model", d.GetMessage());
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
     [Fact]
     public void ExtraTensorsAndOtherDtypesAreRNN018()
     {

@@ -64,6 +64,7 @@ internal static class WeightsFileCheck
         var names = new HashSet<string>(wanted.Select(p => prefix + p.Name), StringComparer.Ordinal);
         foreach (var extra in header.Tensors.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !names.Contains(t.Name)))
             problems.Add($"tensor '{extra}' is not part of the declared model");
+        if (problems.Count == 0) problems.AddRange(ImportedArchitecture(spec, header));
         if (problems.Count == 0)
             return new WeightsCheckResult(spec, file.ResourceName, null, EquatableArray<DiagnosticInfo>.Empty);
 
@@ -71,6 +72,35 @@ internal static class WeightsFileCheck
         foreach (string problem in problems)
             diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsMismatch.Id, location, ImmutableArgs(declared, spec.TypeName, problem)));
         return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>The metadata keys of a file written by the ONNX import (rnngen import, or the build's conversion of ONNX weights).</summary>
+    private const string DeclarationKey = "rnngen.declaration", SourceKey = "source", ImportSource = "rnngen import ";
+
+    /// <summary>
+    /// An imported ONNX graph fixes what tensors cannot tell — activations, Over, GRU reset placement, tanh/ReLU — and its
+    /// import records them as a declaration. Each layer attribute of that declaration must be the declared one, else the
+    /// model would silently compute something other than the graph (Final and Last are the same on a unidirectional layer).
+    /// </summary>
+    private static IEnumerable<string> ImportedArchitecture(ModelSpec spec, WeightsFileHeader header)
+    {
+        if (header.MetadataValue(DeclarationKey) is not { } recorded || header.MetadataValue(SourceKey) is not { } source
+            || !source.StartsWith(ImportSource, StringComparison.Ordinal))
+            yield break;
+        bool bidirectional = spec.Layers[spec.Layers.Count - 1].Bidirectional;
+        List<string> Layers(string declaration) => declaration.Split('\n')
+            .Where(l => l.StartsWith("[", StringComparison.Ordinal) && !l.StartsWith("[RecurrentModel", StringComparison.Ordinal))
+            .Select(l => bidirectional ? l : l.Replace("Over = Steps.Final", "Over = Steps.Last"))
+            .ToList();
+        var graph = Layers(recorded);
+        var declared = Layers(ModelDeclaration.Write(spec));
+        for (int i = 0; i < Math.Max(graph.Count, declared.Count); i++)
+        {
+            string want = i < graph.Count ? graph[i] : "nothing";
+            string got = i < declared.Count ? declared[i] : "nothing";
+            if (want != got)
+                yield return $"the ONNX graph ({source.Substring(ImportSource.Length)}) computes {want} where the declaration has {got}; declare what 'rnngen import' prints for it";
+        }
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal sealed record InferredModel(
 internal sealed record InferenceOptions(string TypeName = "Model", string Namespace = "", int? SequenceLength = null)
 {
     /// <summary>The window chosen when none is given: SequenceLength is a property of the use, not of the weights.</summary>
-    public const int DefaultSequenceLength = 50;
+    public const int DefaultSequenceLength = ImportedModel.DefaultSequenceLength;
 }
 
 /// <summary>
