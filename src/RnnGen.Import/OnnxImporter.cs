@@ -18,6 +18,16 @@ public sealed record ImportedModel(ModelDescription Model, IReadOnlyList<SafeTen
     /// <summary>The metadata key under which <see cref="ToSafeTensors"/> records the declaration, for <c>rnngen verify</c> and <c>inspect</c>.</summary>
     public const string DeclarationKey = WeightsMetadata.Declaration;
 
+    /// <summary>The metadata key saying where the weights came from: <see cref="SourceOf"/> for an import.</summary>
+    public const string SourceKey = "source";
+
+    /// <summary>The source an import records, <c>rnngen import model.onnx</c> (the generator's ONNX check keys on its prefix).</summary>
+    public static string SourceOf(string onnxFileName) => "rnngen import " + onnxFileName;
+
+    /// <summary>Whether an import wrote the file with this metadata (a file <c>SaveWeights</c> wrote records a declaration too).</summary>
+    public static bool WrittenByImport(IReadOnlyDictionary<string, string> metadata)
+        => metadata.TryGetValue(SourceKey, out var source) && source.StartsWith(SourceOf(""), StringComparison.Ordinal);
+
     /// <summary>
     /// A safetensors file of <see cref="Tensors"/>, recording <paramref name="declaration"/> (when given), the version of the
     /// generator it is for (when given) and where it came from.
@@ -25,7 +35,7 @@ public sealed record ImportedModel(ModelDescription Model, IReadOnlyList<SafeTen
     public SafeTensorsFile ToSafeTensors(string? declaration = null, string? source = null, string? generatorVersion = null)
     {
         var metadata = new Dictionary<string, string> { ["format"] = "pt" };
-        if (source is not null) metadata["source"] = source;
+        if (source is not null) metadata[SourceKey] = source;
         metadata["input_layout"] = Model.Layout == InputLayout.BatchFirst ? "batch_first" : "time_major";
         if (declaration is not null) metadata[DeclarationKey] = declaration;
         if (generatorVersion is not null) metadata[WeightsMetadata.GeneratorVersion] = generatorVersion;
@@ -38,7 +48,7 @@ public sealed record ImportedModel(ModelDescription Model, IReadOnlyList<SafeTen
     /// <c>rnngen import {file}</c>, from which the generator checks that the declaration computes what the graph does.
     /// </summary>
     public SafeTensorsFile ToBuildTimeWeights(string onnxFileName)
-        => ToSafeTensors(DeclarationText.Write(Model, "Model", FixedSteps ?? DefaultSequenceLength), $"rnngen import {onnxFileName}");
+        => ToSafeTensors(DeclarationText.Write(Model, "Model", FixedSteps ?? DefaultSequenceLength), SourceOf(onnxFileName));
 
     /// <summary>The SequenceLength a declaration gets when the graph does not fix T.</summary>
     public const int DefaultSequenceLength = 50;

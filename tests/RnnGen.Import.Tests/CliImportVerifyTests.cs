@@ -156,6 +156,13 @@ public sealed class CliImportVerifyTests : IDisposable
         (exit, _, error) = Cli("import", Path.Combine(directory, "model.onnx"));
         Assert.Equal(2, exit);
         Assert.Contains("exists and was not written by rnngen import; choose another file with --weights-out", error);
+
+        // Nor is a file SaveWeights wrote, though it records a declaration as an import does.
+        var compiled = RnnGen.Cli.Conformance.ModelCompiler.Compile([File.ReadAllText(Path.Combine(Fixtures.Directory("lstm_classifier"), "Model.cs"))]);
+        compiled.Create("Model").SaveWeights(Path.Combine(directory, "model.safetensors"));
+        (exit, _, error) = Cli("import", Path.Combine(directory, "model.onnx"));
+        Assert.Equal(2, exit);
+        Assert.Contains("exists and was not written by rnngen import", error);
     }
 
     [Fact]

@@ -74,7 +74,10 @@ internal static class WeightsFileCheck
         return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
     }
 
-    /// <summary>The metadata keys of a file written by the ONNX import (rnngen import, or the build's conversion of ONNX weights).</summary>
+    /// <summary>
+    /// The metadata of a file written by the ONNX import (rnngen import, or the build's conversion of ONNX weights):
+    /// RnnGen.Import's ImportedModel.DeclarationKey, SourceKey and SourceOf, which this assembly cannot reference.
+    /// </summary>
     private const string DeclarationKey = "rnngen.declaration", SourceKey = "source", ImportSource = "rnngen import ";
 
     /// <summary>

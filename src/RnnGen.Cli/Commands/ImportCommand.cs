@@ -44,7 +44,7 @@ internal static class ImportCommand
         string declaration = DeclarationText.Write(imported.Model, options.TypeName, window, options.Namespace);
         weightsPath ??= Path.ChangeExtension(path, ".safetensors");
         RefuseToOverwriteOtherWeights(weightsPath);
-        Write(weightsPath, () => imported.ToSafeTensors(declaration, $"rnngen import {Path.GetFileName(path)}", Generator.Emit.GeneratorInfo.Version).Write(weightsPath));
+        Write(weightsPath, () => imported.ToSafeTensors(declaration, ImportedModel.SourceOf(Path.GetFileName(path)), Generator.Emit.GeneratorInfo.Version).Write(weightsPath));
         if (declarationPath is not null) Write(declarationPath, () => File.WriteAllText(declarationPath, declaration));
 
         var m = imported.Model;
@@ -75,7 +75,8 @@ internal static class ImportCommand
         bool ours;
         try
         {
-            ours = SafeTensorsFile.Read(path).Metadata.ContainsKey(ImportedModel.DeclarationKey);
+            // SaveWeights records a declaration too, so the source says who wrote it: trained weights are never replaced.
+            ours = ImportedModel.WrittenByImport(SafeTensorsFile.Read(path).Metadata);
         }
         catch (Exception e) when (e is WeightFormatException or IOException or UnauthorizedAccessException)
         {
