@@ -4,7 +4,8 @@ using RnnGen.Tests.Shared;
 namespace RnnGen.Generator.Tests;
 
 /// <summary>
-/// Every combination of input kind, cell, directions, bias and head mode generates code that compiles and computes what
+/// Every combination of input kind, cell, directions, bias and head (none, one layer over the last or every step, an MLP
+/// over the final states) generates code that compiles and computes what
 /// the independent float64 <see cref="ReferenceNetwork"/> computes: Forward's outputs and final state, and for
 /// unidirectional models the output and state after the same inputs fed one Step at a time — through the model and
 /// through its Batch (the reference's sequence in row 17 of 19 entities, the others random).
@@ -28,6 +29,9 @@ public class DeclarationCombinationTests
         ("", null),
         ("[global::RnnGen.Dense(3)]", new ReferenceHead(3, Activation.Linear, EveryStep: false)),
         ("[global::RnnGen.Dense(3, global::RnnGen.Activation.Softmax, Over = global::RnnGen.Steps.Every)]", new ReferenceHead(3, Activation.Softmax, EveryStep: true)),
+        // An MLP over h_n: on a bidirectional layer the two final states, on a unidirectional one the last step.
+        ("[global::RnnGen.Dense(4, global::RnnGen.Activation.Relu, Over = global::RnnGen.Steps.Final)][global::RnnGen.Dense(3, global::RnnGen.Activation.Sigmoid)]",
+            new ReferenceHead(3, Activation.Sigmoid, EveryStep: false, Hidden: [new(4, Activation.Relu)], Final: true)),
     ];
 
     private sealed record Combination(string TypeName, bool Tokens, ReferenceNetwork Reference, bool CanStep);
@@ -59,7 +63,7 @@ public class DeclarationCombinationTests
         return (ModelCompiler.Compile([source.ToString()]), combinations);
     }
 
-    public static TheoryData<int> Indices() => [.. Enumerable.Range(0, 2 * 6 * 2 * 3)];
+    public static TheoryData<int> Indices() => [.. Enumerable.Range(0, 2 * 6 * 2 * 4)];
 
     [Theory]
     [MemberData(nameof(Indices))]

@@ -32,6 +32,7 @@ internal static class ModelEmitter
         w.Line(GeneratorInfo.GeneratedCodeAttribute);
         w.Open($"partial class {spec.TypeName} : {InterfaceName(layout)}");
         WriteConstants(w, layout);
+        WriteDeclaration(w, layout);
         WriteFields(w, layout);
         WriteConstructor(w, layout);
         WriteInterfaceMembers(w, layout);
@@ -65,14 +66,38 @@ internal static class ModelEmitter
     private static string InterfaceName(ModelLayout layout)
     {
         bool tokens = layout.Spec.Embedding is not null;
-        return (tokens, layout.Spec.CanStep) switch
+        string model = (tokens, layout.Spec.CanStep) switch
         {
             (false, true) => "global::RnnGen.IStepModel",
             (false, false) => "global::RnnGen.ISequenceModel",
             (true, true) => "global::RnnGen.ITokenStepModel",
             (true, false) => "global::RnnGen.ITokenSequenceModel",
         };
+        return model + ", global::RnnGen.IDeclaredModel";
     }
+
+    /// <summary>The declaration the class was generated from and the generator's version, which <c>SaveWeights</c> records.</summary>
+    private static void WriteDeclaration(SourceWriter w, ModelLayout layout)
+    {
+        w.Line("/// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>");
+        w.Line("public const string Declaration =");
+        // One literal a line, a blank line joined to the line before it.
+        var lines = new List<string>();
+        foreach (string line in ModelDeclaration.Write(layout.Spec).TrimEnd('\n').Split('\n'))
+        {
+            if (line.Length == 0) lines[lines.Count - 1] += "\\n";
+            else lines.Add(Escape(line) + "\\n");
+        }
+        for (int i = 0; i < lines.Count; i++)
+            w.Line($"    \"{lines[i]}\"{(i < lines.Count - 1 ? " +" : ";")}");
+        w.Line("/// <summary>The version of the RnnGen generator that wrote this class.</summary>");
+        w.Line($"public const string GeneratorVersion = \"{GeneratorInfo.Version}\";");
+        w.Line("string global::RnnGen.IDeclaredModel.Declaration => Declaration;");
+        w.Line("string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;");
+        w.Line();
+    }
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"");
 
     private static void WriteClassDoc(SourceWriter w, ModelLayout layout)
     {
@@ -85,8 +110,8 @@ internal static class ModelEmitter
             var ls = layer.Spec;
             w.Line($"/// layer {layer.Index}: {layer.Directions[0].Cell.Description}{(ls.Bidirectional ? ", bidirectional" : "")}{(ls.Bias ? "" : ", no bias")},");
         }
-        w.Line(spec.Head is { } h
-            ? $"/// head: Dense({h.Outputs}, {h.Activation}) over {(h.EveryStep ? "every step" : "the last step")}."
+        w.Line(spec.Head is not null
+            ? $"/// head: {HeadEmitter.Summary(layout)}."
             : $"/// no head: outputs are the last layer's hidden states ({layout.TopWidth} per step).");
         if (!spec.CanStep)
             w.Line("/// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.");
@@ -126,7 +151,10 @@ internal static class ModelEmitter
         w.Line("// every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.");
         w.Line($"private const int Padding = 16, ParameterPadding = {n(layout.ParameterPadding)};");
         if (spec.Head is not null)
+        {
             w.Line($"private const int LogitRows = {(spec.Head.EveryStep ? "SequenceLength" : "1")};");
+            HeadEmitter.WriteConstants(w, layout);
+        }
         w.Line();
         w.Line("// Offsets into _parameters (state_dict order) and _state.");
         foreach (var p in table.Parameters)
@@ -187,6 +215,7 @@ internal static class ModelEmitter
             w.Line("private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];");
             w.Line("private readonly float[] _headOutputs = new float[LogitRows * OutputSize];");
             w.Line("private readonly float[] _gradLogits = new float[LogitRows * OutputSize];");
+            HeadEmitter.WriteFields(w, layout);
         }
         if (spec.CanStep)
         {
@@ -404,7 +433,9 @@ internal static class ModelEmitter
         w.Line("/// Runs 1..SequenceLength steps from the current state, leaves the final state in <see cref=\"State\"/>,");
         w.Line(layout.OutputsEveryStep
             ? "/// writes one output row per step, and records what Backward needs. Allocates nothing."
-            : "/// writes the head's output for the last step, and records what Backward needs. Allocates nothing.");
+            : layout.HeadReadsFinalState
+                ? "/// writes the head's output for the top layer's final states, and records what Backward needs. Allocates nothing."
+                : "/// writes the head's output for the last step, and records what Backward needs. Allocates nothing.");
         w.Line("/// </summary>");
         string outputRows = layout.OutputsEveryStep ? "steps" : "1";
         if (tokens)
@@ -434,14 +465,22 @@ internal static class ModelEmitter
             if (head.EveryStep)
             {
                 w.Open("for (int t = 0; t < steps; t++)");
-                w.Wrapped("HeadForward", [top.OutputRow("t"), "_logits.AsSpan(t * OutputSize, OutputSize)", "_headOutputs.AsSpan(t * OutputSize, OutputSize)"], ";");
+                w.Wrapped("HeadForward", HeadEmitter.ForwardArguments(layout, top.OutputRow("t"), "t", "_logits.AsSpan(t * OutputSize, OutputSize)", "_headOutputs.AsSpan(t * OutputSize, OutputSize)"), ";");
                 w.Close();
                 w.Line("_headOutputs.AsSpan(0, steps * OutputSize).CopyTo(outputs);");
             }
             else
             {
                 w.Line("int t = steps - 1;");
-                w.Line($"HeadForward({top.OutputRow("t")}, _logits.AsSpan(0, OutputSize), _headOutputs.AsSpan(0, OutputSize));");
+                string features = top.OutputRow("t");
+                if (layout.HeadReadsFinalState)
+                {
+                    w.Line("// h_n: the forward direction's h after the last step, the reverse direction's after it read the whole sequence (t = 0).");
+                    w.Line($"{top.Directions[0].HiddenRow("t")}.CopyTo(_finalFeatures.AsSpan(0, {top.OutputConstant}));");
+                    w.Line($"{top.OutputField}.AsSpan({top.OutputConstant}, {top.OutputConstant}).CopyTo(_finalFeatures.AsSpan({top.OutputConstant}, {top.OutputConstant}));");
+                    features = "_finalFeatures";
+                }
+                w.Line($"HeadForward({string.Join(", ", HeadEmitter.ForwardArguments(layout, features, "0", "_logits.AsSpan(0, OutputSize)", "_headOutputs.AsSpan(0, OutputSize)"))});");
                 w.Line("_headOutputs.AsSpan(0, OutputSize).CopyTo(outputs);");
             }
         }
@@ -492,7 +531,7 @@ internal static class ModelEmitter
         w.Wrapped("public void Backward", Parameters("outputGradient"));
         w.Open();
         w.Wrapped("ValidateBackward", Validation("outputGradient"), ";");
-        if (spec.Head is { } head && head.Activation != Activation.Linear)
+        if (spec.Head is { } head && head.Last.Activation != Activation.Linear)
         {
             w.Line($"int rows = {rows};");
             w.Line($"{Span} dLogits = _gradLogits.AsSpan(0, rows * OutputSize);");
@@ -539,13 +578,22 @@ internal static class ModelEmitter
             if (h.EveryStep)
             {
                 w.Open("for (int t = 0; t < steps; t++)");
-                w.Wrapped("HeadBackward", [top.OutputRow("t"), "dOutputs.Slice(t * OutputSize, OutputSize)", $"dTop.Slice(t * {top.WidthConstant}, {top.WidthConstant})"], ";");
+                w.Wrapped("HeadBackward", HeadEmitter.BackwardArguments(layout, top.OutputRow("t"), "t", "dOutputs.Slice(t * OutputSize, OutputSize)", $"dTop.Slice(t * {top.WidthConstant}, {top.WidthConstant})"), ";");
                 w.Close();
+            }
+            else if (layout.HeadReadsFinalState)
+            {
+                w.Line("int last = steps - 1;");
+                w.Line("global::System.Array.Clear(_gradFinalFeatures);");
+                w.Wrapped("HeadBackward", HeadEmitter.BackwardArguments(layout, "_finalFeatures", "0", "dOutputs.Slice(0, OutputSize)", "_gradFinalFeatures"), ";");
+                w.Line("// h_n's gradient: the forward half to the last step's row, the reverse half to t = 0's, where the reverse direction ends.");
+                w.Line($"_gradFinalFeatures.AsSpan(0, {top.OutputConstant}).CopyTo(dTop.Slice(last * {top.WidthConstant}, {top.OutputConstant}));");
+                w.Line($"_gradFinalFeatures.AsSpan({top.OutputConstant}, {top.OutputConstant}).CopyTo(dTop.Slice({top.OutputConstant}, {top.OutputConstant}));");
             }
             else
             {
                 w.Line("int last = steps - 1;");
-                w.Wrapped("HeadBackward", [top.OutputRow("last"), "dOutputs.Slice(0, OutputSize)", $"dTop.Slice(last * {top.WidthConstant}, {top.WidthConstant})"], ";");
+                w.Wrapped("HeadBackward", HeadEmitter.BackwardArguments(layout, top.OutputRow("last"), "0", "dOutputs.Slice(0, OutputSize)", $"dTop.Slice(last * {top.WidthConstant}, {top.WidthConstant})"), ";");
             }
         }
         else

@@ -37,8 +37,10 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup, batch, threads };
         options.AddTo(command);
         command.SetAction(parse => CommandRunner.Run("bench", parse.InvocationConfiguration.Error, () => parse.GetValue(batch) > 0
-            ? RunBatch(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output)
-            : Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output)));
+            ? RunBatch(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
+                error: parse.InvocationConfiguration.Error)
+            : Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
+                error: parse.InvocationConfiguration.Error)));
         return command;
     }
 
@@ -52,9 +54,9 @@ internal static class BenchCommand
         }
     }
 
-    public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds)
+    public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null)
     {
-        var (spec, instance) = Load(path, options);
+        var (spec, instance) = Load(path, options, error);
         var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
         output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
         output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
@@ -74,9 +76,9 @@ internal static class BenchCommand
     /// <c>batch N: X ns per entity-step, Y GFLOP/s (Z% of FMA peak)</c>, the peak being K threads × one core's FMA peak
     /// measured just before.
     /// </summary>
-    public static int RunBatch(string path, InferenceOptions options, int entities, int threads, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds)
+    public static int RunBatch(string path, InferenceOptions options, int entities, int threads, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null)
     {
-        var (spec, instance) = Load(path, options);
+        var (spec, instance) = Load(path, options, error);
         if (spec.Layers.Any(l => l.Bidirectional))
             throw new CommandException(ExitCodes.UnusableInput, $"{path}: the model has a bidirectional layer, so it has no Step to time; --batch times the batched Step");
         var type = instance.GetType().GetNestedType("Batch") ?? throw new InvalidOperationException("The generated model has no nested Batch class.");
@@ -109,9 +111,9 @@ internal static class BenchCommand
         return ExitCodes.Success;
     }
 
-    private static (ModelDescription Spec, IRecurrentModel Model) Load(string path, InferenceOptions options)
+    private static (ModelDescription Spec, IRecurrentModel Model) Load(string path, InferenceOptions options, TextWriter? error)
     {
-        var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path), options);
+        var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path, error), options);
         if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } source)
             throw new CommandException(ExitCodes.Unsupported, $"{path}: no RnnGen model fits these tensors; run 'rnngen inspect {path}' for details");
         IRecurrentModel instance;

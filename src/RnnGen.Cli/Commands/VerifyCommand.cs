@@ -43,9 +43,9 @@ internal static class VerifyCommand
     }
 
     public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath = null, int batchEntities = 0, int batchThreads = 1)
-        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, declarationPath, batchEntities, batchThreads));
+        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, error, declarationPath, batchEntities, batchThreads));
 
-    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, string? declarationPath, int batchEntities, int batchThreads)
+    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath, int batchEntities, int batchThreads)
     {
         var results = new List<CaseResult>();
         var notes = new List<string>();
@@ -53,7 +53,7 @@ internal static class VerifyCommand
         var user = expanded.Where(UserCase.IsUserCase).ToList();
         var cases = expanded.Except(user).Select(ReferenceCase.Load).ToList();
         if (cases.Count > 0) results.AddRange(CaseRunner.Run(cases, gradients, batchEntities, batchThreads));
-        if (user.Count > 0) results.AddRange(UserCaseRunner.Run(user.Select(UserCase.Load).ToList(), declarationPath, notes));
+        if (user.Count > 0) results.AddRange(UserCaseRunner.Run(user.Select(UserCase.Load).ToList(), declarationPath, notes, error));
         foreach (var result in results)
             output.WriteLine(FormatLine(result));
         foreach (string note in notes)

@@ -18,7 +18,8 @@ public static class UserCaseRunner
 
     /// <param name="declarationPath">A .cs file declaring the model of every case's model.safetensors, or null.</param>
     /// <param name="notes">Receives what was not checked and why.</param>
-    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<UserCase> cases, string? declarationPath, List<string> notes)
+    /// <param name="error">Receives a warning for each file written by another generator version.</param>
+    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<UserCase> cases, string? declarationPath, List<string> notes, TextWriter? error = null)
     {
         string? declaration = null;
         if (declarationPath is not null)
@@ -55,16 +56,16 @@ public static class UserCaseRunner
             }
             if (weights)
             {
-                string? source = declaration ?? RecordedDeclaration(c.WeightsPath);
+                string? source = declaration ?? RecordedDeclaration(c.WeightsPath, error);
                 if (source is not null) checks.Add(new Check(c, "safetensors", source, null, null, c.WeightsPath));
                 else if (onnx) notes.Add($"{c.Name}: model.safetensors not checked: it records no declaration; pass --declaration FILE.cs (rnngen inspect {c.WeightsPath} prints one)");
                 else results.Add(new CaseResult($"{c.Name} (safetensors)", [], $"no declaration for {c.WeightsPath}: pass --declaration FILE.cs (rnngen inspect {c.WeightsPath} prints one)"));
             }
         }
 
-        // Imported declarations have unique names and compile together (those this generator may reject on their own,
-        // so one cannot fail the others); any other declaration compiles on its own.
-        var imported = checks.Where(k => k.TypeName is not null && !NeedsContractExtensions(k.Source)).ToList();
+        // Imported declarations have unique names and compile together (if that fails, each on its own, so one cannot
+        // fail the others); any other declaration compiles on its own.
+        var imported = checks.Where(k => k.TypeName is not null).ToList();
         var compiled = new Dictionary<Check, (CompiledModels? Models, string? Error)>();
         if (imported.Count > 0)
         {
@@ -88,18 +89,21 @@ public static class UserCaseRunner
         foreach (var k in checks)
         {
             string name = $"{k.Case.Name} ({k.Label})";
-            var (models, error) = compiled[k];
-            results.Add(models is null ? new CaseResult(name, [], error) : RunOne(name, k, models));
+            var (models, failure) = compiled[k];
+            results.Add(models is null ? new CaseResult(name, [], failure) : RunOne(name, k, models));
         }
         return results.OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The declaration <c>rnngen import</c> (or SaveWeights) recorded in the file's metadata, if any.</summary>
-    private static string? RecordedDeclaration(string path)
+    /// <summary>The declaration <c>rnngen import</c> or <c>SaveWeights</c> recorded in the file's metadata, if any.</summary>
+    private static string? RecordedDeclaration(string path, TextWriter? error)
     {
         try
         {
-            return SafeTensorsFile.Read(path).Metadata.TryGetValue(ImportedModel.DeclarationKey, out var d) ? d : null;
+            var metadata = SafeTensorsFile.Read(path).Metadata;
+            if (!metadata.TryGetValue(WeightsMetadata.Declaration, out var declaration)) return null;
+            Inspection.GeneratorVersionCheck.Warn(path, metadata.TryGetValue(WeightsMetadata.GeneratorVersion, out var version) ? version : null, error);
+            return declaration;
         }
         catch (Exception e) when (e is WeightFormatException or IOException or UnauthorizedAccessException)
         {
@@ -115,17 +119,10 @@ public static class UserCaseRunner
         }
         catch (ModelCompilationException e)
         {
-            string hint = NeedsContractExtensions(source)
-                ? " (it uses Module names, several [Dense] layers or Steps.Final, which need an RnnGen generator with issue 14's contract)"
-                : "";
-            return (null, $"the declaration did not compile{hint}:" + string.Concat(e.Errors.Take(8).Select(m => Environment.NewLine + "    " + m))
+            return (null, "the declaration did not compile:" + string.Concat(e.Errors.Take(8).Select(m => Environment.NewLine + "    " + m))
                 + (e.Errors.Count > 8 ? $"{Environment.NewLine}    … and {e.Errors.Count - 8} more" : ""));
         }
     }
-
-    private static bool NeedsContractExtensions(string source)
-        => source.Contains("Module =", StringComparison.Ordinal) || source.Contains("Steps.Final", StringComparison.Ordinal)
-           || source.Split("[Dense(").Length > 2;
 
     private static CaseResult RunOne(string name, Check k, CompiledModels models)
     {

@@ -28,7 +28,7 @@ public interface IRecurrentModel : IParameterSet
     /// <summary>Floats per output row: the head's outputs, or D·P of the last recurrent layer.</summary>
     int OutputSize { get; }
 
-    /// <summary>True when <c>Forward</c> writes one output row per step, false when it writes one row (a last-step head).</summary>
+    /// <summary>True when <c>Forward</c> writes one output row per step, false when it writes one row (a head over the last step or the final states).</summary>
     bool OutputsEveryStep { get; }
 
     /// <summary>The unroll window T: the most steps <c>Forward</c> accepts.</summary>
@@ -57,7 +57,8 @@ public interface IRecurrentModel : IParameterSet
 
     /// <summary>
     /// The last recurrent layer's outputs of the last <c>Forward</c>, one row of D·P floats per step (for a bidirectional
-    /// layer [forward, backward]): what the head reads, or the outputs themselves when there is no head.
+    /// layer [forward, backward]): what the head reads, or the outputs themselves when there is no head. A head over
+    /// <c>Steps.Final</c> on a bidirectional layer reads the last row's forward half and the first row's backward half.
     /// </summary>
     ReadOnlySpan<float> HiddenOutputs { get; }
 

@@ -11,7 +11,7 @@ namespace Demo.Models
     /// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class ProjectedLstm : global::RnnGen.ISequenceModel
+    partial class ProjectedLstm : global::RnnGen.ISequenceModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 4;
@@ -68,6 +68,18 @@ namespace Demo.Models
             new global::RnnGen.StateTensor("h_l0_reverse", 0, 1, global::RnnGen.StateKind.Hidden, StateHL0Reverse, 5),
             new global::RnnGen.StateTensor("c_l0_reverse", 0, 1, global::RnnGen.StateKind.Cell, StateCL0Reverse, 12),
         };
+
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo.Models;\n\n" +
+            "[RecurrentModel(InputSize = 4, SequenceLength = 16)]\n" +
+            "[Lstm(12, ProjectionSize = 5, Bidirectional = true)]\n" +
+            "public partial class ProjectedLstm { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;

@@ -12,7 +12,7 @@ namespace Demo
         /// head: Dense(27, Linear) over every step.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-        partial class CharModel : global::RnnGen.ITokenStepModel
+        partial class CharModel : global::RnnGen.ITokenStepModel, global::RnnGen.IDeclaredModel
         {
             /// <summary>Floats per input step (the embedding dimension).</summary>
             public const int InputSize = 8;
@@ -62,6 +62,20 @@ namespace Demo
                 new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 24),
                 new global::RnnGen.StateTensor("c_l0", 0, 0, global::RnnGen.StateKind.Cell, StateCL0, 24),
             };
+
+            /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+            public const string Declaration =
+                "using RnnGen;\n\n" +
+                "namespace Demo;\n\n" +
+                "[RecurrentModel(SequenceLength = 32)]\n" +
+                "[Embedding(27, 8)]\n" +
+                "[Lstm(24)]\n" +
+                "[Dense(27, Over = Steps.Every)]\n" +
+                "public partial class CharModel { }\n";
+            /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+            public const string GeneratorVersion = "{RnnGenVersion}";
+            string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+            string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
 
             // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
             private readonly float[] _parameters;

@@ -10,7 +10,7 @@ namespace Demo
     /// head: Dense(2, Sigmoid) over every step.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class ClassicGru : global::RnnGen.IStepModel
+    partial class ClassicGru : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 3;
@@ -50,6 +50,19 @@ namespace Demo
         {
             new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 5),
         };
+
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 3, SequenceLength = 20)]\n" +
+            "[Gru(5, Bias = false, ResetAfter = false)]\n" +
+            "[Dense(2, Activation.Sigmoid, Over = Steps.Every)]\n" +
+            "public partial class ClassicGru { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;

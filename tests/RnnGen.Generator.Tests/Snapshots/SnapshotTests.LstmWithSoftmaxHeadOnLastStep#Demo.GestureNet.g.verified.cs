@@ -10,7 +10,7 @@ namespace Demo
     /// head: Dense(4, Softmax) over the last step.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class GestureNet : global::RnnGen.IStepModel
+    partial class GestureNet : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 6;
@@ -56,6 +56,19 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 32),
             new global::RnnGen.StateTensor("c_l0", 0, 0, global::RnnGen.StateKind.Cell, StateCL0, 32),
         };
+
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 6, SequenceLength = 50)]\n" +
+            "[Lstm(32)]\n" +
+            "[Dense(4, Activation.Softmax, Over = Steps.Last)]\n" +
+            "public partial class GestureNet { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;

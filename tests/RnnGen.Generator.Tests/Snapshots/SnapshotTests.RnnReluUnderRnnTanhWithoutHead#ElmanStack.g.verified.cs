@@ -9,7 +9,7 @@ using global::System; // for AsSpan; every type below is written global::-qualif
 /// no head: outputs are the last layer's hidden states (4 per step).
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-partial class ElmanStack : global::RnnGen.IStepModel
+partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel
 {
     /// <summary>Floats per input step.</summary>
     public const int InputSize = 2;
@@ -59,6 +59,18 @@ partial class ElmanStack : global::RnnGen.IStepModel
         new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 8),
         new global::RnnGen.StateTensor("h_l1", 1, 0, global::RnnGen.StateKind.Hidden, StateHL1, 4),
     };
+
+    /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+    public const string Declaration =
+        "using RnnGen;\n\n" +
+        "[RecurrentModel(InputSize = 2, SequenceLength = 10)]\n" +
+        "[Rnn(8, Activation = Activation.Relu)]\n" +
+        "[Rnn(4)]\n" +
+        "public partial class ElmanStack { }\n";
+    /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+    public const string GeneratorVersion = "{RnnGenVersion}";
+    string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+    string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
 
     // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
     private readonly float[] _parameters;

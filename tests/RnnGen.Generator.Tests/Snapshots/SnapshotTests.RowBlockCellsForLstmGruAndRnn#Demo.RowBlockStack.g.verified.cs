@@ -13,7 +13,7 @@ namespace Demo
     /// no head: outputs are the last layer's hidden states (8 per step).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class RowBlockStack : global::RnnGen.IStepModel
+    partial class RowBlockStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 5;
@@ -87,6 +87,21 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l2", 2, 0, global::RnnGen.StateKind.Hidden, StateHL2, 8),
             new global::RnnGen.StateTensor("h_l3", 3, 0, global::RnnGen.StateKind.Hidden, StateHL3, 8),
         };
+
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 5, SequenceLength = 8)]\n" +
+            "[Lstm(16)]\n" +
+            "[Gru(16)]\n" +
+            "[Rnn(8, Activation = Activation.Relu)]\n" +
+            "[Rnn(8)]\n" +
+            "public partial class RowBlockStack { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;

@@ -12,7 +12,7 @@ namespace Demo
     /// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class StackedNet : global::RnnGen.ISequenceModel
+    partial class StackedNet : global::RnnGen.ISequenceModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 6;
@@ -79,6 +79,20 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l1", 1, 0, global::RnnGen.StateKind.Hidden, StateHL1, 16),
             new global::RnnGen.StateTensor("h_l1_reverse", 1, 1, global::RnnGen.StateKind.Hidden, StateHL1Reverse, 16),
         };
+
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 6, SequenceLength = 50)]\n" +
+            "[Lstm(32)]\n" +
+            "[Gru(16, Bidirectional = true)]\n" +
+            "[Dense(4, Activation.Softmax, Over = Steps.Last)]\n" +
+            "public partial class StackedNet { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;

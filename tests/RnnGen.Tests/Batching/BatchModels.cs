@@ -36,3 +36,15 @@ public partial class TokenBatch { }
 [Gru(5, Bidirectional = true)]
 [Dense(2, Activation.Tanh)]
 public partial class TokenBidirectional { }
+
+// Heads the lanes path does not cover (an MLP, a head over the final state): the batch runs them per entity.
+[RecurrentModel(InputSize = 4, SequenceLength = 6)]
+[Lstm(16)]
+[Dense(8, Activation.Relu)]
+[Dense(3, Activation.Softmax)]
+public partial class MlpBatch { }
+
+[RecurrentModel(InputSize = 3, SequenceLength = 5)]
+[Gru(6, Bidirectional = true)]
+[Dense(2, Over = Steps.Final)]
+public partial class FinalStateBatch { }

@@ -12,7 +12,7 @@ public class BatchSequenceTests
     {
         var data = new TheoryData<string, int, bool>();
         foreach (string model in new[] { nameof(WideLstm), nameof(OddGru), nameof(MixedBatchStack), nameof(BidirectionalBatch), nameof(TokenBatch),
-                     nameof(TokenBidirectional), "GruResetBefore", "TokenLstm", "GruResetBeforeStack" })
+                     nameof(TokenBidirectional), "GruResetBefore", "TokenLstm", "GruResetBeforeStack", nameof(MlpBatch), nameof(FinalStateBatch) })
             foreach (int count in new[] { 1, 21, 70 })
                 foreach (bool perEntity in new[] { false, true })
                     data.Add(model, count, perEntity);

@@ -8,7 +8,7 @@ public class BatchStepTests
     public static TheoryData<string, int, bool> Cases()
     {
         var data = new TheoryData<string, int, bool>();
-        foreach (string model in new[] { nameof(WideLstm), nameof(OddGru), nameof(MixedBatchStack), nameof(TokenBatch), "GruResetBefore", "TokenLstm" })
+        foreach (string model in new[] { nameof(WideLstm), nameof(OddGru), nameof(MixedBatchStack), nameof(TokenBatch), "GruResetBefore", "TokenLstm", nameof(MlpBatch) })
             foreach (int count in new[] { 1, 21, 70 })
                 foreach (bool perEntity in new[] { false, true })
                     data.Add(model, count, perEntity);
@@ -26,11 +26,17 @@ public class BatchStepTests
         "GruResetBefore" => new(new Models.GruResetBefore(), (m, c) => new Models.GruResetBefore.Batch((Models.GruResetBefore)m, c), capacity, seed),
         "TokenLstm" => new(new Models.TokenLstm(), (m, c) => new Models.TokenLstm.Batch((Models.TokenLstm)m, c), capacity, seed),
         "GruResetBeforeStack" => new(new Models.GruResetBeforeStack(), (m, c) => new Models.GruResetBeforeStack.Batch((Models.GruResetBeforeStack)m, c), capacity, seed),
+        nameof(MlpBatch) => new(new MlpBatch(), (m, c) => new MlpBatch.Batch((MlpBatch)m, c), capacity, seed),
+        nameof(FinalStateBatch) => new(new FinalStateBatch(), (m, c) => new FinalStateBatch.Batch((FinalStateBatch)m, c), capacity, seed),
         _ => throw new ArgumentException(model),
     };
 
-    /// <summary>Models whose cells all have a lanes body (GRU reset-before and LSTM with projection do not yet).</summary>
-    internal static bool HasLanes(string model) => RnnGen.Kernels.KernelSelection.Avx512 && model is not ("GruResetBefore" or "TokenLstm" or "GruResetBeforeStack");
+    /// <summary>
+    /// Models the lanes path covers: not GRU reset-before or LSTM with projection (no lanes cell yet), nor an MLP head or
+    /// a head over the final state (no lanes head yet).
+    /// </summary>
+    internal static bool HasLanes(string model) => RnnGen.Kernels.KernelSelection.Avx512
+        && model is not ("GruResetBefore" or "TokenLstm" or "GruResetBeforeStack" or nameof(MlpBatch) or nameof(FinalStateBatch));
 
     [Theory]
     [MemberData(nameof(Cases))]

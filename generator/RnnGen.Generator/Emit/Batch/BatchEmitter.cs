@@ -31,7 +31,9 @@ internal static class BatchEmitter
         w.Line("/// stepped, run over sequences and trained together; see <see cref=\"global::RnnGen.Batching.RecurrentBatch\"/> and docs/batching.md.");
         w.Line(lanes
             ? "/// With AVX-512 its calls run 16 entities per vector (register-blocked matrix–matrix products); elsewhere entity by entity."
-            : "/// Its cells have no lanes body yet, so its calls run entity by entity through the model's own Step, Forward and Backward.");
+            : LaneStrategy.CellsSupported(layout)
+                ? "/// Its head (an MLP, or over the final state) has no lanes body yet, so its calls run entity by entity through the model's own Step, Forward and Backward."
+                : "/// Its cells have no lanes body yet, so its calls run entity by entity through the model's own Step, Forward and Backward.");
         w.Line("/// </summary>");
         w.Open($"public sealed class Batch : {Base}, {face}");
         w.Line($"private readonly {t} _model;");
@@ -71,7 +73,7 @@ internal static class BatchEmitter
         w.Line($"protected override int EmbeddingOffset => {(layout.Table.Embedding is { } e ? e.Key : "-1")};");
         w.Line();
         w.Line("/// <inheritdoc />");
-        w.Line(spec.Head is { Activation: not Activation.Linear }
+        w.Line(spec.Head is { Last.Activation: not Activation.Linear }
             ? $"protected override void HeadActivationBackward({ReadOnlySpan} y, {ReadOnlySpan} dy, {Span} dLogits) => {t}.HeadActivationBackward(y, dy, dLogits);"
             : $"protected override void HeadActivationBackward({ReadOnlySpan} y, {ReadOnlySpan} dy, {Span} dLogits) => dy.CopyTo(dLogits);");
         w.Line();

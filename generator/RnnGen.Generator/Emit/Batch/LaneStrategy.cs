@@ -1,5 +1,6 @@
 using RnnGen.Generator.Contract;
 using RnnGen.Generator.Emit.Cells;
+using RnnGen.Generator.Model;
 using static RnnGen.Generator.Emit.Globals;
 
 namespace RnnGen.Generator.Emit.Batch;
@@ -17,11 +18,20 @@ internal static class LaneStrategy
     private const string K = "global::RnnGen.Kernels.BatchKernels";
     private const string Start = "global::RnnGen.Kernels.BatchKernels.Start";
 
-    /// <summary>Whether every cell of the model has a lanes forward and backward body (else the batch runs per entity).</summary>
-    public static bool Supports(ModelLayout layout) => layout.Cells.All(c =>
+    /// <summary>Whether the lanes path covers the model: its cells and its head (else the batch runs per entity).</summary>
+    public static bool Supports(ModelLayout layout) => HeadSupported(layout.Spec.Head) && CellsSupported(layout);
+
+    /// <summary>Whether every cell has a lanes forward and backward body.</summary>
+    public static bool CellsSupported(ModelLayout layout) => layout.Cells.All(c =>
         c is IVectorCell { Passes.Count: 1 } vector and ILaneCell { HasLaneBackward: true } lane
         && lane.InputGradientSources.Count <= 2 && lane.HiddenGradientSources.Count <= 2
         && LaneProbe.Sets(vector).Count > 0);
+
+    /// <summary>
+    /// The lanes head is one dense layer over the last step or every step; an MLP head and a head over the final state
+    /// (<c>Steps.Final</c>) run the per-entity path, whose model has them.
+    /// </summary>
+    private static bool HeadSupported(HeadSpec? head) => head is null || (head.Layers.Count == 1 && head.Over != Steps.Final);
 
     /// <summary><c>a + b</c>, without a zero term (emitted code is read).</summary>
     private static string Plus(string a, string b) => a == "0" ? b : b == "0" ? a : $"{a} + {b}";
@@ -154,11 +164,11 @@ internal static class LaneStrategy
         {
             w.Line($"LaneHead({x}, {xBlock}, n, ref s);");
             w.Line($"{K}.LanesToRows(scratch.AsSpan(LogitScratch), {t}.OutputSize * Lanes, count, {t}.OutputSize, StepOutputs.AsSpan(e0 * {t}.OutputSize), {t}.OutputSize);");
-            if (head.Activation != Activation.Linear)
+            if (head.Last.Activation != Activation.Linear)
             {
                 w.Open("for (int e = 0; e < count; e++)");
                 w.Line($"{Span} row = StepOutputs.AsSpan((e0 + e) * {t}.OutputSize, {t}.OutputSize);");
-                w.Line(Activate(head.Activation, "row", "row"));
+                w.Line(Activate(head.Last.Activation, "row", "row"));
                 w.Close();
             }
         }
@@ -242,7 +252,7 @@ internal static class LaneStrategy
             w.Line($"{K}.LanesToRows(scratch.AsSpan(LogitScratch), {t}.OutputSize * Lanes, count, {t}.OutputSize, LogitRows.AsSpan((e0 * {t}.SequenceLength + {row}) * {t}.OutputSize), {t}.SequenceLength * {t}.OutputSize);");
             w.Open("for (int e = 0; e < count; e++)");
             w.Line($"int at = ((e0 + e) * {t}.SequenceLength + {row}) * {t}.OutputSize;");
-            w.Line(Activate(head.Activation, $"LogitRows.AsSpan(at, {t}.OutputSize)", $"OutputRows.AsSpan(at, {t}.OutputSize)"));
+            w.Line(Activate(head.Last.Activation, $"LogitRows.AsSpan(at, {t}.OutputSize)", $"OutputRows.AsSpan(at, {t}.OutputSize)"));
             w.Close();
             w.Close();
         }
@@ -373,12 +383,12 @@ internal static class LaneStrategy
     private static void WriteHead(SourceWriter w, ModelLayout layout)
     {
         string t = layout.Spec.TypeName, width = layout.Top.WidthConstant;
-        string? bias = layout.Table.HeadBias?.Key;
+        string? bias = layout.Table.Dense[0].Bias?.Key;
         w.Line("// logits = W f + b for one group of features, into the logit scratch ([block][OutputSize] vectors).");
         w.Open("private void LaneHead(ref float features, int featuresBlock, int blocks, ref float scratch)");
         w.Line($"ref float p = {Ref("_model._parameters")};");
         w.Wrapped($"{K}.Products", [
-            $"{Add("p", layout.Table.HeadWeight!.Key)}, {width}, {width}, ref features, featuresBlock * Lanes",
+            $"{Add("p", layout.Table.Dense[0].Weight.Key)}, {width}, {width}, ref features, featuresBlock * Lanes",
             "ref p, 0, 0, ref features, 0",
             bias is null ? $"{Start}.Zero, ref p, ref p" : $"{Start}.Bias, {Add("p", bias)}, ref p",
             $"{t}.OutputSize, blocks", Add("scratch", "LogitScratch"), $"Lanes, {t}.OutputSize * Lanes"], ";");
@@ -412,7 +422,7 @@ internal static class LaneStrategy
             w.Line($"{K}.Transpose(p.Slice({d.WeightHh}, {l.GatesConstant} * {l.OutputConstant}), {l.GatesConstant}, {l.OutputConstant}, _transposedHh{d.Id});");
         }
         if (spec.Head is not null)
-            w.Line($"{K}.Transpose(p.Slice({layout.Table.HeadWeight!.Key}, {t}.OutputSize * {layout.Top.WidthConstant}), {t}.OutputSize, {layout.Top.WidthConstant}, _transposedHead);");
+            w.Line($"{K}.Transpose(p.Slice({layout.Table.Dense[0].Weight.Key}, {t}.OutputSize * {layout.Top.WidthConstant}), {t}.OutputSize, {layout.Top.WidthConstant}, _transposedHead);");
         w.Close();
         w.Line();
 
@@ -481,10 +491,10 @@ internal static class LaneStrategy
             w.Line($"ref float grad = {Ref("GradientArray")};");
             w.Line($"int lo = (int)((long){t}.OutputSize * part / parts), hi = (int)((long){t}.OutputSize * (part + 1) / parts);");
             w.Wrapped($"{K}.OuterAccumulate", [
-                Add("grad", $"{layout.Table.HeadWeight!.Key} + lo * {width}"), width, "hi - lo", width,
+                Add("grad", $"{layout.Table.Dense[0].Weight.Key} + lo * {width}"), width, "hi - lo", width,
                 logits.At("0", "0", "lo"), $"{t}.OutputSize * Lanes", $"{logits.BlockVectors} * Lanes",
                 top.At("0", h.EveryStep ? "1" : "steps"), $"{width} * Lanes", $"{top.BlockVectors} * Lanes", h.EveryStep ? "steps" : "1", "blocks"], ";");
-            if (layout.Table.HeadBias is { } bias)
+            if (layout.Table.Dense[0].Bias is { } bias)
                 w.Wrapped($"{K}.SumAccumulate", [Add("grad", $"{bias.Key} + lo"), "hi - lo", logits.At("0", "0", "lo"), $"{t}.OutputSize * Lanes", $"{logits.BlockVectors} * Lanes", h.EveryStep ? "steps" : "1", "blocks"], ";");
         }
         w.Close();

@@ -297,11 +297,14 @@ internal sealed class FusedHead(ModelLayout layout)
 {
     public const int MaxOutputs = 4;
 
-    private readonly HeadSpec _head = layout.Spec.Head!;
+    private readonly DenseSpec _head = layout.Spec.Head!.Layers[0];
     private readonly int _features = layout.TopWidth;
 
-    /// <summary>Whether the model's head can be folded: a head with few outputs over a top layer Step runs.</summary>
-    public static bool Applies(ModelLayout layout) => layout.Spec.Head is { Outputs: <= MaxOutputs } && layout.Spec.CanStep;
+    /// <summary>
+    /// Whether the model's head can be folded: a single dense layer with few outputs over a top layer Step runs. An MLP
+    /// head is not folded: its first layer is rarely that small, and its later layers read the first one's outputs whole.
+    /// </summary>
+    public static bool Applies(ModelLayout layout) => layout.Spec.Head is { Layers.Count: 1, Outputs: <= MaxOutputs } && layout.Spec.CanStep;
 
     private int Outputs => _head.Outputs;
 
