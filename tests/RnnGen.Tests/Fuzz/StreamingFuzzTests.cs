@@ -27,7 +27,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Random_fault_scenarios_keep_pushes_bounded_and_frames_and_states_finite()
+    public void RandomFaultScenariosKeepPushesBoundedAndFramesAndStatesFinite()
     {
         long cases = Fuzzing.Cases(300, PushesPerScenario);
         var tally = new Tally();
@@ -57,7 +57,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
     /// <summary>Runs scenario <paramref name="index"/>; returns a description of the first Push over its bound, or null.</summary>
     private static string? RunScenario(long index, Tally tally)
     {
-        TestRandom random = Fuzzing.For(nameof(Random_fault_scenarios_keep_pushes_bounded_and_frames_and_states_finite), index);
+        TestRandom random = Fuzzing.For(nameof(RandomFaultScenariosKeepPushesBoundedAndFramesAndStatesFinite), index);
         (IStepModel model, int frameSize) = Model(random);
         StreamResampler resampler = Resampler(random, frameSize, out int[] channels);
         StreamRunner runner = new(model, counters: resampler.Counters);

@@ -30,7 +30,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_Drop_discards_the_whole_sample_and_bridges_it()
+    public void NonFiniteDropDiscardsTheWholeSampleAndBridgesIt()
     {
         var frames = RunNonFinite(BadSamplePolicy.Drop, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Dropped, outcome);
@@ -41,7 +41,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_HoldLast_replaces_the_bad_value_with_the_last_finite_one()
+    public void NonFiniteHoldLastReplacesTheBadValueWithTheLastFiniteOne()
     {
         var frames = RunNonFinite(BadSamplePolicy.HoldLast, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -52,7 +52,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_Interpolate_fills_the_bad_value_between_its_finite_neighbours()
+    public void NonFiniteInterpolateFillsTheBadValueBetweenItsFiniteNeighbours()
     {
         var frames = RunNonFinite(BadSamplePolicy.Interpolate, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -62,7 +62,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_ResetState_discards_the_sample_and_restarts_the_stream()
+    public void NonFiniteResetStateDiscardsTheSampleAndRestartsTheStream()
     {
         var frames = RunNonFinite(BadSamplePolicy.ResetState, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Restarted, outcome);
@@ -74,7 +74,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_Interpolate_waits_for_the_next_finite_value()
+    public void NonFiniteInterpolateWaitsForTheNextFiniteValue()
     {
         // The finite neighbours are 0.75 s apart, within the 1 s limit, so the values between are interpolated.
         var r = Make(new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 1.0 });
@@ -90,7 +90,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_Interpolate_holds_a_channel_that_stays_bad_longer_than_the_gap_limit()
+    public void NonFiniteInterpolateHoldsAChannelThatStaysBadLongerThanTheGapLimit()
     {
         var r = Make(new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
@@ -100,7 +100,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_first_sample_with_nothing_to_hold_is_dropped()
+    public void NonFiniteFirstSampleWithNothingToHoldIsDropped()
     {
         var r = Make(new BadSamplePolicies { NonFinite = BadSamplePolicy.HoldLast, MaxGapSeconds = 0.6 });
         Assert.Equal(SampleOutcome.Dropped, r.Push(0.0, [float.NaN]));
@@ -108,7 +108,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_timestamp_is_always_dropped()
+    public void NonFiniteTimestampIsAlwaysDropped()
     {
         var r = Make(new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
@@ -120,7 +120,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void OutOfOrder_Drop_discards_the_late_sample()
+    public void OutOfOrderDropDiscardsTheLateSample()
     {
         var r = Make(new BadSamplePolicies { OutOfOrder = BadSamplePolicy.Drop, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
@@ -134,7 +134,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void OutOfOrder_ResetState_restarts_the_stream_at_the_sample()
+    public void OutOfOrderResetStateRestartsTheStreamAtTheSample()
     {
         // The sensor clock jumped back to 0.125 s: a new stream starts there.
         var r = Make(new BadSamplePolicies { OutOfOrder = BadSamplePolicy.ResetState, MaxGapSeconds = 0.6 });
@@ -153,7 +153,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Duplicate_Drop_keeps_the_first_sample_at_a_timestamp()
+    public void DuplicateDropKeepsTheFirstSampleAtATimestamp()
     {
         var r = Make(new BadSamplePolicies { Duplicate = BadSamplePolicy.Drop, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
@@ -165,7 +165,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Duplicate_ResetState_restarts_the_stream_at_the_duplicate()
+    public void DuplicateResetStateRestartsTheStreamAtTheDuplicate()
     {
         var r = Make(new BadSamplePolicies { Duplicate = BadSamplePolicy.ResetState, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
@@ -193,7 +193,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_Interpolate_bridges_the_gap()
+    public void GapInterpolateBridgesTheGap()
     {
         var frames = RunGap(BadSamplePolicy.Interpolate, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -203,7 +203,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_HoldLast_fills_the_gap_with_the_value_before_it()
+    public void GapHoldLastFillsTheGapWithTheValueBeforeIt()
     {
         var frames = RunGap(BadSamplePolicy.HoldLast, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -213,7 +213,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_Drop_skips_the_ticks_inside_the_gap_and_keeps_state()
+    public void GapDropSkipsTheTicksInsideTheGapAndKeepsState()
     {
         var frames = RunGap(BadSamplePolicy.Drop, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -225,7 +225,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_ResetState_restarts_after_the_gap()
+    public void GapResetStateRestartsAfterTheGap()
     {
         var frames = RunGap(BadSamplePolicy.ResetState, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Restarted, outcome);
@@ -237,7 +237,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_Drop_on_a_decimated_source_skips_every_window_touching_the_gap()
+    public void GapDropOnADecimatedSourceSkipsEveryWindowTouchingTheGap()
     {
         // 8 Hz into 4 Hz: each frame averages [T − 0.25, T]. Data covers [0, 0.5] and [1.5, 2.25]; the windows that fit
         // are those ending at 0.25, 0.5, 1.75, 2.0 and 2.25. Tick 0 precedes the data (start-up, not counted); ticks
