@@ -134,7 +134,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
         for (int c = 0; c < frameSize; c++) channels[c < sources ? c : random.Next(sources)]++;
         double outputRate = random.LogBetween(1, 2000);
         double maxGap = random.LogBetween(0.005, 5);
-        var policies = new BadSamplePolicies
+        var policies = new BadSampleHandling
         {
             NonFinite = (BadSamplePolicy)random.Next(4),
             OutOfOrder = random.Pick(BadSamplePolicy.Drop, BadSamplePolicy.Drop, BadSamplePolicy.ResetState),

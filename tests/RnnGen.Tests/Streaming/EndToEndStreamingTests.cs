@@ -62,7 +62,7 @@ public class EndToEndStreamingTests
 
         var counters = new StreamCounters();
         var ring = new SpscRing<SensorSample>(16, counters);
-        var resampler = new StreamResampler(Rate, channelCount: 2, inputRateHz: Rate, new BadSamplePolicies
+        var resampler = new StreamResampler(Rate, channelCount: 2, inputRateHz: Rate, new BadSampleHandling
         {
             NonFinite = BadSamplePolicy.Interpolate,
             OutOfOrder = BadSamplePolicy.Drop,

@@ -153,12 +153,12 @@ public class ResamplerTests
     [Fact]
     public void PoliciesThatCannotApplyAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { OutOfOrder = BadSamplePolicy.HoldLast }));
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { OutOfOrder = BadSamplePolicy.Interpolate }));
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Duplicate = BadSamplePolicy.HoldLast }));
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Duplicate = BadSamplePolicy.Interpolate }));
-        Assert.Equal("MaxGapSeconds", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { MaxGapSeconds = 0 })).ParamName);
-        Assert.Equal("Gap", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Gap = (BadSamplePolicy)7 })).ParamName);
+        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { OutOfOrder = BadSamplePolicy.HoldLast }));
+        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { OutOfOrder = BadSamplePolicy.Interpolate }));
+        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { Duplicate = BadSamplePolicy.HoldLast }));
+        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { Duplicate = BadSamplePolicy.Interpolate }));
+        Assert.Equal("MaxGapSeconds", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { MaxGapSeconds = 0 })).ParamName);
+        Assert.Equal("Gap", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { Gap = (BadSamplePolicy)7 })).ParamName);
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public class ResamplerTests
     [Fact]
     public void SteadyStatePushAndReadAllocateNothing()
     {
-        var policies = new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, Gap = BadSamplePolicy.HoldLast, MaxGapSeconds = 0.05 };
+        var policies = new BadSampleHandling { NonFinite = BadSamplePolicy.Interpolate, Gap = BadSamplePolicy.HoldLast, MaxGapSeconds = 0.05 };
         var r = new StreamResampler(100, [new StreamSource(3, 100), new StreamSource(3, 200)], policies, outputCapacity: 64);
         var rng = new TestRandom(5);
         var frame = new float[r.FrameSize];
@@ -221,7 +221,7 @@ public class ResamplerTests
     public void RestartsAndSkippedGapsAllocateNothing()
     {
         // Gaps alternately skipped (Drop) and restarting (ResetState via duplicates), on a decimated source.
-        var policies = new BadSamplePolicies { NonFinite = BadSamplePolicy.Drop, Duplicate = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Drop, MaxGapSeconds = 0.03 };
+        var policies = new BadSampleHandling { NonFinite = BadSamplePolicy.Drop, Duplicate = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Drop, MaxGapSeconds = 0.03 };
         var r = new StreamResampler(50, 2, 200, policies, outputCapacity: 32);
         var frame = new float[2];
         var values = new float[2];

@@ -52,7 +52,7 @@ public class StreamFaultTests
     [InlineData(BadSamplePolicy.Interpolate)]
     public void AGapLongerThanTheOutputBufferRestartsInsteadOfFillingEveryTick(BadSamplePolicy gap)
     {
-        var r = new StreamResampler(100, 1, 100, new BadSamplePolicies { Gap = gap });
+        var r = new StreamResampler(100, 1, 100, new BadSampleHandling { Gap = gap });
         r.Push(0.00, [1f]);
         r.Push(0.01, [2f]);
         SampleOutcome outcome = Deadline.Run(HangGuard, () => r.Push(1e6, [3f]));
@@ -69,7 +69,7 @@ public class StreamFaultTests
     [Fact]
     public void ASingleSampleStampedZeroInAUnixSecondsStreamCostsNoMoreThanARestart()
     {
-        var r = new StreamResampler(100, 1, 100, new BadSamplePolicies { OutOfOrder = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Interpolate });
+        var r = new StreamResampler(100, 1, 100, new BadSampleHandling { OutOfOrder = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Interpolate });
         const double Now = 1.7e9;
         for (int i = 0; i < 10; i++) r.Push(Now + i * 0.01, [1f]);
         Assert.Equal(SampleOutcome.Restarted, r.Push(0, [1f]));
@@ -84,7 +84,7 @@ public class StreamFaultTests
     public void UpsamplingFarBeyondTheOutputBufferCountsTheLostFramesWithoutVisitingEach()
     {
         // One sample per 1000 s read at 1 MHz: each interval spans 10⁹ ticks. Only the 256 that fit are kept.
-        var r = new StreamResampler(1e6, 1, 1e-3, new BadSamplePolicies { MaxGapSeconds = 2000 }, outputCapacity: 256);
+        var r = new StreamResampler(1e6, 1, 1e-3, new BadSampleHandling { MaxGapSeconds = 2000 }, outputCapacity: 256);
         r.Push(0, [1f]);
         Deadline.Run(HangGuard, () => r.Push(1000, [2f]));
         Assert.Equal(256, r.AvailableFrames);
@@ -158,7 +158,7 @@ public class StreamFaultTests
     [Fact]
     public void ASourceThatNeverSpeaksHoldsZerosAfterTheDeadSourceTimeout()
     {
-        var r = new StreamResampler(100, [new StreamSource(1, 100), new StreamSource(2, 100)], new BadSamplePolicies { DeadSourceSeconds = 0.5 });
+        var r = new StreamResampler(100, [new StreamSource(1, 100), new StreamSource(2, 100)], new BadSampleHandling { DeadSourceSeconds = 0.5 });
         var frames = new List<(FrameStamp Stamp, float[] Frame)>();
         for (int i = 0; i < 300; i++)
         {
@@ -194,7 +194,7 @@ public class StreamFaultTests
     [Fact]
     public void ANonFiniteValueRightAfterARestartNeverReachesAFrame()
     {
-        var r = new StreamResampler(100, 1, 50, new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, Gap = BadSamplePolicy.ResetState, MaxGapSeconds = 0.05 });
+        var r = new StreamResampler(100, 1, 50, new BadSampleHandling { NonFinite = BadSamplePolicy.Interpolate, Gap = BadSamplePolicy.ResetState, MaxGapSeconds = 0.05 });
         r.Push(1.00, [1f]);
         r.Push(1.02, [2f]);
         r.Push(2.00, [float.NaN]);
@@ -211,7 +211,7 @@ public class StreamFaultTests
     [Fact]
     public void AGapLimitThatWouldOverflowTheInputBufferIsRefused()
     {
-        var ex = Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new StreamResampler(100, 1, 100, new BadSamplePolicies { MaxGapSeconds = 1e8 }));
+        var ex = Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new StreamResampler(100, 1, 100, new BadSampleHandling { MaxGapSeconds = 1e8 }));
         Assert.Contains("MaxGapSeconds", ex.ParamName);
     }
 
@@ -261,7 +261,7 @@ public class StreamFaultTests
     [Fact]
     public void ASkipAcrossTheWholeTimestampRangeIsCountedExactly()
     {
-        var r = new StreamResampler(100, 1, 100, new BadSamplePolicies { Gap = BadSamplePolicy.Drop });
+        var r = new StreamResampler(100, 1, 100, new BadSampleHandling { Gap = BadSamplePolicy.Drop });
         double edge = r.MaxTimestampSeconds;
         Assert.Equal(SampleOutcome.Accepted, r.Push(-edge, [1f]));
         Assert.Equal(SampleOutcome.Repaired, Deadline.Run(HangGuard, () => r.Push(edge, [2f])));
