@@ -30,7 +30,7 @@ internal static class ModelEmitter
 
         WriteClassDoc(w, layout);
         w.Line(GeneratorInfo.GeneratedCodeAttribute);
-        w.Open($"partial class {spec.TypeName} : {InterfaceName(layout)}");
+        w.Open($"partial class {spec.TypeName} : {InterfaceName(layout)}{(layout.Quantized is null ? "" : ", " + QuantizedWeightsEmitter.Interface)}");
         WriteConstants(w, layout);
         WriteFields(w, layout);
         WriteConstructor(w, layout);
@@ -142,6 +142,7 @@ internal static class ModelEmitter
             w.Line($"    new global::RnnGen.StateTensor(\"{s.Name}\", {n(s.Layer)}, {n(s.Direction)}, global::RnnGen.StateKind.{s.Kind}, {s.Key}, {n(s.Length)}),");
         w.Line("};");
         w.Line();
+        QuantizedWeightsEmitter.WriteConstants(w, layout);
     }
 
     private static void WriteFields(SourceWriter w, ModelLayout layout)
@@ -176,6 +177,7 @@ internal static class ModelEmitter
         w.Line("private readonly float[] _gradHiddenCarry = new float[MaxOutput];");
         w.Line("private readonly float[] _gradCellCarry = new float[MaxHidden];");
         RowBlockStrategy.WriteFields(w, layout);
+        QuantizedWeightsEmitter.WriteFields(w, layout);
         if (spec.Head is not null)
         {
             w.Line("private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];");
@@ -237,6 +239,7 @@ internal static class ModelEmitter
             public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
             """);
+        QuantizedWeightsEmitter.WriteMembers(w, layout);
     }
 
     private static void WriteStep(SourceWriter w, ModelLayout layout)
@@ -456,6 +459,7 @@ internal static class ModelEmitter
 
         w.Wrapped("private void ValidateBackward", ["int outputLength", "string outputName", "int inputLength", "int finalStateLength", "int initialStateLength"]);
         w.Open();
+        QuantizedWeightsEmitter.WriteBackwardGuard(w, layout);
         w.Line($"{ModelGuard}.Recorded(_recordedSteps);");
         w.Line($"{ModelGuard}.Exactly(outputLength, {rows} * OutputSize, outputName);");
         w.Line(tokens

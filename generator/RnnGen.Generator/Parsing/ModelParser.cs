@@ -64,6 +64,9 @@ internal static class ModelParser
         if (weights is { Length: 0 }) weights = null;
         if (!Enum.IsDefined(typeof(ActivationPrecision), activations))
             Report(DiagnosticDescriptors.UndefinedEnumValue, modelLocation, $"RecurrentModel {nameof(RecurrentModelAttribute.Activations)}", (int)activations);
+        var precision = (WeightPrecision)Named(modelAttribute, nameof(RecurrentModelAttribute.Precision), (int)ModelDefaults.Precision);
+        if (!Enum.IsDefined(typeof(WeightPrecision), precision))
+            Report(DiagnosticDescriptors.UndefinedEnumValue, modelLocation, $"RecurrentModel {nameof(RecurrentModelAttribute.Precision)}", (int)precision);
         if (inputSize is int i && i <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, nameof(RecurrentModelAttribute.InputSize), i);
         if (sequenceLength is null) Report(DiagnosticDescriptors.MissingSequenceLength, modelLocation, type.Name);
         else if (sequenceLength <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, nameof(RecurrentModelAttribute.SequenceLength), sequenceLength);
@@ -135,7 +138,8 @@ internal static class ModelParser
             Layers: layers.ToEquatableArray(),
             Head: head,
             Weights: weights,
-            ExactActivations: activations == ActivationPrecision.Exact);
+            ExactActivations: activations == ActivationPrecision.Exact,
+            Precision: precision);
 
         var (floats, what) = LargestBuffer(spec);
         if (floats > MaxFloats)
