@@ -6,9 +6,11 @@ using RnnGen.Weights;
 namespace RnnGen.Cli.Commands;
 
 /// <summary>
-/// <c>rnngen verify CASE_DIR... [--declaration FILE.cs]</c>: runs oracle cases (rnn-oracle-case/1) and user cases
-/// (rnngen-user-case/1: model.onnx and/or model.safetensors beside case.json) through models built by this generator and
-/// prints one line per case and model (max abs error per array, PASS/FAIL) and a total. Exit code 0 if all pass, 1 if any
+/// <c>rnngen verify CASE_DIR... [--declaration FILE.cs] [--precision int8|bf16]</c>: runs oracle cases
+/// (rnn-oracle-case/1), user cases (rnngen-user-case/1: model.onnx and/or model.safetensors beside case.json) and
+/// low-precision cases (rnngen-quant-case/1) through models built by this generator and prints one line per case and
+/// model (max abs error per array, PASS/FAIL) and a total. With <c>--precision</c> the models are compiled in that
+/// precision and held to the bounds of <see cref="PrecisionCheck"/> (forward only). Exit code 0 if all pass, 1 if any
 /// fails (a declaration the generator rejects fails its case), 2 for unusable input.
 /// </summary>
 internal static class VerifyCommand
@@ -22,28 +24,39 @@ internal static class VerifyCommand
         };
         var forwardOnly = new Option<bool>("--forward-only") { Description = "Check outputs, states and loss but not gradients." };
         var declaration = new Option<string?>("--declaration") { Description = "For user cases: a .cs file declaring the model that loads model.safetensors (when the file records none)." };
-        var command = new Command("verify", "Check models built by this generator against PyTorch-computed reference cases and users' own cases.")
+        var precision = PrecisionOption.Create("Compile the models with their recurrent weights in this precision and check them against the low-precision bounds (forward only): float32, int8 or bf16.");
+        var command = new Command("verify", "Check models built by this generator against PyTorch-computed reference cases, users' own cases and low-precision cases.")
         {
             directories,
             forwardOnly,
             declaration,
+            precision,
         };
-        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(declaration)));
+        command.SetAction(parse => Run(parse.GetValue(directories)!, !parse.GetValue(forwardOnly), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error,
+            parse.GetValue(declaration), PrecisionOption.Read(parse, precision)));
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath = null)
-        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, declarationPath));
+    public static int Run(IReadOnlyList<string> directories, bool gradients, TextWriter output, TextWriter error, string? declarationPath = null,
+        WeightPrecision precision = WeightPrecision.Float32)
+        => CommandRunner.Run("verify", error, () => Verify(directories, gradients, output, declarationPath, precision));
 
-    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, string? declarationPath)
+    private static int Verify(IReadOnlyList<string> directories, bool gradients, TextWriter output, string? declarationPath, WeightPrecision precision)
     {
         var results = new List<CaseResult>();
         var notes = new List<string>();
         var expanded = ExpandCaseDirectories(directories).ToList();
         var user = expanded.Where(UserCase.IsUserCase).ToList();
-        var cases = expanded.Except(user).Select(ReferenceCase.Load).ToList();
-        if (cases.Count > 0) results.AddRange(CaseRunner.Run(cases, gradients));
-        if (user.Count > 0) results.AddRange(UserCaseRunner.Run(user.Select(UserCase.Load).ToList(), declarationPath, notes));
+        var quant = expanded.Where(QuantCase.IsQuantCase).ToList();
+        var cases = expanded.Except(user).Except(quant).Select(ReferenceCase.Load).ToList();
+        if (cases.Count > 0) results.AddRange(CaseRunner.Run(cases, gradients, precision));
+        if (user.Count > 0) results.AddRange(UserCaseRunner.Run(user.Select(UserCase.Load).ToList(), declarationPath, notes, precision));
+        if (quant.Count > 0) results.AddRange(PrecisionCheck.Run(quant.Select(QuantCase.Load).ToList(), precision));
+        if (precision != WeightPrecision.Float32)
+        {
+            if (gradients && cases.Count > 0) notes.Add($"gradients not checked: a model in {DeclarationPrecision.Name(precision)} is inference-only");
+            notes.Add(PrecisionCheck.Explanation);
+        }
         foreach (var result in results)
             output.WriteLine(FormatLine(result));
         foreach (string note in notes)
@@ -57,7 +70,7 @@ internal static class VerifyCommand
     {
         string verdict = result.Pass ? "PASS" : "FAIL";
         if (result.Error is not null) return $"{verdict}  {result.Name}  error: {result.Error}";
-        var arrays = result.Arrays.Select(a => $"{a.Name} {a.MaxAbsError.ToString("0.0e+00", CultureInfo.InvariantCulture)}{(a.Pass ? "" : " (!)")}");
+        var arrays = result.Arrays.Select(a => $"{a.Name} {a.MaxAbsError.ToString("0.0e+00", CultureInfo.InvariantCulture)}{(a.Bound is null ? "" : " " + a.Bound)}{(a.Pass ? "" : " (!)")}");
         return $"{verdict}  {result.Name}  {string.Join("  ", arrays)}";
     }
 
