@@ -12,7 +12,7 @@ namespace RnnGen.Weights;
 public static partial class WeightQuantization
 {
     /// <summary>The suffix of the per-row scales tensor that goes with an <c>I8</c> tensor: <c>weight_ih_l0_scale</c>.</summary>
-    public const string ScaleSuffix = "_scale";
+    public const string ScaleSuffix = TensorNameMatching.ScaleSuffix;
 
     /// <summary>The largest magnitude of a quantized int8 weight (the range is symmetric, −127 … 127).</summary>
     public const int Int8Max = 127;
