@@ -6,9 +6,10 @@ namespace RnnGen.IntegrationTests;
 /// Every kernel tier against PyTorch on this one machine: <c>RNNGEN_KERNELS</c> caps the tier generated cells take, so a
 /// child <c>rnngen verify</c> per tier runs the AVX2 blocks of 8, the Vector128 blocks of 4 (x86's SSE rendering of the
 /// ARM64 path) and the portable cells over cases whose hidden sizes are on and off the vector grid (1, 5, 9, 11, 13, 17,
-/// 32, 64), with projection, reset-after GRUs, stacks and bidirectional layers. The AVX-512 tier is what every other test
-/// runs in-process. <c>rnngen bench</c> in the same environment must name the tier, so a cap the runtime ignored fails
-/// here instead of re-testing the widest path.
+/// 32, 64), with projection, reset-after GRUs, stacks and bidirectional layers, and the low-precision cases
+/// (<c>Cases/quant</c>) in int8 and bf16, whose kernels have a variant per tier too. The AVX-512 tier is what every other
+/// test runs in-process. <c>rnngen bench</c> in the same environment must name the tier, so a cap the runtime ignored
+/// fails here instead of re-testing the widest path.
 /// </summary>
 public sealed class KernelTierTests
 {
@@ -41,6 +42,15 @@ public sealed class KernelTierTests
 
         var verify = ProcessRunner.Run("dotnet", [cli, "verify", .. cases], Repository.Root, Timeout, environment).AssertSuccess($"rnngen verify with RNNGEN_KERNELS={tier}");
         Assert.EndsWith($"{cases.Length} passed, 0 failed", verify.Output.TrimEnd());
+
+        string quant = Path.Combine(root, "quant");
+        int quantCases = Directory.GetDirectories(quant).Length;
+        foreach (string precision in new[] { "int8", "bf16" })
+        {
+            var low = ProcessRunner.Run("dotnet", [cli, "verify", quant, "--precision", precision], Repository.Root, Timeout, environment)
+                .AssertSuccess($"rnngen verify --precision {precision} with RNNGEN_KERNELS={tier}");
+            Assert.EndsWith($"{quantCases} passed, 0 failed", low.Output.TrimEnd());
+        }
 
         var bench = ProcessRunner.Run("dotnet", [cli, "bench", Path.Combine(cases[6], "model.safetensors"), "-n", "5", "--warmup", "1"], Repository.Root, Timeout, environment)
             .AssertSuccess($"rnngen bench with RNNGEN_KERNELS={tier}");
