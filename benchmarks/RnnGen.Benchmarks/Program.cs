@@ -26,7 +26,7 @@ if (artifacts is not null)
 if (only is not null)
     config = config.AddFilter(new NameFilter(name => name.Contains(only, StringComparison.OrdinalIgnoreCase)));
 
-Type[] suites = [typeof(FmaPeak), typeof(StreamBound), typeof(StepLatency), typeof(Sequences), typeof(Streaming)];
+Type[] suites = [typeof(FmaPeak), typeof(StreamBound), typeof(StepLatency), typeof(PrecisionLatency), typeof(Int8Products), typeof(Sequences), typeof(Streaming)];
 TierUp.All(suites);
 var summaries = BenchmarkRunner.Run(suites, config);
 if (reportPath is not null)
