@@ -261,7 +261,7 @@ public static class Report
 
     /// <summary>
     /// The bytes of recurrent weights a Step multiplies and their ratio to float32's: int8 column pairs one a weight and four
-    /// a row's scale, bf16 lanes two a weight, rounded float copies (layers below H = 16) four.
+    /// a row's scale, bf16 lanes two a weight, rounded float copies (small layers) four.
     /// </summary>
     private static (long Bytes, double Ratio) WeightBytes(IQuantizedModel model)
     {

@@ -135,7 +135,7 @@ internal static class BenchCommand
             {
                 ProductMode.Int8 => "; int8 products (16-bit vectors, pmaddwd)",
                 ProductMode.BFloat16 => "; bfloat16 products (widened to float32)",
-                ProductMode.Rounded => $"; float32 products of {DeclarationPrecision.Name(precision)}-rounded copies (H < {QuantizedWeights.MinimumKernelHidden})",
+                ProductMode.Rounded => $"; float32 products of {DeclarationPrecision.Name(precision)}-rounded copies ({QuantizedWeights.RoundedReason((RnnGen.Generator.Contract.WeightPrecision)(int)precision)})",
                 _ => "",
             };
             yield return $"  layer {layer.Index}, {cell.Description}: {plan}{products}";
