@@ -34,28 +34,28 @@ public class SnapshotTests
         """, nameof(RowBlockCellsForLstmGruAndRnn));
 
     /// <summary>
-    /// Int8 weights: LSTM(32) with a projection (its W_hr pass multiplies m quantized anew), a reset-before GRU(33) (its
-    /// W_hn pass multiplies r ⊙ h), and an LSTM(8) small enough to run the float kernels over rounded copies.
+    /// Int8 weights: LSTM(100) with a projection (its W_hr pass multiplies m quantized anew), a reset-before GRU(35) (its
+    /// W_hn pass multiplies r ⊙ h; its last block stores 3 of 4 rows), and an LSTM(8) small enough to run the float kernels over rounded copies.
     /// </summary>
     [Fact]
     public void Int8ProductsInEveryPassAndRoundedCopiesForASmallLayer() => Check("""
         using RnnGen;
         namespace Demo;
         [RecurrentModel(InputSize = 5, SequenceLength = 8, Precision = WeightPrecision.Int8)]
-        [Lstm(32, ProjectionSize = 6)]
-        [Gru(33, ResetAfter = false)]
+        [Lstm(100, ProjectionSize = 6)]
+        [Gru(35, ResetAfter = false)]
         [Lstm(8)]
         [Dense(2)]
         public partial class Int8Stack { }
         """, nameof(Int8ProductsInEveryPassAndRoundedCopiesForASmallLayer));
 
-    /// <summary>BFloat16 weights: a GRU(80) on the bfloat16 kernels, an RNN(12) on rounded copies.</summary>
+    /// <summary>BFloat16 weights: a GRU(112) on the bfloat16 kernels, an RNN(12) on rounded copies.</summary>
     [Fact]
     public void BFloat16ProductsAndRoundedCopies() => Check("""
         using RnnGen;
         namespace Demo;
         [RecurrentModel(InputSize = 3, SequenceLength = 8, Precision = WeightPrecision.BFloat16)]
-        [Gru(80)]
+        [Gru(112)]
         [Rnn(12)]
         [Dense(1)]
         public partial class BFloat16Stack { }

@@ -22,33 +22,33 @@ internal enum ProductMode
 internal sealed class QuantizedWeights
 {
     /// <summary>
-    /// Int8 layers with fewer hidden units run the float32 kernels over rounded copies (<see cref="ProductMode.Rounded"/>):
-    /// there the per-step quantization of the vectors costs more than the smaller weights save (measured: GRU 1→16 in
-    /// int8 slower than float32; docs/PERFORMANCE.md, "Precision").
+    /// Int8 layers whose W_ih and W_hh (one direction) hold fewer weights than this run the float32 kernels over rounded
+    /// copies (<see cref="ProductMode.Rounded"/>): there the per-step quantization of the vectors costs more than the
+    /// smaller weights save (measured: GRU 1→32, 3,168 weights, slower in int8 than float32; LSTM 1→32, 4,224, faster;
+    /// docs/PERFORMANCE.md, "Precision").
     /// </summary>
-    public const int Int8MinimumHidden = 32;
+    public const int Int8MinimumWeights = 4096;
 
     /// <summary>
-    /// BFloat16 layers whose float32 W_ih and W_hh (one direction) hold fewer weights than this run the float32 kernels
-    /// over rounded copies: widening costs 2.5 times the float32 instructions per weight, which pays only where the
-    /// float32 weights (here 64 KB) no longer fit the L1 cache and stream from L2 (docs/PERFORMANCE.md, "Precision").
+    /// BFloat16 layers whose W_ih and W_hh (one direction) hold fewer weights than this run the float32 kernels over
+    /// rounded copies: widening costs 2.5 times the float32 instructions per weight, which pays only where the float32
+    /// weights (here 128 KB) stream from L2 (measured: LSTM 8→64, 18,432 weights, no faster in bf16).
     /// </summary>
-    public const int BFloat16MinimumWeights = 16384;
+    public const int BFloat16MinimumWeights = 32768;
 
     /// <summary>How a layer of a model in <paramref name="precision"/> multiplies: the low-precision kernels where they pay, else rounded copies.</summary>
     public static ProductMode ModeOf(LayerLayout layer, WeightPrecision precision)
     {
         var ls = layer.Spec;
-        if (precision == WeightPrecision.Int8)
-            return ls.HiddenSize >= Int8MinimumHidden ? ProductMode.Int8 : ProductMode.Rounded;
         long weights = (long)ls.GateCount * ls.HiddenSize * (layer.Input + ls.OutputSize);
+        if (precision == WeightPrecision.Int8)
+            return weights >= Int8MinimumWeights ? ProductMode.Int8 : ProductMode.Rounded;
         return weights >= BFloat16MinimumWeights ? ProductMode.BFloat16 : ProductMode.Rounded;
     }
 
     /// <summary>Why <see cref="ModeOf"/> chose rounded copies for a layer, in words (for <c>rnngen bench</c>).</summary>
-    public static string RoundedReason(WeightPrecision precision) => precision == WeightPrecision.Int8
-        ? $"H < {Int8MinimumHidden}"
-        : $"fewer than {BFloat16MinimumWeights} weights in W_ih and W_hh";
+    public static string RoundedReason(WeightPrecision precision) =>
+        $"fewer than {(precision == WeightPrecision.Int8 ? Int8MinimumWeights : BFloat16MinimumWeights).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} weights in W_ih and W_hh";
 
     private readonly List<QuantizedDirection> _directions = [];
 

@@ -123,6 +123,19 @@ public class QuantizedModelTests
         Assert.All(Q(new GruBFloat16()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.BFloat16Lanes, t.Layout));
         Assert.All(Q(new GruInt8()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.Int8ColumnPairs, t.Layout));
         Assert.All(Q(new BidirectionalBFloat16()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.BFloat16Lanes, t.Layout));
+        Assert.All(Q(new LstmInt8()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.Int8ColumnPairs, t.Layout));
+        Assert.All(Q(new LstmBFloat16()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.BFloat16Lanes, t.Layout));
+        Assert.All(Q(new TokenInt8()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.Int8ColumnPairs, t.Layout));
+    }
+
+    [Fact]
+    public void SmallLayersRunRoundedCopiesBelowTheDocumentedThresholds()
+    {
+        // int8 kernels from 4,096 weights in a direction's W_ih and W_hh, bf16 kernels from 32,768 (docs/quantization.md).
+        Assert.All(Q(new Int8AtThreshold()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.Int8ColumnPairs, t.Layout));
+        Assert.All(Q(new Int8BelowThreshold()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.Float32Rows, t.Layout));
+        Assert.All(Q(new BFloat16AtThreshold()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.BFloat16Lanes, t.Layout));
+        Assert.All(Q(new BFloat16BelowThreshold()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.Float32Rows, t.Layout));
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public class QuantizedWeightsFileTests
         var tensors = new LstmTwin().ToSafeTensorsFile(WeightPrecision.Int8).Tensors
             .Select(t => t.Name == "rnn.weight_ih_l0_scale" ? new SafeTensor(t.Name, [t.Data.Length - 1], t.Data[1..]) : t).ToList();
         var error = Assert.Throws<WeightFormatException>(() => new LstmTwin().LoadWeights(new SafeTensorsFile(tensors)));
-        Assert.Contains("F32 [256]", error.Message);
+        Assert.Contains($"F32 [{4 * 96}]", error.Message); // one scale per row of LSTM(96)'s W_ih
     }
 
     [Fact]
@@ -104,6 +104,7 @@ public class QuantizedWeightsFileTests
         float scale = file["rnn.weight_ih_l0_scale"].Data[2];
         Assert.Equal(file["rnn.weight_ih_l0"].Data[2 * 16 + 7] * scale, model.Parameters[ih.Offset + 2 * 16 + 7]);
         // Extra-tensor checking knows the scales belong to their tensors.
-        Assert.Equal(file["rnn.bias_ih_l0"].Data, model.Parameters.Slice(model.ParameterTensors.First(t => t.Name == "rnn.bias_ih_l0").Offset, 256).ToArray());
+        var bias = model.ParameterTensors.First(t => t.Name == "rnn.bias_ih_l0");
+        Assert.Equal(file["rnn.bias_ih_l0"].Data, model.Parameters.Slice(bias.Offset, bias.Length).ToArray());
     }
 }
