@@ -29,9 +29,12 @@ internal static class Analysis
           float ulp, as `MathF`/`TensorPrimitives`); the table above shows what it costs. Both modes pass all 67 PyTorch
           conformance cases at `1e-5 + 1e-4·|want|` and the float64 reference with finite-difference gradients
           (`tests/RnnGen.Tests/Kernels/RowBlocksTests.cs`, `tests/RnnGen.Tests/Models/ReferenceTests.cs`).
-        - **Both vector paths are tested here.** The AVX2 (8-wide) cells never run on an AVX-512 machine by themselves, so an
-          integration test runs `rnngen verify` on the 13 row-block PyTorch cases with `DOTNET_EnableAVX512=0` and checks with
-          `rnngen bench` that the cells really took the AVX2 path.
+        - **Every vector path is tested here.** The narrower cells never run on an AVX-512 machine by themselves, so integration
+          tests run `rnngen verify` on the PyTorch cases in child processes that cannot take the wider paths: the 13 row-block
+          cases with `DOTNET_EnableAVX512=0` (AVX2, `Avx2PathTests`); those and 10 off-grid and projection cases with
+          `DOTNET_EnableAVX2=0` (SSE, `SsePathTests`); and on linux-arm64 (AdvSimd, `Arm64Tests`: the tool published self-contained
+          for linux-arm64 and run under `qemu-aarch64`) the 13 row-block cases and one of each off-grid kind. Each also asks
+          `rnngen bench` which path every layer took.
         - `Forward` runs the same cell per step. `Backward` uses `MatrixOps`: with AVX-512 and a width that is a multiple of 16,
           dW += da ⊗ [x, h] and dh = W_hhᵀ da are plain register-blocked loops (1.6× faster than one `TensorPrimitives` call
           per row at 16→128); other widths keep the per-row calls. Its weight gradients are still accumulated step by step,

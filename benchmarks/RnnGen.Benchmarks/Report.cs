@@ -3,107 +3,100 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Text;
-using System.Text.Json;
 using BenchmarkDotNet.Reports;
+using RnnGen.Benchmarks.Peers;
 
 namespace RnnGen.Benchmarks;
 
-/// <summary>PyTorch float32 timings measured by pytorch_train_step.py (median ns, one thread).</summary>
-public sealed record PyTorchTimings(string Version, double LstmTrainStepNs, double GruTrainStepNs, double LstmForwardNs, double GruForwardNs)
-{
-    public static PyTorchTimings Read(string path)
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
-        var root = json.RootElement;
-        return new(root.GetProperty("torch").GetString() ?? "?", root.GetProperty("lstm_train_step_ns").GetDouble(),
-            root.GetProperty("gru_train_step_ns").GetDouble(), root.GetProperty("lstm_forward_ns").GetDouble(), root.GetProperty("gru_forward_ns").GetDouble());
-    }
-}
-
 /// <summary>
-/// Turns one run's summaries into docs/PERFORMANCE.md: medians, generated/baseline ratios, GFLOP/s against the measured
-/// FMA peak, allocations, and each of the issue's targets marked met or missed from these numbers alone.
+/// Turns one run into docs/PERFORMANCE.md and README's Speed section: medians, same-run ratios against the baselines and
+/// the peers (RTNeural, ONNX Runtime, PyTorch), the uniformity table, GFLOP/s against the measured FMA peak and L2
+/// bound, allocations, and each of the issue's targets marked met or missed from these numbers alone. Nothing here
+/// comes from another run: a peer that did not run is said to be missing, with the reason.
 /// FLOPs count only the matrix products (2 per multiply-add); activations and element-wise work are not counted.
 /// </summary>
-public static class Report
+public sealed class Report
 {
-    /// <summary>RTNeural compile-time API, median ns per Step of (I→H) + Dense(H→1), as given in the speed issue (not built here).</summary>
-    private static readonly Dictionary<string, double> RtNeural = new()
+    public const string ReadmeBegin = "<!-- speed: written by benchmarks/run.sh from the run in docs/PERFORMANCE.md; edit Report.cs, not this -->";
+    public const string ReadmeEnd = "<!-- /speed -->";
+
+    private static readonly string[] StepGroups = PeerModels.Names;
+
+    private sealed record Result(double MedianNs, long? AllocatedBytes, bool Peer);
+
+    private readonly Dictionary<string, Result> _results;
+    private readonly RunFacts _run;
+    private readonly Summary[] _summaries;
+    private readonly double _peak;
+    private readonly DateTime _written = DateTime.UtcNow;
+    private readonly string _loadAtEnd = LoadAverage();
+
+    public Report(Summary[] summaries, RunFacts run)
     {
-        ["Lstm_1x8"] = 53, ["Lstm_1x16"] = 78, ["Lstm_1x32"] = 132, ["Lstm_1x64"] = 671, ["Lstm_8x64"] = 755, ["Lstm_16x128"] = 2858,
-        ["Gru_1x8"] = 47, ["Gru_1x16"] = 74, ["Gru_1x32"] = 114, ["Gru_1x64"] = 484, ["Gru_8x64"] = 543, ["Gru_16x128"] = 2154,
-    };
-
-    private static readonly string[] StepGroups = ["Lstm_1x8", "Lstm_1x16", "Lstm_1x32", "Lstm_1x64", "Lstm_8x64", "Lstm_16x128",
-        "Gru_1x8", "Gru_1x16", "Gru_1x32", "Gru_1x64", "Gru_8x64", "Gru_16x128"];
-
-    /// <summary>Multiply-adds of one step of a cell with G gates, I inputs, H hidden units (gate rows × (I + H)).</summary>
-    private static long Cell(int gates, int inputs, int hidden) => (long)gates * hidden * (inputs + hidden);
-
-    /// <summary>Multiply-adds of one BPTT step: dW += da ⊗ [x, h] and dh = W_hhᵀ da (dx is not requested).</summary>
-    private static long CellBackward(int gates, int inputs, int hidden) => (long)gates * hidden * (inputs + 2 * hidden);
-
-    /// <summary>Multiply-adds per operation of every benchmark that has a FLOP count.</summary>
-    private static readonly Dictionary<string, long> MultiplyAdds = BuildMultiplyAdds();
-
-    private static Dictionary<string, long> BuildMultiplyAdds()
-    {
-        var table = new Dictionary<string, long>();
-        foreach (var (i, h) in new[] { (1, 8), (1, 16), (1, 32), (1, 64), (8, 64), (16, 128) })
-        {
-            table[$"Lstm_{i}x{h}"] = Cell(4, i, h) + h;
-            table[$"Gru_{i}x{h}"] = Cell(3, i, h) + h;
-        }
-        table["Rnn_8x64"] = Cell(1, 8, 64) + 64;
-        table["LstmStack_8x64x64"] = Cell(4, 8, 64) + Cell(4, 64, 64) + 64;
-        table["Sample_Lstm8x64"] = table["Lstm_8x64"];
-        const int T = 50;
-        table["Forward_Lstm8x32"] = T * Cell(4, 8, 32) + 4 * 32;
-        table["Forward_Gru8x32"] = T * Cell(3, 8, 32) + 4 * 32;
-        table["Forward_Lstm16x128"] = T * Cell(4, 16, 128) + 128;
-        table["Backward_Lstm8x32"] = T * CellBackward(4, 8, 32) + 2 * 4 * 32;
-        table["Backward_Gru8x32"] = T * CellBackward(3, 8, 32) + 2 * 4 * 32;
-        table["Backward_Lstm16x128"] = T * CellBackward(4, 16, 128) + 2 * 128;
-        table["TrainStep_Lstm8x32"] = table["Forward_Lstm8x32"] + table["Backward_Lstm8x32"];
-        table["TrainStep_Gru8x32"] = table["Forward_Gru8x32"] + table["Backward_Gru8x32"];
-        table["Stream_Lstm16x128"] = StreamBound.LstmWeights;
-        table["Stream_Gru16x128"] = StreamBound.GruWeights;
-        table["Stream_LoadsOnlyLstm16x128"] = StreamBound.LstmWeights; // what the same FMAs would be worth at the loads' pace
-        return table;
+        _run = run;
+        _summaries = summaries;
+        // The batched suites have parameterised cases of one method name; BatchReport reads those summaries itself.
+        _results = summaries.SelectMany(s => s.Reports)
+            .Where(r => r.ResultStatistics is not null && !BatchReport.Suites.Contains(r.BenchmarkCase.Descriptor.Type))
+            .ToDictionary(r => Key(r.BenchmarkCase), r => new Result(r.ResultStatistics!.Median,
+                r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase), r.BenchmarkCase.Descriptor.Type == typeof(OnnxRuntimePeer)));
+        _peak = Ns(nameof(FmaPeak.Peak)) is double fmaNs ? FmaPeak.Lanes * 2 / fmaNs : double.NaN; // GFLOP/s = FLOP/ns
     }
 
-    private sealed record Result(double MedianNs, long? AllocatedBytes);
-
-    public static string Markdown(Summary[] summaries, string command, bool quick, PyTorchTimings? pytorch)
+    /// <summary>A case's name: its method, or for ONNX Runtime <c>Ort_{Model}_{Method}</c>.</summary>
+    private static string Key(BenchmarkDotNet.Running.BenchmarkCase c)
     {
-        var results = summaries.SelectMany(s => s.Reports)
-            .Where(r => r.ResultStatistics is not null)
-            .ToDictionary(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name,
-                r => new Result(r.ResultStatistics!.Median, r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase)));
-        double? Ns(string name) => results.TryGetValue(name, out var r) ? r.MedianNs : null;
-        double peak = Ns(nameof(FmaPeak.Peak)) is double fmaNs ? FmaPeak.Lanes * 2 / fmaNs : double.NaN; // GFLOP/s = FLOP/ns
-        double Gflops(string group, double ns) => MultiplyAdds.TryGetValue(group, out long macs) ? 2.0 * macs / ns : double.NaN;
-        string PercentOfPeak(double gflops) => double.IsNaN(gflops) || double.IsNaN(peak) ? "–" : $"{100 * gflops / peak:0.#}%";
+        string method = c.Descriptor.WorkloadMethod.Name;
+        return c.Parameters.Items.FirstOrDefault(p => p.Name == nameof(OnnxRuntimePeer.Model)) is { } model ? $"Ort_{model.Value}_{method}" : method;
+    }
 
+    private double? Ns(string name) => _results.TryGetValue(name, out var r) ? r.MedianNs : null;
+
+    // Without AVX-512 the StreamBound methods return at once (NaN): no bound was measured.
+    private double? BoundNs(string method) => Avx512F.IsSupported ? Ns(method) : null;
+
+    private double Gflops(string key, double ns) => MultiplyAdds(key) is long macs ? 2.0 * macs / ns : double.NaN;
+
+    private string PercentOfPeak(double gflops) => double.IsNaN(gflops) || double.IsNaN(_peak) ? "–" : $"{100 * gflops / _peak:0.#}%";
+
+    public string Markdown()
+    {
         var md = new StringBuilder();
         md.AppendLine("# Performance");
         md.AppendLine();
-        md.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{command}` ({(quick ? "quick mode: few, short iterations — expect ±10–15%" : "full mode")}).");
-        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 5 minutes) or `benchmarks/run.sh --quick` (about a minute); it runs the");
-        md.AppendLine("BenchmarkDotNet suite in `benchmarks/RnnGen.Benchmarks` and the PyTorch script beside it, then rewrites this file.");
+        md.AppendLine($"Measured {_written:yyyy-MM-dd HH:mm} UTC with `{_run.Command}` ({(_run.Quick ? "quick mode: few, short iterations — expect ±10–15%" : "full mode")}).");
+        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 20 minutes) or `benchmarks/run.sh --quick` (about 7); it runs the peers");
+        md.AppendLine("(RTNeural when `RTNEURAL_DIR` is set, ONNX Runtime and PyTorch when `/usr/bin/python3` has torch), then the");
+        md.AppendLine("BenchmarkDotNet suite in `benchmarks/RnnGen.Benchmarks`, and rewrites this file and README's Speed section.");
+        md.AppendLine("Every number and ratio below comes from this one run; nothing is copied from another.");
         md.AppendLine();
         md.AppendLine($"- Machine: {CpuName()}, {Environment.ProcessorCount} cores, {VectorIsa()}; {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}.");
-        md.AppendLine($"- Load average when the report was written (1/5/15 min): {LoadAverage()}. Anything above ~1 means other work shared the cores.");
-        md.AppendLine("- Single thread, batch 1, float32. Times are BenchmarkDotNet medians; every case of the table ran in the same process, one after another.");
+        md.AppendLine($"- Load average (1/5/15 min) when the suite started: {_run.LoadAtStart}; when this report was written: {_loadAtEnd}. Above ~1 other work shared the cores: absolute times are then inflated; ratios of cases run close together less so.");
+        if (Shared() is { } shared)
+            md.AppendLine($"- **{shared}**");
+        md.AppendLine("- Single thread, batch 1, float32. Times are BenchmarkDotNet medians; every BenchmarkDotNet case ran in the same process, one after another.");
         md.AppendLine("- GFLOP/s count only the matrix products, 2 FLOPs per multiply-add (a Step of LSTM(I→H) + Dense(H→1) is 4H(I+H) + H multiply-adds);");
         md.AppendLine("  activations are not counted. \"% of peak\" divides by the FMA peak measured in the same run.");
-        md.AppendLine("- RTNeural figures are the speed issue's measurements on this machine kind (g++ 12 -O3 -march=native, best of Eigen/xsimd);");
-        md.AppendLine("  RTNeural is not built here.");
         md.AppendLine();
-        md.AppendLine($"**Measured FMA peak: {peak:0.0} GFLOP/s** ({FmaPeak.Lanes}-float vectors, 16 independent accumulators, `FmaPeak.Peak`).");
+        AppendBounds(md);
+        AppendStepTable(md);
+        AppendRtNeural(md);
+        AppendOnnxRuntime(md);
+        AppendUniformity(md);
+        AppendActivationModes(md);
+        AppendPrecision(md);
+        AppendOtherHotPaths(md);
+        AppendPyTorch(md);
+        AppendTargets(md);
+        md.Append(BatchReport.Markdown(_summaries, _peak, BatchPeers.Directory));
+        md.Append(Analysis.Text);
+        return md.ToString();
+    }
+
+    private void AppendBounds(StringBuilder md)
+    {
+        md.AppendLine($"**Measured FMA peak: {_peak:0.0} GFLOP/s** ({FmaPeak.Lanes}-float vectors, 16 independent accumulators, `FmaPeak.Peak`).");
         md.AppendLine();
-        // Without AVX-512 the StreamBound methods return at once (NaN): no bound was measured.
-        double? BoundNs(string method) => Avx512F.IsSupported ? Ns(method) : null;
         string StreamLine(string method, string what)
         {
             if (BoundNs(method) is not double ns) return "";
@@ -111,29 +104,153 @@ public static class Report
             return $"{what} {Time(ns)} = {gflops:0.0} GFLOP/s = **{PercentOfPeak(gflops)} of peak**";
         }
         string lstmBound = StreamLine("Stream_Lstm16x128", "LSTM 16→128 (295 KB)"), gruBound = StreamLine("Stream_Gru16x128", "GRU 16→128 (221 KB)");
-        if (lstmBound.Length > 0)
+        if (lstmBound.Length == 0)
         {
-            md.AppendLine($"**Measured L2 streaming bound** (`StreamBound`: one FMA per weight, read in address order, nothing else): {lstmBound}; {gruBound}.");
-            md.AppendLine("The 16→128 weights do not fit the 48 KB L1, so every Step streams them from L2 and cannot run faster than this.");
-            if (BoundNs("Stream_LoadsOnlyLstm16x128") is double loadsNs)
-                md.AppendLine($"The loads alone set it: loading the LSTM's 295 KB with no arithmetic (`Stream_LoadsOnlyLstm16x128`) takes {Time(loadsNs)}, " +
-                              $"which is {PercentOfPeak(Gflops("Stream_LoadsOnlyLstm16x128", loadsNs))} of peak for that Step's multiply-adds before any of them runs.");
+            md.AppendLine("No L2 streaming bound was measured (`StreamBound` needs AVX-512).");
             md.AppendLine();
+            return;
         }
+        md.AppendLine($"**Measured L2 streaming bound** (`StreamBound`: one FMA per weight, read in address order, nothing else): {lstmBound}; {gruBound}.");
+        md.AppendLine("The 16→128 weights do not fit the 48 KB L1, so every Step streams them from L2 and cannot run faster than this.");
+        if (BoundNs("Stream_LoadsOnlyLstm16x128") is double loadsNs)
+            md.AppendLine($"The loads alone set it: loading the LSTM's 295 KB with no arithmetic (`Stream_LoadsOnlyLstm16x128`) takes {Time(loadsNs)}, " +
+                          $"which is {PercentOfPeak(Gflops("Stream_LoadsOnlyLstm16x128", loadsNs))} of peak for that Step's multiply-adds before any of them runs.");
+        foreach (string g in new[] { "Lstm_16x128", "Gru_16x128" })
+            if (L2Fraction(g) is double fraction)
+                md.AppendLine($"**{Label(g)} Step reaches {100 * fraction:0}% of the L2 bound** ({Time(Ns(g + "_Generated")!.Value)} against {Time(BoundNs(StreamOf(g))!.Value)}).");
+        md.AppendLine();
+    }
 
+    private static string StreamOf(string group) => "Stream_" + group.Replace("_", "");
+
+    /// <summary>The L2 bound's time over the Step's: the fraction of what the memory allows that the Step reaches.</summary>
+    private double? L2Fraction(string group) =>
+        BoundNs(StreamOf(group)) is double bound && Ns(group + "_Generated") is double ns ? bound / ns : null;
+
+    private void AppendStepTable(StringBuilder md)
+    {
         md.AppendLine("## Step latency: model (I→H) + Dense(H→1), one stateful step");
         md.AppendLine();
-        md.AppendLine("| model | RTNeural ns | generated ns | scalar ns | TensorPrimitives ns | RTNeural / generated | scalar / generated | TensorPrimitives / generated | generated GFLOP/s | % of peak | allocated B |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("Beside a textbook scalar C# implementation and one built on `TensorPrimitives` (both with run-time sizes, `Baselines/`).");
+        md.AppendLine();
+        md.AppendLine("| model | generated ns | scalar ns | TensorPrimitives ns | scalar / generated | TensorPrimitives / generated | generated GFLOP/s | % of peak | allocated B |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (string group in StepGroups)
         {
             if (Ns(group + "_Generated") is not double gen) continue;
             double? scalar = Ns(group + "_Scalar"), tp = Ns(group + "_TensorPrimitives");
-            double rt = RtNeural[group], gflops = Gflops(group, gen);
-            md.AppendLine($"| {Label(group)} | {rt:0} | **{gen:0.0}** | {F(scalar)} | {F(tp)} | {rt / gen:0.00}× | {Ratio(scalar, gen)} | {Ratio(tp, gen)} | {gflops:0.0} | {PercentOfPeak(gflops)} | {results[group + "_Generated"].AllocatedBytes} |");
+            double gflops = Gflops(group, gen);
+            md.AppendLine($"| {Label(group)} | **{gen:0.0}** | {F(scalar)} | {F(tp)} | {Ratio(scalar, gen)} | {Ratio(tp, gen)} | {gflops:0.0} | {PercentOfPeak(gflops)} | {_results[group + "_Generated"].AllocatedBytes} |");
         }
         md.AppendLine();
+    }
 
+    private void AppendRtNeural(StringBuilder md)
+    {
+        md.AppendLine("## Against RTNeural, same run");
+        md.AppendLine();
+        if (_run.RtNeural is not { } rt)
+        {
+            md.AppendLine($"RTNeural was not measured in this run: {_run.Peers.NoRtNeuralReason ?? "no RTNeural timings were passed to the report"}.");
+            md.AppendLine("Set `RTNEURAL_DIR` to an RTNeural checkout with its xsimd submodule and rerun `benchmarks/run.sh` (benchmarks/rtneural/README.md).");
+            md.AppendLine();
+            return;
+        }
+        md.AppendLine($"RTNeural's compile-time API (`ModelT`, RTNeural {rt.Fact("rtneural")}), built by `benchmarks/rtneural/run.sh` with `{rt.Fact("compiler")}` `{rt.Fact("flags")}`");
+        md.AppendLine($"for each backend ({string.Join(", ", rt.Backends)}; Eigen {rt.Fact("eigen")}, xsimd {rt.Fact("xsimd")}), on the safetensors weights this suite wrote. Before timing, each");
+        md.AppendLine($"backend's outputs over {PeerModels.CheckSteps} steps were checked equal to RnnGen's (`1e-5 + 1e-4·|want|`). Then, per model, the processes ran in turn");
+        md.AppendLine($"({string.Join(", ", rt.Backends)}, RnnGen) for {rt.Fact("rounds")} rounds, each printing the median of 15 repetitions of the same loop");
+        md.AppendLine("(`rtneural_peer.cpp`, `Peers/PeerTiming.cs`); the table keeps each side's best round. The BenchmarkDotNet Step of the same model is beside it as a cross-check.");
+        md.AppendLine();
+        var backends = rt.Backends.ToList();
+        md.AppendLine($"| model | {string.Join(" | ", backends.Select(b => $"RTNeural {b} ns"))} | RnnGen ns | **RnnGen / RTNeural** | RnnGen (BenchmarkDotNet) ns |");
+        md.AppendLine($"|---|{string.Concat(backends.Select(_ => "---:|"))}---:|---:|---:|");
+        foreach (string group in StepGroups)
+        {
+            if (rt.BestRtNeural(group) is not { } best || rt.Best(group, "rnngen") is not double ours) continue;
+            string cells = string.Join(" | ", backends.Select(b => rt.Best(group, b) is double ns ? (b == best.Backend ? $"**{ns:0.0}**" : $"{ns:0.0}") : "–"));
+            md.AppendLine($"| {Label(group)} | {cells} | {ours:0.0} | **{ours / best.Ns:0.00}** | {F(Ns(group + "_Generated"))} |");
+        }
+        md.AppendLine();
+        md.AppendLine("RnnGen / RTNeural is RnnGen's time over RTNeural's faster backend's: below 1, RnnGen is faster.");
+        md.AppendLine();
+    }
+
+    private void AppendOnnxRuntime(StringBuilder md)
+    {
+        md.AppendLine("## Against ONNX Runtime, same run");
+        md.AppendLine();
+        if (_run.Peers.NoOnnxReason is { } reason)
+        {
+            md.AppendLine($"ONNX Runtime was not measured in this run: {reason}.");
+            md.AppendLine();
+            return;
+        }
+        md.AppendLine($"`Microsoft.ML.OnnxRuntime` {OrtVersion()} in this process (`Peers/OnnxRuntimePeer.cs`): the twelve models exported by `Peers/export_onnx.py`");
+        md.AppendLine("from the same safetensors weights with `torch.onnx.export` (the LSTM/GRU op and Gemm, opset 14), state passed in and out");
+        md.AppendLine("(a true stateful step), one intra-op thread, all graph optimisations, inputs and outputs preallocated `OrtValue`s bound");
+        md.AppendLine("once with IOBinding. Before timing, each graph ran twice from a zero state and its outputs and states were checked equal");
+        md.AppendLine("to RnnGen's (`1e-5 + 1e-4·|want|`). **Batch 64**: ONNX Runtime's batch of 64 streams against 64 Steps of one RnnGen model,");
+        md.AppendLine("each stream's state copied in and out of `State` around its Step (`PeerWorkloads`).");
+        md.AppendLine();
+        foreach (string mismatch in _run.Peers.OnnxMismatches)
+            md.AppendLine($"- Left out, outputs differ: {mismatch}");
+        if (_run.Peers.OnnxMismatches.Count > 0) md.AppendLine();
+        md.AppendLine("| model | Step ORT | Step RnnGen | **RnnGen / ORT** | Forward T=50 ORT | Forward RnnGen | **RnnGen / ORT** | Batch 64 ORT | Batch 64 RnnGen | **RnnGen / ORT** |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (string group in StepGroups)
+        {
+            if (Ns($"Ort_{group}_Step") is null) continue;
+            string Cells(string ort, string ours) => Ns(ort) is double o && Ns(ours) is double r ? $"{Time(o)} | {Time(r)} | **{r / o:0.00}**" : "– | – | –";
+            md.AppendLine($"| {Label(group)} | {Cells($"Ort_{group}_Step", group + "_Generated")} | {Cells($"Ort_{group}_Forward", group + "_Forward50")} | {Cells($"Ort_{group}_Batch64", group + "_Batch64")} |");
+        }
+        md.AppendLine();
+    }
+
+    private static string OrtVersion() =>
+        typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "?";
+
+    /// <summary>Per cell kind and off-grid size: its time per multiply-add over that of its nearest on-grid size.</summary>
+    private IEnumerable<(string Kind, string Label, int OffGrid, int OnGrid, double? Ratio)> UniformityRatios() =>
+        from kind in Uniformity.Kinds
+        from pair in Uniformity.Pairs
+        let offNs = Ns($"Uniform_{kind.Kind}_{pair.OffGrid}")
+        let onNs = Ns($"Uniform_{kind.Kind}_{pair.OnGrid}")
+        select (kind.Kind, kind.Label, pair.OffGrid, pair.OnGrid,
+            offNs is double o && onNs is double n ? (double?)(o / UniformMacs(kind.Kind, pair.OffGrid)) / (n / UniformMacs(kind.Kind, pair.OnGrid)) : null);
+
+    private void AppendUniformity(StringBuilder md)
+    {
+        var ratios = UniformityRatios().ToList();
+        if (ratios.All(r => r.Ratio is null)) return;
+        md.AppendLine("## Uniformity: hidden sizes on and off the vector grid");
+        md.AppendLine();
+        md.AppendLine("One Step (I = 8, + Dense(1)) of every cell kind, in one process (`Uniformity`). Each cell is the off-grid size's time per");
+        md.AppendLine("multiply-add over its nearest on-grid size's (a multiple of 8): 1.00 is no cliff, the goal is ≤ 1.3. LSTM with projection");
+        md.AppendLine("has P = H / 2, so its on-grid references H = 8 and 40 have a projection width (4, 20) off the grid: their columns");
+        md.AppendLine("compare two off-grid shapes; the other four have P on the grid.");
+        md.AppendLine();
+        md.AppendLine($"| cell | {string.Join(" | ", Uniformity.Pairs.Select(p => $"{p.OffGrid} vs {p.OnGrid}"))} |");
+        md.AppendLine($"|---|{string.Concat(Uniformity.Pairs.Select(_ => "---:|"))}");
+        foreach (var kind in Uniformity.Kinds)
+        {
+            var cells = ratios.Where(r => r.Kind == kind.Kind).Select(r => r.Ratio is double v ? (v > 1.3 ? $"**{v:0.00}**" : $"{v:0.00}") : "–");
+            md.AppendLine($"| {kind.Label} | {string.Join(" | ", cells)} |");
+        }
+        md.AppendLine();
+        md.AppendLine("Bold: above 1.3. The times (ns per Step):");
+        md.AppendLine();
+        int[] sizes = Uniformity.Pairs.SelectMany(p => new[] { p.OnGrid, p.OffGrid }).Distinct().Order().ToArray();
+        md.AppendLine($"| cell | {string.Join(" | ", sizes.Select(h => $"H={h}"))} |");
+        md.AppendLine($"|---|{string.Concat(sizes.Select(_ => "---:|"))}");
+        foreach (var kind in Uniformity.Kinds)
+            md.AppendLine($"| {kind.Label} | {string.Join(" | ", sizes.Select(h => F(Ns($"Uniform_{kind.Kind}_{h}"))))} |");
+        md.AppendLine();
+    }
+
+    private void AppendActivationModes(StringBuilder md)
+    {
         md.AppendLine("## Activation modes: `Fast` (default) and `Exact`");
         md.AppendLine();
         md.AppendLine("`[RecurrentModel(Activations = ActivationPrecision.Exact)]` keeps σ and tanh accurate to about one float ulp (e^x-based, 1.2e-7);");
@@ -147,85 +264,107 @@ public static class Report
                 md.AppendLine($"| {Label(group)} | {fast:0.0} | {exact:0.0} | {exact / fast:0.00}× |");
         }
         md.AppendLine();
+    }
 
-        AppendPrecision(md, Ns, results.ToDictionary(r => r.Key, r => r.Value.AllocatedBytes));
-
+    private void AppendOtherHotPaths(StringBuilder md)
+    {
         md.AppendLine("## Other hot paths");
         md.AppendLine();
         md.AppendLine("| benchmark | what | median | GFLOP/s | % of peak | allocated B |");
         md.AppendLine("|---|---|---:|---:|---:|---:|");
-        void Row(string method, string group, string what)
+        void Row(string method, string what)
         {
-            if (!results.TryGetValue(method, out var r)) return;
-            double gflops = Gflops(group, r.MedianNs);
+            if (!_results.TryGetValue(method, out var r)) return;
+            double gflops = Gflops(method, r.MedianNs);
             md.AppendLine($"| `{method}` | {what} | {Time(r.MedianNs)} | {gflops:0.0} | {PercentOfPeak(gflops)} | {r.AllocatedBytes} |");
         }
-        Row("Rnn_8x64_Generated", "Rnn_8x64", "Step, vanilla tanh RNN 8→64 + Dense(1)");
-        Row("LstmStack_8x64x64_Generated", "LstmStack_8x64x64", "Step, LSTM 8→64 → LSTM 64→64 + Dense(1)");
-        Row("Sample_Lstm8x64", "Sample_Lstm8x64", "streaming sample end to end: ZScoreNormalizer (8 inputs) → StreamRunner Step LSTM 8→64 + Dense(1) → EmaSmoother");
-        Row("Forward_Lstm8x32", "Forward_Lstm8x32", "Forward, LSTM 8→32 + Dense(4), T=50");
-        Row("Forward_Gru8x32", "Forward_Gru8x32", "Forward, GRU 8→32 + Dense(4), T=50");
-        Row("Forward_Lstm16x128", "Forward_Lstm16x128", "Forward, LSTM 16→128 + Dense(1), T=50");
-        Row("Backward_Lstm8x32", "Backward_Lstm8x32", "Backward (BPTT), LSTM 8→32, T=50");
-        Row("Backward_Gru8x32", "Backward_Gru8x32", "Backward (BPTT), GRU 8→32, T=50");
-        Row("Backward_Lstm16x128", "Backward_Lstm16x128", "Backward (BPTT), LSTM 16→128, T=50");
-        Row("TrainStep_Lstm8x32", "TrainStep_Lstm8x32", "training step: Forward → SoftmaxCrossEntropy → BackwardFromLogits → Adam, LSTM 8→32, T=50");
-        Row("TrainStep_Gru8x32", "TrainStep_Gru8x32", "training step, GRU 8→32, T=50");
+        Row("Rnn_8x64_Generated", "Step, vanilla tanh RNN 8→64 + Dense(1)");
+        Row("LstmStack_8x64x64_Generated", "Step, LSTM 8→64 → LSTM 64→64 + Dense(1)");
+        Row("Sample_Lstm8x64", "streaming sample end to end: ZScoreNormalizer (8 inputs) → StreamRunner Step LSTM 8→64 + Dense(1) → EmaSmoother");
+        Row("Forward_Lstm8x32", "Forward, LSTM 8→32 + Dense(4), T=50");
+        Row("Forward_Gru8x32", "Forward, GRU 8→32 + Dense(4), T=50");
+        Row("Forward_Lstm16x128", "Forward, LSTM 16→128 + Dense(1), T=50");
+        Row("Backward_Lstm8x32", "Backward (BPTT), LSTM 8→32, T=50");
+        Row("Backward_Gru8x32", "Backward (BPTT), GRU 8→32, T=50");
+        Row("Backward_Lstm16x128", "Backward (BPTT), LSTM 16→128, T=50");
+        Row("TrainStep_Lstm8x32", "training step: Forward → SoftmaxCrossEntropy → BackwardFromLogits → Adam, LSTM 8→32, T=50");
+        Row("TrainStep_Gru8x32", "training step, GRU 8→32, T=50");
         md.AppendLine();
         md.AppendLine("The streaming row runs the real runtime: `ZScoreNormalizer` → `StreamRunner` (finiteness check, Step, latency meter,");
         md.AppendLine("counters) → `EmaSmoother`.");
         md.AppendLine();
+    }
 
-        md.AppendLine("## Training step against PyTorch");
+    private void AppendPyTorch(StringBuilder md)
+    {
+        md.AppendLine("## Training step against PyTorch, same run");
         md.AppendLine();
-        if (pytorch is null)
+        if (_run.PyTorch is not { } pytorch)
         {
             md.AppendLine("PyTorch was not measured in this run (`/usr/bin/python3` with `torch` not found).");
-        }
-        else
-        {
-            md.AppendLine($"PyTorch {pytorch.Version} float32, `torch.set_num_threads(1)`, measured by `benchmarks/RnnGen.Benchmarks/pytorch_train_step.py` in the same run:");
-            md.AppendLine("`nn.LSTM`/`nn.GRU`(8, 32) + `nn.Linear`(32, 4) on the last step, batch 1, T=50, `CrossEntropyLoss`, `Adam`.");
             md.AppendLine();
-            md.AppendLine("| | PyTorch | generated | PyTorch / generated |");
-            md.AppendLine("|---|---:|---:|---:|");
-            void Versus(string label, double torchNs, string method)
-            {
-                if (Ns(method) is double ns) md.AppendLine($"| {label} | {Time(torchNs)} | {Time(ns)} | **{torchNs / ns:0.0}×** |");
-            }
-            Versus("LSTM 8→32 training step", pytorch.LstmTrainStepNs, "TrainStep_Lstm8x32");
-            Versus("GRU 8→32 training step", pytorch.GruTrainStepNs, "TrainStep_Gru8x32");
-            Versus("LSTM 8→32 forward", pytorch.LstmForwardNs, "Forward_Lstm8x32");
-            Versus("GRU 8→32 forward", pytorch.GruForwardNs, "Forward_Gru8x32");
+            return;
         }
+        md.AppendLine($"PyTorch {pytorch.Version} float32, `torch.set_num_threads(1)`, measured by `benchmarks/RnnGen.Benchmarks/pytorch_train_step.py` in the same run:");
+        md.AppendLine("`nn.LSTM`/`nn.GRU`(8, 32) + `nn.Linear`(32, 4) on the last step, batch 1, T=50, `CrossEntropyLoss`, `Adam`.");
         md.AppendLine();
+        md.AppendLine("| | PyTorch | generated | PyTorch / generated |");
+        md.AppendLine("|---|---:|---:|---:|");
+        void Versus(string label, double torchNs, string method)
+        {
+            if (Ns(method) is double ns) md.AppendLine($"| {label} | {Time(torchNs)} | {Time(ns)} | **{torchNs / ns:0.0}×** |");
+        }
+        Versus("LSTM 8→32 training step", pytorch.LstmTrainStepNs, "TrainStep_Lstm8x32");
+        Versus("GRU 8→32 training step", pytorch.GruTrainStepNs, "TrainStep_Gru8x32");
+        Versus("LSTM 8→32 forward", pytorch.LstmForwardNs, "Forward_Lstm8x32");
+        Versus("GRU 8→32 forward", pytorch.GruForwardNs, "Forward_Gru8x32");
+        md.AppendLine();
+    }
 
+    /// <summary>RnnGen / RTNeural per model, from the interleaved processes.</summary>
+    private List<(string Group, double Ratio)> RtNeuralRatios() => _run.RtNeural is not { } rt ? [] :
+        StepGroups.Where(g => rt.BestRtNeural(g) is not null && rt.Best(g, "rnngen") is not null)
+            .Select(g => (g, rt.Best(g, "rnngen")!.Value / rt.BestRtNeural(g)!.Value.Ns)).ToList();
+
+    private void AppendTargets(StringBuilder md)
+    {
         md.AppendLine("## Targets");
         md.AppendLine();
         md.AppendLine("| target | measured | met |");
         md.AppendLine("|---|---|---|");
-        var slower = StepGroups.Where(g => Ns(g + "_Generated") is double ns && ns > RtNeural[g]).ToList();
-        md.AppendLine($"| Step at or below RTNeural at every size | {(slower.Count == 0 ? "faster at all 12 sizes" : "slower at " + string.Join(", ", slower.Select(Label)))} | {Mark(slower.Count == 0)} |");
-        var fiveX = StepGroups.Where(g => !g.EndsWith("x8") && !g.EndsWith("x16") && Ns(g + "_Scalar") is double s && Ns(g + "_Generated") is double n)
+        var rt = RtNeuralRatios();
+        if (rt.Count == 0)
+            md.AppendLine($"| RnnGen / RTNeural ≤ 0.70 at all twelve sizes, same run | not measured: {_run.Peers.NoRtNeuralReason ?? "no RTNeural timings"} | ❌ |");
+        else
+        {
+            var worst = rt.MaxBy(r => r.Ratio);
+            md.AppendLine($"| RnnGen / RTNeural ≤ 0.70 at all twelve sizes, same run | {rt.Min(r => r.Ratio):0.00}–{worst.Ratio:0.00} over {rt.Count} sizes, worst {Label(worst.Group)} | {Mark(rt.Count == StepGroups.Length && worst.Ratio <= 0.70)} |");
+        }
+        var uniform = UniformityRatios().Where(r => r.Ratio is not null).ToList();
+        if (uniform.Count > 0)
+        {
+            var worst = uniform.MaxBy(r => r.Ratio);
+            md.AppendLine($"| no cliff: every off-grid size ≤ 1.3× per multiply-add of its on-grid neighbour | worst {worst.Ratio:0.00} ({worst.Label}, H={worst.OffGrid} vs {worst.OnGrid}); {uniform.Count(r => r.Ratio > 1.3)} of {uniform.Count} above 1.3 | {Mark(uniform.All(r => r.Ratio <= 1.3))} |");
+        }
+        var fiveX = StepGroups.Where(g => !g.EndsWith("x8") && !g.EndsWith("x16") && Ns(g + "_Scalar") is not null && Ns(g + "_Generated") is not null)
             .Select(g => (g, ratio: Ns(g + "_Scalar")!.Value / Ns(g + "_Generated")!.Value)).ToList();
-        md.AppendLine($"| ≥ 5× the scalar baseline from H=32 up | lowest {fiveX.Min(x => x.ratio):0.0}× ({Label(fiveX.MinBy(x => x.ratio).g)}) | {Mark(fiveX.All(x => x.ratio >= 5))} |");
+        if (fiveX.Count > 0)
+            md.AppendLine($"| ≥ 5× the scalar baseline from H=32 up | lowest {fiveX.Min(x => x.ratio):0.0}× ({Label(fiveX.MinBy(x => x.ratio).g)}) | {Mark(fiveX.All(x => x.ratio >= 5))} |");
         foreach (string g in new[] { "Lstm_16x128", "Gru_16x128" })
         {
             if (Ns(g + "_Generated") is not double ns) continue;
             double gflops = Gflops(g, ns);
-            string stream = "Stream_" + g.Replace("_", "");
-            string bound = BoundNs(stream) is double streamNs
-                ? $"; the L2 streaming bound is {PercentOfPeak(Gflops(stream, streamNs))}, so this Step reaches {100 * streamNs / ns:0}% of what the memory allows"
-                : "";
-            string rtNeural = $"; RTNeural's {RtNeural[g]} ns is {PercentOfPeak(Gflops(g, RtNeural[g]))} of this peak";
-            md.AppendLine($"| ≥ 40% of FMA peak at 16→128 ({Label(g)}) | {gflops:0.0} GFLOP/s = {PercentOfPeak(gflops)}{bound}{rtNeural} | {Mark(gflops / peak >= 0.4)} |");
+            string bound = L2Fraction(g) is double fraction
+                ? $"; the L2 streaming bound is {PercentOfPeak(Gflops(StreamOf(g), BoundNs(StreamOf(g))!.Value))} of peak, and this Step reaches **{100 * fraction:0}% of the L2 bound**"
+                : "; no L2 bound measured";
+            md.AppendLine($"| ≥ 40% of FMA peak at 16→128 ({Label(g)}) | {gflops:0.0} GFLOP/s = {PercentOfPeak(gflops)}{bound} | {Mark(gflops / _peak >= 0.4)} |");
         }
-        if (pytorch is not null && Ns("TrainStep_Lstm8x32") is double train)
+        if (_run.PyTorch is { } pytorch && Ns("TrainStep_Lstm8x32") is double train)
             md.AppendLine($"| training step LSTM 8→32, T=50 ≥ 20× PyTorch | {pytorch.LstmTrainStepNs / train:0.0}× | {Mark(pytorch.LstmTrainStepNs / train >= 20)} |");
-        // Hot paths are the RnnGen cases: not the baselines, and not the machine-bound references (FMA peak, L2 streaming),
-        // which run no RnnGen code. A hot path without a MemoryDiagnoser figure counts as missed, not as 0 B.
-        var hotPaths = results.Where(r => r.Key != nameof(FmaPeak.Peak) && !r.Key.StartsWith("Stream_")
-                                          && !r.Key.EndsWith("_Scalar") && !r.Key.EndsWith("_TensorPrimitives")).ToList();
+        // Hot paths are the RnnGen cases: not the baselines, not the peers, and not the machine-bound references (FMA peak,
+        // L2 streaming), which run no RnnGen code. A hot path without a MemoryDiagnoser figure counts as missed, not as 0 B.
+        var hotPaths = _results.Where(r => !r.Value.Peer && r.Key != nameof(FmaPeak.Peak) && !r.Key.StartsWith("Stream_")
+                                           && !r.Key.EndsWith("_Scalar") && !r.Key.EndsWith("_TensorPrimitives")).ToList();
         var allocating = hotPaths.Where(r => r.Value.AllocatedBytes is not 0)
             .Select(r => r.Value.AllocatedBytes is long bytes ? $"{r.Key} ({bytes} B)" : $"{r.Key} (not measured)").ToList();
         md.AppendLine($"| 0 bytes allocated on every hot path | {(allocating.Count == 0 ? $"0 B in all {hotPaths.Count} RnnGen benchmarks" : string.Join(", ", allocating))} | {Mark(allocating.Count == 0)} |");
@@ -249,11 +388,106 @@ public static class Report
             double int8 = WeightBytes(m.Int8).Ratio, bf16 = WeightBytes(m.BFloat16).Ratio;
             md.AppendLine($"| {Label(g)} weight bytes: int8 ≤ 0.27× (scales included), bf16 0.5× | int8 {int8:0.000}×, bf16 {bf16:0.000}× | {Mark(int8 <= 0.27 && bf16 <= 0.5)} |");
         }
-        md.AppendLine("| accuracy unchanged | the 67 PyTorch conformance cases pass `1e-5 + 1e-4·\\|want\\|` (`dotnet test`) | see CI |");
-        md.AppendLine("| low-precision accuracy | the 8 `rnngen-quant-case/1` cases pass int8 within 1.5× PyTorch's `quantize_dynamic` error and bf16 within 1.5× the bf16-rounded module's (`dotnet test`) | see CI |");
+        md.AppendLine("| accuracy unchanged | the PyTorch conformance cases pass `1e-5 + 1e-4·\\|want\\|` (`dotnet test`) | see CI |");
+        md.AppendLine("| low-precision accuracy | the 8 `rnngen-quant-case/1` cases pass int8 within 1.5× PyTorch's `quantize_dynamic` error and bf16 within 1.5× the bf16-rounded module's (`dotnet test`, every kernel tier) | see CI |");
+        md.AppendLine("| the 128-bit paths verified | `rnngen verify` on the row-block and off-grid PyTorch cases on linux-arm64 under qemu (`Arm64Tests`) and on x86 with AVX2 off (`SsePathTests`), and `rnngen bench` naming each layer's path | see CI |");
         md.AppendLine();
-        md.Append(Analysis.Text);
-        return md.ToString();
+    }
+
+    /// <summary>README's Speed section for this run, between <see cref="ReadmeBegin"/> and <see cref="ReadmeEnd"/>.</summary>
+    public string ReplaceReadmeSpeed(string readme)
+    {
+        int begin = readme.IndexOf(ReadmeBegin, StringComparison.Ordinal), end = readme.IndexOf(ReadmeEnd, StringComparison.Ordinal);
+        if (begin < 0 || end < begin) throw new InvalidOperationException($"README has no '{ReadmeBegin}' … '{ReadmeEnd}' markers around its Speed section");
+        return readme[..(begin + ReadmeBegin.Length)] + "\n" + ReadmeSpeed() + readme[end..];
+    }
+
+    private string ReadmeSpeed()
+    {
+        var s = new StringBuilder();
+        s.AppendLine("One stateful `Step` (batch 1, float32, one thread) of LSTM/GRU (I→H) + Dense(H→1) at the twelve sizes from 1→8 to");
+        s.AppendLine($"16→128, measured {_written:yyyy-MM-dd} on {CpuName()} ({VectorIsa()}), load average {_loadAtEnd.Split(' ')[0]}{(_run.Quick ? ", quick mode" : "")}. Every ratio");
+        s.AppendLine("below is from that one run of `benchmarks/run.sh`, peers and RnnGen on the same weights with outputs checked equal first");
+        s.AppendLine("([docs/PERFORMANCE.md](docs/PERFORMANCE.md)); a time ratio below 1 means RnnGen is faster.");
+        if (Shared() is { } shared)
+            s.AppendLine($"**{shared}**");
+        s.AppendLine();
+        var rt = RtNeuralRatios();
+        s.AppendLine(rt.Count > 0
+            ? $"- RnnGen / RTNeural (compile-time C++ API, g++ -O3 -march=native, its faster backend, processes interleaved): {rt.Min(r => r.Ratio):0.00}–{rt.Max(r => r.Ratio):0.00}."
+            : $"- RTNeural was not measured in this run ({_run.Peers.NoRtNeuralReason ?? "no timings"}), so no claim is made against it.");
+        string OrtRange(string workload, string ours)
+        {
+            var ratios = StepGroups.Where(g => Ns($"Ort_{g}_{workload}") is not null && Ns(g + ours) is not null)
+                .Select(g => Ns(g + ours)!.Value / Ns($"Ort_{g}_{workload}")!.Value).ToList();
+            return ratios.Count == 0 ? "not measured" : $"{ratios.Min():0.00}–{ratios.Max():0.00}";
+        }
+        s.AppendLine(_run.Peers.NoOnnxReason is { } noOnnx
+            ? $"- ONNX Runtime was not measured in this run ({noOnnx})."
+            : $"- RnnGen / ONNX Runtime {OrtVersion()} (one thread, IOBinding): Step {OrtRange("Step", "_Generated")}, Forward over 50 steps {OrtRange("Forward", "_Forward50")}, 64 streams one step {OrtRange("Batch64", "_Batch64")}.");
+        var scalar = StepGroups.Where(g => Ns(g + "_Scalar") is not null && Ns(g + "_Generated") is not null).Select(g => Ns(g + "_Scalar")!.Value / Ns(g + "_Generated")!.Value).ToList();
+        var tp = StepGroups.Where(g => Ns(g + "_TensorPrimitives") is not null && Ns(g + "_Generated") is not null).Select(g => Ns(g + "_TensorPrimitives")!.Value / Ns(g + "_Generated")!.Value).ToList();
+        if (scalar.Count > 0 && tp.Count > 0)
+            s.AppendLine($"- {scalar.Min():0.#}–{scalar.Max():0.#}× faster than a textbook scalar C# implementation and {tp.Min():0.#}–{tp.Max():0.#}× faster than one built on `TensorPrimitives`.");
+        if (_run.PyTorch is { } pytorch && Ns("TrainStep_Lstm8x32") is double train)
+            s.AppendLine($"- A full training step (Forward, cross-entropy, BPTT, Adam) of LSTM 8→32 over 50 steps is {pytorch.LstmTrainStepNs / train:0}× faster than PyTorch {pytorch.Version} on one thread.");
+        var uniform = UniformityRatios().Where(r => r.Ratio is not null).ToList();
+        if (uniform.Count > 0)
+        {
+            var worst = uniform.MaxBy(r => r.Ratio);
+            s.AppendLine($"- Hidden sizes off the vector grid (10, 13, 20, 37, 50, 100, 200) cost at most {worst.Ratio:0.00}× per multiply-add of the nearest multiple of 8 (worst: {worst.Label}, H={worst.OffGrid}).");
+        }
+        if (L2Fraction("Lstm_16x128") is double fraction && Ns("Lstm_16x128_Generated") is double big)
+            s.AppendLine($"- LSTM 16→128 takes {Time(big)}: {100 * fraction:0}% of the L2 streaming bound (its weights stream from L2 every step), {PercentOfPeak(Gflops("Lstm_16x128", big))} of the FMA peak.");
+        s.AppendLine("- 0 bytes allocated in every hot path.");
+        return s.ToString();
+    }
+
+    /// <summary>Multiply-adds per operation of every benchmark that has a FLOP count.</summary>
+    private static long? MultiplyAdds(string key)
+    {
+        static long Cell(int gates, int inputs, int hidden) => (long)gates * hidden * (inputs + hidden);
+        // One BPTT step: dW += da ⊗ [x, h] and dh = W_hhᵀ da (dx is not requested).
+        static long CellBackward(int gates, int inputs, int hidden) => (long)gates * hidden * (inputs + 2 * hidden);
+        const int T = 50;
+        foreach (var (i, h) in new[] { (1, 8), (1, 16), (1, 32), (1, 64), (8, 64), (16, 128) })
+        {
+            if (key == $"Lstm_{i}x{h}") return Cell(4, i, h) + h;
+            if (key == $"Gru_{i}x{h}") return Cell(3, i, h) + h;
+        }
+        return key switch
+        {
+            "Rnn_8x64" => Cell(1, 8, 64) + 64,
+            "LstmStack_8x64x64" or "LstmStack_8x64x64_Generated" => Cell(4, 8, 64) + Cell(4, 64, 64) + 64,
+            "Rnn_8x64_Generated" => Cell(1, 8, 64) + 64,
+            "Sample_Lstm8x64" => Cell(4, 8, 64) + 64,
+            "Forward_Lstm8x32" => T * Cell(4, 8, 32) + 4 * 32,
+            "Forward_Gru8x32" => T * Cell(3, 8, 32) + 4 * 32,
+            "Forward_Lstm16x128" => T * Cell(4, 16, 128) + 128,
+            "Backward_Lstm8x32" => T * CellBackward(4, 8, 32) + 2 * 4 * 32,
+            "Backward_Gru8x32" => T * CellBackward(3, 8, 32) + 2 * 4 * 32,
+            "Backward_Lstm16x128" => T * CellBackward(4, 16, 128) + 2 * 128,
+            "TrainStep_Lstm8x32" => T * Cell(4, 8, 32) + 4 * 32 + T * CellBackward(4, 8, 32) + 2 * 4 * 32,
+            "TrainStep_Gru8x32" => T * Cell(3, 8, 32) + 4 * 32 + T * CellBackward(3, 8, 32) + 2 * 4 * 32,
+            "Stream_Lstm16x128" or "Stream_LoadsOnlyLstm16x128" => StreamBound.LstmWeights, // loads only: what the same FMAs would be worth at the loads' pace
+            "Stream_Gru16x128" => StreamBound.GruWeights,
+            _ => null,
+        };
+    }
+
+    /// <summary>Multiply-adds of one Step of a <see cref="Uniformity"/> model: the cell (I = 8) and Dense(1).</summary>
+    private static double UniformMacs(string kind, int h)
+    {
+        const int I = 8;
+        int p = h / 2;
+        return kind switch
+        {
+            "Lstm" => 4.0 * h * (I + h) + h,
+            "LstmProj" => 4.0 * h * (I + p) + (double)p * h + p,
+            "Gru" or "GruResetBefore" => 3.0 * h * (I + h) + h,
+            "Rnn" => (double)h * (I + h) + h,
+            _ => throw new ArgumentException($"unknown cell kind {kind}"),
+        };
     }
 
     /// <summary>The low-precision models of the step grid, for their weight bytes.</summary>
@@ -288,9 +522,10 @@ public static class Report
         _ => "float32, rounded copy",
     };
 
-    private static void AppendPrecision(StringBuilder md, Func<string, double?> ns, IReadOnlyDictionary<string, long?> allocated)
+    private void AppendPrecision(StringBuilder md)
     {
-        if (!StepGroups.Any(g => ns(g + "_Int8") is not null)) return;
+        long? Allocated(string name) => _results.TryGetValue(name, out var r) ? r.AllocatedBytes : null;
+        if (!StepGroups.Any(g => Ns(g + "_Int8") is not null)) return;
         md.AppendLine("## Precision");
         md.AppendLine();
         md.AppendLine("`[RecurrentModel(Precision = WeightPrecision.Int8 | BFloat16)]` (docs/quantization.md): the same models, weights and inputs as the");
@@ -301,10 +536,10 @@ public static class Report
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         foreach (var (group, int8, bf16) in PrecisionModels)
         {
-            if (ns(group + "_Generated") is not double f32 || ns(group + "_Int8") is not double q || ns(group + "_BFloat16") is not double b) continue;
+            if (Ns(group + "_Generated") is not double f32 || Ns(group + "_Int8") is not double q || Ns(group + "_BFloat16") is not double b) continue;
             var (int8Bytes, int8Ratio) = WeightBytes(int8);
             var (bf16Bytes, bf16Ratio) = WeightBytes(bf16);
-            long? bytes = allocated.GetValueOrDefault(group + "_Int8") is long a1 && allocated.GetValueOrDefault(group + "_BFloat16") is long a2 ? a1 + a2 : null;
+            long? bytes = Allocated(group + "_Int8") is long a1 && Allocated(group + "_BFloat16") is long a2 ? a1 + a2 : null;
             md.AppendLine($"| {Label(group)} | {f32:0.0} | **{q:0.0}** | {f32 / q:0.00}× | **{b:0.0}** | {f32 / b:0.00}× | {int8Bytes:N0} ({int8Ratio:0.000}×) | {bf16Bytes:N0} ({bf16Ratio:0.000}×) | {Products(int8)} / {Products(bf16)} | {bytes?.ToString(CultureInfo.InvariantCulture) ?? "–"} |");
         }
         md.AppendLine();
@@ -316,7 +551,7 @@ public static class Report
         md.AppendLine("|---|---:|---:|---:|---:|");
         foreach (string size in new[] { "16x128", "8x64", "1x32" })
         {
-            if (ns($"Int8Products_{size}_Float32") is double f && ns($"Int8Products_{size}_IntegerDot") is double i && ns($"Int8Products_{size}_DequantizeFma") is double d)
+            if (Ns($"Int8Products_{size}_Float32") is double f && Ns($"Int8Products_{size}_IntegerDot") is double i && Ns($"Int8Products_{size}_DequantizeFma") is double d)
                 md.AppendLine($"| LSTM {size.Replace("x", "→")} | {f:0.0} | **{i:0.0}** | {d:0.0} | {i / d:0.00}× |");
         }
         md.AppendLine();
@@ -329,14 +564,29 @@ public static class Report
     private static string Ratio(double? baseline, double ns) => baseline is double b ? $"{b / ns:0.0}×" : "–";
     private static string Time(double ns) => ns >= 1e6 ? $"{ns / 1e6:0.00} ms" : ns >= 1e3 ? $"{ns / 1e3:0.0} µs" : $"{ns:0.0} ns";
 
-    private static string LoadAverage()
+    /// <summary>
+    /// A warning when other work shared the machine during the run (a 1-minute load average above 1.5 at its start or end,
+    /// on a machine this suite keeps one core of busy): then absolute times are inflated, even the FMA peak, and ratios
+    /// are noisy.
+    /// </summary>
+    private string? Shared()
+    {
+        static double OneMinute(string load) => double.TryParse(load.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : 0;
+        double worst = Math.Max(OneMinute(_run.LoadAtStart), OneMinute(_loadAtEnd));
+        return worst <= 1.5 ? null
+            : $"Other work shared this machine during the run (load average up to {worst:0.#} on {Environment.ProcessorCount} cores): times are inflated and ratios noisy, so these figures are not fit to quote. Rerun `benchmarks/run.sh` on an idle machine.";
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages, "a / b / c".</summary>
+    public static string LoadAverage()
     {
         const string loadavg = "/proc/loadavg";
         return File.Exists(loadavg) ? string.Join(" / ", File.ReadAllText(loadavg).Split(' ').Take(3)) : "unknown";
     }
 
     private static string VectorIsa() =>
-        Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "no SIMD";
+        Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2"
+        : System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? "AdvSimd (128-bit)" : Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "no SIMD";
 
     private static string CpuName()
     {

@@ -22,8 +22,12 @@ public sealed record AnomalyOptions
     public int TrainSeconds { get; init; } = 6 * 3600;
     public int TestSeconds { get; init; } = 2 * 3600;
     public int Epochs { get; init; } = 40;
-    /// <summary>Most false alarms accepted on the test stream.</summary>
+    /// <summary>Most false alarms accepted on the test stream (per machine, with <see cref="Machines"/>).</summary>
     public int MaxFalseAlarms { get; init; } = 1;
+    /// <summary>With N &gt; 0, also streams N machines through one batch (<see cref="ManySensors"/>).</summary>
+    public int Machines { get; init; }
+    /// <summary>Threads the many-sensors batch uses.</summary>
+    public int Threads { get; init; } = 1;
 }
 
 /// <summary>What a run found.</summary>
@@ -61,6 +65,8 @@ public static class AnomalyDemo
             .Option("--epochs", "N", $"training epochs (default {defaults.Epochs})", v => options = options with { Epochs = SampleCommandLine.Int32("--epochs", v, min: 1) })
             .Option("--train-seconds", "N", $"seconds of healthy training data (default {defaults.TrainSeconds})", v => options = options with { TrainSeconds = SampleCommandLine.Int32("--train-seconds", v, min: 2 * WarmUpSeconds) })
             .Option("--test-seconds", "N", $"seconds of test stream with injected faults (default {defaults.TestSeconds})", v => options = options with { TestSeconds = SampleCommandLine.Int32("--test-seconds", v, min: 8 * WarmUpSeconds) })
+            .Option("--machines", "N", "also stream N machines (some with the faults) through one batched model (default 0: none)", v => options = options with { Machines = SampleCommandLine.Int32("--machines", v, min: 0, max: RnnGen.Batching.RecurrentBatch.MaxCapacity) })
+            .Option("--threads", "K", $"threads the batch of machines uses (default {defaults.Threads})", v => options = options with { Threads = SampleCommandLine.Int32("--threads", v, min: 1, max: RnnGen.Batching.BatchThreads.MaxThreads) })
             .Run(args, output, error, () => Run(options, output).Passed ? 0 : 1);
     }
 
@@ -141,6 +147,8 @@ public static class AnomalyDemo
         bool passed = caught == faults.Count && falseAlarms <= options.MaxFalseAlarms;
         output.WriteLine();
         output.WriteLine($"Caught {caught} of {faults.Count} faults with {falseAlarms} false alarm(s) in {(options.TestSeconds - WarmUpSeconds) / 60.0:0} minutes; needs all faults and ≤ {options.MaxFalseAlarms} false alarm(s)");
+        if (options.Machines > 0)
+            passed &= ManySensors.Run(options, model, inputNorm, targetNorm, sigma, threshold, WarmUpSeconds, Grace, Alpha, output);
         output.WriteLine(passed ? "PASS" : "FAIL");
         return new AnomalyReport(faults.Count, caught, falseAlarms, threshold, passed);
     }

@@ -111,7 +111,7 @@ public static class GestureDemo
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             if (epoch == options.Epochs * 2 / 3 + 1) adam.LearningRate *= 0.3f;
-            float loss = trainer.TrainTruncated(inputs, labels, chunkSteps: GestureNet.SequenceLength);
+            float loss = trainer.TrainTruncated(inputs, labels, chunkSteps: GestureNet.SequenceLength).MeanLoss;
             output.WriteLine($"  epoch {epoch,2}  loss {loss:0.0000}  ({watch.Elapsed.TotalSeconds:0.0} s)");
         }
 

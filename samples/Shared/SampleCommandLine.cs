@@ -113,10 +113,18 @@ internal sealed class SampleCommandLine(string name, string description)
         foreach (var (left, text) in lines) writer.WriteLine($"  {left.PadRight(width)}  {text}");
     }
 
-    public static int Int32(string option, string text, int min = int.MinValue)
-        => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min
+    public static int Int32(string option, string text, int min = int.MinValue, int max = int.MaxValue)
+        => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
             ? value
-            : throw new SampleInputException($"{option} needs a whole number{(min == int.MinValue ? "" : $" of at least {min}")}, not '{text}'");
+            : throw new SampleInputException($"{option} needs a whole number{Range(min, max)}, not '{text}'");
+
+    private static string Range(int min, int max) => (min, max) switch
+    {
+        (int.MinValue, int.MaxValue) => "",
+        (_, int.MaxValue) => $" of at least {min}",
+        (int.MinValue, _) => $" of at most {max}",
+        _ => $" from {min} to {max}",
+    };
 
     public static ulong UInt64(string option, string text)
         => ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong value)

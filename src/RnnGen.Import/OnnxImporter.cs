@@ -16,17 +16,42 @@ namespace RnnGen.Import;
 public sealed record ImportedModel(ModelDescription Model, IReadOnlyList<SafeTensor> Tensors, IReadOnlyList<string> Notes, string InputName, string OutputName, int? FixedSteps = null)
 {
     /// <summary>The metadata key under which <see cref="ToSafeTensors"/> records the declaration, for <c>rnngen verify</c> and <c>inspect</c>.</summary>
-    public const string DeclarationKey = "rnngen.declaration";
+    public const string DeclarationKey = WeightsMetadata.Declaration;
 
-    /// <summary>A safetensors file of <see cref="Tensors"/>, recording <paramref name="declaration"/> (when given) and where it came from.</summary>
-    public SafeTensorsFile ToSafeTensors(string? declaration = null, string? source = null)
+    /// <summary>The metadata key saying where the weights came from: <see cref="SourceOf"/> for an import.</summary>
+    public const string SourceKey = "source";
+
+    /// <summary>The source an import records, <c>rnngen import model.onnx</c> (the generator's ONNX check keys on its prefix).</summary>
+    public static string SourceOf(string onnxFileName) => "rnngen import " + onnxFileName;
+
+    /// <summary>Whether an import wrote the file with this metadata (a file <c>SaveWeights</c> wrote records a declaration too).</summary>
+    public static bool WrittenByImport(IReadOnlyDictionary<string, string> metadata)
+        => metadata.TryGetValue(SourceKey, out var source) && source.StartsWith(SourceOf(""), StringComparison.Ordinal);
+
+    /// <summary>
+    /// A safetensors file of <see cref="Tensors"/>, recording <paramref name="declaration"/> (when given), the version of the
+    /// generator it is for (when given) and where it came from.
+    /// </summary>
+    public SafeTensorsFile ToSafeTensors(string? declaration = null, string? source = null, string? generatorVersion = null)
     {
         var metadata = new Dictionary<string, string> { ["format"] = "pt" };
-        if (source is not null) metadata["source"] = source;
+        if (source is not null) metadata[SourceKey] = source;
         metadata["input_layout"] = Model.Layout == InputLayout.BatchFirst ? "batch_first" : "time_major";
         if (declaration is not null) metadata[DeclarationKey] = declaration;
+        if (generatorVersion is not null) metadata[WeightsMetadata.GeneratorVersion] = generatorVersion;
         return new SafeTensorsFile(Tensors, metadata);
     }
+
+    /// <summary>
+    /// The file the build embeds for <c>[RecurrentModel(Weights = "model.onnx")]</c> (RnnGen.OnnxWeights, and <c>rnngen emit</c>
+    /// without MSBuild): the weights, with the declaration <c>rnngen import</c> prints and the source
+    /// <c>rnngen import {file}</c>, from which the generator checks that the declaration computes what the graph does.
+    /// </summary>
+    public SafeTensorsFile ToBuildTimeWeights(string onnxFileName)
+        => ToSafeTensors(DeclarationText.Write(Model, "Model", FixedSteps ?? DefaultSequenceLength), SourceOf(onnxFileName));
+
+    /// <summary>The SequenceLength a declaration gets when the graph does not fix T.</summary>
+    public const int DefaultSequenceLength = 50;
 }
 
 /// <summary>

@@ -375,7 +375,7 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("manifest resource 'RnnGen.Weights/w.safetensors'", output);
         string source = File.ReadAllText(target);
-        Assert.Contains("public Net() { LoadEmbeddedWeights(); }", source);
+        Assert.Contains("public Net() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount]) { LoadEmbeddedWeights(); }", source);
         Assert.Contains("private void LoadEmbeddedWeights()", source);
         var compilation = CSharpCompilation.Create("Engine", [CSharpSyntaxTree.ParseText(source)], ModelCompiler.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         Assert.DoesNotContain(compilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
@@ -439,6 +439,24 @@ public sealed class CliCommandTests : IDisposable
         // Layer 0: 2 directions × (2·20·(3 + 2) + 2·2·5); layer 1 reads 4 floats: 2 × (2·20·(4 + 2) + 2·2·5).
         Assert.Equal(2 * (200 + 20) + 2 * (240 + 20), step);
         Assert.Equal(0, head);
+    }
+
+    [Fact]
+    public void BenchWithBatchTimesTheBatchedStepPerEntity()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, BenchCommand.RunBatch(Shared("lstm_head_many_to_one"), new InferenceOptions(), entities: 40, threads: 2, iterations: 10, warmup: 2, output, warmupMilliseconds: 0));
+        string text = output.ToString();
+        Assert.Matches(@"batch 40: \d+\.\d ns per entity-step, \d+\.\d GFLOP/s \(\d+\.\d% of FMA peak\)", text);
+        Assert.Contains(", 0 B allocated per call", text);
+        Assert.Contains(RnnGen.Kernels.KernelSelection.Avx512 ? "path Lanes16" : "path PerEntity", text);
+
+        var (exit, _, error) = Cli("bench", Shared("gru_small_L1_bi_bias"), "--batch", "4");
+        Assert.Equal(2, exit);
+        Assert.Contains("no Step to time", error);
+        (exit, _, error) = Cli("bench", Shared("lstm_head_many_to_one"), "--batch", "70000");
+        Assert.Equal(2, exit);
+        Assert.Contains("--batch must be 1 to 65536", error);
     }
 
     [Fact]

@@ -2,13 +2,18 @@ using RnnGen.Cli.Conformance;
 
 namespace RnnGen.Generator.Tests;
 
-/// <summary>Compiles every case's model through the real generator once, and runs all cases, forward and gradients.</summary>
+/// <summary>
+/// Compiles every case's model through the real generator once, and runs all cases, forward and gradients, through the
+/// single model and through its Batch (37 entities on two threads, the case in row 20: the lanes path's second block).
+/// </summary>
 public sealed class ConformanceFixture
 {
+    public const int BatchEntities = 37;
+
     public ConformanceFixture()
     {
         var cases = CaseNames("shared").Concat(CaseNames("extra")).Select(n => ReferenceCase.Load(CaseDirectory(n))).ToList();
-        Results = CaseRunner.Run(cases, gradients: true).ToDictionary(r => r.Name);
+        Results = CaseRunner.Run(cases, gradients: true, batchEntities: BatchEntities, batchThreads: 2).ToDictionary(r => r.Name);
     }
 
     public IReadOnlyDictionary<string, CaseResult> Results { get; }
@@ -52,7 +57,17 @@ public class ConformanceTests(ConformanceFixture fixture) : IClassFixture<Confor
         Assert.Contains(result.Arrays, a => a.Name == "hT");
         Assert.Contains(result.Arrays, a => a.Name == "grads.x");
         Assert.Contains(result.Arrays, a => a.Name.StartsWith("grads.params.", StringComparison.Ordinal));
+        // And through the batch: outputs, final state and gradients of the case's row.
+        Assert.Contains(result.Arrays, a => a.Name is "batch.y" or "batch.logits");
+        Assert.Contains(result.Arrays, a => a.Name == "batch.hT");
+        Assert.Contains(result.Arrays, a => a.Name == "batch.grads.x");
+        Assert.Contains(result.Arrays, a => a.Name.StartsWith("batch.grads.params.", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void EveryUnidirectionalCaseIsAlsoSteppedThroughTheBatch()
+        => Assert.All(fixture.Results.Values.Where(r => !r.Name.Contains("_bi", StringComparison.Ordinal)),
+            r => Assert.Contains(r.Arrays, a => a.Name == "batch.step.hT"));
 
     [Fact]
     public void StateCotangentVariantsAreChecked()

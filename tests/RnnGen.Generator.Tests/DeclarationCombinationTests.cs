@@ -4,9 +4,11 @@ using RnnGen.Tests.Shared;
 namespace RnnGen.Generator.Tests;
 
 /// <summary>
-/// Every combination of input kind, cell, directions, bias and head mode generates code that compiles and computes what
+/// Every combination of input kind, cell, directions, bias and head (none, one layer over the last or every step, an MLP
+/// over the final states) generates code that compiles and computes what
 /// the independent float64 <see cref="ReferenceNetwork"/> computes: Forward's outputs and final state, and for
-/// unidirectional models the output and state after the same inputs fed one Step at a time.
+/// unidirectional models the output and state after the same inputs fed one Step at a time — through the model and
+/// through its Batch (the reference's sequence in row 17 of 19 entities, the others random).
 /// </summary>
 public class DeclarationCombinationTests
 {
@@ -27,6 +29,9 @@ public class DeclarationCombinationTests
         ("", null),
         ("[global::RnnGen.Dense(3)]", new ReferenceHead(3, Activation.Linear, EveryStep: false)),
         ("[global::RnnGen.Dense(3, global::RnnGen.Activation.Softmax, Over = global::RnnGen.Steps.Every)]", new ReferenceHead(3, Activation.Softmax, EveryStep: true)),
+        // An MLP over h_n: on a bidirectional layer the two final states, on a unidirectional one the last step.
+        ("[global::RnnGen.Dense(4, global::RnnGen.Activation.Relu, Over = global::RnnGen.Steps.Final)][global::RnnGen.Dense(3, global::RnnGen.Activation.Sigmoid)]",
+            new ReferenceHead(3, Activation.Sigmoid, EveryStep: false, Hidden: [new(4, Activation.Relu)], Final: true)),
     ];
 
     private sealed record Combination(string TypeName, bool Tokens, ReferenceNetwork Reference, bool CanStep);
@@ -58,7 +63,7 @@ public class DeclarationCombinationTests
         return (ModelCompiler.Compile([source.ToString()]), combinations);
     }
 
-    public static TheoryData<int> Indices() => [.. Enumerable.Range(0, 2 * 6 * 2 * 3)];
+    public static TheoryData<int> Indices() => [.. Enumerable.Range(0, 2 * 6 * 2 * 4)];
 
     [Theory]
     [MemberData(nameof(Indices))]
@@ -85,6 +90,7 @@ public class DeclarationCombinationTests
         AssertClose($"{combination.TypeName} Forward outputs", want, outputs);
         AssertClose($"{combination.TypeName} Forward final state", wantState, model.State.ToArray());
 
+        AssertBatchMatches(combination, model, initialState, inputs, tokens, want, wantState);
         if (!combination.CanStep) return;
         initialState.CopyTo(model.State);
         var output = new float[model.OutputSize];
@@ -96,6 +102,51 @@ public class DeclarationCombinationTests
         // After the last step, Step's output is the last row of an every-step output, or the one row of a last-step head.
         AssertClose($"{combination.TypeName} Step output", want.AsSpan(want.Length - model.OutputSize).ToArray(), output);
         AssertClose($"{combination.TypeName} Step final state", wantState, model.State.ToArray());
+    }
+
+    private static void AssertBatchMatches(Combination combination, IRecurrentModel model, float[] initialState, float[]? inputs, int[]? tokens, double[] want, double[] wantState)
+    {
+        const int Entities = 19, Row = 17;
+        var type = model.GetType().GetNestedType("Batch")!;
+        using var batch = (global::RnnGen.Batching.RecurrentBatch)Activator.CreateInstance(type, model, Entities)!;
+        var random = new Random(Entities);
+        int perStep = tokens is null ? model.InputSize : 1;
+        var sequences = new float[Entities * Steps * perStep];
+        var sequenceTokens = new int[Entities * Steps];
+        for (int e = 0; e < Entities; e++)
+        {
+            int slot = batch.Add();
+            if (e == Row) batch.SetState(slot, initialState);
+            else batch.SetState(slot, Enumerable.Range(0, batch.StateSize).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray());
+            for (int i = 0; i < Steps * perStep; i++)
+            {
+                sequences[e * Steps * perStep + i] = e == Row && inputs is not null ? inputs[i] : (float)(random.NextDouble() * 2 - 1);
+                sequenceTokens[e * Steps + i % Steps] = e == Row && tokens is not null ? tokens[i % Steps] : random.Next(Math.Max(1, model.VocabularySize));
+            }
+        }
+        int perRow = (model.OutputsEveryStep ? Steps : 1) * model.OutputSize;
+        var outputs = new float[Entities * perRow];
+        if (tokens is not null) ((global::RnnGen.Batching.ITokenSequenceBatch)batch).Forward(sequenceTokens, outputs);
+        else ((global::RnnGen.Batching.ISequenceBatch)batch).Forward(sequences, outputs);
+        AssertClose($"{combination.TypeName} Batch Forward outputs", want, outputs.AsSpan(Row * perRow, perRow).ToArray());
+        var state = new float[batch.StateSize];
+        batch.GetState(batch.ActiveSlots[Row], state);
+        AssertClose($"{combination.TypeName} Batch Forward final state", wantState, state);
+        if (!combination.CanStep) return;
+
+        batch.SetState(batch.ActiveSlots[Row], initialState);
+        var stepOutputs = new float[Entities * model.OutputSize];
+        for (int t = 0; t < Steps; t++)
+        {
+            if (tokens is not null)
+                ((global::RnnGen.Batching.ITokenStepBatch)batch).Step(Enumerable.Range(0, Entities).Select(e => sequenceTokens[e * Steps + t]).ToArray(), stepOutputs);
+            else
+                ((global::RnnGen.Batching.IStepBatch)batch).Step(
+                    Enumerable.Range(0, Entities).SelectMany(e => sequences.AsSpan((e * Steps + t) * perStep, perStep).ToArray()).ToArray(), stepOutputs);
+        }
+        AssertClose($"{combination.TypeName} Batch Step output", want.AsSpan(want.Length - model.OutputSize).ToArray(), stepOutputs.AsSpan(Row * model.OutputSize, model.OutputSize).ToArray());
+        batch.GetState(batch.ActiveSlots[Row], state);
+        AssertClose($"{combination.TypeName} Batch Step final state", wantState, state);
     }
 
     private static void AssertClose(string what, double[] want, float[] got)

@@ -106,11 +106,49 @@ public class DiagnosticTests
         Assert.Equal("Embedding(10, 3)", at);
     }
 
+    /// <summary>Consecutive [Dense] layers are one MLP head (no longer RNN010), so a second head is an Over on a later layer.</summary>
     [Fact]
-    public void TwoHeadsReportsRnn010()
+    public void OverOnALaterDenseReportsRnn010()
     {
-        var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(8)][Dense(3)][Dense(2)] public partial class Model { }", "RNN010");
-        Assert.Equal("Dense(2)", at);
+        var (d, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(8)][Dense(3, Activation.Relu)][Dense(2, Over = Steps.Every)] public partial class Model { }", "RNN010");
+        Assert.Equal("Dense(2, Over = Steps.Every)", at);
+        Assert.Contains("Over = Steps.Every on a [Dense] after the head's first", d.GetMessage());
+    }
+
+    [Fact]
+    public void SoftmaxBeforeTheLastDenseReportsRnn021()
+    {
+        var (d, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(8)][Dense(5, Activation.Softmax)][Dense(2)] public partial class Model { }", "RNN021");
+        Assert.Equal("Dense(5, Activation.Softmax)", at);
+        Assert.Contains("last [Dense] only", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Lstm(8, Module = \"\")]", "Lstm(8, Module = \"\")", "")]
+    [InlineData("[Lstm(8, Module = \"lstm.\")]", "Lstm(8, Module = \"lstm.\")", "lstm.")]
+    [InlineData("[Lstm(8)][Dense(2, Module = \"my head\")]", "Dense(2, Module = \"my head\")", "my head")]
+    [InlineData("[Embedding(10, 2, Module = \"a..b\")][Lstm(8)]", "Embedding(10, 2, Module = \"a..b\")", "a..b")]
+    public void AModuleThatIsNotAModulePathReportsRnn022(string attributes, string expectedLocation, string module)
+    {
+        string model = attributes.StartsWith("[Embedding", StringComparison.Ordinal) ? "[RecurrentModel(SequenceLength = 4)]" : "[RecurrentModel(InputSize = 2, SequenceLength = 4)]";
+        var (d, at) = Single($"using RnnGen; {model}{attributes} public partial class Model {{ }}", "RNN022",
+            nameof(AModuleThatIsNotAModulePathReportsRnn022) + "_" + new string(expectedLocation.TakeWhile(char.IsLetter).ToArray()) + "_" + module.Length);
+        Assert.Equal(expectedLocation, at);
+        Assert.StartsWith($"Module \"{module}\" is not a PyTorch module path", d.GetMessage());
+    }
+
+    /// <summary>One error per part that repeats another's names, on the later part, naming both.</summary>
+    [Theory]
+    [InlineData("[Lstm(8)][Lstm(8, Module = \"x\")][Lstm(8)][Dense(3)]", "Lstm(8)", "Tensor 'rnn.weight_ih_l0' of [Lstm(8)] (layer 2) has the name of a tensor of [Lstm(8)] (layer 0)")]
+    [InlineData("[Lstm(8)][Dense(2, Module = \"out\")][Dense(3, Module = \"out\")]", "Dense(3, Module = \"out\")", "Tensor 'out.weight' of [Dense(3, Module = \"out\")] (head layer 1) has the name of a tensor of [Dense(2, Module = \"out\", Over = Steps.Last)] (head layer 0)")]
+    public void TwoPartsNamingOneTensorReportRnn023(string attributes, string expectedLocation, string message)
+    {
+        string source = $"using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)]{attributes} public partial class Model {{ }}";
+        var (d, at) = Single(source, "RNN023", nameof(TwoPartsNamingOneTensorReportRnn023) + "_" + new string(expectedLocation.TakeWhile(char.IsLetter).ToArray()));
+        Assert.Equal(expectedLocation, at);
+        Assert.Equal(source.LastIndexOf(expectedLocation, StringComparison.Ordinal), d.Location.SourceSpan.Start);
+        Assert.StartsWith(message, d.GetMessage());
+        Assert.EndsWith("give one of them another Module", d.GetMessage());
     }
 
     [Fact]
@@ -277,7 +315,7 @@ public class DiagnosticTests
         string releases = File.ReadAllText(Path.Combine(root, "generator", "RnnGen.Generator", "AnalyzerReleases.Unshipped.md"));
         var ids = typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id).ToList();
-        Assert.Equal(20, ids.Count);
+        Assert.Equal(23, ids.Count);
         foreach (string id in ids)
         {
             Assert.Contains($"| {id} |", readme);

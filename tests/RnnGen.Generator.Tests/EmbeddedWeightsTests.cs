@@ -144,7 +144,78 @@ public class EmbeddedWeightsTests
         var messages = diagnostics.Select(d => { Assert.Equal("RNN018", d.Id); return d.GetMessage(); }).ToList();
         Assert.Contains("Weights file 'models/gesture.safetensors' does not fit model 'Gesture': tensor 'head.weight' has shape [5, 8] in the file but [6, 3] in the declaration", messages);
         Assert.Contains(messages, m => m.EndsWith("tensor 'head.bias' has shape [5] in the file but [6] in the declaration", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.EndsWith("tensor 'rnn.weight_ih_l1' is missing (the declaration needs [9, 8])", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("tensor 'rnn.weight_ih_l1' is missing (the declaration needs [9, 8]); closest in the file: 'rnn.weight_ih_l0 [32, 4]', 'rnn.weight_hh_l0 [32, 8]'", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A PyTorch module's own names (lstm., fc.) under a declaration without Module: each missing tensor's RNN018 names
+    /// the file's closest names and the Module to set on which attribute.
+    /// </summary>
+    [Fact]
+    public void AMissingTensorsRNN018SaysWhichNamesAreClosestAndWhichModuleToSet()
+    {
+        var original = SafeTensorsFile.Read(CaseWeights);
+        var file = new SafeTensorsFile(original.Tensors.Select(t => new SafeTensor(t.Name.Replace("rnn.", "lstm.").Replace("head.", "fc."), t.Shape, t.Data)));
+        var (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", file.ToBytes()));
+        var messages = diagnostics.Select(d => { Assert.Equal("RNN018", d.Id); return d.GetMessage(); }).ToList();
+        Assert.Contains("Weights file 'models/gesture.safetensors' does not fit model 'Gesture': tensor 'rnn.weight_ih_l0' is missing (the declaration needs [32, 4]); "
+            + "closest in the file: 'lstm.weight_ih_l0 [32, 4]', 'lstm.weight_hh_l0 [32, 8]'; to load the file's own names, set Module = \"lstm\" on [Lstm(8)] (layer 0)", messages);
+        Assert.Contains(messages, m => m.EndsWith("tensor 'head.weight' is missing (the declaration needs [5, 8]); closest in the file: 'fc.weight [5, 8]'; to load the file's own names, set Module = \"fc\" on [Dense(5, Over = Steps.Last)] (head layer 0)", StringComparison.Ordinal));
+
+        // With those Module names the file fits.
+        (diagnostics, _) = Run(Declaration.Replace("[Lstm(8)]", "[Lstm(8, Module = \"lstm\")]").Replace("[Dense(5, ", "[Dense(5, Module = \"fc\", "), Description("models/gesture.safetensors", file.ToBytes()));
+        Assert.Empty(diagnostics);
+    }
+
+    private static string UserFixture(string name) => Path.Combine(DiagnosticTests.RepositoryRoot(), "tests", "RnnGen.Import.Tests", "Cases", "user", name, "model.onnx");
+
+    private const string OnnxDeclaration = """
+        using RnnGen;
+        [RecurrentModel(InputSize = 4, SequenceLength = 16, Weights = "model.onnx")]
+        [Lstm(20)]
+        [Lstm(20)]
+        [Dense(32, Activation.Relu, Over = Steps.Last)]
+        [Dense(3)]
+        public partial class Mlp { }
+        """;
+
+    /// <summary>
+    /// ONNX build-time weights are described as the import converts them (the build's RnnGen.OnnxWeights, or rnngen emit):
+    /// the graph's weights under the default names, and its architecture, which the declaration must repeat.
+    /// </summary>
+    [Fact]
+    public void AnOnnxFileFitsTheDeclarationItsImportPrintsAndNoOther()
+    {
+        var description = RnnGen.Cli.Generation.WeightsDescriptions.Describe(UserFixture("stacked_lstm_mlp"), "model.onnx");
+        Assert.Contains("resource=RnnGen.Weights/model.onnx.safetensors\n", description.GetText()!.ToString());
+        var (diagnostics, output) = Run(OnnxDeclaration, description);
+        Assert.Empty(diagnostics);
+        Assert.Contains("EmbeddedWeightsResource = \"RnnGen.Weights/model.onnx.safetensors\"", output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Mlp.Weights.g.cs", StringComparison.Ordinal)).ToString());
+
+        // Names and shapes fit, but the graph has a ReLU between the layers: the model would compute something else.
+        (diagnostics, _) = Run(OnnxDeclaration.Replace("[Dense(32, Activation.Relu, ", "[Dense(32, "), description);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN018", d.Id);
+        Assert.EndsWith("the ONNX graph (model.onnx) computes [Dense(32, Activation.Relu, Over = Steps.Last)] where the declaration has [Dense(32, Over = Steps.Last)]; declare what 'rnngen import' prints for it",
+            d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnOnnxGraphTheImportCannotMapIsRNN019WithTheImportersMessage()
+    {
+        string broken = Path.Combine(Path.GetTempPath(), "rnngen-broken-" + Guid.NewGuid().ToString("N") + ".onnx");
+        File.WriteAllBytes(broken, File.ReadAllBytes(UserFixture("stacked_lstm_mlp"))[..100]);
+        try
+        {
+            var (diagnostics, _) = Run(OnnxDeclaration, RnnGen.Cli.Generation.WeightsDescriptions.Describe(broken, "model.onnx"));
+            var d = Assert.Single(diagnostics);
+            Assert.Equal("RNN019", d.Id);
+            Assert.Contains($"Weights file 'model.onnx' of model 'Mlp' cannot be read: {broken}: not an ONNX model", d.GetMessage());
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
     }
 
     [Fact]
@@ -188,6 +259,41 @@ public class EmbeddedWeightsTests
         var d = Assert.Single(diagnostics);
         Assert.Equal("RNN019", d.Id);
         Assert.Contains("the file is truncated", d.GetMessage());
+    }
+
+    /// <summary>
+    /// What the runtime reader refuses, the build refuses too (RNN019), rather than embedding a file whose constructor then
+    /// throws: bytes after the last tensor, a hole in the data, a lone surrogate in a name.
+    /// </summary>
+    [Theory]
+    [InlineData("trailing", "trailing bytes")]
+    [InlineData("hole", "the data is not fully indexed")]
+    [InlineData("surrogate", "lone UTF-16 surrogate")]
+    public void WhatTheRuntimeRefusesIsRNN019AtBuildTime(string defect, string message)
+    {
+        byte[] bytes = defect switch
+        {
+            "trailing" => [.. File.ReadAllBytes(CaseWeights), 0],
+            "hole" => Raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12),
+            _ => Raw("{\"a\\ud800\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4),
+        };
+        var (diagnostics, _) = Run(Declaration, Description("models/gesture.safetensors", bytes));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN019", d.Id);
+        Assert.Contains(message, d.GetMessage());
+
+        static byte[] Raw(string header, int dataBytes)
+        {
+            byte[] json = System.Text.Encoding.UTF8.GetBytes(header);
+            return [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[dataBytes]];
+        }
+    }
+
+    [Fact]
+    public void TheBuildsLimitsAreTheRuntimeReaders()
+    {
+        Assert.Equal(RnnGen.Weights.SafeTensorsFile.MaxTensorCount, RnnGen.Generator.Parsing.WeightsFileHeader.MaxTensorCount);
+        Assert.Equal(RnnGen.Weights.SafeTensorsFile.MaxNameLength, RnnGen.Generator.Parsing.WeightsFileHeader.MaxNameLength);
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public sealed class PrecisionTests(QuantCaseFixture fixture) : IClassFixture<Qua
     {
         var output = new StringWriter();
         int exit = BenchCommand.Run(Path.Combine(ConformanceFixture.CaseDirectory("quant/lstm_h32_L1_last"), "model.safetensors"),
-            new RnnGen.Cli.Inspection.InferenceOptions(SequenceLength: 10), iterations: 20, warmup: 5, output, warmupMilliseconds: 0, WeightPrecision.Int8);
+            new RnnGen.Cli.Inspection.InferenceOptions(SequenceLength: 10), iterations: 20, warmup: 5, output, warmupMilliseconds: 0, precision: WeightPrecision.Int8);
         Assert.Equal(0, exit);
         string text = output.ToString();
         string[] lines = text.Split('\n');
@@ -154,6 +154,45 @@ public sealed class PrecisionTests(QuantCaseFixture fixture) : IClassFixture<Qua
         Assert.Contains("Recurrent weights: 6,144 bytes in int8 (0.300× of float32's 20,480, scales included)", text); // 128 · (8 + 32) weights, 2 · 128 scales
         Assert.Contains("layer 0, LSTM(32): 2 blocks of 16; int8 products", text);
     }
+
+    [Fact]
+    public void BatchAndALowPrecisionDoNotCombine()
+    {
+        // A low-precision model has no Batch (docs/quantization.md): both commands say so instead of running float32.
+        var (exit, _, error) = Cli("verify", ConformanceFixture.CaseDirectory("shared/lstm_head_many_to_one"), "--batch", "3", "-p", "int8");
+        Assert.Equal(2, exit);
+        Assert.Contains("--batch and --precision int8 do not combine: a low-precision model has no Batch", error);
+        (exit, _, error) = Cli("bench", Path.Combine(ConformanceFixture.CaseDirectory("quant/lstm_h32_L1_last"), "model.safetensors"), "--batch", "4", "-p", "bf16");
+        Assert.Equal(2, exit);
+        Assert.Contains("--batch and --precision bf16 do not combine", error);
+    }
+
+    [Fact]
+    public void AFileSavedByAnInt8ModelRecordsItsPrecisionAndBenchesAsInt8()
+    {
+        string source = DeclarationPrecision.Apply("namespace Saved;\n[global::RnnGen.RecurrentModel(InputSize = 8, SequenceLength = 10)][global::RnnGen.Lstm(32)][global::RnnGen.Dense(3)] public partial class Detector { }", WeightPrecision.Int8);
+        var models = ModelCompiler.Compile([source]);
+        var model = models.Create("Saved.Detector");
+        model.LoadWeights(Path.Combine(ConformanceFixture.CaseDirectory("quant/lstm_h32_L1_last"), "model.safetensors"));
+        string path = Path.Combine(_directory, "detector.int8.safetensors");
+        model.SaveWeights(path);
+        Assert.Contains("Precision = WeightPrecision.Int8", SafeTensorsFile.Read(path).Metadata[WeightsMetadata.Declaration]);
+
+        var (exit, output, error) = Cli("bench", path, "-n", "5", "--warmup", "1");
+        Assert.True(exit == 0, error);
+        Assert.Contains("Recurrent weights: 6,144 bytes in int8", output);
+        Assert.Contains("layer 0, LSTM(32): 2 blocks of 16; int8 products", output);
+        (exit, _, error) = Cli("bench", path, "--batch", "4");
+        Assert.Equal(2, exit);
+        Assert.Contains("its recorded declaration is in int8, and a low-precision model has no Batch", error);
+    }
+
+    [Theory]
+    [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4, Precision = WeightPrecision.Int8)] class M { }", true)]
+    [InlineData("[global::RnnGen.RecurrentModel(Precision = global::RnnGen.WeightPrecision.Float32)] class M { }", true)]
+    [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4, Activations = ActivationPrecision.Exact)] class M { }", false)]
+    [InlineData("[RecurrentModel] class M { }", false)]
+    public void ADeclaredPrecisionIsFound(string source, bool declares) => Assert.Equal(declares, DeclarationPrecision.Declares(source));
 
     [Theory]
     [InlineData("[RecurrentModel(InputSize = 2, SequenceLength = 4)]", "[RecurrentModel(InputSize = 2, SequenceLength = 4, Precision = global::RnnGen.WeightPrecision.Int8)]")]

@@ -33,9 +33,10 @@ internal static class Snapshot
         Compare(string.Join("\n", lines) + "\n", $"{testClass}.{test}", "txt", testFile);
     }
 
-    /// <summary>Replaces the generator's version in <c>[GeneratedCode]</c> attributes by <see cref="VersionPlaceholder"/>.</summary>
+    /// <summary>Replaces the generator's version in <c>[GeneratedCode]</c> attributes and the <c>GeneratorVersion</c> constant by <see cref="VersionPlaceholder"/>.</summary>
     private static string Scrub(string generated) =>
-        generated.Replace($"GeneratedCode(\"RnnGen\", \"{RnnGen.Generator.Emit.GeneratorInfo.Version}\")", $"GeneratedCode(\"RnnGen\", \"{VersionPlaceholder}\")");
+        generated.Replace($"GeneratedCode(\"RnnGen\", \"{RnnGen.Generator.Emit.GeneratorInfo.Version}\")", $"GeneratedCode(\"RnnGen\", \"{VersionPlaceholder}\")")
+            .Replace($"GeneratorVersion = \"{RnnGen.Generator.Emit.GeneratorInfo.Version}\";", $"GeneratorVersion = \"{VersionPlaceholder}\";");
 
     private static void Compare(string actual, string name, string extension, string testFile)
     {

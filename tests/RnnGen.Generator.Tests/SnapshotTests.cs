@@ -134,6 +134,44 @@ public class SnapshotTests
         }
         """, nameof(EmbeddingIntoLstmWithHeadOnEveryStepInNestedClass));
 
+    /// <summary>A PyTorch module's own names (issue 14): one two-layer nn.LSTM module and an nn.Sequential MLP head.</summary>
+    [Fact]
+    public void MlpHeadUnderModuleNames() => Check("""
+        using RnnGen;
+        namespace Demo;
+        [RecurrentModel(InputSize = 4, SequenceLength = 16)]
+        [Lstm(20, Module = "lstm")]
+        [Lstm(20, Module = "lstm")]
+        [Dense(32, Activation.Relu, Module = "head.0", Over = Steps.Last)]
+        [Dense(3, Module = "head.2")]
+        public partial class StackedLstmMlp { }
+        """, nameof(MlpHeadUnderModuleNames));
+
+    /// <summary>fc(cat(h_n[-2], h_n[-1])): the head reads the forward h after the last step and the reverse h after t = 0.</summary>
+    [Fact]
+    public void FinalStateHeadOnABidirectionalLstm() => Check("""
+        using RnnGen;
+        namespace Demo;
+        [RecurrentModel(InputSize = 5, SequenceLength = 16)]
+        [Lstm(12, Bidirectional = true, Module = "lstm")]
+        [Dense(3, Module = "fc", Over = Steps.Final)]
+        public partial class BiLstmFinal { }
+        """, nameof(FinalStateHeadOnABidirectionalLstm));
+
+    /// <summary>Separate modules each numbered from l0, an embedding's module, and an MLP with RnnGen's default head names over every step.</summary>
+    [Fact]
+    public void SeparateModulesAndADefaultNamedMlpOverEveryStep() => Check("""
+        using RnnGen;
+        namespace Demo;
+        [RecurrentModel(SequenceLength = 12)]
+        [Embedding(30, 8, Module = "embed")]
+        [Gru(16, Module = "gru1")]
+        [Rnn(8, Module = "rnn2")]
+        [Dense(6, Activation.Tanh, Over = Steps.Every, Bias = false)]
+        [Dense(4, Activation.Softmax)]
+        public partial class TwoModulesTagger { }
+        """, nameof(SeparateModulesAndADefaultNamedMlpOverEveryStep));
+
     /// <summary>
     /// Generated files declare no using aliases and qualify every type with global::, so user types named like the
     /// helpers they call, in the model's own namespace, change nothing.

@@ -28,6 +28,11 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
         Assert.Contains("analyzers/dotnet/cs/RnnGen.Generator.dll", entries);
         Assert.Contains("build/RnnGen.targets", entries);
         Assert.Contains("buildTransitive/RnnGen.targets", entries);
+        // The importer the targets run for ONNX build-time weights, with what it needs to run.
+        Assert.Contains("tools/onnx/RnnGen.OnnxWeights.dll", entries);
+        Assert.Contains("tools/onnx/RnnGen.OnnxWeights.runtimeconfig.json", entries);
+        Assert.Contains("tools/onnx/RnnGen.Import.dll", entries);
+        Assert.Contains("tools/onnx/Google.Protobuf.dll", entries);
         Assert.Contains("README.md", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("RnnGen.Generator.dll", StringComparison.Ordinal));
 
@@ -129,14 +134,59 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
     }
 
     /// <summary>
-    /// A project outside the solution, with the case's weights as an additional file, to which README's install-package
-    /// block (run in its folder) adds the package: its only RnnGen reference.
+    /// [RecurrentModel(Weights = "model.onnx")]: the package's targets convert the ONNX file with the importer from the
+    /// package's tools/onnx/ (only when it changed), the model computes PyTorch's output for the fixture, and a graph the
+    /// importer cannot read fails the build with RNN019 and the importer's message.
     /// </summary>
-    private string CreateConsumer()
+    [Fact]
+    public void AnOnnxFileAsBuildTimeWeightsIsConvertedByTheBuildAndMatchesPyTorch()
+    {
+        string fixture = Repository.Path("tests", "RnnGen.Import.Tests", "Cases", "user", "stacked_lstm_mlp");
+        string project = CreateConsumer(Path.Combine(fixture, "model.onnx"));
+        using var caseJson = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(fixture, "case.json")));
+        File.WriteAllText(Path.Combine(project, "Program.cs"), $$"""
+            using System.Globalization;
+            using RnnGen;
+
+            float[] x = { {{Floats(caseJson.RootElement.GetProperty("inputs").GetProperty("x"))}} };
+            var y = new float[Net.OutputSize];
+            new Net().Forward(x, y);
+            Console.WriteLine("y " + string.Join(" ", y.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+
+            // What 'rnngen import model.onnx' prints: two LSTM layers and an MLP head with a ReLU between its layers.
+            [RecurrentModel(InputSize = 4, SequenceLength = 16, Weights = "model.onnx")]
+            [Lstm(20)]
+            [Lstm(20)]
+            [Dense(32, Activation.Relu, Over = Steps.Last)]
+            [Dense(3)]
+            public partial class Net { }
+            """);
+
+        packages.Dotnet(project, "build", "-c", "Release").AssertSuccess("dotnet build of the ONNX consumer");
+        var again = packages.Dotnet(project, "build", "-c", "Release", "-v:n").AssertSuccess("the second dotnet build of the ONNX consumer");
+        Assert.Contains("Skipping target \"RnnGenConvertOnnx\" because all output files are up-to-date", again.Output);
+        Assert.Contains("Skipping target \"CoreCompile\" because all output files are up-to-date", again.Output);
+        string output = ProcessRunner.Run(Path.Combine(project, "bin", "Release", "net10.0", "Consumer"), [], _root.Path, Timeout)
+            .AssertSuccess("the ONNX consumer").Output;
+        AssertClose(caseJson.RootElement.GetProperty("expected").GetProperty("y").EnumerateArray().Select(v => v.GetDouble()).ToArray(), Line(output, "y "));
+
+        File.WriteAllBytes(Path.Combine(project, "model.onnx"), File.ReadAllBytes(Path.Combine(fixture, "model.onnx"))[..100]);
+        var broken = packages.Dotnet(project, "build", "-c", "Release");
+        Assert.NotEqual(0, broken.ExitCode);
+        Assert.Contains("error RNN019: Weights file 'model.onnx' of model 'Net' cannot be read: ", broken.Output);
+        Assert.Contains("model.onnx: not an ONNX model", broken.Output);
+    }
+
+    /// <summary>
+    /// A project outside the solution, with the case's weights (or <paramref name="weights"/>) as an additional file, to
+    /// which README's install-package block (run in its folder) adds the package: its only RnnGen reference.
+    /// </summary>
+    private string CreateConsumer(string? weights = null)
     {
         string project = _root.Combine("consumer-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(project);
-        File.Copy(Repository.Path("tests", "RnnGen.Generator.Tests", "Cases", "shared", Case, "model.safetensors"), Path.Combine(project, "model.safetensors"));
+        weights ??= Repository.Path("tests", "RnnGen.Generator.Tests", "Cases", "shared", Case, "model.safetensors");
+        File.Copy(weights, Path.Combine(project, Path.GetFileName(weights)));
         File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -149,7 +199,7 @@ public sealed class PackageConsumerTests(PackedFeed packages) : IClassFixture<Pa
                 <WarningsAsErrors>CS9057;CS8032;CS8785</WarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
-                <AdditionalFiles Include="model.safetensors" />
+                <AdditionalFiles Include="{Path.GetFileName(weights)}" />
               </ItemGroup>
             </Project>
             """);

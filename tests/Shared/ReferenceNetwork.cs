@@ -10,7 +10,15 @@ public sealed record ReferenceLayer(ReferenceCell Cell, int Hidden, int Projecti
     public int Gates => Cell switch { ReferenceCell.Lstm => 4, ReferenceCell.RnnTanh or ReferenceCell.RnnRelu => 1, _ => 3 };
 }
 
-public sealed record ReferenceHead(int Outputs, Activation Activation, bool EveryStep, bool Bias = true);
+/// <summary>A hidden dense layer of an MLP head: <c>a = act(W x + b)</c>.</summary>
+public sealed record ReferenceDense(int Outputs, Activation Activation, bool Bias = true);
+
+/// <summary>
+/// The head: <paramref name="Hidden"/> dense layers (an MLP, named <c>head.0.</c>, <c>head.1.</c>, …), then the output layer
+/// (<paramref name="Outputs"/>, <paramref name="Activation"/>; named <c>head.</c> alone). It reads every step, the last
+/// step, or (<paramref name="Final"/>) the top layer's final states h_n: forward after the last step, reverse after t = 0.
+/// </summary>
+public sealed record ReferenceHead(int Outputs, Activation Activation, bool EveryStep, bool Bias = true, ReferenceDense[]? Hidden = null, bool Final = false);
 
 /// <summary>
 /// An independent double-precision implementation of the equations in docs/equations.md (and the classic reset-before GRU,
@@ -72,10 +80,21 @@ public sealed class ReferenceNetwork(ReferenceLayer[] layers, ReferenceHead? hea
         }
         if (head is null) return x.SelectMany(row => row).ToArray();
 
-        double[] w = parameter("head.weight");
-        double[]? b = head.Bias ? parameter("head.bias") : null;
-        var rows = head.EveryStep ? x : [x[steps - 1]];
-        return rows.SelectMany(row => Activate(head.Activation, Affine(w, b, row, head.Outputs))).ToArray();
+        // h_n from the final states themselves, not from the output rows the generated code reads.
+        int top = layers.Length - 1;
+        double[] final = layers[top].Bidirectional ? [.. state[$"h_l{top}"], .. state[$"h_l{top}_reverse"]] : state[$"h_l{top}"];
+        var rows = head.EveryStep ? x : head.Final ? [final] : [x[steps - 1]];
+        var dense = (head.Hidden ?? []).Append(new ReferenceDense(head.Outputs, head.Activation, head.Bias)).ToArray();
+        return rows.SelectMany(row =>
+        {
+            double[] a = row;
+            for (int i = 0; i < dense.Length; i++)
+            {
+                string name = dense.Length == 1 ? "head." : $"head.{i}.";
+                a = Activate(dense[i].Activation, Affine(parameter(name + "weight"), dense[i].Bias ? parameter(name + "bias") : null, a, dense[i].Outputs));
+            }
+            return a;
+        }).ToArray();
     }
 
     private static double[] StepCell(ReferenceLayer layer, double[] x, double[] h, double[]? c, double[] wih, double[] whh, double[]? bih, double[]? bhh, double[]? whr)

@@ -46,9 +46,10 @@ internal static class DiagnosticDescriptors
         "Embedding must be the first layer",
         "[Embedding] must be declared first and only once, before every recurrent layer");
 
-    public static readonly DiagnosticDescriptor MultipleHeads = Error("RNN010",
-        "Only one Dense head is supported",
-        "Only one [Dense] head is supported per model; remove the extra [Dense]");
+    /// <summary>Until issue 14 RNN010 meant a second [Dense]; consecutive [Dense] layers now form one MLP head, so a second head is an Over on a later layer.</summary>
+    public static readonly DiagnosticDescriptor OverOnLaterDense = Error("RNN010",
+        "Over is set on the head's first Dense only",
+        "Over = Steps.{0} on a [Dense] after the head's first: consecutive [Dense] layers form one head, each reading the layer before it, so only the first one chooses the steps it reads; remove Over here (or set it on the first [Dense])");
 
     public static readonly DiagnosticDescriptor InvalidRnnActivation = Error("RNN011",
         "Invalid RNN nonlinearity",
@@ -90,12 +91,24 @@ internal static class DiagnosticDescriptors
         "Layer attributes without [RecurrentModel]",
         "Class '{0}' has [{1}] but no [RecurrentModel], so RnnGen generates nothing for it; add {2} to the class");
 
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error("RNN021",
+        "Softmax only on the head's last Dense",
+        "Activation.Softmax is supported on the head's last [Dense] only: it turns the logits into the output probabilities, which the losses and BackwardFromLogits take at the output; between layers use Relu, Tanh or Sigmoid, or make this [Dense] the last");
+
+    public static readonly DiagnosticDescriptor InvalidModule = Error("RNN022",
+        "Module is not a PyTorch module path",
+        "Module \"{0}\" is not a PyTorch module path: write the attribute path of the module that holds the tensors, names separated by dots, each an identifier or an index (e.g. \"lstm\", \"encoder.rnn\", \"head.0\")");
+
+    public static readonly DiagnosticDescriptor DuplicateTensorName = Error("RNN023",
+        "Two parts name the same tensor",
+        "Tensor '{0}' of {1} has the name of a tensor of {2}; a state_dict holds each name once, so give one of them another Module");
+
     private static readonly DiagnosticDescriptor[] All =
     [
         NotPartial, Generic, MissingInputSize, NonPositiveSize, NoRecurrentLayer, DenseBeforeRecurrent, ProjectionNotLstm,
-        ProjectionTooLarge, EmbeddingNotFirst, MultipleHeads, InvalidRnnActivation, InputSizeWithEmbedding,
+        ProjectionTooLarge, EmbeddingNotFirst, OverOnLaterDense, InvalidRnnActivation, InputSizeWithEmbedding,
         MissingSequenceLength, ContainingTypeNotPartial, UndefinedEnumValue, ModelTooLarge, WeightsNotInBuild,
-        WeightsMismatch, WeightsUnreadable, MissingRecurrentModel,
+        WeightsMismatch, WeightsUnreadable, MissingRecurrentModel, SoftmaxNotLast, InvalidModule, DuplicateTensorName,
     ];
 
     public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

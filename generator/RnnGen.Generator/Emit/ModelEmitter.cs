@@ -32,10 +32,15 @@ internal static class ModelEmitter
         w.Line(GeneratorInfo.GeneratedCodeAttribute);
         w.Open($"partial class {spec.TypeName} : {InterfaceName(layout)}{(layout.Quantized is null ? "" : ", " + QuantizedWeightsEmitter.Interface)}");
         WriteConstants(w, layout);
+        WriteDeclaration(w, layout);
         WriteFields(w, layout);
         WriteConstructor(w, layout);
         WriteInterfaceMembers(w, layout);
-        if (spec.CanStep) WriteStep(w, layout);
+        if (spec.CanStep)
+        {
+            WriteStep(w, layout);
+            WriteTryStep(w, layout);
+        }
         WriteForward(w, layout);
         WriteBackward(w, layout);
         foreach (var cell in layout.Cells)
@@ -49,6 +54,9 @@ internal static class ModelEmitter
             cell.EmitBackward(w);
         }
         if (spec.Head is not null) HeadEmitter.Emit(w, layout);
+        // A low-precision model has no Batch: the lanes products are float32 and its per-entity workers would need
+        // quantized copies of their own (docs/quantization.md, "Limits"); the float32 twin has one.
+        if (layout.Quantized is null) Batch.BatchEmitter.Emit(w, layout);
         w.TrimTrailingBlankLine();
         w.Close();
 
@@ -60,14 +68,38 @@ internal static class ModelEmitter
     private static string InterfaceName(ModelLayout layout)
     {
         bool tokens = layout.Spec.Embedding is not null;
-        return (tokens, layout.Spec.CanStep) switch
+        string model = (tokens, layout.Spec.CanStep) switch
         {
             (false, true) => "global::RnnGen.IStepModel",
             (false, false) => "global::RnnGen.ISequenceModel",
             (true, true) => "global::RnnGen.ITokenStepModel",
             (true, false) => "global::RnnGen.ITokenSequenceModel",
         };
+        return model + ", global::RnnGen.IDeclaredModel";
     }
+
+    /// <summary>The declaration the class was generated from and the generator's version, which <c>SaveWeights</c> records.</summary>
+    private static void WriteDeclaration(SourceWriter w, ModelLayout layout)
+    {
+        w.Line("/// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>");
+        w.Line("public const string Declaration =");
+        // One literal a line, a blank line joined to the line before it.
+        var lines = new List<string>();
+        foreach (string line in ModelDeclaration.Write(layout.Spec).TrimEnd('\n').Split('\n'))
+        {
+            if (line.Length == 0) lines[lines.Count - 1] += "\\n";
+            else lines.Add(Escape(line) + "\\n");
+        }
+        for (int i = 0; i < lines.Count; i++)
+            w.Line($"    \"{lines[i]}\"{(i < lines.Count - 1 ? " +" : ";")}");
+        w.Line("/// <summary>The version of the RnnGen generator that wrote this class.</summary>");
+        w.Line($"public const string GeneratorVersion = \"{GeneratorInfo.Version}\";");
+        w.Line("string global::RnnGen.IDeclaredModel.Declaration => Declaration;");
+        w.Line("string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;");
+        w.Line();
+    }
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"");
 
     private static void WriteClassDoc(SourceWriter w, ModelLayout layout)
     {
@@ -80,11 +112,13 @@ internal static class ModelEmitter
             var ls = layer.Spec;
             w.Line($"/// layer {layer.Index}: {layer.Directions[0].Cell.Description}{(ls.Bidirectional ? ", bidirectional" : "")}{(ls.Bias ? "" : ", no bias")},");
         }
-        w.Line(spec.Head is { } h
-            ? $"/// head: Dense({h.Outputs}, {h.Activation}) over {(h.EveryStep ? "every step" : "the last step")}."
+        w.Line(spec.Head is not null
+            ? $"/// head: {HeadEmitter.Summary(layout)}."
             : $"/// no head: outputs are the last layer's hidden states ({layout.TopWidth} per step).");
         if (!spec.CanStep)
             w.Line("/// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.");
+        if (layout.Quantized is { } q)
+            w.Line($"/// Its recurrent weights run in {q.Precision}: inference only (<c>Backward</c> throws) and no nested <c>Batch</c>; the float32 twin (the same declaration without <c>Precision</c>) trains and batches.");
         w.Line("/// </summary>");
     }
 
@@ -121,7 +155,10 @@ internal static class ModelEmitter
         w.Line("// every buffer, and after the last weight matrix up to 15 rows of its widest matrix, are readable padding.");
         w.Line($"private const int Padding = 16, ParameterPadding = {n(layout.ParameterPadding)};");
         if (spec.Head is not null)
+        {
             w.Line($"private const int LogitRows = {(spec.Head.EveryStep ? "SequenceLength" : "1")};");
+            HeadEmitter.WriteConstants(w, layout);
+        }
         w.Line();
         w.Line("// Offsets into _parameters (state_dict order) and _state.");
         foreach (var p in table.Parameters)
@@ -148,8 +185,9 @@ internal static class ModelEmitter
     private static void WriteFields(SourceWriter w, ModelLayout layout)
     {
         var spec = layout.Spec;
-        w.Line("private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];");
-        w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+        w.Line("// Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).");
+        w.Line("private readonly float[] _parameters;");
+        w.Line("private readonly float[] _gradients;");
         w.Line("private readonly float[] _state = new float[StateSize + Padding];");
         w.Line("// The state when the recorded Forward began: the previous state of its first step.");
         w.Line("private readonly float[] _initialState = new float[StateSize + Padding];");
@@ -183,6 +221,13 @@ internal static class ModelEmitter
             w.Line("private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];");
             w.Line("private readonly float[] _headOutputs = new float[LogitRows * OutputSize];");
             w.Line("private readonly float[] _gradLogits = new float[LogitRows * OutputSize];");
+            HeadEmitter.WriteFields(w, layout);
+        }
+        if (spec.CanStep)
+        {
+            w.Line("// TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.");
+            w.Line("private readonly float[] _stateBeforeTry = new float[StateSize];");
+            w.Line("private readonly float[] _tryOutput = new float[OutputSize];");
         }
         w.Line("private int _recordedSteps;");
         w.Line();
@@ -190,16 +235,27 @@ internal static class ModelEmitter
 
     private static void WriteConstructor(SourceWriter w, ModelLayout layout)
     {
+        string type = layout.Spec.TypeName;
         if (layout.Spec.Weights is null)
         {
-            w.Line("/// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>");
-            w.Line($"public {layout.Spec.TypeName}() {{ }}");
+            w.Line("/// <summary>");
+            w.Line("/// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module");
+            w.Line("/// (<see cref=\"global::RnnGen.Training.InitScheme.PyTorchDefault\"/>, seed 0: the same numbers every time) and its state at zero.");
+            w.Line("/// </summary>");
+            w.Line($"public {type}() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])");
+            w.Line("    => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);");
         }
         else
         {
             w.Line("/// <summary>Creates the model with every buffer allocated and the build-time weights loaded; the state starts at zero.</summary>");
-            w.Line($"public {layout.Spec.TypeName}() {{ LoadEmbeddedWeights(); }}");
+            w.Line($"public {type}() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount]) {{ LoadEmbeddedWeights(); }}");
         }
+        w.Line();
+        w.Line("// A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.");
+        w.Open($"private {type}(float[] parameters, float[] gradients)");
+        w.Line("_parameters = parameters;");
+        w.Line("_gradients = gradients;");
+        w.Close();
         w.Line();
     }
 
@@ -291,6 +347,45 @@ internal static class ModelEmitter
     }
 
     /// <summary>
+    /// <c>TryStep</c>: <c>Step</c> that refuses a non-finite input and undoes a step whose output or state came out
+    /// non-finite, so one bad sample cannot poison the state. It costs a scan of the input, output and state and two
+    /// copies of the state; <c>Step</c> itself stays unchecked.
+    /// </summary>
+    private static void WriteTryStep(SourceWriter w, ModelLayout layout)
+    {
+        bool tokens = layout.Spec.Embedding is not null;
+        w.Line("/// <summary>");
+        w.Line(tokens
+            ? "/// <see cref=\"Step\"/>, guarded: when the step leaves a NaN or ±∞ in the output or the state, the state is put back as it was"
+            : "/// <see cref=\"Step\"/>, guarded: an input holding a NaN or ±∞ is refused, and when the step leaves one in the output or the state, the state is put back as it was");
+        w.Line("/// and false is returned with <paramref name=\"output\"/> unchanged. Otherwise as <see cref=\"Step\"/>, and true. Allocates nothing.");
+        w.Line("/// Plain <see cref=\"Step\"/> does not check: a non-finite input stays in the state until <see cref=\"ResetState\"/>.");
+        w.Line("/// </summary>");
+        w.Open(tokens ? $"public bool TryStep(int token, {Span} output)" : $"public bool TryStep({ReadOnlySpan} input, {Span} output)");
+        if (!tokens)
+        {
+            w.Line($"{ModelGuard}.Exactly(input.Length, InputSize, nameof(input));");
+            w.Line($"{ModelGuard}.AtLeast(output.Length, OutputSize, nameof(output));");
+            w.Line($"if (!{ModelGuard}.AllFinite(input)) return false;");
+        }
+        else
+        {
+            w.Line($"{ModelGuard}.AtLeast(output.Length, OutputSize, nameof(output));");
+        }
+        w.Line("_state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);");
+        w.Line($"{Span} result = _tryOutput.AsSpan(0, OutputSize);");
+        w.Line(tokens ? "Step(token, result);" : "Step(input, result);");
+        w.Open($"if (!{ModelGuard}.AllFinite(result) || !{ModelGuard}.AllFinite(_state.AsSpan(0, StateSize)))");
+        w.Line("_stateBeforeTry.CopyTo(_state, 0);");
+        w.Line("return false;");
+        w.Close();
+        w.Line("result.CopyTo(output);");
+        w.Line("return true;");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
     /// The layers of one Step: each direction's forward cell on the state in place — the portable cell (records in the
     /// scratch slot T) when <paramref name="tier"/> is null, else the tier's inference cell — then the head.
     /// </summary>
@@ -303,11 +398,11 @@ internal static class ModelEmitter
             var d = layer.Directions[0];
             var cell = d.Cell;
             bool top = layer == layout.Top;
-            bool pairs = tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell);
-            if (tier is not null && !pairs)
+            if (tier is not null)
             {
                 bool fused = top && FusedHead.Applies(layout);
-                w.Line(fused ? $"StepCell{d.Id}{tier.Name}({x}, output);" : $"StepCell{d.Id}{tier.Name}({x});");
+                string variant = tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell) ? "Pairs" : tier.Name;
+                w.Line(fused ? $"StepCell{d.Id}{variant}({x}, output);" : $"StepCell{d.Id}{variant}({x});");
                 headDone |= fused;
             }
             else
@@ -326,7 +421,7 @@ internal static class ModelEmitter
                 arguments.Add(h);
                 foreach (var record in cell.Records)
                     arguments.Add(record == cell.CellState?.Record ? carried! : record.Slot("SequenceLength"));
-                w.Wrapped(pairs ? $"Cell{d.Id}Pairs" : $"Cell{d.Id}", arguments, ";");
+                w.Wrapped($"Cell{d.Id}", arguments, ";");
             }
             x = $"_state.AsSpan({d.StateH}, {layer.OutputConstant})";
         }
@@ -345,7 +440,9 @@ internal static class ModelEmitter
         w.Line("/// Runs 1..SequenceLength steps from the current state, leaves the final state in <see cref=\"State\"/>,");
         w.Line(layout.OutputsEveryStep
             ? "/// writes one output row per step, and records what Backward needs. Allocates nothing."
-            : "/// writes the head's output for the last step, and records what Backward needs. Allocates nothing.");
+            : layout.HeadReadsFinalState
+                ? "/// writes the head's output for the top layer's final states, and records what Backward needs. Allocates nothing."
+                : "/// writes the head's output for the last step, and records what Backward needs. Allocates nothing.");
         w.Line("/// </summary>");
         string outputRows = layout.OutputsEveryStep ? "steps" : "1";
         if (tokens)
@@ -375,14 +472,22 @@ internal static class ModelEmitter
             if (head.EveryStep)
             {
                 w.Open("for (int t = 0; t < steps; t++)");
-                w.Wrapped("HeadForward", [top.OutputRow("t"), "_logits.AsSpan(t * OutputSize, OutputSize)", "_headOutputs.AsSpan(t * OutputSize, OutputSize)"], ";");
+                w.Wrapped("HeadForward", HeadEmitter.ForwardArguments(layout, top.OutputRow("t"), "t", "_logits.AsSpan(t * OutputSize, OutputSize)", "_headOutputs.AsSpan(t * OutputSize, OutputSize)"), ";");
                 w.Close();
                 w.Line("_headOutputs.AsSpan(0, steps * OutputSize).CopyTo(outputs);");
             }
             else
             {
                 w.Line("int t = steps - 1;");
-                w.Line($"HeadForward({top.OutputRow("t")}, _logits.AsSpan(0, OutputSize), _headOutputs.AsSpan(0, OutputSize));");
+                string features = top.OutputRow("t");
+                if (layout.HeadReadsFinalState)
+                {
+                    w.Line("// h_n: the forward direction's h after the last step, the reverse direction's after it read the whole sequence (t = 0).");
+                    w.Line($"{top.Directions[0].HiddenRow("t")}.CopyTo(_finalFeatures.AsSpan(0, {top.OutputConstant}));");
+                    w.Line($"{top.OutputField}.AsSpan({top.OutputConstant}, {top.OutputConstant}).CopyTo(_finalFeatures.AsSpan({top.OutputConstant}, {top.OutputConstant}));");
+                    features = "_finalFeatures";
+                }
+                w.Line($"HeadForward({string.Join(", ", HeadEmitter.ForwardArguments(layout, features, "0", "_logits.AsSpan(0, OutputSize)", "_headOutputs.AsSpan(0, OutputSize)"))});");
                 w.Line("_headOutputs.AsSpan(0, OutputSize).CopyTo(outputs);");
             }
         }
@@ -433,7 +538,7 @@ internal static class ModelEmitter
         w.Wrapped("public void Backward", Parameters("outputGradient"));
         w.Open();
         w.Wrapped("ValidateBackward", Validation("outputGradient"), ";");
-        if (spec.Head is { } head && head.Activation != Activation.Linear)
+        if (spec.Head is { } head && head.Last.Activation != Activation.Linear)
         {
             w.Line($"int rows = {rows};");
             w.Line($"{Span} dLogits = _gradLogits.AsSpan(0, rows * OutputSize);");
@@ -481,13 +586,22 @@ internal static class ModelEmitter
             if (h.EveryStep)
             {
                 w.Open("for (int t = 0; t < steps; t++)");
-                w.Wrapped("HeadBackward", [top.OutputRow("t"), "dOutputs.Slice(t * OutputSize, OutputSize)", $"dTop.Slice(t * {top.WidthConstant}, {top.WidthConstant})"], ";");
+                w.Wrapped("HeadBackward", HeadEmitter.BackwardArguments(layout, top.OutputRow("t"), "t", "dOutputs.Slice(t * OutputSize, OutputSize)", $"dTop.Slice(t * {top.WidthConstant}, {top.WidthConstant})"), ";");
                 w.Close();
+            }
+            else if (layout.HeadReadsFinalState)
+            {
+                w.Line("int last = steps - 1;");
+                w.Line("global::System.Array.Clear(_gradFinalFeatures);");
+                w.Wrapped("HeadBackward", HeadEmitter.BackwardArguments(layout, "_finalFeatures", "0", "dOutputs.Slice(0, OutputSize)", "_gradFinalFeatures"), ";");
+                w.Line("// h_n's gradient: the forward half to the last step's row, the reverse half to t = 0's, where the reverse direction ends.");
+                w.Line($"_gradFinalFeatures.AsSpan(0, {top.OutputConstant}).CopyTo(dTop.Slice(last * {top.WidthConstant}, {top.OutputConstant}));");
+                w.Line($"_gradFinalFeatures.AsSpan({top.OutputConstant}, {top.OutputConstant}).CopyTo(dTop.Slice({top.OutputConstant}, {top.OutputConstant}));");
             }
             else
             {
                 w.Line("int last = steps - 1;");
-                w.Wrapped("HeadBackward", [top.OutputRow("last"), "dOutputs.Slice(0, OutputSize)", $"dTop.Slice(last * {top.WidthConstant}, {top.WidthConstant})"], ";");
+                w.Wrapped("HeadBackward", HeadEmitter.BackwardArguments(layout, top.OutputRow("last"), "0", "dOutputs.Slice(0, OutputSize)", $"dTop.Slice(last * {top.WidthConstant}, {top.WidthConstant})"), ";");
             }
         }
         else

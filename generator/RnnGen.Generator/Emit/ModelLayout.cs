@@ -62,6 +62,12 @@ internal sealed class ModelLayout
 
     /// <summary>Whether Forward writes one row per step (no head, or a head over every step).</summary>
     public bool OutputsEveryStep => Spec.Head is null || Spec.Head.EveryStep;
+
+    /// <summary>
+    /// Whether the head reads the top layer's final states gathered from two rows: <c>Over = Steps.Final</c> on a
+    /// bidirectional layer (forward h after the last step, reverse h after t = 0). Unidirectional, Final is the last row.
+    /// </summary>
+    public bool HeadReadsFinalState => Spec.Head?.Over == Contract.Steps.Final && Top.Spec.Bidirectional;
 }
 
 /// <summary>One recurrent layer: its index, spec, input width, the layer below it (null for layer 0) and its directions.</summary>

@@ -48,8 +48,11 @@ internal sealed record ContainingType(string Keyword, string Name);
 /// </summary>
 internal enum CellKind { Lstm, Gru, RnnTanh, RnnRelu }
 
-/// <summary>One recurrent layer. <see cref="ProjectionSize"/> is 0 unless the cell is an LSTM with projection.</summary>
-internal sealed record LayerSpec(CellKind Cell, int HiddenSize, int ProjectionSize, bool Bidirectional, bool Bias, bool ResetAfter)
+/// <summary>
+/// One recurrent layer. <see cref="ProjectionSize"/> is 0 unless the cell is an LSTM with projection. <see cref="Module"/>
+/// is the PyTorch module its tensors are under, or null for the default names (<see cref="ParameterTable"/> makes them).
+/// </summary>
+internal sealed record LayerSpec(CellKind Cell, int HiddenSize, int ProjectionSize, bool Bidirectional, bool Bias, bool ResetAfter, string? Module = null)
 {
     /// <summary>Rows per gate block in the stacked PyTorch weights: 4 (LSTM i,f,g,o), 3 (GRU r,z,n), 1 (RNN).</summary>
     public int GateCount => Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
@@ -66,7 +69,23 @@ internal sealed record LayerSpec(CellKind Cell, int HiddenSize, int ProjectionSi
     public int Width => Directions * OutputSize;
 }
 
-internal sealed record EmbeddingSpec(int VocabularySize, int Dimension);
+internal sealed record EmbeddingSpec(int VocabularySize, int Dimension, string? Module = null);
 
-/// <summary>The dense head <c>y = act(W h + b)</c>; <see cref="Activation"/> is the runtime's enum, compiled in from its source.</summary>
-internal sealed record HeadSpec(int Outputs, Activation Activation, bool EveryStep, bool Bias);
+/// <summary>One dense layer of the head, <c>y = act(W x + b)</c>; <see cref="Activation"/> is the runtime's enum, compiled in from its source.</summary>
+internal sealed record DenseSpec(int Outputs, Activation Activation, bool Bias, string? Module = null);
+
+/// <summary>
+/// The head: one or more dense layers in declaration order (an MLP when several), the first reading the top recurrent
+/// layer's <see cref="Over"/> steps, each later one the layer before it. Only the last layer may be Softmax.
+/// </summary>
+internal sealed record HeadSpec(EquatableArray<DenseSpec> Layers, Steps Over)
+{
+    /// <summary>Floats per output row: the last layer's outputs.</summary>
+    public int Outputs => Layers[Layers.Count - 1].Outputs;
+
+    /// <summary>The last layer, whose activation turns the logits into the outputs.</summary>
+    public DenseSpec Last => Layers[Layers.Count - 1];
+
+    /// <summary>Whether the head writes one row per step; otherwise one row (the last step or the final state).</summary>
+    public bool EveryStep => Over == Steps.Every;
+}

@@ -12,7 +12,7 @@ namespace RnnGen.Generator.Parsing;
 
 /// <summary>
 /// Turns an annotated class symbol into a <see cref="ModelSpec"/> (or diagnostics). The layer attributes are read in
-/// declaration order: [Embedding]? then recurrent layers, then at most one [Dense]. Property names are <c>nameof</c>s of
+/// declaration order: [Embedding]? then recurrent layers, then the head's [Dense] layers. Property names are <c>nameof</c>s of
 /// the attribute types and defaults are read from default-constructed attributes, so the runtime's attribute sources
 /// (compiled into this generator) are the one statement of the contract.
 /// </summary>
@@ -26,6 +26,11 @@ internal static class ModelParser
     private static readonly GruAttribute GruDefaults = new(0);
     private static readonly RnnAttribute RnnDefaults = new(0);
     private static readonly DenseAttribute DenseDefaults = new(0);
+    private static readonly EmbeddingAttribute EmbeddingDefaults = new(0, 0);
+
+    /// <summary>A PyTorch module path: names separated by dots, each an identifier or an index (<c>head.0</c>).</summary>
+    private static readonly System.Text.RegularExpressions.Regex ModulePath =
+        new(@"^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\.(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+))*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
@@ -72,9 +77,12 @@ internal static class ModelParser
         else if (sequenceLength <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, nameof(RecurrentModelAttribute.SequenceLength), sequenceLength);
 
         EmbeddingSpec? embedding = null;
-        HeadSpec? head = null;
         var layers = ImmutableArray.CreateBuilder<LayerSpec>();
-        int position = 0;
+        var dense = ImmutableArray.CreateBuilder<DenseSpec>();
+        Steps over = DenseDefaults.Over;
+        // Where each layer attribute is, by its place among them (the ParameterTable's part index), for RNN023.
+        var partLocations = new List<Location>();
+        Location? lastSoftmax = null;
         foreach (var attribute in type.GetAttributes())
         {
             ct.ThrowIfCancellationRequested();
@@ -85,34 +93,39 @@ internal static class ModelParser
                 case AttributeNames.Embedding:
                 {
                     int vocabulary = IntArgument(attribute, 0), dimension = IntArgument(attribute, 1);
-                    if (position != 0 || embedding is not null) Report(DiagnosticDescriptors.EmbeddingNotFirst, location);
+                    if (partLocations.Count != 0 || embedding is not null) Report(DiagnosticDescriptors.EmbeddingNotFirst, location);
                     if (vocabulary <= 0) Report(DiagnosticDescriptors.NonPositiveSize, location, "Embedding vocabularySize", vocabulary);
                     if (dimension <= 0) Report(DiagnosticDescriptors.NonPositiveSize, location, "Embedding dimension", dimension);
-                    embedding ??= new EmbeddingSpec(vocabulary, dimension);
-                    position++;
+                    embedding ??= new EmbeddingSpec(vocabulary, dimension, Module(attribute, EmbeddingDefaults.Module, location, Report));
+                    partLocations.Add(location);
                     break;
                 }
                 case AttributeNames.Lstm:
                 case AttributeNames.Gru:
                 case AttributeNames.Rnn:
                 {
-                    if (head is not null) Report(DiagnosticDescriptors.DenseBeforeRecurrent, LocationOfHead(type, classLocation));
+                    if (dense.Count > 0) Report(DiagnosticDescriptors.DenseBeforeRecurrent, LocationOfHead(type, classLocation));
                     var layer = ParseLayer(attribute, name, location, Report);
                     if (layer is not null) layers.Add(layer);
-                    position++;
+                    partLocations.Add(location);
                     break;
                 }
                 case AttributeNames.Dense:
                 {
                     int outputs = IntArgument(attribute, 0);
                     var activation = (Activation)IntArgument(attribute, 1, (int)DenseDefaults.Activation);
-                    var over = (Steps)Named(attribute, nameof(DenseAttribute.Over), (int)DenseDefaults.Over);
+                    int? overGiven = NamedOrNull<int>(attribute, nameof(DenseAttribute.Over));
                     if (outputs <= 0) Report(DiagnosticDescriptors.NonPositiveSize, location, "Dense outputs", outputs);
                     if (!Enum.IsDefined(typeof(Activation), activation)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense activation", (int)activation);
-                    if (!Enum.IsDefined(typeof(Steps), over)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense Over", (int)over);
-                    if (head is not null) Report(DiagnosticDescriptors.MultipleHeads, location);
-                    head ??= new HeadSpec(outputs, activation, EveryStep: over == Steps.Every, Named(attribute, nameof(DenseAttribute.Bias), DenseDefaults.Bias));
-                    position++;
+                    if (overGiven is int o && !Enum.IsDefined(typeof(Steps), (Steps)o)) Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Dense Over", o);
+                    // The head's later layers read the layer before them; only the first chooses the steps.
+                    if (dense.Count > 0 && overGiven is not null) Report(DiagnosticDescriptors.OverOnLaterDense, location, ((Steps)overGiven.Value).ToString());
+                    if (dense.Count == 0 && overGiven is int first) over = (Steps)first;
+                    if (lastSoftmax is not null) Report(DiagnosticDescriptors.SoftmaxNotLast, lastSoftmax);
+                    lastSoftmax = activation == Activation.Softmax ? location : null;
+                    dense.Add(new DenseSpec(outputs, activation, Named(attribute, nameof(DenseAttribute.Bias), DenseDefaults.Bias),
+                        Module(attribute, DenseDefaults.Module, location, Report)));
+                    partLocations.Add(location);
                     break;
                 }
             }
@@ -136,10 +149,21 @@ internal static class ModelParser
             SequenceLength: sequenceLength!.Value,
             Embedding: embedding,
             Layers: layers.ToEquatableArray(),
-            Head: head,
+            Head: dense.Count == 0 ? null : new HeadSpec(dense.ToEquatableArray(), over),
             Weights: weights,
             ExactActivations: activations == ActivationPrecision.Exact,
             Precision: precision);
+
+        // Module names may make two parts name the same tensor; a state_dict cannot hold both. One error per pair of parts.
+        var reported = new HashSet<(int, int)>();
+        foreach (var (first, again) in new ParameterTable(spec).Duplicates())
+        {
+            if (reported.Add((first.Part, again.Part)))
+                Report(DiagnosticDescriptors.DuplicateTensorName, partLocations[again.Part], again.Name,
+                    ModelDeclaration.Describe(spec, again.Part), ModelDeclaration.Describe(spec, first.Part));
+        }
+        if (diagnostics.Count > 0)
+            return new ParseResult(null, diagnostics.ToEquatableArray());
 
         var (floats, what) = LargestBuffer(spec);
         if (floats > MaxFloats)
@@ -178,12 +202,24 @@ internal static class ModelParser
                 ok = false;
             }
         }
+        // A bad Module is reported but keeps the layer, so the model does not also seem to lack one (RNN005).
+        string? module = Module(attribute, defaults.Module, location, report);
         return ok
             ? new LayerSpec(cell, hidden, projection,
                 Named(attribute, nameof(RecurrentLayerAttribute.Bidirectional), defaults.Bidirectional),
                 Named(attribute, nameof(RecurrentLayerAttribute.Bias), defaults.Bias),
-                Named(attribute, nameof(GruAttribute.ResetAfter), GruDefaults.ResetAfter))
+                Named(attribute, nameof(GruAttribute.ResetAfter), GruDefaults.ResetAfter),
+                module)
             : null;
+    }
+
+    /// <summary>The attribute's <c>Module</c> (its default when not set), reporting RNN022 when it is not a module path.</summary>
+    private static string? Module(AttributeData attribute, string? fallback, Location location, Action<DiagnosticDescriptor, Location?, object[]> report)
+    {
+        string? module = Named(attribute, nameof(DenseAttribute.Module), fallback);
+        if (module is not null && !ModulePath.IsMatch(module))
+            report(DiagnosticDescriptors.InvalidModule, location, [module]);
+        return module;
     }
 
     /// <summary>The largest single buffer the generated class will allocate, to refuse absurd sizes at compile time.</summary>
@@ -206,8 +242,12 @@ internal static class ModelParser
         }
         if (spec.Head is { } head)
         {
-            parameters += (long)head.Outputs * (input + 1);
-            Consider(t * head.Outputs, "head outputs");
+            foreach (var dense in head.Layers)
+            {
+                parameters += (long)dense.Outputs * (input + 1);
+                Consider(t * dense.Outputs, "head outputs");
+                input = dense.Outputs;
+            }
         }
         Consider(parameters, "parameters");
         return (best, what);

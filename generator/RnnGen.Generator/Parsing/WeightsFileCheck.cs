@@ -50,11 +50,14 @@ internal static class WeightsFileCheck
             return Fail(DiagnosticDescriptors.WeightsMismatch, match.AmbiguityMessage + "; export only one of these modules' tensors (at run time, WeightLoadOptions.Prefix chooses one)");
         string prefix = match.Prefix;
         var problems = new List<string>();
+        var fileNames = header.Tensors.Select(t => t.Name).ToList();
+        var fileShapes = header.Tensors.Select(t => (IReadOnlyList<int>)t.Shape).ToList();
+        var wantedNames = new HashSet<string>(wanted.Select(p => prefix + p.Name), StringComparer.Ordinal);
         foreach (var p in wanted)
         {
             string shape = "[" + string.Join(", ", p.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
             if (!byName.TryGetValue(prefix + p.Name, out var tensor))
-                problems.Add($"tensor '{prefix}{p.Name}' is missing (the declaration needs {shape})");
+                problems.Add($"tensor '{prefix}{p.Name}' is missing (the declaration needs {shape})" + Hint(spec, p, prefix + p.Name, header, fileNames, fileShapes, wantedNames));
             else if (!tensor.Shape.SequenceEqual(p.Shape))
                 problems.Add($"tensor '{tensor.Name}' has shape {tensor.ShapeText} in the file but {shape} in the declaration");
             else if (tensor.DType is not ("F32" or "I8" or "BF16"))
@@ -75,6 +78,7 @@ internal static class WeightsFileCheck
             if (byName.TryGetValue(prefix + p.Name, out var t) && t.DType == "I8") names.Add(t.Name + TensorNameMatching.ScaleSuffix);
         foreach (var extra in header.Tensors.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !names.Contains(t.Name)))
             problems.Add($"tensor '{extra}' is not part of the declared model");
+        if (problems.Count == 0) problems.AddRange(ImportedArchitecture(spec, header));
         if (problems.Count == 0)
             return new WeightsCheckResult(spec, file.ResourceName, null, EquatableArray<DiagnosticInfo>.Empty);
 
@@ -82,6 +86,56 @@ internal static class WeightsFileCheck
         foreach (string problem in problems)
             diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsMismatch.Id, location, ImmutableArgs(declared, spec.TypeName, problem)));
         return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The metadata of a file written by the ONNX import (rnngen import, or the build's conversion of ONNX weights):
+    /// RnnGen.Import's ImportedModel.DeclarationKey, SourceKey and SourceOf, which this assembly cannot reference.
+    /// </summary>
+    private const string DeclarationKey = "rnngen.declaration", SourceKey = "source", ImportSource = "rnngen import ";
+
+    /// <summary>
+    /// An imported ONNX graph fixes what tensors cannot tell — activations, Over, GRU reset placement, tanh/ReLU — and its
+    /// import records them as a declaration. Each layer attribute of that declaration must be the declared one, else the
+    /// model would silently compute something other than the graph (Final and Last are the same on a unidirectional layer).
+    /// </summary>
+    private static IEnumerable<string> ImportedArchitecture(ModelSpec spec, WeightsFileHeader header)
+    {
+        if (header.MetadataValue(DeclarationKey) is not { } recorded || header.MetadataValue(SourceKey) is not { } source
+            || !source.StartsWith(ImportSource, StringComparison.Ordinal))
+            yield break;
+        bool bidirectional = spec.Layers[spec.Layers.Count - 1].Bidirectional;
+        List<string> Layers(string declaration) => declaration.Split('\n')
+            .Where(l => l.StartsWith("[", StringComparison.Ordinal) && !l.StartsWith("[RecurrentModel", StringComparison.Ordinal))
+            .Select(l => bidirectional ? l : l.Replace("Over = Steps.Final", "Over = Steps.Last"))
+            .ToList();
+        var graph = Layers(recorded);
+        var declared = Layers(ModelDeclaration.Write(spec));
+        for (int i = 0; i < Math.Max(graph.Count, declared.Count); i++)
+        {
+            string want = i < graph.Count ? graph[i] : "nothing";
+            string got = i < declared.Count ? declared[i] : "nothing";
+            if (want != got)
+                yield return $"the ONNX graph ({source.Substring(ImportSource.Length)}) computes {want} where the declaration has {got}; declare what 'rnngen import' prints for it";
+        }
+    }
+
+    /// <summary>
+    /// For a missing tensor: the file's names closest to it, and the Module that would make its part name its tensors as
+    /// the file does (a module holding a tensor of the same kind and shape), with the part's attribute.
+    /// </summary>
+    private static string Hint(ModelSpec spec, ParameterEntry p, string name, WeightsFileHeader header, IReadOnlyList<string> fileNames,
+        IReadOnlyList<IReadOnlyList<int>> fileShapes, HashSet<string> wantedNames)
+    {
+        var text = new System.Text.StringBuilder();
+        var closest = TensorNameSuggestions.Closest(name, fileNames);
+        if (closest.Count > 0)
+            text.Append("; closest in the file: ").Append(string.Join(", ", closest.Select(c => $"'{header.Tensors.First(t => t.Name == c)}'")));
+        var modules = TensorNameSuggestions.Modules(name, p.Shape, fileNames, fileShapes, wantedNames);
+        if (modules.Count > 0)
+            text.Append("; to load the file's own names, set Module = ").Append(string.Join(" or ", modules.Select(m => $"\"{m}\"")))
+                .Append(" on ").Append(ModelDeclaration.Describe(spec, p.Part));
+        return text.ToString();
     }
 
     private static EquatableArray<string> ImmutableArgs(params string[] args) => args.ToEquatableArray();

@@ -30,6 +30,9 @@ internal sealed record WeightsFileHeader(
     /// <summary>safetensors' own limit on the header length; a longer one is a corrupt length field.</summary>
     public const int MaxHeaderBytes = 100_000_000;
 
+    /// <summary>The runtime reader's limits (<c>SafeTensorsFile.MaxTensorCount</c>, <c>MaxNameLength</c>; a test pins them equal), so the build refuses what loading would.</summary>
+    public const int MaxTensorCount = 65_536, MaxNameLength = 1024;
+
     /// <summary>Bytes per element of each safetensors dtype.</summary>
     public static int? ElementBytes(string dtype) => dtype switch
     {
@@ -82,11 +85,14 @@ internal sealed record WeightsFileHeader(
 
         var tensors = new List<WeightsFileTensor>();
         var metadata = new List<WeightsFileMetadata>();
+        var ranges = new List<(long Begin, long End, string Name)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             if (!names.Add(entry.Key))
                 throw new FormatException($"the header has two entries named '{entry.Key}'");
+            if (entry.Key.Length > MaxNameLength)
+                throw new FormatException($"a tensor name is {entry.Key.Length} characters long, over the {MaxNameLength}-character limit");
             if (entry.Key == "__metadata__")
             {
                 if (entry.Value is null) continue;
@@ -100,12 +106,34 @@ internal sealed record WeightsFileHeader(
                 }
                 continue;
             }
-            tensors.Add(ReadTensor(entry.Key, entry.Value, dataBytes));
+            if (tensors.Count == MaxTensorCount)
+                throw new FormatException($"the header lists more than {MaxTensorCount} tensors, the limit");
+            tensors.Add(ReadTensor(entry.Key, entry.Value, dataBytes, ranges));
         }
+        CheckCoverage(ranges, dataBytes);
         return new WeightsFileHeader(tensors.ToEquatableArray(), metadata.ToEquatableArray(), dataBytes);
     }
 
-    private static WeightsFileTensor ReadTensor(string name, object? value, long dataBytes)
+    /// <summary>
+    /// safetensors requires the tensors to index the whole data buffer, in order, with no hole and nothing after the last:
+    /// a byte inserted into the data would otherwise shift every later tensor silently.
+    /// </summary>
+    private static void CheckCoverage(List<(long Begin, long End, string Name)> ranges, long dataBytes)
+    {
+        long expected = 0;
+        foreach (var (begin, end, name) in ranges.OrderBy(r => r.Begin).ThenBy(r => r.End))
+        {
+            if (begin != expected)
+                throw new FormatException(begin > expected
+                    ? $"tensor '{name}' starts at byte {begin} of the data, leaving bytes {expected}–{begin - 1} unused: the data is not fully indexed"
+                    : $"tensor '{name}' starts at byte {begin} of the data, overlapping the tensor before it");
+            expected = end;
+        }
+        if (expected != dataBytes)
+            throw new FormatException($"the tensors index {expected} bytes of data, but the file holds {dataBytes}: trailing bytes");
+    }
+
+    private static WeightsFileTensor ReadTensor(string name, object? value, long dataBytes, List<(long Begin, long End, string Name)> ranges)
     {
         if (value is not List<KeyValuePair<string, object?>> fields)
             throw new FormatException($"tensor '{name}': the entry is not an object with dtype, shape and data_offsets");
@@ -138,6 +166,7 @@ internal sealed record WeightsFileHeader(
             throw new FormatException($"tensor '{name}': data_offsets [{begin}, {end}] run past the end of the data, which has {dataBytes} bytes: the file is truncated");
         if (ElementBytes(dtypeText) is int size && end - begin != count * size)
             throw new FormatException($"tensor '{name}': a {dtypeText} tensor of {count} elements needs {count * size} bytes, but data_offsets [{begin}, {end}] hold {end - begin}");
+        ranges.Add((begin, end, name));
         return new WeightsFileTensor(name, dtypeText, shapeValues.ToEquatableArray());
     }
 
@@ -226,7 +255,7 @@ internal sealed record WeightsFileHeader(
             {
                 if (_position >= text.Length) throw Error("unterminated string");
                 char c = text[_position++];
-                if (c == '"') return builder.ToString();
+                if (c == '"') return WellFormed(builder.ToString());
                 if (c < ' ') throw Error("control character in a string");
                 if (c != '\\') { builder.Append(c); continue; }
                 if (_position >= text.Length) throw Error("unterminated escape");
@@ -248,6 +277,17 @@ internal sealed record WeightsFileHeader(
                     default: throw Error($"bad escape '\\{e}'");
                 }
             }
+        }
+
+        /// <summary>A string with every UTF-16 surrogate paired (a lone one, from a \uD800 escape, is not text).</summary>
+        private string WellFormed(string value)
+        {
+            for (int i = 0; i < value.Length; i++)
+            {
+                if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
+                else if (char.IsSurrogate(value[i])) throw Error("a string holds a lone UTF-16 surrogate");
+            }
+            return value;
         }
 
         private object ReadNumber()

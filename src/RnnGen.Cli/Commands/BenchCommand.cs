@@ -16,7 +16,8 @@ namespace RnnGen.Cli.Commands;
 /// <c>rnngen bench MODEL.safetensors [--precision int8|bf16]</c>: compiles exactly the model <c>inspect</c> infers (in the
 /// given precision), loads the weights, and times each call of Step, Forward (a full window) and Backward (float32 only):
 /// latency percentiles, bytes allocated per call and GFLOP/s (multiply–adds of the matrix products counted as 2 FLOPs;
-/// element-wise work is not counted), and the bytes of recurrent weights a step multiplies.
+/// element-wise work is not counted), and the bytes of recurrent weights a step multiplies. <c>--batch N [--threads K]</c>
+/// times the float32 model's batched Step instead (<see cref="RunBatch"/>).
 /// </summary>
 internal static class BenchCommand
 {
@@ -25,15 +26,24 @@ internal static class BenchCommand
         var model = new Argument<string>("MODEL") { Description = "A safetensors file, as for inspect." };
         var iterations = new Option<int>("--iterations", "-n") { Description = "Timed calls of each method.", DefaultValueFactory = _ => 200 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed calls first (and at least one second of them), so the JIT has optimised the code.", DefaultValueFactory = _ => 50 };
+        var batch = new Option<int>("--batch")
+        {
+            Description = $"Time the batched Step of N entities (the model's nested Batch, 1 to {Batching.RecurrentBatch.MaxCapacity}) instead: ns per entity-step, GFLOP/s, % of the FMA peak.",
+        };
+        var threads = new Option<int>("--threads") { Description = "Threads the batched Step uses (with --batch).", DefaultValueFactory = _ => 1 };
         iterations.Validators.Add(r => { if (r.GetValue(iterations) <= 0) r.AddError("--iterations must be positive"); });
         warmup.Validators.Add(r => { if (r.GetValue(warmup) < 0) r.AddError("--warmup must not be negative"); });
         var precision = PrecisionOption.Create("Compile the model with its recurrent weights in this precision (float32, int8 or bf16); the file's float32 weights are quantized at load.");
+        batch.Validators.Add(r => { if (r.GetValue(batch) is < 0 or > Batching.RecurrentBatch.MaxCapacity) r.AddError($"--batch must be 1 to {Batching.RecurrentBatch.MaxCapacity}"); });
+        threads.Validators.Add(r => { if (r.GetValue(threads) is < 1 or > Batching.BatchThreads.MaxThreads) r.AddError($"--threads must be 1 to {Batching.BatchThreads.MaxThreads}"); });
         var options = new ModelOptions();
-        var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup, precision };
+        var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup, precision, batch, threads };
         options.AddTo(command);
-        command.SetAction(parse => CommandRunner.Run("bench", parse.InvocationConfiguration.Error, () => Run(
-            parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
-            precision: PrecisionOption.Read(parse, precision))));
+        command.SetAction(parse => CommandRunner.Run("bench", parse.InvocationConfiguration.Error, () => parse.GetValue(batch) > 0
+            ? RunBatch(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
+                error: parse.InvocationConfiguration.Error, precision: PrecisionOption.Read(parse, precision))
+            : Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
+                error: parse.InvocationConfiguration.Error, precision: PrecisionOption.Read(parse, precision))));
         return command;
     }
 
@@ -47,10 +57,77 @@ internal static class BenchCommand
         }
     }
 
-    public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds,
+    public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null,
         WeightPrecision precision = WeightPrecision.Float32)
     {
-        var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path), options);
+        var (spec, instance) = Load(path, options, error, precision);
+        var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
+        output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
+        output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
+        foreach (var m in results)
+        {
+            double median = m.Percentile(50);
+            output.WriteLine($"{m.Method,-9}{Time(median),12}{Time(m.Percentile(90)),12}{Time(m.Percentile(99)),12}{Time(m.Nanoseconds.Average()),12}{m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture) + " B",12}{(m.Flops / median).ToString("0.00", CultureInfo.InvariantCulture),10}");
+        }
+        output.WriteLine("GFLOP/s at the median: matrix products only (2 FLOPs per multiply-add); Backward counts dW and dx products, 2x Forward's.");
+        output.WriteLine(WeightBytes(instance));
+        // What runs: the precision asked for, or the one a file's recorded declaration sets.
+        foreach (string line in KernelReport(spec, instance is IQuantizedModel q ? q.Precision : WeightPrecision.Float32))
+            output.WriteLine(line);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// <c>--batch N [--threads K]</c>: times the batched Step of N entities through the model's Batch and prints
+    /// <c>batch N: X ns per entity-step, Y GFLOP/s (Z% of FMA peak)</c>, the peak being K threads × one core's FMA peak
+    /// measured just before. A low-precision model has no Batch (docs/quantization.md): <paramref name="precision"/> other
+    /// than float32 is refused.
+    /// </summary>
+    public static int RunBatch(string path, InferenceOptions options, int entities, int threads, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null,
+        WeightPrecision precision = WeightPrecision.Float32)
+    {
+        if (precision != WeightPrecision.Float32)
+            throw new CommandException(ExitCodes.UnusableInput,
+                $"--batch and --precision {DeclarationPrecision.Name(precision)} do not combine: a low-precision model has no Batch (docs/quantization.md); time the float32 model's batch without --precision");
+        var (spec, instance) = Load(path, options, error, WeightPrecision.Float32);
+        if (instance is IQuantizedModel recorded)
+            throw new CommandException(ExitCodes.UnusableInput,
+                $"{path}: its recorded declaration is in {DeclarationPrecision.Name(recorded.Precision)}, and a low-precision model has no Batch (docs/quantization.md)");
+        if (spec.Layers.Any(l => l.Bidirectional))
+            throw new CommandException(ExitCodes.UnusableInput, $"{path}: the model has a bidirectional layer, so it has no Step to time; --batch times the batched Step");
+        var type = instance.GetType().GetNestedType("Batch") ?? throw new InvalidOperationException("The generated model has no nested Batch class.");
+        using var batch = (Batching.RecurrentBatch)Activator.CreateInstance(type, instance, entities)!;
+        batch.Threads = threads;
+        for (int e = 0; e < entities; e++) batch.Add();
+        var random = new Random(12345);
+        var inputs = new float[entities * instance.InputSize];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 2 - 1);
+        var tokens = new int[entities];
+        for (int i = 0; i < tokens.Length; i++) tokens[i] = random.Next(Math.Max(1, instance.VocabularySize));
+        var outputs = new float[entities * instance.OutputSize];
+        Action step = batch switch
+        {
+            Batching.IStepBatch b => () => b.Step(inputs, outputs),
+            Batching.ITokenStepBatch b => () => b.Step(tokens, outputs),
+            _ => throw new InvalidOperationException("The batch has no Step."),
+        };
+        var (stepFlops, headFlops) = Flops(spec);
+        double flops = entities * (stepFlops + headFlops);
+        double peak = FmaPeak.GigaflopsPerCore() * threads;
+        var m = Time("Step", step, iterations, warmup, warmupMilliseconds, flops);
+        double median = m.Percentile(50), gigaflops = flops / median;
+        output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; batched Step of {entities} entities on {threads} thread(s), path {batch.Path}, {iterations} calls after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
+        output.WriteLine($"Step of the batch: p50 {Time(median)}, p90 {Time(m.Percentile(90))}, p99 {Time(m.Percentile(99))}, {m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture)} B allocated per call (calling thread)");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"batch {entities}: {median / entities:0.0} ns per entity-step, {gigaflops:0.0} GFLOP/s ({100 * gigaflops / peak:0.0}% of FMA peak)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"FMA peak: {peak:0.0} GFLOP/s ({threads} × {peak / threads:0.0}, measured now: {FmaPeak.Lanes} lanes × 2 FLOPs per FMA, 16 independent accumulators); GFLOP/s at the median, matrix products only."));
+        return ExitCodes.Success;
+    }
+
+    private static (ModelDescription Spec, IRecurrentModel Model) Load(string path, InferenceOptions options, TextWriter? error, WeightPrecision precision)
+    {
+        var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path, error), options);
         if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } declaration)
             throw new CommandException(ExitCodes.Unsupported, $"{path}: no RnnGen model fits these tensors; run 'rnngen inspect {path}' for details");
         string source = precision == WeightPrecision.Float32 ? declaration : DeclarationPrecision.Apply(declaration, precision);
@@ -65,20 +142,11 @@ internal static class BenchCommand
         {
             throw new CommandException(ExitCodes.Unsupported, e.Message);
         }
-
-        var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
-        output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
-        output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
-        foreach (var m in results)
+        catch (WeightFormatException e)
         {
-            double median = m.Percentile(50);
-            output.WriteLine($"{m.Method,-9}{Time(median),12}{Time(m.Percentile(90)),12}{Time(m.Percentile(99)),12}{Time(m.Nanoseconds.Average()),12}{m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture) + " B",12}{(m.Flops / median).ToString("0.00", CultureInfo.InvariantCulture),10}");
+            throw new CommandException(ExitCodes.UnusableInput, e.Message);
         }
-        output.WriteLine("GFLOP/s at the median: matrix products only (2 FLOPs per multiply-add); Backward counts dW and dx products, 2x Forward's.");
-        output.WriteLine(WeightBytes(instance));
-        foreach (string line in KernelReport(spec, precision))
-            output.WriteLine(line);
-        return ExitCodes.Success;
+        return (spec, instance);
     }
 
     /// <summary>

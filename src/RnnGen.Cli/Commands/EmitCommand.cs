@@ -27,14 +27,15 @@ internal static class EmitCommand
                 path,
                 parse.GetValue(output)!,
                 IsSpec(path) ? null : options.Read(parse, path),
-                parse.InvocationConfiguration.Output));
+                parse.InvocationConfiguration.Output,
+                parse.InvocationConfiguration.Error));
         });
         return command;
     }
 
     private static bool IsSpec(string path) => Path.GetExtension(path).Equals(".cs", StringComparison.OrdinalIgnoreCase);
 
-    public static int Run(string input, string outputPath, InferenceOptions? options, TextWriter output)
+    public static int Run(string input, string outputPath, InferenceOptions? options, TextWriter output, TextWriter? error = null)
     {
         string declarationSource;
         string sourcePath;
@@ -47,7 +48,7 @@ internal static class EmitCommand
         }
         else
         {
-            var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(input), options);
+            var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(input, error), options);
             if (inferred.Declaration() is not { } inferredSource)
                 throw new CommandException(ExitCodes.Unsupported, $"{input}: no RnnGen model fits these tensors:{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", inferred.Errors)}{Environment.NewLine}Run 'rnngen inspect {input}' for details.");
             declarationSource = inferredSource;

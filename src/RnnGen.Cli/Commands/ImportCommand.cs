@@ -44,7 +44,7 @@ internal static class ImportCommand
         string declaration = DeclarationText.Write(imported.Model, options.TypeName, window, options.Namespace);
         weightsPath ??= Path.ChangeExtension(path, ".safetensors");
         RefuseToOverwriteOtherWeights(weightsPath);
-        Write(weightsPath, () => imported.ToSafeTensors(declaration, $"rnngen import {Path.GetFileName(path)}").Write(weightsPath));
+        Write(weightsPath, () => imported.ToSafeTensors(declaration, ImportedModel.SourceOf(Path.GetFileName(path)), Generator.Emit.GeneratorInfo.Version).Write(weightsPath));
         if (declarationPath is not null) Write(declarationPath, () => File.WriteAllText(declarationPath, declaration));
 
         var m = imported.Model;
@@ -56,8 +56,6 @@ internal static class ImportCommand
         foreach (string note in imported.Notes) output.WriteLine("  - " + note);
         if (options.SequenceLength is null)
             output.WriteLine($"  - SequenceLength = {window}: {(imported.FixedSteps is not null ? "the length the graph was exported with" : "the graph does not fix it")}; set it to the longest sequence Forward will see (--sequence-length N)");
-        if (m.NeedsContractExtensions)
-            output.WriteLine("  - this declaration uses " + string.Join(" and ", Extensions(m)) + ", which need an RnnGen generator with issue 14's contract");
         if (declarationPath is null)
         {
             output.WriteLine();
@@ -70,13 +68,6 @@ internal static class ImportCommand
         return ExitCodes.Success;
     }
 
-    private static IEnumerable<string> Extensions(ModelDescription m)
-    {
-        if (m.UsesModules) yield return "Module names";
-        if (m.Head.Count > 1) yield return "several [Dense] layers";
-        if (m.Head.Count > 0 && m.Over == HeadSteps.Final) yield return "Over = Steps.Final";
-    }
-
     /// <summary>An existing file that an import did not write (e.g. the module's own state_dict beside model.onnx) is not replaced.</summary>
     private static void RefuseToOverwriteOtherWeights(string path)
     {
@@ -84,7 +75,8 @@ internal static class ImportCommand
         bool ours;
         try
         {
-            ours = SafeTensorsFile.Read(path).Metadata.ContainsKey(ImportedModel.DeclarationKey);
+            // SaveWeights records a declaration too, so the source says who wrote it: trained weights are never replaced.
+            ours = ImportedModel.WrittenByImport(SafeTensorsFile.Read(path).Metadata);
         }
         catch (Exception e) when (e is WeightFormatException or IOException or UnauthorizedAccessException)
         {

@@ -18,13 +18,13 @@ internal static class InspectCommand
         var command = new Command("inspect", "Infer a model from its weights and print the C# declaration that loads them as they are.") { model };
         options.AddTo(command);
         command.SetAction(parse => CommandRunner.Run("inspect", parse.InvocationConfiguration.Error,
-            () => Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.InvocationConfiguration.Output)));
+            () => Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    public static int Run(string path, InferenceOptions options, TextWriter output)
+    public static int Run(string path, InferenceOptions options, TextWriter output, TextWriter? error = null)
     {
-        var header = WeightsFileReader.ReadHeader(path);
+        var header = WeightsFileReader.ReadHeader(path, error);
         var inferred = ArchitectureInference.Infer(header, options);
 
         long parameters = header.Tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using RnnGen.Generator.Emit;
 
 namespace RnnGen.Cli.Commands;
 
@@ -13,7 +15,7 @@ internal static class RnnGenCommandLine
     public static Command CreateRoot() => new("rnngen", "rnngen: inspect, generate, verify, benchmark and quantize RnnGen source-generated recurrent networks, and import ONNX models.")
     {
         new HelpOption(),
-        new VersionOption(),
+        new VersionOption { Action = new VersionAction() },
         InspectCommand.Create(),
         EmitCommand.Create(),
         VerifyCommand.Create(),
@@ -46,5 +48,29 @@ internal static class RnnGenCommandLine
             return ExitCodes.UnusableInput;
         }
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+}
+
+/// <summary>
+/// <c>rnngen --version</c>: the tool's version and the version of the generator it embeds, which is what <c>verify</c>,
+/// <c>bench</c> and <c>emit</c> generate with and what the files <c>SaveWeights</c> writes are compared against.
+/// </summary>
+internal sealed class VersionAction : SynchronousCommandLineAction
+{
+    public override int Invoke(ParseResult parseResult)
+    {
+        parseResult.InvocationConfiguration.Output.WriteLine($"rnngen {ToolVersion} (RnnGen generator {GeneratorInfo.Version})");
+        return ExitCodes.Success;
+    }
+
+    private static string ToolVersion
+    {
+        get
+        {
+            string version = typeof(VersionAction).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0";
+            int metadata = version.IndexOf('+');
+            return metadata < 0 ? version : version[..metadata];
+        }
     }
 }

@@ -25,11 +25,14 @@ public static class CaseRunner
     public const double AbsoluteTolerance = 1e-5, RelativeTolerance = 1e-4;
 
     /// <summary>
-    /// Compiles all cases' models in one compilation and runs each case. In a low <paramref name="precision"/> it
-    /// compiles each model in that precision too and checks its forward arrays against the float32 model running the
-    /// same rounded weights (<see cref="PrecisionCheck"/>); gradients are not checked (low-precision models have no Backward).
+    /// Compiles all cases' models in one compilation and runs each case; with <paramref name="batchEntities"/> &gt; 0 also
+    /// through the model's batch of that many entities (<see cref="BatchCaseRunner"/>, arrays named <c>batch.…</c>). In a
+    /// low <paramref name="precision"/> it compiles each model in that precision too and checks its forward arrays against
+    /// the float32 model running the same rounded weights (<see cref="PrecisionCheck"/>); gradients are not checked
+    /// (low-precision models have no Backward) and there is no batch (low-precision models have none).
     /// </summary>
-    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<ReferenceCase> cases, bool gradients, WeightPrecision precision = WeightPrecision.Float32)
+    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<ReferenceCase> cases, bool gradients, WeightPrecision precision = WeightPrecision.Float32,
+        int batchEntities = 0, int batchThreads = 1)
     {
         var sources = new List<string>();
         var typeNames = new List<string>();
@@ -48,9 +51,16 @@ public static class CaseRunner
         {
             try
             {
-                results.Add(precision == WeightPrecision.Float32
-                    ? RunOne(cases[i], models.Create(typeNames[i]), gradients)
-                    : RunInPrecision(cases[i], models.Create(typeNames[i] + "Low"), models.Create(typeNames[i]), precision));
+                if (precision != WeightPrecision.Float32)
+                {
+                    results.Add(RunInPrecision(cases[i], models.Create(typeNames[i] + "Low"), models.Create(typeNames[i]), precision));
+                    continue;
+                }
+                var model = models.Create(typeNames[i]);
+                var result = RunOne(cases[i], model, gradients);
+                if (batchEntities > 0 && result.Error is null)
+                    result = result with { Arrays = [.. result.Arrays, .. BatchCaseRunner.Run(cases[i], model, batchEntities, gradients, batchThreads)] };
+                results.Add(result);
             }
             catch (Exception e) when (e is WeightFormatException or ArgumentException or InvalidOperationException or IOException)
             {
@@ -105,21 +115,9 @@ public static class CaseRunner
         arrays.Add(Compare("hT", hT, c.Expected["hT"]));
         if (c.Expected.TryGetValue("cT", out var expectedCT)) arrays.Add(Compare("cT", cT, expectedCT));
 
-        double[] outputGradient;
-        if (hasHead)
-        {
-            arrays.Add(Compare("logits", outputs, c.Expected["logits"]));
-            double loss = CrossEntropy(outputs, c.Targets!, model.OutputSize, out outputGradient);
-            arrays.Add(Compare("loss", [loss], [c.ExpectedLoss!.Value]));
-        }
-        else
-        {
-            var cotangent = c.OutputCotangent ?? throw new CaseFormatException($"{c.Name}: plain case without cotangents.y");
-            double loss = 0;
-            for (int j = 0; j < outputs.Length; j++) loss += (double)outputs[j] * cotangent[j];
-            if (c.ExpectedLoss is double expectedLoss) arrays.Add(Compare("loss", [loss], [expectedLoss]));
-            outputGradient = cotangent.Select(v => (double)v).ToArray();
-        }
+        if (hasHead) arrays.Add(Compare("logits", outputs, c.Expected["logits"]));
+        double[] outputGradient = OutputGradient(c, outputs, model.OutputSize, out double loss);
+        if (c.ExpectedLoss is double expectedLoss) arrays.Add(Compare("loss", [loss], [expectedLoss]));
 
         if (gradients && c.Gradients is not null)
         {
@@ -161,6 +159,23 @@ public static class CaseRunner
         }
     }
 
+    /// <summary>
+    /// The case's loss on the outputs and dL/d(outputs): cross-entropy on the logits against the targets for a case with a
+    /// head, Σ y ⊙ cotangent otherwise.
+    /// </summary>
+    internal static double[] OutputGradient(ReferenceCase c, float[] outputs, int classes, out double loss)
+    {
+        if (c.Targets is not null)
+        {
+            loss = CrossEntropy(outputs, c.Targets, classes, out var gradient);
+            return gradient;
+        }
+        var cotangent = c.OutputCotangent ?? throw new CaseFormatException($"{c.Name}: plain case without cotangents.y");
+        loss = 0;
+        for (int j = 0; j < outputs.Length; j++) loss += (double)outputs[j] * cotangent[j];
+        return cotangent.Select(v => (double)v).ToArray();
+    }
+
     /// <summary>Σ_n logsumexp(logits_n) − logits_n[target_n], and its gradient softmax − onehot per row.</summary>
     private static double CrossEntropy(float[] logits, int[] targets, int classes, out double[] gradient)
     {
@@ -182,14 +197,17 @@ public static class CaseRunner
     }
 
     /// <summary>Writes PyTorch-layout rows ([L·D][P] hidden, [L·D][H] cell) into the model's state layout.</summary>
-    private static void SetState(IRecurrentModel model, float[] h0, float[]? c0)
+    private static void SetState(IRecurrentModel model, float[] h0, float[]? c0) => StateOf(model, h0, c0).CopyTo(model.State);
+
+    /// <summary>The model's state laid out from PyTorch's h0 (and c0) rows.</summary>
+    internal static float[] StateOf(IRecurrentModel model, float[] h0, float[]? c0)
     {
         var state = new float[model.State.Length];
         SetRows(model, state, h0, c0);
-        state.CopyTo(model.State);
+        return state;
     }
 
-    private static void SetRows(IRecurrentModel model, float[] state, float[] hidden, float[]? cell)
+    internal static void SetRows(IRecurrentModel model, Span<float> state, float[] hidden, float[]? cell)
     {
         int directions = model.StateTensors.Where(s => s.Layer == 0 && s.Kind == StateKind.Hidden).Count();
         foreach (var piece in model.StateTensors)
@@ -197,13 +215,13 @@ public static class CaseRunner
             float[]? source = piece.Kind == StateKind.Hidden ? hidden : cell;
             if (source is null) continue;
             int row = piece.Layer * directions + piece.Direction;
-            source.AsSpan(row * piece.Length, piece.Length).CopyTo(state.AsSpan(piece.Offset, piece.Length));
+            source.AsSpan(row * piece.Length, piece.Length).CopyTo(state.Slice(piece.Offset, piece.Length));
         }
     }
 
     private static (float[] Hidden, float[] Cell) GetState(IRecurrentModel model) => Rows(model, model.State.ToArray());
 
-    private static (float[] Hidden, float[] Cell) Rows(IRecurrentModel model, float[] state)
+    internal static (float[] Hidden, float[] Cell) Rows(IRecurrentModel model, float[] state)
     {
         var hidden = model.StateTensors.Where(s => s.Kind == StateKind.Hidden).SelectMany(s => state.AsSpan(s.Offset, s.Length).ToArray()).ToArray();
         var cell = model.StateTensors.Where(s => s.Kind == StateKind.Cell).SelectMany(s => state.AsSpan(s.Offset, s.Length).ToArray()).ToArray();

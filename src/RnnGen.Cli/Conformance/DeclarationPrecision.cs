@@ -49,6 +49,10 @@ public static partial class DeclarationPrecision
         return result;
     }
 
+    /// <summary>Whether a <c>[RecurrentModel(…)]</c> attribute of <paramref name="source"/> sets a Precision (any, Float32 too).</summary>
+    public static bool Declares(string source) =>
+        Attribute().Matches(source).Any(m => m.Groups["arguments"].Success && Setting().IsMatch(m.Groups["arguments"].Value));
+
     [GeneratedRegex(@"(?<name>\b(?:[\w:]+\.)?RecurrentModel(?:Attribute)?)\s*(?:\((?<arguments>[^()]*)\))?(?=\s*\])", RegexOptions.CultureInvariant)]
     private static partial Regex Attribute();
 

@@ -22,7 +22,9 @@ public static class UserCaseRunner
     /// A low precision compiles each declaration in it too and checks that model's output against the float32 model
     /// running the same rounded weights (<see cref="PrecisionCheck"/>).
     /// </param>
-    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<UserCase> cases, string? declarationPath, List<string> notes, WeightPrecision precision = WeightPrecision.Float32)
+    /// <param name="error">Receives a warning for each file written by another generator version.</param>
+    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<UserCase> cases, string? declarationPath, List<string> notes,
+        WeightPrecision precision = WeightPrecision.Float32, TextWriter? error = null)
     {
         string? declaration = null;
         if (declarationPath is not null)
@@ -59,16 +61,16 @@ public static class UserCaseRunner
             }
             if (weights)
             {
-                string? source = declaration ?? RecordedDeclaration(c.WeightsPath);
+                string? source = declaration ?? RecordedDeclaration(c.WeightsPath, error);
                 if (source is not null) checks.Add(new Check(c, "safetensors", source, null, null, c.WeightsPath));
                 else if (onnx) notes.Add($"{c.Name}: model.safetensors not checked: it records no declaration; pass --declaration FILE.cs (rnngen inspect {c.WeightsPath} prints one)");
                 else results.Add(new CaseResult($"{c.Name} (safetensors)", [], $"no declaration for {c.WeightsPath}: pass --declaration FILE.cs (rnngen inspect {c.WeightsPath} prints one)"));
             }
         }
 
-        // Imported declarations have unique names and compile together (those this generator may reject on their own,
-        // so one cannot fail the others); any other declaration compiles on its own.
-        var imported = checks.Where(k => k.TypeName is not null && !NeedsContractExtensions(k.Source)).ToList();
+        // Imported declarations have unique names and compile together (if that fails, each on its own, so one cannot
+        // fail the others); any other declaration compiles on its own.
+        var imported = checks.Where(k => k.TypeName is not null).ToList();
         var compiled = new Dictionary<Check, (CompiledModels? Models, string? Error)>();
         if (imported.Count > 0)
         {
@@ -90,13 +92,16 @@ public static class UserCaseRunner
         }
 
         var lowBySource = new Dictionary<string, (CompiledModels?, string?)>(StringComparer.Ordinal);
+        var twinBySource = new Dictionary<string, (CompiledModels?, string?)>(StringComparer.Ordinal);
+        (CompiledModels?, string?) Twins(string source) => twinBySource.TryGetValue(source, out var twin)
+            ? twin : twinBySource[source] = CompileAlone(DeclarationPrecision.Apply(source, WeightPrecision.Float32));
         foreach (var k in checks)
         {
             string name = $"{k.Case.Name} ({k.Label}{(precision == WeightPrecision.Float32 ? "" : ", " + DeclarationPrecision.Name(precision))})";
-            var (models, error) = compiled[k];
+            var (models, failure) = compiled[k];
             if (models is null)
             {
-                results.Add(new CaseResult(name, [], error));
+                results.Add(new CaseResult(name, [], failure));
                 continue;
             }
             if (precision == WeightPrecision.Float32)
@@ -105,17 +110,24 @@ public static class UserCaseRunner
                 continue;
             }
             if (!lowBySource.TryGetValue(k.Source, out var low)) lowBySource[k.Source] = low = CompileAlone(DeclarationPrecision.Apply(k.Source, precision));
-            results.Add(low.Item1 is { } lowModels ? RunInPrecision(name, k, lowModels, models) : new CaseResult(name, [], low.Item2));
+            // The twin is float32 even when the declaration is not (a file saved by an int8 model records Precision = Int8).
+            var twins = DeclarationPrecision.Declares(k.Source) ? Twins(k.Source) : (models, null);
+            results.Add(low.Item1 is not { } lowModels ? new CaseResult(name, [], low.Item2)
+                : twins.Item1 is not { } twinModels ? new CaseResult(name, [], twins.Item2)
+                : RunInPrecision(name, k, lowModels, twinModels));
         }
         return results.OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The declaration <c>rnngen import</c> (or SaveWeights) recorded in the file's metadata, if any.</summary>
-    private static string? RecordedDeclaration(string path)
+    /// <summary>The declaration <c>rnngen import</c> or <c>SaveWeights</c> recorded in the file's metadata, if any.</summary>
+    private static string? RecordedDeclaration(string path, TextWriter? error)
     {
         try
         {
-            return SafeTensorsFile.Read(path).Metadata.TryGetValue(ImportedModel.DeclarationKey, out var d) ? d : null;
+            var metadata = SafeTensorsFile.Read(path).Metadata;
+            if (!metadata.TryGetValue(WeightsMetadata.Declaration, out var declaration)) return null;
+            Inspection.GeneratorVersionCheck.Warn(path, metadata.TryGetValue(WeightsMetadata.GeneratorVersion, out var version) ? version : null, error);
+            return declaration;
         }
         catch (Exception e) when (e is WeightFormatException or IOException or UnauthorizedAccessException)
         {
@@ -131,17 +143,10 @@ public static class UserCaseRunner
         }
         catch (ModelCompilationException e)
         {
-            string hint = NeedsContractExtensions(source)
-                ? " (it uses Module names, several [Dense] layers or Steps.Final, which need an RnnGen generator with issue 14's contract)"
-                : "";
-            return (null, $"the declaration did not compile{hint}:" + string.Concat(e.Errors.Take(8).Select(m => Environment.NewLine + "    " + m))
+            return (null, "the declaration did not compile:" + string.Concat(e.Errors.Take(8).Select(m => Environment.NewLine + "    " + m))
                 + (e.Errors.Count > 8 ? $"{Environment.NewLine}    … and {e.Errors.Count - 8} more" : ""));
         }
     }
-
-    private static bool NeedsContractExtensions(string source)
-        => source.Contains("Module =", StringComparison.Ordinal) || source.Contains("Steps.Final", StringComparison.Ordinal)
-           || source.Split("[Dense(").Length > 2;
 
     private static CaseResult RunOne(string name, Check k, CompiledModels models)
     {

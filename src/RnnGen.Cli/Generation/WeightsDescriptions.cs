@@ -10,7 +10,8 @@ namespace RnnGen.Cli.Generation;
 /// <summary>
 /// What the RnnGen build targets give the generator for build-time weights, made without MSBuild: for each
 /// <c>Weights = "…"</c> in a declaration file, the <see cref="WeightsFile"/> description of that file, found relative
-/// to the declaration's directory. Lets <c>rnngen emit</c> check and generate such models as a build would.
+/// to the declaration's directory. Lets <c>rnngen emit</c> check and generate such models as a build would; an ONNX file
+/// is imported in memory, as the build converts it (its safetensors is what <c>rnngen import</c> writes).
 /// </summary>
 internal static partial class WeightsDescriptions
 {
@@ -32,18 +33,19 @@ internal static partial class WeightsDescriptions
     /// <summary>The description RnnGen.targets writes for the weights file at <paramref name="path"/>, listed in the project as <paramref name="projectPath"/>.</summary>
     public static AdditionalText Describe(string path, string projectPath)
     {
+        bool onnx = Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
         var text = new StringBuilder();
         text.Append("rnngen-weights/1\n");
         text.Append("path=").Append(projectPath).Append('\n');
-        text.Append("resource=").Append(EmbeddedWeights.ResourcePrefix).Append(Path.GetFileName(projectPath)).Append('\n');
+        text.Append("resource=").Append(EmbeddedWeights.ResourcePrefix).Append(Path.GetFileName(projectPath)).Append(onnx ? ".safetensors" : "").Append('\n');
         try
         {
-            byte[] bytes = File.ReadAllBytes(path);
+            byte[] bytes = onnx ? Import.OnnxImporter.Import(path).ToBuildTimeWeights(Path.GetFileName(path)).ToBytes() : File.ReadAllBytes(path);
             int keep = bytes.Length < 8 ? bytes.Length : (int)Math.Min(8 + (long)Math.Min(BitConverter.ToUInt64(bytes, 0), (ulong)WeightsFileHeader.MaxHeaderBytes), bytes.Length);
             text.Append("length=").Append(bytes.Length).Append('\n');
             text.Append("header=").Append(Convert.ToBase64String(bytes, 0, keep)).Append('\n');
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Import.ImportException)
         {
             text.Append("error=").Append(e.Message.ReplaceLineEndings(" ")).Append('\n');
         }

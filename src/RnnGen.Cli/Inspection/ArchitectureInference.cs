@@ -33,7 +33,7 @@ internal sealed record InferredModel(
 internal sealed record InferenceOptions(string TypeName = "Model", string Namespace = "", int? SequenceLength = null)
 {
     /// <summary>The window chosen when none is given: SequenceLength is a property of the use, not of the weights.</summary>
-    public const int DefaultSequenceLength = 50;
+    public const int DefaultSequenceLength = ImportedModel.DefaultSequenceLength;
 }
 
 /// <summary>
@@ -231,7 +231,7 @@ internal static class ArchitectureInference
         if (options.SequenceLength is null)
             defaults.Add($"SequenceLength = {window}: the unroll window is not in the weights; set it to the longest sequence Forward/Backward will see (--sequence-length N)");
         if (recorded is not null)
-            defaults.Insert(0, "the file records the declaration it was written with (rnngen import); it is printed below as recorded");
+            defaults.Insert(0, "the file records the declaration it was written with (SaveWeights or rnngen import); it is printed below as recorded");
         return Result(model);
     }
 

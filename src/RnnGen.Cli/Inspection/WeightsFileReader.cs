@@ -6,6 +6,16 @@ namespace RnnGen.Cli.Inspection;
 /// <summary>Reads the header of a safetensors file from disk; a file of another kind is a message that says what to do.</summary>
 internal static class WeightsFileReader
 {
+    /// <summary>The header, after warning on <paramref name="error"/> if it records another generator version (<see cref="GeneratorVersionCheck"/>).</summary>
+    /// <exception cref="CommandException">The path is not a file, or not a safetensors file (exit code 2).</exception>
+    /// <exception cref="IOException">The file cannot be read; <see cref="CommandRunner"/> reports it.</exception>
+    public static WeightsFileHeader ReadHeader(string path, TextWriter? error)
+    {
+        var header = ReadHeader(path);
+        GeneratorVersionCheck.Warn(path, header.MetadataValue(Weights.WeightsMetadata.GeneratorVersion), error);
+        return header;
+    }
+
     /// <exception cref="CommandException">The path is not a file, or not a safetensors file (exit code 2).</exception>
     /// <exception cref="IOException">The file cannot be read; <see cref="CommandRunner"/> reports it.</exception>
     public static WeightsFileHeader ReadHeader(string path)

@@ -53,11 +53,4 @@ public sealed record ModelDescription(
     IReadOnlyList<RecurrentLayer> Layers,
     IReadOnlyList<DenseLayer> Head,
     HeadSteps Over = HeadSteps.Last,
-    InputLayout Layout = InputLayout.BatchFirst)
-{
-    /// <summary>Whether any part names its module; the declaration then names every part's (see <see cref="TensorNames"/>).</summary>
-    public bool UsesModules => Embedding?.Module is not null || Layers.Any(l => l.Module is not null) || Head.Any(d => d.Module is not null);
-
-    /// <summary>Whether a declaration of this model needs what the generator adds in issue 14 (module names, several dense layers, Steps.Final).</summary>
-    public bool NeedsContractExtensions => UsesModules || Head.Count > 1 || (Head.Count > 0 && Over == HeadSteps.Final);
-}
+    InputLayout Layout = InputLayout.BatchFirst);

@@ -21,4 +21,10 @@ sealed class EmbeddingAttribute(int vocabularySize, int dimension) : Attribute
 
     /// <summary>Length of each embedding vector (the first layer's input size).</summary>
     public int Dimension { get; } = dimension;
+
+    /// <summary>
+    /// The PyTorch module that holds the table, e.g. <c>"embed"</c> for <c>self.embed = nn.Embedding(…)</c>: the tensor is then
+    /// <c>embed.weight</c>. Null (default): <c>embedding.weight</c>.
+    /// </summary>
+    public string? Module { get; set; }
 }

@@ -19,6 +19,14 @@ public static class ModelGuard
         return steps;
     }
 
+    /// <summary>Whether every value is finite (no NaN, no ±∞).</summary>
+    public static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
+    }
+
     /// <summary>Throws unless a span of <paramref name="length"/> floats has room for <paramref name="needed"/>.</summary>
     public static void AtLeast(int length, int needed, string parameterName)
     {

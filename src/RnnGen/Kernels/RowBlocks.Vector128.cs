@@ -47,12 +47,16 @@ public static partial class RowBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store4(Vector128<float> value, ref float destination, int offset) => value.StoreUnsafe(ref Unsafe.Add(ref destination, offset));
 
-    /// <summary>Stores the first <paramref name="count"/> lanes of <paramref name="value"/> from <paramref name="offset"/>; the floats after them are untouched.</summary>
+    /// <summary>
+    /// Stores the first <paramref name="count"/> lanes of <paramref name="value"/> from <paramref name="offset"/>. The floats
+    /// after them are read and written back unchanged (a blend, not lane-by-lane stores), so they must exist: generated
+    /// buffers are padded for it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StorePartial(Vector128<float> value, ref float destination, int offset, int count)
     {
         ref float target = ref Unsafe.Add(ref destination, offset);
-        for (int u = 0; u < count; u++) Unsafe.Add(ref target, u) = value.GetElement(u);
+        Vector128.ConditionalSelect(FirstLanes128(count), value, Vector128.LoadUnsafe(ref target)).StoreUnsafe(ref target);
     }
 
     /// <inheritdoc cref="StorePartial(Vector128{float}, ref float, int, int)"/>
@@ -60,7 +64,7 @@ public static partial class RowBlocks
     public static void StorePartial(Vector256<float> value, ref float destination, int offset, int count)
     {
         ref float target = ref Unsafe.Add(ref destination, offset);
-        for (int u = 0; u < count; u++) Unsafe.Add(ref target, u) = value.GetElement(u);
+        Vector256.ConditionalSelect(FirstLanes256(count), value, Vector256.LoadUnsafe(ref target)).StoreUnsafe(ref target);
     }
 
     /// <inheritdoc cref="StorePartial(Vector128{float}, ref float, int, int)"/>
@@ -68,7 +72,7 @@ public static partial class RowBlocks
     public static void StorePartial(Vector512<float> value, ref float destination, int offset, int count)
     {
         ref float target = ref Unsafe.Add(ref destination, offset);
-        for (int u = 0; u < count; u++) Unsafe.Add(ref target, u) = value.GetElement(u);
+        Vector512.ConditionalSelect(FirstLanes512(count), value, Vector512.LoadUnsafe(ref target)).StoreUnsafe(ref target);
     }
 
     /// <summary>Σ_u a[u] · w[offset + u] over the 4 lanes.</summary>
@@ -83,14 +87,17 @@ public static partial class RowBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(Vector512<float> a, ref float w, int offset) => Vector512.Sum(a * Load16(ref w, offset));
 
-    /// <summary>Σ_u a[u] · w[offset + u] over the first <paramref name="count"/> lanes only (the others may hold anything).</summary>
+    /// <summary>Σ_u a[u] · w[offset + u] over the first <paramref name="count"/> lanes only (the others, and the floats of w after them, may hold anything).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float DotPartial(Vector128<float> a, ref float w, int offset, int count)
-    {
-        float sum = 0f;
-        for (int u = 0; u < count; u++) sum += a.GetElement(u) * Unsafe.Add(ref w, offset + u);
-        return sum;
-    }
+    public static float DotPartial(Vector128<float> a, ref float w, int offset, int count) => Vector128.Sum((a * Load4(ref w, offset)) & FirstLanes128(count));
+
+    /// <inheritdoc cref="DotPartial(Vector128{float}, ref float, int, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotPartial(Vector256<float> a, ref float w, int offset, int count) => Vector256.Sum((a * Load8(ref w, offset)) & FirstLanes256(count));
+
+    /// <inheritdoc cref="DotPartial(Vector128{float}, ref float, int, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotPartial(Vector512<float> a, ref float w, int offset, int count) => Vector512.Sum((a * Load16(ref w, offset)) & FirstLanes512(count));
 
     /// <summary>
     /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 4 rows u, one accumulator per row; a partial last chunk of either

@@ -1,10 +1,23 @@
 namespace RnnGen;
 
 /// <summary>
+/// One weight set: the flat parameter buffer and its named tensors. Models and batches (<see cref="Batching.RecurrentBatch"/>)
+/// have one; <c>LoadWeights</c>, <c>SaveWeights</c> and <c>Initializer.Apply</c> work on any.
+/// </summary>
+public interface IParameterSet
+{
+    /// <summary>All trainable parameters in one flat buffer, laid out as <see cref="ParameterTensors"/> says.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>The named tensors in <see cref="Parameters"/>, in PyTorch <c>state_dict</c> order.</summary>
+    IReadOnlyList<ParameterTensor> ParameterTensors { get; }
+}
+
+/// <summary>
 /// What every generated model offers, so that tools, trainers and tests can drive any model without knowing its type.
 /// All spans returned are views of buffers the model allocated once at construction.
 /// </summary>
-public interface IRecurrentModel
+public interface IRecurrentModel : IParameterSet
 {
     /// <summary>Floats per input step; for a token model, the embedding dimension.</summary>
     int InputSize { get; }
@@ -15,7 +28,7 @@ public interface IRecurrentModel
     /// <summary>Floats per output row: the head's outputs, or D·P of the last recurrent layer.</summary>
     int OutputSize { get; }
 
-    /// <summary>True when <c>Forward</c> writes one output row per step, false when it writes one row (a last-step head).</summary>
+    /// <summary>True when <c>Forward</c> writes one output row per step, false when it writes one row (a head over the last step or the final states).</summary>
     bool OutputsEveryStep { get; }
 
     /// <summary>The unroll window T: the most steps <c>Forward</c> accepts.</summary>
@@ -27,14 +40,8 @@ public interface IRecurrentModel
     /// <summary>The pieces of <see cref="State"/>.</summary>
     IReadOnlyList<StateTensor> StateTensors { get; }
 
-    /// <summary>All trainable parameters in one flat buffer, laid out as <see cref="ParameterTensors"/> says.</summary>
-    Span<float> Parameters { get; }
-
-    /// <summary>Accumulated gradients, same layout as <see cref="Parameters"/>.</summary>
+    /// <summary>Accumulated gradients, same layout as <see cref="IParameterSet.Parameters"/>.</summary>
     Span<float> Gradients { get; }
-
-    /// <summary>The named tensors in <see cref="Parameters"/>, in PyTorch <c>state_dict</c> order.</summary>
-    IReadOnlyList<ParameterTensor> ParameterTensors { get; }
 
     /// <summary>Sets every hidden and cell state to zero.</summary>
     void ResetState();
@@ -50,7 +57,8 @@ public interface IRecurrentModel
 
     /// <summary>
     /// The last recurrent layer's outputs of the last <c>Forward</c>, one row of D·P floats per step (for a bidirectional
-    /// layer [forward, backward]): what the head reads, or the outputs themselves when there is no head.
+    /// layer [forward, backward]): what the head reads, or the outputs themselves when there is no head. A head over
+    /// <c>Steps.Final</c> on a bidirectional layer reads the last row's forward half and the first row's backward half.
     /// </summary>
     ReadOnlySpan<float> HiddenOutputs { get; }
 

@@ -1,7 +1,7 @@
 namespace RnnGen;
 
 /// <summary>
-/// One named parameter tensor of a model: where it lives in <see cref="IRecurrentModel.Parameters"/>
+/// One named parameter tensor of a model: where it lives in <see cref="IParameterSet.Parameters"/>
 /// and its PyTorch <c>state_dict</c> name and shape (row-major).
 /// </summary>
 public sealed class ParameterTensor(string name, int offset, params int[] shape)

@@ -79,6 +79,7 @@ public sealed class StreamResampler
     private bool _started;
     private long _tick;
     private double _newest = double.NegativeInfinity;
+    private double _startTime = double.NegativeInfinity; // the first sample's time since the stream (re)started
     private bool _framesSinceRestart;
     private bool _pendingReset;
 
@@ -312,6 +313,7 @@ public sealed class StreamResampler
         if (!_started)
         {
             _started = true;
+            _startTime = timestamp;
             _tick = CeilTick(timestamp);
         }
         if (holdAcrossGap)
@@ -405,7 +407,9 @@ public sealed class StreamResampler
 
     private void Produce()
     {
-        // Ticks at or before this are not waited for: a source that has not reached them is dead and held.
+        // A source whose data end more than DeadSourceSeconds before the newest sample is dead: it no longer holds frames
+        // back, and its channels are held until it speaks again. Before it is declared dead, ticks up to the deadline are
+        // the only ones not waited for.
         double deadline = _tracks.Length > 1 ? _newest - _deadSourceSeconds : double.NegativeInfinity;
         while (_started)
         {
@@ -418,7 +422,9 @@ public sealed class StreamResampler
                 _held[i] = false;
                 if (status == TickStatus.NotReady)
                 {
-                    if (!(time <= deadline)) return;
+                    // A source that has not spoken since the stream started counts as last heard at its start.
+                    double lastHeard = double.IsFinite(_tracks[i].Reach) ? _tracks[i].Reach : _startTime;
+                    if (!(time <= deadline) && !(lastHeard < deadline)) return;
                     _held[i] = anyHeld = true;
                     continue;
                 }

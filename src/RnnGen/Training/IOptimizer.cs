@@ -1,7 +1,7 @@
 namespace RnnGen.Training;
 
 /// <summary>
-/// A first-order optimizer over one flat parameter buffer, such as <see cref="IRecurrentModel.Parameters"/> with
+/// A first-order optimizer over one flat parameter buffer, such as <see cref="IParameterSet.Parameters"/> with
 /// <see cref="IRecurrentModel.Gradients"/> (same layout). Its per-parameter state is allocated once, at construction.
 /// </summary>
 public interface IOptimizer

@@ -4,7 +4,7 @@ namespace RnnGen.Training;
 
 /// <summary>
 /// Seeded, reproducible initialisation of a model's parameters, driven by the PyTorch <c>state_dict</c> names and shapes
-/// in <see cref="IRecurrentModel.ParameterTensors"/>.
+/// in <see cref="IParameterSet.ParameterTensors"/>.
 /// </summary>
 /// <remarks>
 /// Each tensor draws from its own <see cref="SeededRandom"/> stream, seeded from the seed and the tensor's name, so a
@@ -15,9 +15,9 @@ namespace RnnGen.Training;
 /// </remarks>
 public static class Initializer
 {
-    /// <summary>Initialises every tensor of <paramref name="model"/>'s <see cref="IRecurrentModel.Parameters"/> (and re-quantizes an <see cref="IQuantizedModel"/>'s copies); gradients and state are not touched.</summary>
+    /// <summary>Initialises every tensor of <paramref name="model"/>'s <see cref="IParameterSet.Parameters"/> (and re-quantizes an <see cref="IQuantizedModel"/>'s copies); gradients and state are not touched.</summary>
     /// <exception cref="ArgumentException">A tensor's name or shape does not say how to initialise it (nothing is written then).</exception>
-    public static void Apply(IRecurrentModel model, InitScheme scheme, ulong seed)
+    public static void Apply(IParameterSet model, InitScheme scheme, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(model);
         Apply(model.Parameters, model.ParameterTensors, scheme, seed);

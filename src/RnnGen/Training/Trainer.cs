@@ -183,8 +183,18 @@ public sealed class Trainer
         int rows = RequireRows(targets.Length / Math.Max(1, _model.OutputSize));
         if (targets.Length != rows * _model.OutputSize)
             throw new ArgumentException($"Expected {rows * _model.OutputSize} targets ({rows} rows of {_model.OutputSize}), but got {targets.Length}.", nameof(targets));
-        Skip(_lastForward);
-        if (!GradientClipping.AllFinite(targets)) Skip(TrainingSkipReason.NonFiniteInput);
+        if (_options.Loss == TrainingLoss.SoftmaxCrossEntropy)
+            throw new InvalidOperationException("Softmax cross-entropy takes integer class targets: call Accumulate(ReadOnlySpan<int>).");
+        if (!GradientClipping.AllFinite(targets))
+        {
+            // A NaN or ±∞ target is a bad sample, not a bad call: it costs its mini-batch, as a non-finite input does.
+            Skip(TrainingSkipReason.NonFiniteInput);
+            return Record(float.NaN);
+        }
+        if (_options.Loss == TrainingLoss.SigmoidBinaryCrossEntropy)
+            foreach (float t in targets)
+                if (t is < 0f or > 1f)
+                    throw new ArgumentOutOfRangeException(nameof(targets), t, $"A binary cross-entropy target must be a probability in [0, 1], but one is {t}; nothing was accumulated.");
         Span<float> gradient = _outputGradient.AsSpan(0, targets.Length);
         float loss;
         switch (_options.Loss)
@@ -198,7 +208,7 @@ public sealed class Trainer
                 _model.Backward(gradient, default, finalStateGradient, _initialStateGradient);
                 break;
             default:
-                throw new InvalidOperationException("Softmax cross-entropy takes integer class targets: call Accumulate(ReadOnlySpan<int>).");
+                throw new InvalidOperationException($"Unknown loss {_options.Loss}.");
         }
         return Record(loss);
     }
@@ -262,26 +272,50 @@ public sealed class Trainer
     /// Truncated BPTT over a long stream with a target per step (the model's head must read every step): the stream is cut
     /// into chunks of at most <paramref name="chunkSteps"/> (≤ SequenceLength) steps, the state carries from chunk to chunk,
     /// the gradient does not cross a chunk boundary, and each chunk takes one optimizer step. The state is reset once, at
-    /// the start. Returns the mean chunk loss. To let gradients reach further back, use a longer chunk (and SequenceLength).
+    /// the start. Returns the mean loss of the chunks that were applied and how many were skipped, with the first reason
+    /// (a chunk with a non-finite input or loss is skipped like any mini-batch). To let gradients reach further back, use a
+    /// longer chunk (and SequenceLength).
     /// </summary>
-    public float TrainTruncated(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int chunkSteps)
+    public TruncatedTraining TrainTruncated(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int chunkSteps)
     {
         var model = _model as ISequenceModel ?? throw new InvalidOperationException("This model takes tokens, not float vectors.");
-        int steps = RequireStream(inputs.Length, targets.Length, chunkSteps);
+        int steps = RequireStream(inputs.Length, targets.Length, 1, chunkSteps);
+        RequireLoss(TrainingLoss.SoftmaxCrossEntropy);
+        var result = new TruncatedTrainingTally();
         _model.ResetState();
-        double total = 0;
-        int chunks = 0;
-        for (int start = 0; start < steps; start += chunkSteps, chunks++)
+        for (int start = 0; start < steps; start += chunkSteps)
         {
             int length = Math.Min(chunkSteps, steps - start);
             ForwardGuarded(model, inputs.Slice(start * _model.InputSize, length * _model.InputSize));
             Accumulate(targets.Slice(start, length));
-            total += Apply().Loss;
+            result.Add(Apply());
         }
-        return (float)(total / chunks);
+        return result.Result;
     }
 
-    private int RequireStream(int inputLength, int targetCount, int chunkSteps)
+    /// <summary>
+    /// Truncated BPTT as <see cref="TrainTruncated(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>, with float targets
+    /// (one output row per step) and the configured binary cross-entropy or mean squared error.
+    /// </summary>
+    public TruncatedTraining TrainTruncated(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int chunkSteps)
+    {
+        var model = _model as ISequenceModel ?? throw new InvalidOperationException("This model takes tokens, not float vectors.");
+        int steps = RequireStream(inputs.Length, targets.Length, _model.OutputSize, chunkSteps);
+        if (_options.Loss == TrainingLoss.SoftmaxCrossEntropy)
+            throw new InvalidOperationException("Softmax cross-entropy takes integer class targets: call TrainTruncated with ReadOnlySpan<int> targets.");
+        var result = new TruncatedTrainingTally();
+        _model.ResetState();
+        for (int start = 0; start < steps; start += chunkSteps)
+        {
+            int length = Math.Min(chunkSteps, steps - start);
+            ForwardGuarded(model, inputs.Slice(start * _model.InputSize, length * _model.InputSize));
+            Accumulate(targets.Slice(start * _model.OutputSize, length * _model.OutputSize));
+            result.Add(Apply());
+        }
+        return result.Result;
+    }
+
+    private int RequireStream(int inputLength, int targetCount, int targetsPerStep, int chunkSteps)
     {
         if (!_model.OutputsEveryStep) throw new InvalidOperationException("Truncated BPTT needs a target per step: give the model a head over every step (or no head).");
         if (chunkSteps < 1 || chunkSteps > _model.SequenceLength)
@@ -289,8 +323,10 @@ public sealed class Trainer
         int steps = inputLength / _model.InputSize;
         if (steps == 0 || steps * _model.InputSize != inputLength)
             throw new ArgumentException($"The stream must hold whole steps of {_model.InputSize} floats, but has {inputLength}.", "inputs");
-        if (targetCount != steps)
-            throw new ArgumentException($"Expected one target per step ({steps}), but got {targetCount}.", "targets");
+        if (targetCount != steps * targetsPerStep)
+            throw new ArgumentException(targetsPerStep == 1
+                ? $"Expected one target per step ({steps}), but got {targetCount}."
+                : $"Expected one row of {targetsPerStep} targets per step ({steps * targetsPerStep}), but got {targetCount}.", "targets");
         return steps;
     }
 

@@ -4,7 +4,7 @@ namespace RnnGen.Weights;
 
 /// <summary>
 /// Loads weights that the build embedded in an assembly (<c>[RecurrentModel(Weights = "…")]</c>). Generated constructors
-/// call it; the resource is the safetensors file itself, so loading applies every check <see cref="WeightsExtensions.LoadWeights(IRecurrentModel, SafeTensorsFile, WeightLoadOptions?)"/> does.
+/// call it; the resource is the safetensors file itself, so loading applies every check <see cref="WeightsExtensions.LoadWeights(IParameterSet, SafeTensorsFile, WeightLoadOptions?)"/> does.
 /// </summary>
 public static class EmbeddedWeights
 {

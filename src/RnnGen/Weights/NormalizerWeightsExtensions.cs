@@ -46,7 +46,7 @@ public static class NormalizerWeightsExtensions
     }
 
     /// <summary>
-    /// Loads <paramref name="file"/>'s tensors into <paramref name="model"/> as <see cref="WeightsExtensions.LoadWeights(IRecurrentModel, SafeTensorsFile, WeightLoadOptions?)"/>
+    /// Loads <paramref name="file"/>'s tensors into <paramref name="model"/> as <see cref="WeightsExtensions.LoadWeights(IParameterSet, SafeTensorsFile, WeightLoadOptions?)"/>
     /// does and returns the frozen normaliser stored in its metadata. The statistics are checked before any parameter changes.
     /// </summary>
     /// <exception cref="WeightFormatException">

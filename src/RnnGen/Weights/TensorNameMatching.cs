@@ -135,3 +135,146 @@ internal static class TensorNameMatching
         return new PrefixMatch(PrefixMatchKind.Missing, nearest, most, Array.Empty<string>());
     }
 }
+
+/// <summary>
+/// What a missing tensor's error message offers: the file's names that look closest, and the module names under which
+/// the file holds a tensor of the same kind and shape, i.e. the <c>Module = "…"</c> that would make the declaration load
+/// it. Shared by <c>LoadWeights</c> and the build-time check (RNN018), which word it each their own way.
+/// </summary>
+internal static class TensorNameSuggestions
+{
+    private static readonly string[] RecurrentKinds = { "weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr" };
+    private const string Reverse = "_reverse";
+
+    /// <summary>
+    /// Up to <paramref name="count"/> of <paramref name="fileNames"/> nearest to <paramref name="name"/> by edit distance
+    /// (insertions, deletions, substitutions), nearest first, ties in file order; only names within
+    /// max(4, length / 2) edits count (<c>head.weight</c> finds <c>fc.weight</c>), so an unrelated file suggests nothing.
+    /// </summary>
+    public static IReadOnlyList<string> Closest(string name, IReadOnlyList<string> fileNames, int count = 3)
+    {
+        int limit = Math.Max(4, name.Length / 2);
+        var found = new List<KeyValuePair<int, string>>();
+        var row = new int[name.Length + 1];
+        var previous = new int[name.Length + 1];
+        foreach (string candidate in fileNames)
+        {
+            if (Math.Abs(candidate.Length - name.Length) > limit)
+                continue;
+            int distance = Distance(name, candidate, limit, previous, row);
+            if (distance <= limit)
+                found.Add(new KeyValuePair<int, string>(distance, candidate));
+        }
+        // A stable sort by distance keeps ties in file order.
+        var ordered = new List<string>();
+        for (int d = 0; d <= limit && ordered.Count < count; d++)
+        {
+            foreach (var pair in found)
+            {
+                if (pair.Key == d && ordered.Count < count)
+                    ordered.Add(pair.Value);
+            }
+        }
+        return ordered;
+    }
+
+    /// <summary>Levenshtein distance, or a value above <paramref name="limit"/> as soon as every path exceeds it.</summary>
+    private static int Distance(string a, string b, int limit, int[] previous, int[] row)
+    {
+        for (int i = 0; i <= a.Length; i++)
+            previous[i] = i;
+        for (int j = 1; j <= b.Length; j++)
+        {
+            row[0] = j;
+            int best = j;
+            for (int i = 1; i <= a.Length; i++)
+            {
+                int substitute = previous[i - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                int value = Math.Min(substitute, Math.Min(previous[i] + 1, row[i - 1] + 1));
+                row[i] = value;
+                if (value < best)
+                    best = value;
+            }
+            if (best > limit)
+                return limit + 1;
+            for (int i = 0; i <= a.Length; i++)
+                previous[i] = row[i];
+        }
+        return previous[a.Length];
+    }
+
+    /// <summary>
+    /// The modules under which the file holds a tensor of the same kind and shape as the wanted tensor
+    /// <paramref name="name"/> [<paramref name="shape"/>]: for a recurrent tensor (<c>weight_ih_l{j}[_reverse]</c> …) the
+    /// same kind and direction at any layer index, for any other the same last segment (<c>weight</c>, <c>bias</c>). Names
+    /// the model itself wants (<paramref name="wanted"/>) are skipped: another part already takes them. At most
+    /// <paramref name="count"/>, in file order; a tensor with no module before its leaf suggests nothing.
+    /// </summary>
+    public static IReadOnlyList<string> Modules(string name, IReadOnlyList<int> shape, IReadOnlyList<string> fileNames, IReadOnlyList<IReadOnlyList<int>> fileShapes,
+        ICollection<string> wanted, int count = 3)
+    {
+        Split(name, out _, out string leaf, out _);
+        var modules = new List<string>();
+        for (int i = 0; i < fileNames.Count && modules.Count < count; i++)
+        {
+            string candidate = fileNames[i];
+            if (wanted.Contains(candidate) || !SameShape(shape, fileShapes[i]))
+                continue;
+            Split(candidate, out string module, out string candidateLeaf, out _);
+            if (candidateLeaf == leaf && module.Length > 0 && !modules.Contains(module))
+                modules.Add(module);
+        }
+        return modules;
+    }
+
+    /// <summary>
+    /// Splits a tensor name into its module (before the leaf, without the dot; "" if none) and its leaf: for a recurrent
+    /// layer's tensor (<c>…weight_ih_l0</c>, <c>…bias_hh_l1_reverse</c>; the result is true) the kind and direction without
+    /// the layer index (<c>weight_ih</c>, <c>bias_hh_reverse</c>) and that index in <paramref name="layer"/>; for any other
+    /// tensor the last segment, with <paramref name="layer"/> −1.
+    /// </summary>
+    public static bool Split(string name, out string module, out string leaf, out int layer)
+    {
+        string rest = name;
+        string direction = "";
+        if (rest.EndsWith(Reverse, StringComparison.Ordinal))
+        {
+            rest = rest.Substring(0, rest.Length - Reverse.Length);
+            direction = Reverse;
+        }
+        int digits = rest.Length;
+        while (digits > 0 && rest[digits - 1] >= '0' && rest[digits - 1] <= '9')
+            digits--;
+        if (digits < rest.Length && rest.Length - digits < 9 && digits >= 2 && rest[digits - 1] == 'l' && rest[digits - 2] == '_')
+        {
+            string head = rest.Substring(0, digits - 2);
+            foreach (string kind in RecurrentKinds)
+            {
+                if (head.EndsWith(kind, StringComparison.Ordinal) && (head.Length == kind.Length || head[head.Length - kind.Length - 1] == '.'))
+                {
+                    module = head.Length == kind.Length ? "" : head.Substring(0, head.Length - kind.Length - 1);
+                    leaf = kind + direction;
+                    layer = int.Parse(rest.Substring(digits), System.Globalization.CultureInfo.InvariantCulture);
+                    return true;
+                }
+            }
+        }
+        int dot = name.LastIndexOf('.');
+        module = dot < 0 ? "" : name.Substring(0, dot);
+        leaf = dot < 0 ? name : name.Substring(dot + 1);
+        layer = -1;
+        return false;
+    }
+
+    private static bool SameShape(IReadOnlyList<int> a, IReadOnlyList<int> b)
+    {
+        if (a.Count != b.Count)
+            return false;
+        for (int i = 0; i < a.Count; i++)
+        {
+            if (a[i] != b[i])
+                return false;
+        }
+        return true;
+    }
+}

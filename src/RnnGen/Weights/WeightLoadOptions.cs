@@ -1,6 +1,6 @@
 namespace RnnGen.Weights;
 
-/// <summary>How <see cref="WeightsExtensions.LoadWeights(IRecurrentModel, SafeTensorsFile, WeightLoadOptions?)"/> matches a file's tensors to a model's.</summary>
+/// <summary>How <see cref="WeightsExtensions.LoadWeights(IParameterSet, SafeTensorsFile, WeightLoadOptions?)"/> matches a file's tensors to a model's.</summary>
 public sealed class WeightLoadOptions
 {
     /// <summary>

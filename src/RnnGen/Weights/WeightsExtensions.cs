@@ -10,18 +10,18 @@ public static class WeightsExtensions
 
     /// <summary>
     /// Reads the safetensors file at <paramref name="path"/> and loads it into <paramref name="model"/>'s
-    /// <see cref="IRecurrentModel.Parameters"/>, as <see cref="LoadWeights(IRecurrentModel, SafeTensorsFile, WeightLoadOptions?)"/> does.
+    /// <see cref="IParameterSet.Parameters"/>, as <see cref="LoadWeights(IParameterSet, SafeTensorsFile, WeightLoadOptions?)"/> does.
     /// </summary>
     /// <exception cref="WeightFormatException">The file is malformed or does not fit the model; the parameters are unchanged.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static void LoadWeights(this IRecurrentModel model, string path, WeightLoadOptions? options = null)
+    public static void LoadWeights(this IParameterSet model, string path, WeightLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         model.LoadWeights(SafeTensorsFile.Read(path), options);
     }
 
     /// <summary>
-    /// Copies every tensor of <see cref="IRecurrentModel.ParameterTensors"/> from <paramref name="file"/>, found under
+    /// Copies every tensor of <see cref="IParameterSet.ParameterTensors"/> from <paramref name="file"/>, found under
     /// its canonical name plus a prefix (<see cref="WeightLoadOptions.Prefix"/>, detected when not given).
     /// Everything is checked first: every tensor present, shapes equal, no extra tensors under the prefix
     /// (unless <see cref="WeightLoadOptions.IgnoreExtraTensors"/>), every value finite.
@@ -33,8 +33,8 @@ public static class WeightsExtensions
     /// re-quantizes its copies after every load; an Int8 model takes a file's int8 tensors and scales exactly as they are.
     /// </remarks>
     /// <exception cref="WeightFormatException">The file does not fit the model; the message says which tensors and why. The parameters are unchanged.</exception>
-    /// <exception cref="InvalidOperationException">The model's <see cref="IRecurrentModel.ParameterTensors"/> lie outside its <see cref="IRecurrentModel.Parameters"/>.</exception>
-    public static void LoadWeights(this IRecurrentModel model, SafeTensorsFile file, WeightLoadOptions? options = null)
+    /// <exception cref="InvalidOperationException">The model's <see cref="IParameterSet.ParameterTensors"/> lie outside its <see cref="IParameterSet.Parameters"/>.</exception>
+    public static void LoadWeights(this IParameterSet model, SafeTensorsFile file, WeightLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
@@ -116,40 +116,44 @@ public static class WeightsExtensions
     /// <summary>
     /// Writes <paramref name="model"/>'s parameters to a safetensors file at <paramref name="path"/>, under their
     /// canonical <c>state_dict</c> names and shapes, so that PyTorch's <c>load_state_dict(safetensors.torch.load_file(path))</c>
-    /// accepts it. A low-precision model (<see cref="IQuantizedModel"/>) writes its quantized recurrent weights as it runs
-    /// them (see <see cref="SaveWeights(IRecurrentModel, string, WeightPrecision, IReadOnlyDictionary{string, string}?)"/>).
+    /// accepts it. A generated model (<see cref="IDeclaredModel"/>) also records its declaration and the generator's
+    /// version (<see cref="WeightsMetadata"/>), from which <c>rnngen inspect</c>, <c>bench</c> and <c>verify</c> rebuild
+    /// exactly this model. A low-precision model (<see cref="IQuantizedModel"/>) writes its quantized recurrent weights as
+    /// it runs them (see <see cref="SaveWeights(IParameterSet, string, WeightPrecision, IReadOnlyDictionary{string, string}?)"/>).
     /// The previous file, if any, is replaced only once the new one is complete.
     /// </summary>
     /// <param name="model">The model to save.</param>
     /// <param name="path">Where to write.</param>
-    /// <param name="metadata">Strings to store in the header's <c>__metadata__</c>; none when null.</param>
-    public static void SaveWeights(this IRecurrentModel model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+    /// <param name="metadata">Strings to store in the header's <c>__metadata__</c> (besides the declaration); none when null.</param>
+    public static void SaveWeights(this IParameterSet model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         model.ToSafeTensorsFile(metadata).Write(path);
 
     /// <summary>
-    /// Writes <paramref name="model"/>'s parameters as <see cref="SaveWeights(IRecurrentModel, string, IReadOnlyDictionary{string, string}?)"/>
+    /// Writes <paramref name="model"/>'s parameters as <see cref="SaveWeights(IParameterSet, string, IReadOnlyDictionary{string, string}?)"/>
     /// does, with the recurrent weight matrices (<c>weight_ih</c>, <c>weight_hh</c>, <c>weight_hr</c>) in
     /// <paramref name="precision"/>: <c>I8</c> with an <c>F32</c> tensor <c>{name}_scale</c> of one scale per row, or
     /// <c>BF16</c>. Biases, the embedding and the head stay <c>F32</c>. A low-precision model asked for its own precision
     /// writes the copies it runs; otherwise the float32 parameters are quantized as such a model would quantize them.
     /// PyTorch's <c>load_state_dict</c> does not take I8 tensors; RnnGen's <c>LoadWeights</c> takes them into any model.
     /// </summary>
-    public static void SaveWeights(this IRecurrentModel model, string path, WeightPrecision precision, IReadOnlyDictionary<string, string>? metadata = null) =>
+    public static void SaveWeights(this IParameterSet model, string path, WeightPrecision precision, IReadOnlyDictionary<string, string>? metadata = null) =>
         model.ToSafeTensorsFile(precision, metadata).Write(path);
 
     /// <summary>
     /// A copy of <paramref name="model"/>'s parameters as a <see cref="SafeTensorsFile"/>, one tensor per entry of
-    /// <see cref="IRecurrentModel.ParameterTensors"/> in that order (a low-precision model's in its precision, as
-    /// <see cref="SaveWeights(IRecurrentModel, string, IReadOnlyDictionary{string, string}?)"/> writes them); write it to a stream or bytes as needed.
+    /// <see cref="IParameterSet.ParameterTensors"/> in that order (a low-precision model's in its precision, as
+    /// <see cref="SaveWeights(IParameterSet, string, IReadOnlyDictionary{string, string}?)"/> writes them); write it to a
+    /// stream or bytes as needed. Its metadata records a generated model's declaration and generator version
+    /// (<see cref="WeightsMetadata"/>), then <paramref name="metadata"/>, whose keys win.
     /// </summary>
-    public static SafeTensorsFile ToSafeTensorsFile(this IRecurrentModel model, IReadOnlyDictionary<string, string>? metadata = null)
+    public static SafeTensorsFile ToSafeTensorsFile(this IParameterSet model, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.ToSafeTensorsFile(model is IQuantizedModel quantized ? quantized.Precision : WeightPrecision.Float32, metadata);
     }
 
-    /// <summary>As <see cref="ToSafeTensorsFile(IRecurrentModel, IReadOnlyDictionary{string, string}?)"/>, with the recurrent weights in <paramref name="precision"/>.</summary>
-    public static SafeTensorsFile ToSafeTensorsFile(this IRecurrentModel model, WeightPrecision precision, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>As <see cref="ToSafeTensorsFile(IParameterSet, IReadOnlyDictionary{string, string}?)"/>, with the recurrent weights in <paramref name="precision"/>.</summary>
+    public static SafeTensorsFile ToSafeTensorsFile(this IParameterSet model, WeightPrecision precision, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!Enum.IsDefined(precision))
@@ -169,7 +173,24 @@ public static class WeightsExtensions
             else
                 tensors.Add(new SafeTensor(p.Name, p.Shape, parameters.Slice(p.Offset, p.Length).ToArray()));
         }
-        return new SafeTensorsFile(tensors, metadata);
+        return new SafeTensorsFile(tensors, WithDeclaration(model, metadata));
+    }
+
+    private static IReadOnlyDictionary<string, string>? WithDeclaration(IParameterSet model, IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (model is not IDeclaredModel declared)
+            return metadata;
+        var all = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [WeightsMetadata.Declaration] = declared.Declaration,
+            [WeightsMetadata.GeneratorVersion] = declared.GeneratorVersion,
+        };
+        if (metadata is not null)
+        {
+            foreach (var pair in metadata)
+                all[pair.Key] = pair.Value;
+        }
+        return all;
     }
 
     private static void CheckLayout(IReadOnlyList<ParameterTensor> layout, int parameterCount)
@@ -204,8 +225,61 @@ public static class WeightsExtensions
         string where = prefix.Length == 0 ? "" : $" (looked for under the prefix '{prefix}')";
         return new WeightFormatException(
             $"{fileName}: {missing.Length} of the model's {wanted.Count} tensors not found{where}: {List(missing.Select(p => $"{prefix}{p.Name} {p.ShapeText}").ToArray())}; "
-            + $"the file has {present.Count} tensors: {List(present)}. If the file nests the model under a module name, set WeightLoadOptions.Prefix",
+            + $"the file has {present.Count} tensors: {List(present)}.{Suggestions(wanted, missing, file, prefix)} If the file nests the model under a module name, set WeightLoadOptions.Prefix",
             fileName, missing.Length == 1 ? prefix + missing[0].Name : null);
+    }
+
+    /// <summary>How many missing tensors the message looks up the closest names for.</summary>
+    private const int SuggestedTensors = 3;
+
+    /// <summary>
+    /// The file's names closest to the first missing tensors, and the <c>Module = "…"</c> that would make each declared part
+    /// name its tensors as the file does (a module holding a tensor of the same kind and shape), e.g. for a PyTorch
+    /// module's own state_dict loaded by a declaration without Module names.
+    /// </summary>
+    private static string Suggestions(IReadOnlyList<ParameterTensor> wanted, ParameterTensor[] missing, SafeTensorsFile file, string prefix)
+    {
+        string[] names = file.Tensors.Select(t => t.Name).ToArray();
+        IReadOnlyList<int>[] shapes = file.Tensors.Select(t => (IReadOnlyList<int>)t.ShapeSpan.ToArray()).ToArray();
+        var text = new System.Text.StringBuilder();
+        var closest = missing.Take(SuggestedTensors)
+            .Select(p => (Name: prefix + p.Name, Near: TensorNameSuggestions.Closest(prefix + p.Name, names)))
+            .Where(c => c.Near.Count > 0)
+            .Select(c => $"{c.Name}: {string.Join(", ", c.Near)}")
+            .ToList();
+        if (closest.Count > 0)
+            text.Append(" Closest names in the file: ").Append(string.Join("; ", closest)).Append('.');
+
+        // One hint per declared part: its recurrent layer (module and layer index) or its embedding / dense layer.
+        var wantedNames = new HashSet<string>(wanted.Select(p => prefix + p.Name), StringComparer.Ordinal);
+        int firstRecurrent = wanted.TakeWhile(p => !TensorNameSuggestions.Split(p.Name, out _, out _, out _)).Count();
+        var hints = new List<string>();
+        var parts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ParameterTensor p in missing.Take(ListedNames))
+        {
+            bool recurrent = TensorNameSuggestions.Split(prefix + p.Name, out string module, out _, out int layer);
+            string part = recurrent ? $"{module}.*_l{layer}" : module + ".*";
+            if (!parts.Add(part))
+                continue;
+            IReadOnlyList<string> modules = TensorNameSuggestions.Modules(prefix + p.Name, p.Shape, names, shapes, wantedNames);
+            if (modules.Count == 0)
+                continue;
+            string owner = recurrent ? "the recurrent layer" : IndexOf(wanted, p) < firstRecurrent ? "the [Embedding]" : "the [Dense]";
+            hints.Add($"Module = {string.Join(" or ", modules.Select(m => $"\"{m}\""))} on {owner} whose tensors are now {(module.Length == 0 ? part.Substring(1) : part)}");
+        }
+        if (hints.Count > 0)
+            text.Append(" To load the file's own names, set ").Append(string.Join(", and ", hints)).Append('.');
+        return text.ToString();
+    }
+
+    private static int IndexOf(IReadOnlyList<ParameterTensor> tensors, ParameterTensor tensor)
+    {
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            if (ReferenceEquals(tensors[i], tensor))
+                return i;
+        }
+        return -1;
     }
 
     private static void CheckShapes(IReadOnlyList<ParameterTensor> wanted, SafeTensor[] sources, string fileName)

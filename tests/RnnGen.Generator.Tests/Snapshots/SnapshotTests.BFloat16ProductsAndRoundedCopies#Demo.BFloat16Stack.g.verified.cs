@@ -9,9 +9,10 @@ namespace Demo
     /// layer 0: GRU(112, reset after),
     /// layer 1: RNN(12, tanh),
     /// head: Dense(1, Linear) over the last step.
+    /// Its recurrent weights run in BFloat16: inference only (<c>Backward</c> throws) and no nested <c>Batch</c>; the float32 twin (the same declaration without <c>Precision</c>) trains and batches.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class BFloat16Stack : global::RnnGen.IStepModel, global::RnnGen.IQuantizedModel
+    partial class BFloat16Stack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel, global::RnnGen.IQuantizedModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 3;
@@ -81,8 +82,23 @@ namespace Demo
             new global::RnnGen.QuantizedTensor("rnn.weight_hh_l1", global::RnnGen.QuantizedLayout.Float32Rows, WeightHhL1, L1Gates, L1Output, RoundedHhL1, L1Output, 0, -1),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-        private readonly float[] _gradients = new float[ParameterCount];
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 3, SequenceLength = 8, Precision = WeightPrecision.BFloat16)]\n" +
+            "[Gru(112)]\n" +
+            "[Rnn(12)]\n" +
+            "[Dense(1, Over = Steps.Last)]\n" +
+            "public partial class BFloat16Stack { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
+
+        // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
         private readonly float[] _initialState = new float[StateSize + Padding];
@@ -114,10 +130,24 @@ namespace Demo
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
+        // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
+        private readonly float[] _stateBeforeTry = new float[StateSize];
+        private readonly float[] _tryOutput = new float[OutputSize];
         private int _recordedSteps;
 
-        /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-        public BFloat16Stack() { }
+        /// <summary>
+        /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+        /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+        /// </summary>
+        public BFloat16Stack() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+        private BFloat16Stack(float[] parameters, float[] gradients)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+        }
 
         int global::RnnGen.IRecurrentModel.InputSize => InputSize;
         int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -218,6 +248,28 @@ namespace Demo
         {
             StepCellL0Rows4(input);
             StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output), output);
+        }
+
+        /// <summary>
+        /// <see cref="Step"/>, guarded: an input holding a NaN or ±∞ is refused, and when the step leaves one in the output or the state, the state is put back as it was
+        /// and false is returned with <paramref name="output"/> unchanged. Otherwise as <see cref="Step"/>, and true. Allocates nothing.
+        /// Plain <see cref="Step"/> does not check: a non-finite input stays in the state until <see cref="ResetState"/>.
+        /// </summary>
+        public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
+            global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(input)) return false;
+            _state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);
+            global::System.Span<float> result = _tryOutput.AsSpan(0, OutputSize);
+            Step(input, result);
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(result) || !global::RnnGen.Kernels.ModelGuard.AllFinite(_state.AsSpan(0, StateSize)))
+            {
+                _stateBeforeTry.CopyTo(_state, 0);
+                return false;
+            }
+            result.CopyTo(output);
+            return true;
         }
 
         /// <summary>
@@ -838,20 +890,12 @@ namespace Demo
             ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
             {
-                // Rows 0…7: a block of 8
+                // Rows 0…11: 12 rows in a block of 16
                 const int j = 0;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
-                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
-                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
-            }
-            {
-                // Rows 8…11: a block of 4
-                const int j = 8;
-                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
-                var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
-                global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+                var b = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j, 12);
             }
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(h);
@@ -886,7 +930,7 @@ namespace Demo
                 const int j = 8;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows4On256(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
             }
 
@@ -939,24 +983,14 @@ namespace Demo
             // The head's W h' accumulates block by block.
             float headTail0 = 0f;
             {
-                // Rows 0…7: a block of 8
+                // Rows 0…11: 12 rows in a block of 16
                 const int j = 0;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
-                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var b = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 var hNext = global::RnnGen.Kernels.RowBlocks.FastTanh(a);
-                global::RnnGen.Kernels.RowBlocks.Store8(hNext, ref next, j);
-                headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, j);
-            }
-            {
-                // Rows 8…11: a block of 4
-                const int j = 8;
-                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
-                var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
-                var hNext = global::RnnGen.Kernels.RowBlocks.FastTanh(a);
-                global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
-                headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, j);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 12);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 12);
             }
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
@@ -997,7 +1031,7 @@ namespace Demo
                 const int j = 8;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows4On256(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 var hNext = global::RnnGen.Kernels.RowBlocks.FastTanh(a);
                 global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
                 headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, j);

@@ -11,7 +11,7 @@ namespace Demo.Models
     /// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class ProjectedLstm : global::RnnGen.ISequenceModel
+    partial class ProjectedLstm : global::RnnGen.ISequenceModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 4;
@@ -69,8 +69,21 @@ namespace Demo.Models
             new global::RnnGen.StateTensor("c_l0_reverse", 0, 1, global::RnnGen.StateKind.Cell, StateCL0Reverse, 12),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-        private readonly float[] _gradients = new float[ParameterCount];
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo.Models;\n\n" +
+            "[RecurrentModel(InputSize = 4, SequenceLength = 16)]\n" +
+            "[Lstm(12, ProjectionSize = 5, Bidirectional = true)]\n" +
+            "public partial class ProjectedLstm { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
+
+        // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
         private readonly float[] _initialState = new float[StateSize + Padding];
@@ -99,8 +112,19 @@ namespace Demo.Models
         private readonly float[] _stepInput = new float[InputSize + Padding];
         private int _recordedSteps;
 
-        /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-        public ProjectedLstm() { }
+        /// <summary>
+        /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+        /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+        /// </summary>
+        public ProjectedLstm() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+        private ProjectedLstm(float[] parameters, float[] gradients)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+        }
 
         int global::RnnGen.IRecurrentModel.InputSize => InputSize;
         int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -353,75 +377,40 @@ namespace Demo.Models
             ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
 
             {
-                // Rows 0…7: a block of 8
+                // Rows 0…11: 12 rows in a block of 16
                 const int j = 0;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
-                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
-                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
-                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
-                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
-                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
                 // What Backward needs (when recording), the next c, and m for the projection
-                global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
-                global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store8(o, ref gatesRef, 3 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cellRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store8(tc, ref tanhCellRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref unprojectedRef, j);
-            }
-            {
-                // Rows 8…11: a block of 4
-                const int j = 8;
-                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
-                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
-                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
-                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
-                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
-                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
-                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
-                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
-                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
-                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
-                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
-                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // What Backward needs (when recording), the next c, and m for the projection
-                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref unprojectedRef, j);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(i, ref gatesRef, j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(f, ref gatesRef, H + j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(g, ref gatesRef, 2 * H + j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(o, ref gatesRef, 3 * H + j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(c, ref cellRef, j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(tc, ref tanhCellRef, j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(o * tc, ref unprojectedRef, j, 12);
             }
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
-                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 5);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
@@ -486,16 +475,16 @@ namespace Demo.Models
                 const int j = 8;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4On256(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4On256(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4On256(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4On256(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
@@ -511,18 +500,11 @@ namespace Demo.Models
             }
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
-                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 5);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
@@ -792,75 +774,40 @@ namespace Demo.Models
             ref float cPrevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cPrev);
 
             {
-                // Rows 0…7: a block of 8
+                // Rows 0…11: 12 rows in a block of 16
                 const int j = 0;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
-                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
-                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
-                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
-                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
-                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
                 // What Backward needs (when recording), the next c, and m for the projection
-                global::RnnGen.Kernels.RowBlocks.Store8(i, ref gatesRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store8(f, ref gatesRef, H + j);
-                global::RnnGen.Kernels.RowBlocks.Store8(g, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store8(o, ref gatesRef, 3 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cellRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store8(tc, ref tanhCellRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store8(o * tc, ref unprojectedRef, j);
-            }
-            {
-                // Rows 8…11: a block of 4
-                const int j = 8;
-                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
-                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
-                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
-                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
-                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
-                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
-                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
-                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
-                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
-                // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
-                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
-                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
-                // What Backward needs (when recording), the next c, and m for the projection
-                global::RnnGen.Kernels.RowBlocks.Store4(i, ref gatesRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store4(f, ref gatesRef, H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(g, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(o, ref gatesRef, 3 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cellRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store4(tc, ref tanhCellRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref unprojectedRef, j);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(i, ref gatesRef, j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(f, ref gatesRef, H + j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(g, ref gatesRef, 2 * H + j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(o, ref gatesRef, 3 * H + j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(c, ref cellRef, j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(tc, ref tanhCellRef, j, 12);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(o * tc, ref unprojectedRef, j, 12);
             }
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
-                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 5);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
@@ -925,16 +872,16 @@ namespace Demo.Models
                 const int j = 8;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows4On256(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows4On256(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows4On256(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows4(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows4On256(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
@@ -950,18 +897,11 @@ namespace Demo.Models
             }
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
-                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wHr, H, ref unprojectedRef);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 1);
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wHr, H, ref unprojectedRef);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 5);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
@@ -1081,6 +1021,52 @@ namespace Demo.Models
             if (!dx.IsEmpty) global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(p.Slice(WeightIhL0Reverse, G * I), da, dx);
             dhCarry.Clear();
             global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(p.Slice(WeightHhL0Reverse, G * P), da, dhCarry);
+        }
+
+        /// <summary>
+        /// Many independent ProjectedLstm entities (agents, sensor streams) through one weight set: up to a fixed capacity of states,
+        /// stepped, run over sequences and trained together; see <see cref="global::RnnGen.Batching.RecurrentBatch"/> and docs/batching.md.
+        /// Its cells have no lanes body yet, so its calls run entity by entity through the model's own Step, Forward and Backward.
+        /// </summary>
+        public sealed class Batch : global::RnnGen.Batching.RecurrentBatch, global::RnnGen.Batching.ISequenceBatch
+        {
+            private readonly ProjectedLstm _model;
+
+            /// <summary>A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities with weights of its own: those of a new <see cref="ProjectedLstm"/>.</summary>
+            public Batch(int capacity) : this(new ProjectedLstm(), capacity) { }
+
+            /// <summary>
+            /// A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities that shares <paramref name="model"/>'s parameters
+            /// without copying them: weights loaded into either are the other's too. Gradients are the batch's own.
+            /// </summary>
+            public Batch(ProjectedLstm model, int capacity)
+                : base(capacity, new global::RnnGen.Batching.BatchShape(ProjectedLstm.InputSize, ProjectedLstm.OutputSize, ProjectedLstm.SequenceLength, ProjectedLstm.StateSize, 0, true, false, false), ProjectedLstm.ParameterCount)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = model;
+                Initialize();
+            }
+
+            /// <summary>The model whose parameters this batch uses.</summary>
+            public ProjectedLstm Model => _model;
+
+            /// <inheritdoc />
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, ProjectedLstm.ParameterCount);
+
+            /// <inheritdoc />
+            public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
+
+            /// <inheritdoc />
+            public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
+
+            /// <inheritdoc />
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ProjectedLstm(_model._parameters, gradients);
+
+            /// <inheritdoc />
+            protected override int EmbeddingOffset => -1;
+
+            /// <inheritdoc />
+            protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => dy.CopyTo(dLogits);
         }
     }
 }

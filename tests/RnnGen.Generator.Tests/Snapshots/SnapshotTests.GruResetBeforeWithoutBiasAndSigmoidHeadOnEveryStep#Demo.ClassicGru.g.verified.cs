@@ -10,7 +10,7 @@ namespace Demo
     /// head: Dense(2, Sigmoid) over every step.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class ClassicGru : global::RnnGen.IStepModel
+    partial class ClassicGru : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 3;
@@ -51,8 +51,22 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 5),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-        private readonly float[] _gradients = new float[ParameterCount];
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 3, SequenceLength = 20)]\n" +
+            "[Gru(5, Bias = false, ResetAfter = false)]\n" +
+            "[Dense(2, Activation.Sigmoid, Over = Steps.Every)]\n" +
+            "public partial class ClassicGru { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
+
+        // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
         private readonly float[] _initialState = new float[StateSize + Padding];
@@ -76,10 +90,24 @@ namespace Demo
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
+        // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
+        private readonly float[] _stateBeforeTry = new float[StateSize];
+        private readonly float[] _tryOutput = new float[OutputSize];
         private int _recordedSteps;
 
-        /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-        public ClassicGru() { }
+        /// <summary>
+        /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+        /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+        /// </summary>
+        public ClassicGru() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+        private ClassicGru(float[] parameters, float[] gradients)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+        }
 
         int global::RnnGen.IRecurrentModel.InputSize => InputSize;
         int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -157,6 +185,28 @@ namespace Demo
         private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             StepCellL0Rows4(input, output);
+        }
+
+        /// <summary>
+        /// <see cref="Step"/>, guarded: an input holding a NaN or ±∞ is refused, and when the step leaves one in the output or the state, the state is put back as it was
+        /// and false is returned with <paramref name="output"/> unchanged. Otherwise as <see cref="Step"/>, and true. Allocates nothing.
+        /// Plain <see cref="Step"/> does not check: a non-finite input stays in the state until <see cref="ResetState"/>.
+        /// </summary>
+        public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
+            global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(input)) return false;
+            _state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);
+            global::System.Span<float> result = _tryOutput.AsSpan(0, OutputSize);
+            Step(input, result);
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(result) || !global::RnnGen.Kernels.ModelGuard.AllFinite(_state.AsSpan(0, StateSize)))
+            {
+                _stateBeforeTry.CopyTo(_state, 0);
+                return false;
+            }
+            result.CopyTo(output);
+            return true;
         }
 
         /// <summary>
@@ -376,57 +426,31 @@ namespace Demo
             ref float resetHiddenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(resetHidden);
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef);
                 // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
-                global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
-                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
-                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
-                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
-                global::RnnGen.Kernels.RowBlocks.StorePartial(r, ref gatesRef, j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r, ref gatesRef, j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j), ref resetHiddenRef, j, 5);
             }
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, H + j);
                 // n for Backward (when recording), then the next h
-                global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
-                // n for Backward (when recording), then the next h
-                global::RnnGen.Kernels.RowBlocks.StorePartial(n, ref gatesRef, 2 * H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n, ref gatesRef, 2 * H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n), ref next, j, 5);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
@@ -451,57 +475,31 @@ namespace Demo
             ref float resetHiddenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(resetHidden);
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef);
                 // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
-                global::RnnGen.Kernels.RowBlocks.Store4(r, ref gatesRef, j);
-                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
-                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
-                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
-                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
-                global::RnnGen.Kernels.RowBlocks.StorePartial(r, ref gatesRef, j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r, ref gatesRef, j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j), ref resetHiddenRef, j, 5);
             }
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, H + j);
                 // n for Backward (when recording), then the next h
-                global::RnnGen.Kernels.RowBlocks.Store4(n, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
-                // n for Backward (when recording), then the next h
-                global::RnnGen.Kernels.RowBlocks.StorePartial(n, ref gatesRef, 2 * H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n, ref gatesRef, 2 * H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n), ref next, j, 5);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
@@ -595,62 +593,35 @@ namespace Demo
             ref float resetHiddenRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_resetHiddenL0), SequenceLength * L0Hidden);
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef);
                 // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
-                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
-                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
-                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
-                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
-                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j), ref resetHiddenRef, j, 5);
             }
 
             // The head's W h' accumulates block by block.
             float headTail0 = 0f;
             float headTail1 = 0f;
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, H + j);
                 // n for Backward (when recording), then the next h
-                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
-                global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
-                headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, j);
-                headTail1 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, 5 + j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
-                // n for Backward (when recording), then the next h
-                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 1);
-                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 1);
-                headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 1);
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 5);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 5);
+                headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 5);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
@@ -676,62 +647,35 @@ namespace Demo
             ref float resetHiddenRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_resetHiddenL0), SequenceLength * L0Hidden);
 
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef);
                 // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
-                global::RnnGen.Kernels.RowBlocks.Store4(z, ref gatesRef, H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(aN, ref gatesRef, 2 * H + j);
-                global::RnnGen.Kernels.RowBlocks.Store4(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
-                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows4(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
-                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wIh, I, ref xRef);
-                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
-                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 1);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j), ref resetHiddenRef, j, 1);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j), ref resetHiddenRef, j, 5);
             }
 
             // The head's W h' accumulates block by block.
             float headTail0 = 0f;
             float headTail1 = 0f;
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, H + j);
                 // n for Backward (when recording), then the next h
-                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
-                global::RnnGen.Kernels.RowBlocks.Store4(hNext, ref next, j);
-                headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, j);
-                headTail1 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, 5 + j);
-            }
-            {
-                // Rows 4…4: 1 row in a block of 4
-                const int j = 4;
-                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows4(2 * H + j, ref wHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load4(ref gatesRef, H + j);
-                // n for Backward (when recording), then the next h
-                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 1);
-                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 1);
-                headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 1);
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 5);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 5);
+                headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 5);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
@@ -893,6 +837,58 @@ namespace Demo
             global::System.Span<float> dLogits)
         {
             for (int j = 0; j < OutputSize; j++) dLogits[j] = dy[j] * y[j] * (1f - y[j]);
+        }
+
+        /// <summary>
+        /// Many independent ClassicGru entities (agents, sensor streams) through one weight set: up to a fixed capacity of states,
+        /// stepped, run over sequences and trained together; see <see cref="global::RnnGen.Batching.RecurrentBatch"/> and docs/batching.md.
+        /// Its cells have no lanes body yet, so its calls run entity by entity through the model's own Step, Forward and Backward.
+        /// </summary>
+        public sealed class Batch : global::RnnGen.Batching.RecurrentBatch, global::RnnGen.Batching.IStepBatch
+        {
+            private readonly ClassicGru _model;
+
+            /// <summary>A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities with weights of its own: those of a new <see cref="ClassicGru"/>.</summary>
+            public Batch(int capacity) : this(new ClassicGru(), capacity) { }
+
+            /// <summary>
+            /// A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities that shares <paramref name="model"/>'s parameters
+            /// without copying them: weights loaded into either are the other's too. Gradients are the batch's own.
+            /// </summary>
+            public Batch(ClassicGru model, int capacity)
+                : base(capacity, new global::RnnGen.Batching.BatchShape(ClassicGru.InputSize, ClassicGru.OutputSize, ClassicGru.SequenceLength, ClassicGru.StateSize, 0, true, true, false), ClassicGru.ParameterCount)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = model;
+                Initialize();
+            }
+
+            /// <summary>The model whose parameters this batch uses.</summary>
+            public ClassicGru Model => _model;
+
+            /// <inheritdoc />
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, ClassicGru.ParameterCount);
+
+            /// <inheritdoc />
+            public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
+
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(default, false, inputs, default, false, outputs);
+
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<int> slots, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(slots, true, inputs, default, false, outputs);
+
+            /// <inheritdoc />
+            public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
+
+            /// <inheritdoc />
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ClassicGru(_model._parameters, gradients);
+
+            /// <inheritdoc />
+            protected override int EmbeddingOffset => -1;
+
+            /// <inheritdoc />
+            protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => ClassicGru.HeadActivationBackward(y, dy, dLogits);
         }
     }
 }

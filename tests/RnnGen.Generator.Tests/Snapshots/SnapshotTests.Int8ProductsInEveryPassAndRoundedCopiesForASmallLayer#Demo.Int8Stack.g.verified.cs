@@ -10,9 +10,10 @@ namespace Demo
     /// layer 1: GRU(35, reset before),
     /// layer 2: LSTM(8),
     /// head: Dense(2, Linear) over the last step.
+    /// Its recurrent weights run in Int8: inference only (<c>Backward</c> throws) and no nested <c>Batch</c>; the float32 twin (the same declaration without <c>Precision</c>) trains and batches.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class Int8Stack : global::RnnGen.IStepModel, global::RnnGen.IQuantizedModel
+    partial class Int8Stack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel, global::RnnGen.IQuantizedModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 5;
@@ -104,8 +105,24 @@ namespace Demo
             new global::RnnGen.QuantizedTensor("rnn.weight_hh_l2", global::RnnGen.QuantizedLayout.Float32Rows, WeightHhL2, L2Gates, L2Output, RoundedHhL2, L2Output, 0, ScalesHhL2),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-        private readonly float[] _gradients = new float[ParameterCount];
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 5, SequenceLength = 8, Precision = WeightPrecision.Int8)]\n" +
+            "[Lstm(100, ProjectionSize = 6)]\n" +
+            "[Gru(35, ResetAfter = false)]\n" +
+            "[Lstm(8)]\n" +
+            "[Dense(2, Over = Steps.Last)]\n" +
+            "public partial class Int8Stack { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
+
+        // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
         private readonly float[] _initialState = new float[StateSize + Padding];
@@ -146,10 +163,24 @@ namespace Demo
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
+        // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
+        private readonly float[] _stateBeforeTry = new float[StateSize];
+        private readonly float[] _tryOutput = new float[OutputSize];
         private int _recordedSteps;
 
-        /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-        public Int8Stack() { }
+        /// <summary>
+        /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+        /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+        /// </summary>
+        public Int8Stack() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+        private Int8Stack(float[] parameters, float[] gradients)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+        }
 
         int global::RnnGen.IRecurrentModel.InputSize => InputSize;
         int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -272,6 +303,28 @@ namespace Demo
             StepCellL0Rows4(input);
             StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
             StepCellL2Rows4(_state.AsSpan(StateHL1, L1Output), output);
+        }
+
+        /// <summary>
+        /// <see cref="Step"/>, guarded: an input holding a NaN or ±∞ is refused, and when the step leaves one in the output or the state, the state is put back as it was
+        /// and false is returned with <paramref name="output"/> unchanged. Otherwise as <see cref="Step"/>, and true. Allocates nothing.
+        /// Plain <see cref="Step"/> does not check: a non-finite input stays in the state until <see cref="ResetState"/>.
+        /// </summary>
+        public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
+            global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(input)) return false;
+            _state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);
+            global::System.Span<float> result = _tryOutput.AsSpan(0, OutputSize);
+            Step(input, result);
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(result) || !global::RnnGen.Kernels.ModelGuard.AllFinite(_state.AsSpan(0, StateSize)))
+            {
+                _stateBeforeTry.CopyTo(_state, 0);
+                return false;
+            }
+            result.CopyTo(output);
+            return true;
         }
 
         /// <summary>
@@ -619,20 +672,12 @@ namespace Demo
             // The vectors as 16-bit integers with one scale each (max |v| / limit), for the int8 products
             float vScale = global::RnnGen.Kernels.RowBlocks.QuantizeInt16(ref unprojectedRef, H, ref vQ, global::RnnGen.Kernels.RowBlocks.Int16Limit(H));
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…5: 6 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums4(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
-                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize4(projectedV, ref sHr, j, vScale);
-                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
-            }
-            {
-                // Rows 4…5: 2 rows in a block of 4
-                const int j = 4;
-                // h' = W_hr m for the block's rows of h
-                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums4(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
-                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize4(projectedV, ref sHr, j, vScale);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 2);
+                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums8(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
+                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize8(projectedV, ref sHr, j, vScale);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 6);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
@@ -748,20 +793,12 @@ namespace Demo
             // The vectors as 16-bit integers with one scale each (max |v| / limit), for the int8 products
             float vScale = global::RnnGen.Kernels.RowBlocks.QuantizeInt16(ref unprojectedRef, H, ref vQ, global::RnnGen.Kernels.RowBlocks.Int16Limit(H));
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…5: 6 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums4(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
-                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize4(projectedV, ref sHr, j, vScale);
-                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
-            }
-            {
-                // Rows 4…5: 2 rows in a block of 4
-                const int j = 4;
-                // h' = W_hr m for the block's rows of h
-                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums4(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
-                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize4(projectedV, ref sHr, j, vScale);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 2);
+                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums8(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
+                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize8(projectedV, ref sHr, j, vScale);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 6);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(h);
@@ -948,20 +985,12 @@ namespace Demo
             // The vectors as 16-bit integers with one scale each (max |v| / limit), for the int8 products
             float vScale = global::RnnGen.Kernels.RowBlocks.QuantizeInt16(ref unprojectedRef, H, ref vQ, global::RnnGen.Kernels.RowBlocks.Int16Limit(H));
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…5: 6 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums4(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
-                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize4(projectedV, ref sHr, j, vScale);
-                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
-            }
-            {
-                // Rows 4…5: 2 rows in a block of 4
-                const int j = 4;
-                // h' = W_hr m for the block's rows of h
-                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums4(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
-                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize4(projectedV, ref sHr, j, vScale);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 2);
+                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums8(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
+                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize8(projectedV, ref sHr, j, vScale);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 6);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
@@ -1056,20 +1085,12 @@ namespace Demo
             // The vectors as 16-bit integers with one scale each (max |v| / limit), for the int8 products
             float vScale = global::RnnGen.Kernels.RowBlocks.QuantizeInt16(ref unprojectedRef, H, ref vQ, global::RnnGen.Kernels.RowBlocks.Int16Limit(H));
             {
-                // Rows 0…3: a block of 4
+                // Rows 0…5: 6 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums4(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
-                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize4(projectedV, ref sHr, j, vScale);
-                global::RnnGen.Kernels.RowBlocks.Store4(projected, ref next, j);
-            }
-            {
-                // Rows 4…5: 2 rows in a block of 4
-                const int j = 4;
-                // h' = W_hr m for the block's rows of h
-                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums4(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
-                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize4(projectedV, ref sHr, j, vScale);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 2);
+                var projectedV = global::RnnGen.Kernels.RowBlocks.Int8Sums8(j, ref q8Hr, L0Output, 0, L0HiddenPairs, ref vQ);
+                var projected = global::RnnGen.Kernels.RowBlocks.Dequantize8(projectedV, ref sHr, j, vScale);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 6);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
@@ -2106,16 +2127,16 @@ namespace Demo
                 const int j = 0;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8On512(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
@@ -2269,16 +2290,16 @@ namespace Demo
                 const int j = 0;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows8(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows8(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows8(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows8On512(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;

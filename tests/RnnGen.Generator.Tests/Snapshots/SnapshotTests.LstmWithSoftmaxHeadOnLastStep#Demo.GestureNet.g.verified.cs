@@ -10,7 +10,7 @@ namespace Demo
     /// head: Dense(4, Softmax) over the last step.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class GestureNet : global::RnnGen.IStepModel
+    partial class GestureNet : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 6;
@@ -57,8 +57,22 @@ namespace Demo
             new global::RnnGen.StateTensor("c_l0", 0, 0, global::RnnGen.StateKind.Cell, StateCL0, 32),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-        private readonly float[] _gradients = new float[ParameterCount];
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 6, SequenceLength = 50)]\n" +
+            "[Lstm(32)]\n" +
+            "[Dense(4, Activation.Softmax, Over = Steps.Last)]\n" +
+            "public partial class GestureNet { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
+
+        // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
         private readonly float[] _initialState = new float[StateSize + Padding];
@@ -83,10 +97,24 @@ namespace Demo
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
+        // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
+        private readonly float[] _stateBeforeTry = new float[StateSize];
+        private readonly float[] _tryOutput = new float[OutputSize];
         private int _recordedSteps;
 
-        /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-        public GestureNet() { }
+        /// <summary>
+        /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+        /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+        /// </summary>
+        public GestureNet() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+        private GestureNet(float[] parameters, float[] gradients)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+        }
 
         int global::RnnGen.IRecurrentModel.InputSize => InputSize;
         int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -167,6 +195,28 @@ namespace Demo
         private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             StepCellL0Rows4(input, output);
+        }
+
+        /// <summary>
+        /// <see cref="Step"/>, guarded: an input holding a NaN or ±∞ is refused, and when the step leaves one in the output or the state, the state is put back as it was
+        /// and false is returned with <paramref name="output"/> unchanged. Otherwise as <see cref="Step"/>, and true. Allocates nothing.
+        /// Plain <see cref="Step"/> does not check: a non-finite input stays in the state until <see cref="ResetState"/>.
+        /// </summary>
+        public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
+            global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(input)) return false;
+            _state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);
+            global::System.Span<float> result = _tryOutput.AsSpan(0, OutputSize);
+            Step(input, result);
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(result) || !global::RnnGen.Kernels.ModelGuard.AllFinite(_state.AsSpan(0, StateSize)))
+            {
+                _stateBeforeTry.CopyTo(_state, 0);
+                return false;
+            }
+            result.CopyTo(output);
+            return true;
         }
 
         /// <summary>
@@ -809,6 +859,552 @@ namespace Demo
             // softmax: dlogits = y ⊙ (dy − (dy · y))
             float dot = global::System.Numerics.Tensors.TensorPrimitives.Dot(dy, y);
             for (int j = 0; j < OutputSize; j++) dLogits[j] = y[j] * (dy[j] - dot);
+        }
+
+        /// <summary>
+        /// Many independent GestureNet entities (agents, sensor streams) through one weight set: up to a fixed capacity of states,
+        /// stepped, run over sequences and trained together; see <see cref="global::RnnGen.Batching.RecurrentBatch"/> and docs/batching.md.
+        /// With AVX-512 its calls run 16 entities per vector (register-blocked matrix–matrix products); elsewhere entity by entity.
+        /// </summary>
+        public sealed class Batch : global::RnnGen.Batching.RecurrentBatch, global::RnnGen.Batching.IStepBatch
+        {
+            private readonly GestureNet _model;
+
+            /// <summary>A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities with weights of its own: those of a new <see cref="GestureNet"/>.</summary>
+            public Batch(int capacity) : this(new GestureNet(), capacity) { }
+
+            /// <summary>
+            /// A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities that shares <paramref name="model"/>'s parameters
+            /// without copying them: weights loaded into either are the other's too. Gradients are the batch's own.
+            /// </summary>
+            public Batch(GestureNet model, int capacity)
+                : base(capacity, new global::RnnGen.Batching.BatchShape(GestureNet.InputSize, GestureNet.OutputSize, GestureNet.SequenceLength, GestureNet.StateSize, 0, false, true, global::RnnGen.Kernels.KernelSelection.Avx512), GestureNet.ParameterCount)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = model;
+                Initialize();
+            }
+
+            /// <summary>The model whose parameters this batch uses.</summary>
+            public GestureNet Model => _model;
+
+            /// <inheritdoc />
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, GestureNet.ParameterCount);
+
+            /// <inheritdoc />
+            public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
+
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(default, false, inputs, default, false, outputs);
+
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<int> slots, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(slots, true, inputs, default, false, outputs);
+
+            /// <inheritdoc />
+            public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
+
+            /// <inheritdoc />
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new GestureNet(_model._parameters, gradients);
+
+            /// <inheritdoc />
+            protected override int EmbeddingOffset => -1;
+
+            /// <inheritdoc />
+            protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => GestureNet.HeadActivationBackward(y, dy, dLogits);
+
+            // ---- The lanes path (AVX-512): 16 entities per vector, ≤ 4 blocks per group; docs/batching.md. ----
+            private const int ChunkUnits = 16, GroupBlocks = 4;
+            // One part's scratch, in floats: layer 0's inputs, the pre-activations of one chunk of units, the next h, the logits,
+            // and Backward's carried gradients, each for one group.
+            private const int InputScratch = 0;
+            private const int PreActivationScratch = InputScratch + GroupBlocks * GestureNet.InputSize * Lanes;
+            private const int NextScratch = PreActivationScratch + 4 * ChunkUnits * GroupBlocks * Lanes;
+            private const int LogitScratch = NextScratch + GroupBlocks * MaxOutput * Lanes;
+            private const int HiddenCarryScratch = LogitScratch + GroupBlocks * GestureNet.OutputSize * Lanes;
+            private const int CellCarryScratch = HiddenCarryScratch + GroupBlocks * MaxOutput * Lanes;
+            private const int ScratchFloats = CellCarryScratch + GroupBlocks * MaxHidden * Lanes;
+
+            // Forward's records and Backward's gradients in lanes, allocated for the largest batch Forward has seen (LaneBuffer layout:
+            // per block of 16 entities, slots of vectors; see AllocateLaneRecords).
+            private float[] _laneInput = global::System.Array.Empty<float>();
+            private float[] _laneGradInput = global::System.Array.Empty<float>();
+            private float[] _laneOutputL0 = global::System.Array.Empty<float>();
+            private float[] _laneGradOutputL0 = global::System.Array.Empty<float>();
+            private float[] _laneGatesL0 = global::System.Array.Empty<float>();
+            private float[] _laneCellL0 = global::System.Array.Empty<float>();
+            private float[] _laneTanhCellL0 = global::System.Array.Empty<float>();
+            private float[] _laneDaL0 = global::System.Array.Empty<float>();
+            private float[] _laneGradLogits = global::System.Array.Empty<float>();
+            // Transposed weights for Backward's products (dh = W_hhᵀ dgh, dx = W_ihᵀ dgi, df = W_headᵀ dlogits), refreshed by every Backward.
+            private readonly float[] _transposedIhL0 = new float[L0Gates * L0Input];
+            private readonly float[] _transposedHhL0 = new float[L0Gates * L0Output];
+            private readonly float[] _transposedHead = new float[GestureNet.OutputSize * L0Width];
+
+            /// <inheritdoc />
+            protected override int ScratchLength => ScratchFloats;
+
+            /// <inheritdoc />
+            protected override long LaneRecordFloats(int blocks)
+            {
+                long largest = 0;
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength) * (GestureNet.InputSize) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength) * (GestureNet.InputSize) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength + 2) * (L0Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength) * (L0Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength) * (L0Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength + 2) * (L0Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength) * (L0Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength) * (L0Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (GestureNet.SequenceLength) * (GestureNet.OutputSize) * Lanes);
+                return largest;
+            }
+
+            /// <inheritdoc />
+            protected override void AllocateLaneRecords(int blocks)
+            {
+                _laneInput = new float[(long)blocks * (GestureNet.SequenceLength) * (GestureNet.InputSize) * Lanes];
+                _laneGradInput = new float[(long)blocks * (GestureNet.SequenceLength) * (GestureNet.InputSize) * Lanes];
+                _laneOutputL0 = new float[(long)blocks * (GestureNet.SequenceLength + 2) * (L0Width) * Lanes];
+                _laneGradOutputL0 = new float[(long)blocks * (GestureNet.SequenceLength) * (L0Width) * Lanes];
+                _laneGatesL0 = new float[(long)blocks * (GestureNet.SequenceLength) * (L0Gates) * Lanes];
+                _laneCellL0 = new float[(long)blocks * (GestureNet.SequenceLength + 2) * (L0Hidden) * Lanes];
+                _laneTanhCellL0 = new float[(long)blocks * (GestureNet.SequenceLength) * (L0Hidden) * Lanes];
+                _laneDaL0 = new float[(long)blocks * (GestureNet.SequenceLength) * (L0Gates) * Lanes];
+                _laneGradLogits = new float[(long)blocks * (GestureNet.SequenceLength) * (GestureNet.OutputSize) * Lanes];
+            }
+
+            /// <inheritdoc />
+            protected override void LaneStep(float[] lanes, int firstBlock, int blocks, int entities, float[] scratch)
+            {
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+                for (int group = 0; group < blocks; group += GroupBlocks)
+                {
+                    int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                    int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                    ref float state = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(lanes), first * GestureNet.StateSize * Lanes);
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(StepInputs.AsSpan(e0 * GestureNet.InputSize), GestureNet.InputSize, count, GestureNet.InputSize, n, scratch.AsSpan(InputScratch), GestureNet.InputSize * Lanes);
+                    // Layer 0: h' to the scratch (the products still read h), then into the state.
+                    LaneCellL0(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, InputScratch),
+                        GestureNet.InputSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL0 * Lanes),
+                        GestureNet.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateCL0 * Lanes),
+                        GestureNet.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, NextScratch),
+                        L0Output,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateCL0 * Lanes),
+                        GestureNet.StateSize,
+                        records: false,
+                        ref s,
+                        0,
+                        ref s,
+                        0,
+                        n,
+                        ref s);
+                    for (int blk = 0; blk < n; blk++)
+                        scratch.AsSpan(NextScratch + blk * L0Output * Lanes, L0Output * Lanes).CopyTo(lanes.AsSpan(((first + blk) * GestureNet.StateSize + StateHL0) * Lanes));
+                    LaneHead(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL0 * Lanes), GestureNet.StateSize, n, ref s);
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(scratch.AsSpan(LogitScratch), GestureNet.OutputSize * Lanes, count, GestureNet.OutputSize, StepOutputs.AsSpan(e0 * GestureNet.OutputSize), GestureNet.OutputSize);
+                    for (int e = 0; e < count; e++)
+                    {
+                        global::System.Span<float> row = StepOutputs.AsSpan((e0 + e) * GestureNet.OutputSize, GestureNet.OutputSize);
+                        global::System.Numerics.Tensors.TensorPrimitives.SoftMax(row, row);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            protected override void LaneForward(int firstBlock, int blocks, int entities, int steps, float[] scratch)
+            {
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+                for (int group = 0; group < blocks; group += GroupBlocks)
+                {
+                    int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                    int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                    // Inputs to lanes, step by step
+                    for (int t = 0; t < steps; t++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.RowsToLanes(SequenceInputs.AsSpan((e0 * GestureNet.SequenceLength + t) * GestureNet.InputSize), GestureNet.SequenceLength * GestureNet.InputSize, count, GestureNet.InputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneInput, first, t, GestureNet.SequenceLength, GestureNet.InputSize), (GestureNet.SequenceLength) * GestureNet.InputSize * Lanes);
+                    }
+                    // Each direction's initial h (and c) into the slot its first step reads as the previous one
+                    for (int blk = 0; blk < n; blk++)
+                    {
+                        InitialLanes.AsSpan(((first + blk) * GestureNet.StateSize + StateHL0) * Lanes, L0Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL0, first + blk, 0, GestureNet.SequenceLength + 2, L0Width));
+                        InitialLanes.AsSpan(((first + blk) * GestureNet.StateSize + StateCL0) * Lanes, L0Hidden * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneCellL0, first + blk, 0, GestureNet.SequenceLength + 2, L0Hidden));
+                    }
+                    LaneForwardL0(first, n, steps, ref s);
+                    // Final states back to the slots
+                    for (int blk = 0; blk < n; blk++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL0, first + blk, steps, GestureNet.SequenceLength + 2, L0Width).Slice(0, L0Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * GestureNet.StateSize + StateHL0) * Lanes));
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneCellL0, first + blk, steps, GestureNet.SequenceLength + 2, L0Hidden).Slice(0, L0Hidden * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * GestureNet.StateSize + StateCL0) * Lanes));
+                    }
+                    {
+                        LaneHead(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, steps, GestureNet.SequenceLength + 2, L0Width), (GestureNet.SequenceLength + 2) * L0Width, n, ref s);
+                        global::RnnGen.Kernels.BatchKernels.LanesToRows(scratch.AsSpan(LogitScratch), GestureNet.OutputSize * Lanes, count, GestureNet.OutputSize, LogitRows.AsSpan((e0 * GestureNet.SequenceLength + 0) * GestureNet.OutputSize), GestureNet.SequenceLength * GestureNet.OutputSize);
+                        for (int e = 0; e < count; e++)
+                        {
+                            int at = ((e0 + e) * GestureNet.SequenceLength + 0) * GestureNet.OutputSize;
+                            global::System.Numerics.Tensors.TensorPrimitives.SoftMax(LogitRows.AsSpan(at, GestureNet.OutputSize), OutputRows.AsSpan(at, GestureNet.OutputSize));
+                        }
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            protected override void PrepareLaneBackward()
+            {
+                global::System.ReadOnlySpan<float> p = _model._parameters;
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(HeadWeight, GestureNet.OutputSize * L0Width), GestureNet.OutputSize, L0Width, _transposedHead);
+            }
+
+            /// <inheritdoc />
+            protected override void LaneBackward(int firstBlock, int blocks, int entities, int steps, float[] scratch)
+            {
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+                for (int group = 0; group < blocks; group += GroupBlocks)
+                {
+                    int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                    int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                    // dL/d(top layer's outputs): from the logits' gradients through the head, or the output gradients themselves
+                    _laneGradOutputL0.AsSpan(first * (GestureNet.SequenceLength) * L0Width * Lanes, n * (GestureNet.SequenceLength) * L0Width * Lanes).Clear();
+                    {
+                        global::RnnGen.Kernels.BatchKernels.RowsToLanes(GradLogitRows.AsSpan((e0 * GestureNet.SequenceLength + 0) * GestureNet.OutputSize), GestureNet.SequenceLength * GestureNet.OutputSize, count, GestureNet.OutputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneGradLogits, first, 0, GestureNet.SequenceLength, GestureNet.OutputSize), (GestureNet.SequenceLength) * GestureNet.OutputSize * Lanes);
+                        LaneHeadBackward(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradLogits, first, 0, GestureNet.SequenceLength, GestureNet.OutputSize), (GestureNet.SequenceLength) * GestureNet.OutputSize, ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, steps - 1, GestureNet.SequenceLength, L0Width), (GestureNet.SequenceLength) * L0Width, n);
+                    }
+                    // Layer 0, back through time; dx goes to the input gradient (when wanted)
+                    if (WantsInputGradient) _laneGradInput.AsSpan(first * (GestureNet.SequenceLength) * GestureNet.InputSize * Lanes, n * (GestureNet.SequenceLength) * GestureNet.InputSize * Lanes).Clear();
+                    LaneBackwardL0(first, n, count, steps, WantsInputGradient, ref s);
+                    if (WantsInputGradient)
+                    {
+                        for (int t = 0; t < steps; t++)
+                        {
+                            global::RnnGen.Kernels.BatchKernels.LanesToRows(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneGradInput, first, t, GestureNet.SequenceLength, GestureNet.InputSize), (GestureNet.SequenceLength) * GestureNet.InputSize * Lanes, count, GestureNet.InputSize, InputGradientRows.AsSpan((e0 * GestureNet.SequenceLength + t) * GestureNet.InputSize), GestureNet.SequenceLength * GestureNet.InputSize);
+                        }
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            protected override void LaneWeightGradients(int blocks, int steps, int part, int parts)
+            {
+                LaneWeightGradientsL0(blocks, steps, part, parts);
+                // Head: dW += Σ dlogits ⊗ f, db += Σ dlogits, over every sequence and scored step
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                int lo = (int)((long)GestureNet.OutputSize * part / parts), hi = (int)((long)GestureNet.OutputSize * (part + 1) / parts);
+                global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, HeadWeight + lo * L0Width),
+                    L0Width,
+                    hi - lo,
+                    L0Width,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradLogits, 0, 0, GestureNet.SequenceLength, GestureNet.OutputSize), (lo) * Lanes),
+                    GestureNet.OutputSize * Lanes,
+                    (GestureNet.SequenceLength) * GestureNet.OutputSize * Lanes,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, steps, GestureNet.SequenceLength + 2, L0Width),
+                    L0Width * Lanes,
+                    (GestureNet.SequenceLength + 2) * L0Width * Lanes,
+                    1,
+                    blocks);
+                global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, HeadBias + lo),
+                    hi - lo,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradLogits, 0, 0, GestureNet.SequenceLength, GestureNet.OutputSize), (lo) * Lanes),
+                    GestureNet.OutputSize * Lanes,
+                    (GestureNet.SequenceLength) * GestureNet.OutputSize * Lanes,
+                    1,
+                    blocks);
+            }
+
+            // logits = W f + b for one group of features, into the logit scratch ([block][OutputSize] vectors).
+            private void LaneHead(ref float features, int featuresBlock, int blocks, ref float scratch)
+            {
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                global::RnnGen.Kernels.BatchKernels.Products(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), L0Width, L0Width, ref features, featuresBlock * Lanes,
+                    ref p, 0, 0, ref features, 0,
+                    global::RnnGen.Kernels.BatchKernels.Start.Bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadBias), ref p,
+                    GestureNet.OutputSize, blocks,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, LogitScratch),
+                    Lanes, GestureNet.OutputSize * Lanes);
+            }
+
+            // dL/df = W_headᵀ dlogits for one group of one step (the features' gradient, which nothing else has written yet).
+            private void LaneHeadBackward(ref float dLogits, int dLogitsBlock, ref float dFeatures, int dFeaturesBlock, int blocks)
+            {
+                global::RnnGen.Kernels.BatchKernels.Products(
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHead), GestureNet.OutputSize, GestureNet.OutputSize, ref dLogits, dLogitsBlock * Lanes,
+                    ref dLogits, 0, 0, ref dLogits, 0,
+                    global::RnnGen.Kernels.BatchKernels.Start.Zero, ref dLogits, ref dLogits,
+                    L0Width, blocks,
+                    ref dFeatures,
+                    Lanes, dFeaturesBlock * Lanes);
+            }
+
+            // Layer 0: one step of one group in lanes (records kept for Backward when records). The
+            // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+            // runs per unit and block.
+            private void LaneCellL0(
+                ref float xLanes,
+                int xBlock,
+                ref float hPrevLanes,
+                int hPrevBlock,
+                ref float cPrevLanes,
+                int cPrevBlock,
+                ref float hNextLanes,
+                int hNextBlock,
+                ref float cNextLanes,
+                int cNextBlock,
+                bool records,
+                ref float gatesLanes,
+                int gatesBlock,
+                ref float tanhCellLanes,
+                int tanhCellBlock,
+                int blocks,
+                ref float scratch)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+                ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+                int sets = ChunkUnits * blocks;
+                for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+                {
+                    int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                    // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                        blocks * Lanes, Lanes);
+                    // gate 1's rows [H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 1 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (2 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (2 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 2 * H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 2 * H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 2 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 3's rows [3 * H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (3 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (3 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 3 * H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 3 * H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 3 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    for (int u = 0; u < units; u++)
+                    {
+                        int j = chunk + u;
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            int at = u * blocks + blk;
+                            // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                            var aI = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                            var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                            var aF = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 1 * sets + at);
+                            var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                            var aG = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 2 * sets + at);
+                            var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                            var aO = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 3 * sets + at);
+                            var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                            // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                            var c = f * global::RnnGen.Kernels.BatchKernels.Lane(ref cPrevLanes, blk * cPrevBlock + j) + i * g;
+                            var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                            // What Backward needs (when recording), then the next c and h
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(i, ref gatesLanes, blk * gatesBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(f, ref gatesLanes, blk * gatesBlock + H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(g, ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(o, ref gatesLanes, blk * gatesBlock + 3 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(c, ref cNextLanes, blk * cNextBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(tc, ref tanhCellLanes, blk * tanhCellBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(o * tc, ref hNextLanes, blk * hNextBlock + j);
+                        }
+                    }
+                }
+            }
+
+            // Layer 0, forward direction: t = 0 … steps-1, one group, records kept.
+            private void LaneForwardL0(int first, int blocks, int steps, ref float scratch)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = s, previous = t;
+                    LaneCellL0(
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneInput, first, t, GestureNet.SequenceLength, GestureNet.InputSize),
+                        (GestureNet.SequenceLength) * GestureNet.InputSize,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, previous, GestureNet.SequenceLength + 2, L0Width),
+                        (GestureNet.SequenceLength + 2) * L0Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, previous, GestureNet.SequenceLength + 2, L0Hidden),
+                        (GestureNet.SequenceLength + 2) * L0Hidden,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, GestureNet.SequenceLength + 2, L0Width),
+                        (GestureNet.SequenceLength + 2) * L0Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, t + 1, GestureNet.SequenceLength + 2, L0Hidden),
+                        (GestureNet.SequenceLength + 2) * L0Hidden,
+                        records: true,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL0, first, t, GestureNet.SequenceLength, L0Gates),
+                        (GestureNet.SequenceLength) * L0Gates,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneTanhCellL0, first, t, GestureNet.SequenceLength, L0Hidden),
+                        (GestureNet.SequenceLength) * L0Hidden,
+                        blocks,
+                        ref scratch);
+                }
+            }
+
+            // Layer 0, back through time for one group: the cell's gate gradients per unit and block,
+            // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+            private void LaneBackwardL0(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
+                int e0 = first * Lanes;
+                ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+                ref float dcCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, CellCarryScratch);
+                if (FinalStateGradientRows is { } final)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * GestureNet.StateSize + StateHL0), GestureNet.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * GestureNet.StateSize + StateCL0), GestureNet.StateSize, entities, H, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dcCarryLanes, blocks * H * Lanes), H * Lanes);
+                }
+                else
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dcCarryLanes, blocks * H * Lanes).Clear();
+                }
+                ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL0);
+                ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL0);
+                var one = global::System.Runtime.Intrinsics.Vector512<float>.One;
+                int gradOutputBlock = (GestureNet.SequenceLength) * L0Width;
+                int cBlock = (GestureNet.SequenceLength + 2) * L0Hidden;
+                int gatesBlock = (GestureNet.SequenceLength) * L0Gates;
+                int tanhCellBlock = (GestureNet.SequenceLength) * L0Hidden;
+                int daBlock = (GestureNet.SequenceLength) * L0Gates;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = s, previous = t;
+                    ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, t, GestureNet.SequenceLength, L0Width);
+                    ref float cPrevLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, previous, GestureNet.SequenceLength + 2, L0Hidden);
+                    ref float gatesLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL0, first, t, GestureNet.SequenceLength, L0Gates);
+                    ref float tanhCellLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneTanhCellL0, first, t, GestureNet.SequenceLength, L0Hidden);
+                    ref float daLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, first, t, GestureNet.SequenceLength, L0Gates);
+                    for (int j = 0; j < H; j++)
+                    {
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                            var i = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + j);
+                            var f = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + H + j);
+                            var g = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            var o = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 3 * H + j);
+                            var tc = global::RnnGen.Kernels.BatchKernels.Lane(ref tanhCellLanes, blk * tanhCellBlock + j);
+                            // dc = dc_carry + dh ⊙ o ⊙ (1 − tanh²c')
+                            var dc = global::RnnGen.Kernels.BatchKernels.Lane(ref dcCarryLanes, blk * H + j) + dh * o * (one - tc * tc);
+                            // da_i = dc ⊙ g ⊙ i(1 − i), da_f = dc ⊙ c ⊙ f(1 − f), da_g = dc ⊙ i ⊙ (1 − g²), da_o = dh ⊙ tanh(c') ⊙ o(1 − o)
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * g * i * (one - i), ref daLanes, blk * daBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * global::RnnGen.Kernels.BatchKernels.Lane(ref cPrevLanes, blk * cBlock + j) * f * (one - f), ref daLanes, blk * daBlock + H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * i * (one - g * g), ref daLanes, blk * daBlock + 2 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dh * tc * o * (one - o), ref daLanes, blk * daBlock + 3 * H + j);
+                            // dc_carry ← dc ⊙ f
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * f, ref dcCarryLanes, blk * H + j);
+                        }
+                    }
+                    // dh_carry = W_hhᵀ dgh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tHh, G, G, ref daLanes, daBlock * Lanes,
+                        ref tHh, 0, 0, ref gradOutputLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Zero, ref tHh, ref tHh,
+                        P, blocks,
+                        ref dhCarryLanes,
+                        Lanes, P * Lanes);
+                    // dx(t) += W_ihᵀ dgi
+                    if (inputGradient)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.Products(
+                            ref tIh, G, G, ref daLanes, daBlock * Lanes,
+                            ref tIh, 0, 0, ref gradOutputLanes, 0,
+                            global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                            I, blocks,
+                            ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradInput, first, t, GestureNet.SequenceLength, GestureNet.InputSize),
+                            Lanes, (GestureNet.SequenceLength) * GestureNet.InputSize * Lanes);
+                    }
+                }
+                if (InitialStateGradientRows is { } initial)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * GestureNet.StateSize + StateHL0), GestureNet.StateSize);
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dcCarryLanes, blocks * H * Lanes), H * Lanes, entities, H, initial.AsSpan(e0 * GestureNet.StateSize + StateCL0), GestureNet.StateSize);
+                }
+            }
+
+            // Layer 0: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+            // blocks and steps; this part's share of each matrix's rows.
+            private void LaneWeightGradientsL0(int blocks, int steps, int part, int parts)
+            {
+                const int I = L0Input, P = L0Output, G = L0Gates;
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                // dW_ih, db_ih
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL0 + (lo) * I),
+                        I,
+                        hi - lo,
+                        I,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, GestureNet.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (GestureNet.SequenceLength) * L0Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneInput, 0, 0, GestureNet.SequenceLength, GestureNet.InputSize),
+                        GestureNet.InputSize * Lanes,
+                        (GestureNet.SequenceLength) * GestureNet.InputSize * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL0 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, GestureNet.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (GestureNet.SequenceLength) * L0Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL0 + (lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, GestureNet.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (GestureNet.SequenceLength) * L0Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, 0, GestureNet.SequenceLength + 2, L0Width),
+                        L0Width * Lanes,
+                        (GestureNet.SequenceLength + 2) * L0Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL0 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, GestureNet.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (GestureNet.SequenceLength) * L0Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+            }
         }
     }
 }

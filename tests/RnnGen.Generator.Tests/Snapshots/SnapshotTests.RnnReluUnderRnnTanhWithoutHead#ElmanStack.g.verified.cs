@@ -9,7 +9,7 @@ using global::System; // for AsSpan; every type below is written global::-qualif
 /// no head: outputs are the last layer's hidden states (4 per step).
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-partial class ElmanStack : global::RnnGen.IStepModel
+partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel
 {
     /// <summary>Floats per input step.</summary>
     public const int InputSize = 2;
@@ -60,8 +60,21 @@ partial class ElmanStack : global::RnnGen.IStepModel
         new global::RnnGen.StateTensor("h_l1", 1, 0, global::RnnGen.StateKind.Hidden, StateHL1, 4),
     };
 
-    private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-    private readonly float[] _gradients = new float[ParameterCount];
+    /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+    public const string Declaration =
+        "using RnnGen;\n\n" +
+        "[RecurrentModel(InputSize = 2, SequenceLength = 10)]\n" +
+        "[Rnn(8, Activation = Activation.Relu)]\n" +
+        "[Rnn(4)]\n" +
+        "public partial class ElmanStack { }\n";
+    /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+    public const string GeneratorVersion = "{RnnGenVersion}";
+    string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+    string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
+
+    // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+    private readonly float[] _parameters;
+    private readonly float[] _gradients;
     private readonly float[] _state = new float[StateSize + Padding];
     // The state when the recorded Forward began: the previous state of its first step.
     private readonly float[] _initialState = new float[StateSize + Padding];
@@ -82,10 +95,24 @@ partial class ElmanStack : global::RnnGen.IStepModel
     // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
     private readonly float[] _nextHidden = new float[MaxOutput + Padding];
     private readonly float[] _stepInput = new float[InputSize + Padding];
+    // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
+    private readonly float[] _stateBeforeTry = new float[StateSize];
+    private readonly float[] _tryOutput = new float[OutputSize];
     private int _recordedSteps;
 
-    /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-    public ElmanStack() { }
+    /// <summary>
+    /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+    /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+    /// </summary>
+    public ElmanStack() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+        => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+    // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+    private ElmanStack(float[] parameters, float[] gradients)
+    {
+        _parameters = parameters;
+        _gradients = gradients;
+    }
 
     int global::RnnGen.IRecurrentModel.InputSize => InputSize;
     int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -166,6 +193,28 @@ partial class ElmanStack : global::RnnGen.IStepModel
         StepCellL0Rows4(input);
         StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
         _state.AsSpan(StateHL1, L1Output).CopyTo(output);
+    }
+
+    /// <summary>
+    /// <see cref="Step"/>, guarded: an input holding a NaN or ±∞ is refused, and when the step leaves one in the output or the state, the state is put back as it was
+    /// and false is returned with <paramref name="output"/> unchanged. Otherwise as <see cref="Step"/>, and true. Allocates nothing.
+    /// Plain <see cref="Step"/> does not check: a non-finite input stays in the state until <see cref="ResetState"/>.
+    /// </summary>
+    public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
+        global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+        if (!global::RnnGen.Kernels.ModelGuard.AllFinite(input)) return false;
+        _state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);
+        global::System.Span<float> result = _tryOutput.AsSpan(0, OutputSize);
+        Step(input, result);
+        if (!global::RnnGen.Kernels.ModelGuard.AllFinite(result) || !global::RnnGen.Kernels.ModelGuard.AllFinite(_state.AsSpan(0, StateSize)))
+        {
+            _stateBeforeTry.CopyTo(_state, 0);
+            return false;
+        }
+        result.CopyTo(output);
+        return true;
     }
 
     /// <summary>
@@ -350,7 +399,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = relu(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
         }
 
@@ -429,7 +478,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = relu(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
         }
 
@@ -611,7 +660,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 
@@ -639,7 +688,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4On256(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 
@@ -691,7 +740,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 
@@ -716,7 +765,7 @@ partial class ElmanStack : global::RnnGen.IStepModel
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
-            var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+            var a = global::RnnGen.Kernels.RowBlocks.Rows4On256(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 
@@ -768,5 +817,611 @@ partial class ElmanStack : global::RnnGen.IStepModel
         if (!dx.IsEmpty) global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(p.Slice(WeightIhL1, G * I), da, dx);
         dhCarry.Clear();
         global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(p.Slice(WeightHhL1, G * P), da, dhCarry);
+    }
+
+    /// <summary>
+    /// Many independent ElmanStack entities (agents, sensor streams) through one weight set: up to a fixed capacity of states,
+    /// stepped, run over sequences and trained together; see <see cref="global::RnnGen.Batching.RecurrentBatch"/> and docs/batching.md.
+    /// With AVX-512 its calls run 16 entities per vector (register-blocked matrix–matrix products); elsewhere entity by entity.
+    /// </summary>
+    public sealed class Batch : global::RnnGen.Batching.RecurrentBatch, global::RnnGen.Batching.IStepBatch
+    {
+        private readonly ElmanStack _model;
+
+        /// <summary>A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities with weights of its own: those of a new <see cref="ElmanStack"/>.</summary>
+        public Batch(int capacity) : this(new ElmanStack(), capacity) { }
+
+        /// <summary>
+        /// A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities that shares <paramref name="model"/>'s parameters
+        /// without copying them: weights loaded into either are the other's too. Gradients are the batch's own.
+        /// </summary>
+        public Batch(ElmanStack model, int capacity)
+            : base(capacity, new global::RnnGen.Batching.BatchShape(ElmanStack.InputSize, ElmanStack.OutputSize, ElmanStack.SequenceLength, ElmanStack.StateSize, 0, true, true, global::RnnGen.Kernels.KernelSelection.Avx512), ElmanStack.ParameterCount)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            _model = model;
+            Initialize();
+        }
+
+        /// <summary>The model whose parameters this batch uses.</summary>
+        public ElmanStack Model => _model;
+
+        /// <inheritdoc />
+        public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, ElmanStack.ParameterCount);
+
+        /// <inheritdoc />
+        public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
+
+        /// <inheritdoc />
+        public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(default, false, inputs, default, false, outputs);
+
+        /// <inheritdoc />
+        public void Step(global::System.ReadOnlySpan<int> slots, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(slots, true, inputs, default, false, outputs);
+
+        /// <inheritdoc />
+        public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
+
+        /// <inheritdoc />
+        protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ElmanStack(_model._parameters, gradients);
+
+        /// <inheritdoc />
+        protected override int EmbeddingOffset => -1;
+
+        /// <inheritdoc />
+        protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => dy.CopyTo(dLogits);
+
+        // ---- The lanes path (AVX-512): 16 entities per vector, ≤ 4 blocks per group; docs/batching.md. ----
+        private const int ChunkUnits = 16, GroupBlocks = 4;
+        // One part's scratch, in floats: layer 0's inputs, the pre-activations of one chunk of units, the next h, the logits,
+        // and Backward's carried gradients, each for one group.
+        private const int InputScratch = 0;
+        private const int PreActivationScratch = InputScratch + GroupBlocks * ElmanStack.InputSize * Lanes;
+        private const int NextScratch = PreActivationScratch + 1 * ChunkUnits * GroupBlocks * Lanes;
+        private const int LogitScratch = NextScratch + GroupBlocks * MaxOutput * Lanes;
+        private const int HiddenCarryScratch = LogitScratch + GroupBlocks * ElmanStack.OutputSize * Lanes;
+        private const int CellCarryScratch = HiddenCarryScratch + GroupBlocks * MaxOutput * Lanes;
+        private const int ScratchFloats = CellCarryScratch + GroupBlocks * MaxHidden * Lanes;
+
+        // Forward's records and Backward's gradients in lanes, allocated for the largest batch Forward has seen (LaneBuffer layout:
+        // per block of 16 entities, slots of vectors; see AllocateLaneRecords).
+        private float[] _laneInput = global::System.Array.Empty<float>();
+        private float[] _laneGradInput = global::System.Array.Empty<float>();
+        private float[] _laneOutputL0 = global::System.Array.Empty<float>();
+        private float[] _laneGradOutputL0 = global::System.Array.Empty<float>();
+        private float[] _laneDaL0 = global::System.Array.Empty<float>();
+        private float[] _laneOutputL1 = global::System.Array.Empty<float>();
+        private float[] _laneGradOutputL1 = global::System.Array.Empty<float>();
+        private float[] _laneDaL1 = global::System.Array.Empty<float>();
+        // Transposed weights for Backward's products (dh = W_hhᵀ dgh, dx = W_ihᵀ dgi, df = W_headᵀ dlogits), refreshed by every Backward.
+        private readonly float[] _transposedIhL0 = new float[L0Gates * L0Input];
+        private readonly float[] _transposedHhL0 = new float[L0Gates * L0Output];
+        private readonly float[] _transposedIhL1 = new float[L1Gates * L1Input];
+        private readonly float[] _transposedHhL1 = new float[L1Gates * L1Output];
+
+        /// <inheritdoc />
+        protected override int ScratchLength => ScratchFloats;
+
+        /// <inheritdoc />
+        protected override long LaneRecordFloats(int blocks)
+        {
+            long largest = 0;
+            largest = global::System.Math.Max(largest, (long)blocks * (ElmanStack.SequenceLength) * (ElmanStack.InputSize) * Lanes);
+            largest = global::System.Math.Max(largest, (long)blocks * (ElmanStack.SequenceLength) * (ElmanStack.InputSize) * Lanes);
+            largest = global::System.Math.Max(largest, (long)blocks * (ElmanStack.SequenceLength + 2) * (L0Width) * Lanes);
+            largest = global::System.Math.Max(largest, (long)blocks * (ElmanStack.SequenceLength) * (L0Width) * Lanes);
+            largest = global::System.Math.Max(largest, (long)blocks * (ElmanStack.SequenceLength) * (L0Gates) * Lanes);
+            largest = global::System.Math.Max(largest, (long)blocks * (ElmanStack.SequenceLength + 2) * (L1Width) * Lanes);
+            largest = global::System.Math.Max(largest, (long)blocks * (ElmanStack.SequenceLength) * (L1Width) * Lanes);
+            largest = global::System.Math.Max(largest, (long)blocks * (ElmanStack.SequenceLength) * (L1Gates) * Lanes);
+            return largest;
+        }
+
+        /// <inheritdoc />
+        protected override void AllocateLaneRecords(int blocks)
+        {
+            _laneInput = new float[(long)blocks * (ElmanStack.SequenceLength) * (ElmanStack.InputSize) * Lanes];
+            _laneGradInput = new float[(long)blocks * (ElmanStack.SequenceLength) * (ElmanStack.InputSize) * Lanes];
+            _laneOutputL0 = new float[(long)blocks * (ElmanStack.SequenceLength + 2) * (L0Width) * Lanes];
+            _laneGradOutputL0 = new float[(long)blocks * (ElmanStack.SequenceLength) * (L0Width) * Lanes];
+            _laneDaL0 = new float[(long)blocks * (ElmanStack.SequenceLength) * (L0Gates) * Lanes];
+            _laneOutputL1 = new float[(long)blocks * (ElmanStack.SequenceLength + 2) * (L1Width) * Lanes];
+            _laneGradOutputL1 = new float[(long)blocks * (ElmanStack.SequenceLength) * (L1Width) * Lanes];
+            _laneDaL1 = new float[(long)blocks * (ElmanStack.SequenceLength) * (L1Gates) * Lanes];
+        }
+
+        /// <inheritdoc />
+        protected override void LaneStep(float[] lanes, int firstBlock, int blocks, int entities, float[] scratch)
+        {
+            ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+            for (int group = 0; group < blocks; group += GroupBlocks)
+            {
+                int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                ref float state = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(lanes), first * ElmanStack.StateSize * Lanes);
+                global::RnnGen.Kernels.BatchKernels.RowsToLanes(StepInputs.AsSpan(e0 * ElmanStack.InputSize), ElmanStack.InputSize, count, ElmanStack.InputSize, n, scratch.AsSpan(InputScratch), ElmanStack.InputSize * Lanes);
+                // Layer 0: h' to the scratch (the products still read h), then into the state.
+                LaneCellL0(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, InputScratch),
+                    ElmanStack.InputSize,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL0 * Lanes),
+                    ElmanStack.StateSize,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, NextScratch),
+                    L0Output,
+                    records: false,
+                    n,
+                    ref s);
+                for (int blk = 0; blk < n; blk++)
+                    scratch.AsSpan(NextScratch + blk * L0Output * Lanes, L0Output * Lanes).CopyTo(lanes.AsSpan(((first + blk) * ElmanStack.StateSize + StateHL0) * Lanes));
+                // Layer 1: h' to the scratch (the products still read h), then into the state.
+                LaneCellL1(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL0 * Lanes),
+                    ElmanStack.StateSize,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL1 * Lanes),
+                    ElmanStack.StateSize,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, NextScratch),
+                    L1Output,
+                    records: false,
+                    n,
+                    ref s);
+                for (int blk = 0; blk < n; blk++)
+                    scratch.AsSpan(NextScratch + blk * L1Output * Lanes, L1Output * Lanes).CopyTo(lanes.AsSpan(((first + blk) * ElmanStack.StateSize + StateHL1) * Lanes));
+                global::RnnGen.Kernels.BatchKernels.LanesToRows(lanes.AsSpan((first * ElmanStack.StateSize + StateHL1) * Lanes), ElmanStack.StateSize * Lanes, count, ElmanStack.OutputSize, StepOutputs.AsSpan(e0 * ElmanStack.OutputSize), ElmanStack.OutputSize);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void LaneForward(int firstBlock, int blocks, int entities, int steps, float[] scratch)
+        {
+            ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+            for (int group = 0; group < blocks; group += GroupBlocks)
+            {
+                int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                // Inputs to lanes, step by step
+                for (int t = 0; t < steps; t++)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(SequenceInputs.AsSpan((e0 * ElmanStack.SequenceLength + t) * ElmanStack.InputSize), ElmanStack.SequenceLength * ElmanStack.InputSize, count, ElmanStack.InputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneInput, first, t, ElmanStack.SequenceLength, ElmanStack.InputSize), (ElmanStack.SequenceLength) * ElmanStack.InputSize * Lanes);
+                }
+                // Each direction's initial h (and c) into the slot its first step reads as the previous one
+                for (int blk = 0; blk < n; blk++)
+                {
+                    InitialLanes.AsSpan(((first + blk) * ElmanStack.StateSize + StateHL0) * Lanes, L0Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL0, first + blk, 0, ElmanStack.SequenceLength + 2, L0Width));
+                    InitialLanes.AsSpan(((first + blk) * ElmanStack.StateSize + StateHL1) * Lanes, L1Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first + blk, 0, ElmanStack.SequenceLength + 2, L1Width));
+                }
+                LaneForwardL0(first, n, steps, ref s);
+                LaneForwardL1(first, n, steps, ref s);
+                // Final states back to the slots
+                for (int blk = 0; blk < n; blk++)
+                {
+                    global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL0, first + blk, steps, ElmanStack.SequenceLength + 2, L0Width).Slice(0, L0Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * ElmanStack.StateSize + StateHL0) * Lanes));
+                    global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first + blk, steps, ElmanStack.SequenceLength + 2, L1Width).Slice(0, L1Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * ElmanStack.StateSize + StateHL1) * Lanes));
+                }
+                for (int t = 0; t < steps; t++)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first, t + 1, ElmanStack.SequenceLength + 2, L1Width), (ElmanStack.SequenceLength + 2) * L1Width * Lanes, count, ElmanStack.OutputSize, OutputRows.AsSpan((e0 * ElmanStack.SequenceLength + t) * ElmanStack.OutputSize), ElmanStack.SequenceLength * ElmanStack.OutputSize);
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first, t + 1, ElmanStack.SequenceLength + 2, L1Width), (ElmanStack.SequenceLength + 2) * L1Width * Lanes, count, ElmanStack.OutputSize, LogitRows.AsSpan((e0 * ElmanStack.SequenceLength + t) * ElmanStack.OutputSize), ElmanStack.SequenceLength * ElmanStack.OutputSize);
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void PrepareLaneBackward()
+        {
+            global::System.ReadOnlySpan<float> p = _model._parameters;
+            global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
+            global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
+            global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL1, L1Gates * L1Input), L1Gates, L1Input, _transposedIhL1);
+            global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL1, L1Gates * L1Output), L1Gates, L1Output, _transposedHhL1);
+        }
+
+        /// <inheritdoc />
+        protected override void LaneBackward(int firstBlock, int blocks, int entities, int steps, float[] scratch)
+        {
+            ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+            for (int group = 0; group < blocks; group += GroupBlocks)
+            {
+                int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                // dL/d(top layer's outputs): from the logits' gradients through the head, or the output gradients themselves
+                _laneGradOutputL1.AsSpan(first * (ElmanStack.SequenceLength) * L1Width * Lanes, n * (ElmanStack.SequenceLength) * L1Width * Lanes).Clear();
+                for (int t = 0; t < steps; t++)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(GradLogitRows.AsSpan((e0 * ElmanStack.SequenceLength + t) * ElmanStack.OutputSize), ElmanStack.SequenceLength * ElmanStack.OutputSize, count, ElmanStack.OutputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneGradOutputL1, first, t, ElmanStack.SequenceLength, L1Width), (ElmanStack.SequenceLength) * L1Width * Lanes);
+                }
+                // Layer 1, back through time; dx goes to layer 0's output gradient
+                _laneGradOutputL0.AsSpan(first * (ElmanStack.SequenceLength) * L0Width * Lanes, n * (ElmanStack.SequenceLength) * L0Width * Lanes).Clear();
+                LaneBackwardL1(first, n, count, steps, true, ref s);
+                // Layer 0, back through time; dx goes to the input gradient (when wanted)
+                if (WantsInputGradient) _laneGradInput.AsSpan(first * (ElmanStack.SequenceLength) * ElmanStack.InputSize * Lanes, n * (ElmanStack.SequenceLength) * ElmanStack.InputSize * Lanes).Clear();
+                LaneBackwardL0(first, n, count, steps, WantsInputGradient, ref s);
+                if (WantsInputGradient)
+                {
+                    for (int t = 0; t < steps; t++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.LanesToRows(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneGradInput, first, t, ElmanStack.SequenceLength, ElmanStack.InputSize), (ElmanStack.SequenceLength) * ElmanStack.InputSize * Lanes, count, ElmanStack.InputSize, InputGradientRows.AsSpan((e0 * ElmanStack.SequenceLength + t) * ElmanStack.InputSize), ElmanStack.SequenceLength * ElmanStack.InputSize);
+                    }
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void LaneWeightGradients(int blocks, int steps, int part, int parts)
+        {
+            LaneWeightGradientsL0(blocks, steps, part, parts);
+            LaneWeightGradientsL1(blocks, steps, part, parts);
+        }
+
+        // Layer 0: one step of one group in lanes (records kept for Backward when records). The
+        // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+        // runs per unit and block.
+        private void LaneCellL0(
+            ref float xLanes,
+            int xBlock,
+            ref float hPrevLanes,
+            int hPrevBlock,
+            ref float hNextLanes,
+            int hNextBlock,
+            bool records,
+            int blocks,
+            ref float scratch)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+            int sets = ChunkUnits * blocks;
+            for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+            {
+                int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                global::RnnGen.Kernels.BatchKernels.Products(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                    global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                    units, blocks,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                    blocks * Lanes, Lanes);
+                for (int u = 0; u < units; u++)
+                {
+                    int j = chunk + u;
+                    for (int blk = 0; blk < blocks; blk++)
+                    {
+                        int at = u * blocks + blk;
+                        // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                        var a = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                        global::RnnGen.Kernels.BatchKernels.Store(global::RnnGen.Kernels.RowBlocks.Relu(a), ref hNextLanes, blk * hNextBlock + j);
+                    }
+                }
+            }
+        }
+
+        // Layer 0, forward direction: t = 0 … steps-1, one group, records kept.
+        private void LaneForwardL0(int first, int blocks, int steps, ref float scratch)
+        {
+            for (int s = 0; s < steps; s++)
+            {
+                int t = s, previous = t;
+                LaneCellL0(
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneInput, first, t, ElmanStack.SequenceLength, ElmanStack.InputSize),
+                    (ElmanStack.SequenceLength) * ElmanStack.InputSize,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, previous, ElmanStack.SequenceLength + 2, L0Width),
+                    (ElmanStack.SequenceLength + 2) * L0Width,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, ElmanStack.SequenceLength + 2, L0Width),
+                    (ElmanStack.SequenceLength + 2) * L0Width,
+                    records: true,
+                    blocks,
+                    ref scratch);
+            }
+        }
+
+        // Layer 0, back through time for one group: the cell's gate gradients per unit and block,
+        // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+        private void LaneBackwardL0(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
+            int e0 = first * Lanes;
+            ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+            if (FinalStateGradientRows is { } final)
+            {
+                global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * ElmanStack.StateSize + StateHL0), ElmanStack.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+            }
+            else
+            {
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+            }
+            ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL0);
+            ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL0);
+            int gradOutputBlock = (ElmanStack.SequenceLength) * L0Width;
+            int hBlock = (ElmanStack.SequenceLength + 2) * L0Width;
+            int daBlock = (ElmanStack.SequenceLength) * L0Gates;
+            for (int s = steps - 1; s >= 0; s--)
+            {
+                int t = s, previous = t;
+                ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, t, ElmanStack.SequenceLength, L0Width);
+                ref float hLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, ElmanStack.SequenceLength + 2, L0Width);
+                ref float daLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, first, t, ElmanStack.SequenceLength, L0Gates);
+                for (int j = 0; j < H; j++)
+                {
+                    for (int blk = 0; blk < blocks; blk++)
+                    {
+                        var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                        var h = global::RnnGen.Kernels.BatchKernels.Lane(ref hLanes, blk * hBlock + j);
+                        // relu'(a) = 1 where h > 0, else 0 (also at 0, as PyTorch)
+                        global::RnnGen.Kernels.BatchKernels.Store(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(h, global::System.Runtime.Intrinsics.Vector512<float>.Zero), dh, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref daLanes, blk * daBlock + j);
+                    }
+                }
+                // dh_carry = W_hhᵀ dgh
+                global::RnnGen.Kernels.BatchKernels.Products(
+                    ref tHh, G, G, ref daLanes, daBlock * Lanes,
+                    ref tHh, 0, 0, ref gradOutputLanes, 0,
+                    global::RnnGen.Kernels.BatchKernels.Start.Zero, ref tHh, ref tHh,
+                    P, blocks,
+                    ref dhCarryLanes,
+                    Lanes, P * Lanes);
+                // dx(t) += W_ihᵀ dgi
+                if (inputGradient)
+                {
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tIh, G, G, ref daLanes, daBlock * Lanes,
+                        ref tIh, 0, 0, ref gradOutputLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                        I, blocks,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradInput, first, t, ElmanStack.SequenceLength, ElmanStack.InputSize),
+                        Lanes, (ElmanStack.SequenceLength) * ElmanStack.InputSize * Lanes);
+                }
+            }
+            if (InitialStateGradientRows is { } initial)
+            {
+                global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * ElmanStack.StateSize + StateHL0), ElmanStack.StateSize);
+            }
+        }
+
+        // Layer 0: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+        // blocks and steps; this part's share of each matrix's rows.
+        private void LaneWeightGradientsL0(int blocks, int steps, int part, int parts)
+        {
+            const int I = L0Input, P = L0Output, G = L0Gates;
+            ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+            // dW_ih, db_ih
+            {
+                int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL0 + (lo) * I),
+                    I,
+                    hi - lo,
+                    I,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, ElmanStack.SequenceLength, L0Gates), (lo) * Lanes),
+                    L0Gates * Lanes,
+                    (ElmanStack.SequenceLength) * L0Gates * Lanes,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneInput, 0, 0, ElmanStack.SequenceLength, ElmanStack.InputSize),
+                    ElmanStack.InputSize * Lanes,
+                    (ElmanStack.SequenceLength) * ElmanStack.InputSize * Lanes,
+                    steps,
+                    blocks);
+                global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL0 + lo),
+                    hi - lo,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, ElmanStack.SequenceLength, L0Gates), (lo) * Lanes),
+                    L0Gates * Lanes,
+                    (ElmanStack.SequenceLength) * L0Gates * Lanes,
+                    steps,
+                    blocks);
+            }
+            // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+            {
+                int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL0 + (lo) * P),
+                    P,
+                    hi - lo,
+                    P,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, ElmanStack.SequenceLength, L0Gates), (lo) * Lanes),
+                    L0Gates * Lanes,
+                    (ElmanStack.SequenceLength) * L0Gates * Lanes,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, 0, ElmanStack.SequenceLength + 2, L0Width),
+                    L0Width * Lanes,
+                    (ElmanStack.SequenceLength + 2) * L0Width * Lanes,
+                    steps,
+                    blocks);
+                global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL0 + lo),
+                    hi - lo,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, ElmanStack.SequenceLength, L0Gates), (lo) * Lanes),
+                    L0Gates * Lanes,
+                    (ElmanStack.SequenceLength) * L0Gates * Lanes,
+                    steps,
+                    blocks);
+            }
+        }
+
+        // Layer 1: one step of one group in lanes (records kept for Backward when records). The
+        // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+        // runs per unit and block.
+        private void LaneCellL1(
+            ref float xLanes,
+            int xBlock,
+            ref float hPrevLanes,
+            int hPrevBlock,
+            ref float hNextLanes,
+            int hNextBlock,
+            bool records,
+            int blocks,
+            ref float scratch)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+            int sets = ChunkUnits * blocks;
+            for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+            {
+                int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                global::RnnGen.Kernels.BatchKernels.Products(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                    global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                    units, blocks,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                    blocks * Lanes, Lanes);
+                for (int u = 0; u < units; u++)
+                {
+                    int j = chunk + u;
+                    for (int blk = 0; blk < blocks; blk++)
+                    {
+                        int at = u * blocks + blk;
+                        // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                        var a = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                        global::RnnGen.Kernels.BatchKernels.Store(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref hNextLanes, blk * hNextBlock + j);
+                    }
+                }
+            }
+        }
+
+        // Layer 1, forward direction: t = 0 … steps-1, one group, records kept.
+        private void LaneForwardL1(int first, int blocks, int steps, ref float scratch)
+        {
+            for (int s = 0; s < steps; s++)
+            {
+                int t = s, previous = t;
+                LaneCellL1(
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, ElmanStack.SequenceLength + 2, L0Width),
+                    (ElmanStack.SequenceLength + 2) * L0Width,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, previous, ElmanStack.SequenceLength + 2, L1Width),
+                    (ElmanStack.SequenceLength + 2) * L1Width,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, t + 1, ElmanStack.SequenceLength + 2, L1Width),
+                    (ElmanStack.SequenceLength + 2) * L1Width,
+                    records: true,
+                    blocks,
+                    ref scratch);
+            }
+        }
+
+        // Layer 1, back through time for one group: the cell's gate gradients per unit and block,
+        // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+        private void LaneBackwardL1(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
+            int e0 = first * Lanes;
+            ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+            if (FinalStateGradientRows is { } final)
+            {
+                global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * ElmanStack.StateSize + StateHL1), ElmanStack.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+            }
+            else
+            {
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+            }
+            ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL1);
+            ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL1);
+            var one = global::System.Runtime.Intrinsics.Vector512<float>.One;
+            int gradOutputBlock = (ElmanStack.SequenceLength) * L1Width;
+            int hBlock = (ElmanStack.SequenceLength + 2) * L1Width;
+            int daBlock = (ElmanStack.SequenceLength) * L1Gates;
+            for (int s = steps - 1; s >= 0; s--)
+            {
+                int t = s, previous = t;
+                ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL1, first, t, ElmanStack.SequenceLength, L1Width);
+                ref float hLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, t + 1, ElmanStack.SequenceLength + 2, L1Width);
+                ref float daLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL1, first, t, ElmanStack.SequenceLength, L1Gates);
+                for (int j = 0; j < H; j++)
+                {
+                    for (int blk = 0; blk < blocks; blk++)
+                    {
+                        var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                        var h = global::RnnGen.Kernels.BatchKernels.Lane(ref hLanes, blk * hBlock + j);
+                        // tanh'(a) = 1 − h²
+                        global::RnnGen.Kernels.BatchKernels.Store(dh * (one - h * h), ref daLanes, blk * daBlock + j);
+                    }
+                }
+                // dh_carry = W_hhᵀ dgh
+                global::RnnGen.Kernels.BatchKernels.Products(
+                    ref tHh, G, G, ref daLanes, daBlock * Lanes,
+                    ref tHh, 0, 0, ref gradOutputLanes, 0,
+                    global::RnnGen.Kernels.BatchKernels.Start.Zero, ref tHh, ref tHh,
+                    P, blocks,
+                    ref dhCarryLanes,
+                    Lanes, P * Lanes);
+                // dx(t) += W_ihᵀ dgi
+                if (inputGradient)
+                {
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tIh, G, G, ref daLanes, daBlock * Lanes,
+                        ref tIh, 0, 0, ref gradOutputLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                        I, blocks,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, t, ElmanStack.SequenceLength, L0Width),
+                        Lanes, (ElmanStack.SequenceLength) * L0Width * Lanes);
+                }
+            }
+            if (InitialStateGradientRows is { } initial)
+            {
+                global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * ElmanStack.StateSize + StateHL1), ElmanStack.StateSize);
+            }
+        }
+
+        // Layer 1: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+        // blocks and steps; this part's share of each matrix's rows.
+        private void LaneWeightGradientsL1(int blocks, int steps, int part, int parts)
+        {
+            const int I = L1Input, P = L1Output, G = L1Gates;
+            ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+            // dW_ih, db_ih
+            {
+                int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL1 + (lo) * I),
+                    I,
+                    hi - lo,
+                    I,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL1, 0, 0, ElmanStack.SequenceLength, L1Gates), (lo) * Lanes),
+                    L1Gates * Lanes,
+                    (ElmanStack.SequenceLength) * L1Gates * Lanes,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, 1, ElmanStack.SequenceLength + 2, L0Width),
+                    L0Width * Lanes,
+                    (ElmanStack.SequenceLength + 2) * L0Width * Lanes,
+                    steps,
+                    blocks);
+                global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL1 + lo),
+                    hi - lo,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL1, 0, 0, ElmanStack.SequenceLength, L1Gates), (lo) * Lanes),
+                    L1Gates * Lanes,
+                    (ElmanStack.SequenceLength) * L1Gates * Lanes,
+                    steps,
+                    blocks);
+            }
+            // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+            {
+                int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL1 + (lo) * P),
+                    P,
+                    hi - lo,
+                    P,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL1, 0, 0, ElmanStack.SequenceLength, L1Gates), (lo) * Lanes),
+                    L1Gates * Lanes,
+                    (ElmanStack.SequenceLength) * L1Gates * Lanes,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, 0, ElmanStack.SequenceLength + 2, L1Width),
+                    L1Width * Lanes,
+                    (ElmanStack.SequenceLength + 2) * L1Width * Lanes,
+                    steps,
+                    blocks);
+                global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL1 + lo),
+                    hi - lo,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL1, 0, 0, ElmanStack.SequenceLength, L1Gates), (lo) * Lanes),
+                    L1Gates * Lanes,
+                    (ElmanStack.SequenceLength) * L1Gates * Lanes,
+                    steps,
+                    blocks);
+            }
+        }
     }
 }

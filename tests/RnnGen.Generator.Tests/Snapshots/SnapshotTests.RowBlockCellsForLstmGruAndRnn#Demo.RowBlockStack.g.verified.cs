@@ -13,7 +13,7 @@ namespace Demo
     /// no head: outputs are the last layer's hidden states (8 per step).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class RowBlockStack : global::RnnGen.IStepModel
+    partial class RowBlockStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 5;
@@ -88,8 +88,24 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l3", 3, 0, global::RnnGen.StateKind.Hidden, StateHL3, 8),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-        private readonly float[] _gradients = new float[ParameterCount];
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 5, SequenceLength = 8)]\n" +
+            "[Lstm(16)]\n" +
+            "[Gru(16)]\n" +
+            "[Rnn(8, Activation = Activation.Relu)]\n" +
+            "[Rnn(8)]\n" +
+            "public partial class RowBlockStack { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
+
+        // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
         private readonly float[] _initialState = new float[StateSize + Padding];
@@ -119,10 +135,24 @@ namespace Demo
         // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
         private readonly float[] _stepInput = new float[InputSize + Padding];
+        // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
+        private readonly float[] _stateBeforeTry = new float[StateSize];
+        private readonly float[] _tryOutput = new float[OutputSize];
         private int _recordedSteps;
 
-        /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-        public RowBlockStack() { }
+        /// <summary>
+        /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+        /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+        /// </summary>
+        public RowBlockStack() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+        private RowBlockStack(float[] parameters, float[] gradients)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+        }
 
         int global::RnnGen.IRecurrentModel.InputSize => InputSize;
         int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -203,10 +233,8 @@ namespace Demo
         {
             StepCellL0Rows16(input);
             StepCellL1Rows16(_state.AsSpan(StateHL0, L0Output));
-            global::System.Span<float> hL2 = _state.AsSpan(StateHL2, L2Output);
-            CellL2Pairs(_state.AsSpan(StateHL1, L1Output), hL2, hL2);
-            global::System.Span<float> hL3 = _state.AsSpan(StateHL3, L3Output);
-            CellL3Pairs(_state.AsSpan(StateHL2, L2Output), hL3, hL3);
+            StepCellL2Pairs(_state.AsSpan(StateHL1, L1Output));
+            StepCellL3Pairs(_state.AsSpan(StateHL2, L2Output));
             _state.AsSpan(StateHL3, L3Output).CopyTo(output);
         }
 
@@ -228,6 +256,28 @@ namespace Demo
             StepCellL2Rows4(_state.AsSpan(StateHL1, L1Output));
             StepCellL3Rows4(_state.AsSpan(StateHL2, L2Output));
             _state.AsSpan(StateHL3, L3Output).CopyTo(output);
+        }
+
+        /// <summary>
+        /// <see cref="Step"/>, guarded: an input holding a NaN or ±∞ is refused, and when the step leaves one in the output or the state, the state is put back as it was
+        /// and false is returned with <paramref name="output"/> unchanged. Otherwise as <see cref="Step"/>, and true. Allocates nothing.
+        /// Plain <see cref="Step"/> does not check: a non-finite input stays in the state until <see cref="ResetState"/>.
+        /// </summary>
+        public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
+            global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(input)) return false;
+            _state.AsSpan(0, StateSize).CopyTo(_stateBeforeTry);
+            global::System.Span<float> result = _tryOutput.AsSpan(0, OutputSize);
+            Step(input, result);
+            if (!global::RnnGen.Kernels.ModelGuard.AllFinite(result) || !global::RnnGen.Kernels.ModelGuard.AllFinite(_state.AsSpan(0, StateSize)))
+            {
+                _stateBeforeTry.CopyTo(_state, 0);
+                return false;
+            }
+            result.CopyTo(output);
+            return true;
         }
 
         /// <summary>
@@ -1267,7 +1317,7 @@ namespace Demo
                 const int j = 0;
                 // h' = relu(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
             }
 
@@ -1326,6 +1376,25 @@ namespace Demo
             }
 
             _nextHidden.AsSpan(0, L2Output).CopyTo(h);
+        }
+
+        // Paired rows, for Step: the state in place, no records.
+        private void StepCellL2Pairs(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L2Input, H = L2Hidden;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+            ref float next = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+
+            // h' = relu(W_ih x + W_hh h + b)
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 0) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 0);
+            var a = global::RnnGen.Kernels.RowBlocks.Pairs8(0, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, 0);
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
@@ -1530,7 +1599,7 @@ namespace Demo
                 const int j = 0;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows8(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
             }
 
@@ -1589,6 +1658,25 @@ namespace Demo
             }
 
             _nextHidden.AsSpan(0, L3Output).CopyTo(h);
+        }
+
+        // Paired rows, for Step: the state in place, no records.
+        private void StepCellL3Pairs(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L3Input, H = L3Hidden;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+            ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+            ref float next = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+
+            // h' = tanh(W_ih x + W_hh h + b)
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 0) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 0);
+            var a = global::RnnGen.Kernels.RowBlocks.Pairs8(0, ref wIh, I, ref xRef, ref wHh, H, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, 0);
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
@@ -1660,6 +1748,1245 @@ namespace Demo
             if (!dx.IsEmpty) global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(p.Slice(WeightIhL3, G * I), da, dx);
             dhCarry.Clear();
             global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(p.Slice(WeightHhL3, G * P), da, dhCarry);
+        }
+
+        /// <summary>
+        /// Many independent RowBlockStack entities (agents, sensor streams) through one weight set: up to a fixed capacity of states,
+        /// stepped, run over sequences and trained together; see <see cref="global::RnnGen.Batching.RecurrentBatch"/> and docs/batching.md.
+        /// With AVX-512 its calls run 16 entities per vector (register-blocked matrix–matrix products); elsewhere entity by entity.
+        /// </summary>
+        public sealed class Batch : global::RnnGen.Batching.RecurrentBatch, global::RnnGen.Batching.IStepBatch
+        {
+            private readonly RowBlockStack _model;
+
+            /// <summary>A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities with weights of its own: those of a new <see cref="RowBlockStack"/>.</summary>
+            public Batch(int capacity) : this(new RowBlockStack(), capacity) { }
+
+            /// <summary>
+            /// A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities that shares <paramref name="model"/>'s parameters
+            /// without copying them: weights loaded into either are the other's too. Gradients are the batch's own.
+            /// </summary>
+            public Batch(RowBlockStack model, int capacity)
+                : base(capacity, new global::RnnGen.Batching.BatchShape(RowBlockStack.InputSize, RowBlockStack.OutputSize, RowBlockStack.SequenceLength, RowBlockStack.StateSize, 0, true, true, global::RnnGen.Kernels.KernelSelection.Avx512), RowBlockStack.ParameterCount)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = model;
+                Initialize();
+            }
+
+            /// <summary>The model whose parameters this batch uses.</summary>
+            public RowBlockStack Model => _model;
+
+            /// <inheritdoc />
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, RowBlockStack.ParameterCount);
+
+            /// <inheritdoc />
+            public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
+
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(default, false, inputs, default, false, outputs);
+
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<int> slots, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => StepCore(slots, true, inputs, default, false, outputs);
+
+            /// <inheritdoc />
+            public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
+
+            /// <inheritdoc />
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new RowBlockStack(_model._parameters, gradients);
+
+            /// <inheritdoc />
+            protected override int EmbeddingOffset => -1;
+
+            /// <inheritdoc />
+            protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => dy.CopyTo(dLogits);
+
+            // ---- The lanes path (AVX-512): 16 entities per vector, ≤ 4 blocks per group; docs/batching.md. ----
+            private const int ChunkUnits = 16, GroupBlocks = 4;
+            // One part's scratch, in floats: layer 0's inputs, the pre-activations of one chunk of units, the next h, the logits,
+            // and Backward's carried gradients, each for one group.
+            private const int InputScratch = 0;
+            private const int PreActivationScratch = InputScratch + GroupBlocks * RowBlockStack.InputSize * Lanes;
+            private const int NextScratch = PreActivationScratch + 4 * ChunkUnits * GroupBlocks * Lanes;
+            private const int LogitScratch = NextScratch + GroupBlocks * MaxOutput * Lanes;
+            private const int HiddenCarryScratch = LogitScratch + GroupBlocks * RowBlockStack.OutputSize * Lanes;
+            private const int CellCarryScratch = HiddenCarryScratch + GroupBlocks * MaxOutput * Lanes;
+            private const int ScratchFloats = CellCarryScratch + GroupBlocks * MaxHidden * Lanes;
+
+            // Forward's records and Backward's gradients in lanes, allocated for the largest batch Forward has seen (LaneBuffer layout:
+            // per block of 16 entities, slots of vectors; see AllocateLaneRecords).
+            private float[] _laneInput = global::System.Array.Empty<float>();
+            private float[] _laneGradInput = global::System.Array.Empty<float>();
+            private float[] _laneOutputL0 = global::System.Array.Empty<float>();
+            private float[] _laneGradOutputL0 = global::System.Array.Empty<float>();
+            private float[] _laneGatesL0 = global::System.Array.Empty<float>();
+            private float[] _laneCellL0 = global::System.Array.Empty<float>();
+            private float[] _laneTanhCellL0 = global::System.Array.Empty<float>();
+            private float[] _laneDaL0 = global::System.Array.Empty<float>();
+            private float[] _laneOutputL1 = global::System.Array.Empty<float>();
+            private float[] _laneGradOutputL1 = global::System.Array.Empty<float>();
+            private float[] _laneGatesL1 = global::System.Array.Empty<float>();
+            private float[] _laneRecurrentCandidateL1 = global::System.Array.Empty<float>();
+            private float[] _laneDgiL1 = global::System.Array.Empty<float>();
+            private float[] _laneDghnL1 = global::System.Array.Empty<float>();
+            private float[] _laneOutputL2 = global::System.Array.Empty<float>();
+            private float[] _laneGradOutputL2 = global::System.Array.Empty<float>();
+            private float[] _laneDaL2 = global::System.Array.Empty<float>();
+            private float[] _laneOutputL3 = global::System.Array.Empty<float>();
+            private float[] _laneGradOutputL3 = global::System.Array.Empty<float>();
+            private float[] _laneDaL3 = global::System.Array.Empty<float>();
+            // Transposed weights for Backward's products (dh = W_hhᵀ dgh, dx = W_ihᵀ dgi, df = W_headᵀ dlogits), refreshed by every Backward.
+            private readonly float[] _transposedIhL0 = new float[L0Gates * L0Input];
+            private readonly float[] _transposedHhL0 = new float[L0Gates * L0Output];
+            private readonly float[] _transposedIhL1 = new float[L1Gates * L1Input];
+            private readonly float[] _transposedHhL1 = new float[L1Gates * L1Output];
+            private readonly float[] _transposedIhL2 = new float[L2Gates * L2Input];
+            private readonly float[] _transposedHhL2 = new float[L2Gates * L2Output];
+            private readonly float[] _transposedIhL3 = new float[L3Gates * L3Input];
+            private readonly float[] _transposedHhL3 = new float[L3Gates * L3Output];
+
+            /// <inheritdoc />
+            protected override int ScratchLength => ScratchFloats;
+
+            /// <inheritdoc />
+            protected override long LaneRecordFloats(int blocks)
+            {
+                long largest = 0;
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (RowBlockStack.InputSize) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (RowBlockStack.InputSize) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength + 2) * (L0Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L0Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L0Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength + 2) * (L0Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L0Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L0Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength + 2) * (L1Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L1Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L1Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L1Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L1Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L1Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength + 2) * (L2Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L2Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L2Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength + 2) * (L3Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L3Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (RowBlockStack.SequenceLength) * (L3Gates) * Lanes);
+                return largest;
+            }
+
+            /// <inheritdoc />
+            protected override void AllocateLaneRecords(int blocks)
+            {
+                _laneInput = new float[(long)blocks * (RowBlockStack.SequenceLength) * (RowBlockStack.InputSize) * Lanes];
+                _laneGradInput = new float[(long)blocks * (RowBlockStack.SequenceLength) * (RowBlockStack.InputSize) * Lanes];
+                _laneOutputL0 = new float[(long)blocks * (RowBlockStack.SequenceLength + 2) * (L0Width) * Lanes];
+                _laneGradOutputL0 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L0Width) * Lanes];
+                _laneGatesL0 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L0Gates) * Lanes];
+                _laneCellL0 = new float[(long)blocks * (RowBlockStack.SequenceLength + 2) * (L0Hidden) * Lanes];
+                _laneTanhCellL0 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L0Hidden) * Lanes];
+                _laneDaL0 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L0Gates) * Lanes];
+                _laneOutputL1 = new float[(long)blocks * (RowBlockStack.SequenceLength + 2) * (L1Width) * Lanes];
+                _laneGradOutputL1 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L1Width) * Lanes];
+                _laneGatesL1 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L1Gates) * Lanes];
+                _laneRecurrentCandidateL1 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L1Hidden) * Lanes];
+                _laneDgiL1 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L1Gates) * Lanes];
+                _laneDghnL1 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L1Hidden) * Lanes];
+                _laneOutputL2 = new float[(long)blocks * (RowBlockStack.SequenceLength + 2) * (L2Width) * Lanes];
+                _laneGradOutputL2 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L2Width) * Lanes];
+                _laneDaL2 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L2Gates) * Lanes];
+                _laneOutputL3 = new float[(long)blocks * (RowBlockStack.SequenceLength + 2) * (L3Width) * Lanes];
+                _laneGradOutputL3 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L3Width) * Lanes];
+                _laneDaL3 = new float[(long)blocks * (RowBlockStack.SequenceLength) * (L3Gates) * Lanes];
+            }
+
+            /// <inheritdoc />
+            protected override void LaneStep(float[] lanes, int firstBlock, int blocks, int entities, float[] scratch)
+            {
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+                for (int group = 0; group < blocks; group += GroupBlocks)
+                {
+                    int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                    int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                    ref float state = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(lanes), first * RowBlockStack.StateSize * Lanes);
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(StepInputs.AsSpan(e0 * RowBlockStack.InputSize), RowBlockStack.InputSize, count, RowBlockStack.InputSize, n, scratch.AsSpan(InputScratch), RowBlockStack.InputSize * Lanes);
+                    // Layer 0: h' to the scratch (the products still read h), then into the state.
+                    LaneCellL0(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, InputScratch),
+                        RowBlockStack.InputSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL0 * Lanes),
+                        RowBlockStack.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateCL0 * Lanes),
+                        RowBlockStack.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, NextScratch),
+                        L0Output,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateCL0 * Lanes),
+                        RowBlockStack.StateSize,
+                        records: false,
+                        ref s,
+                        0,
+                        ref s,
+                        0,
+                        n,
+                        ref s);
+                    for (int blk = 0; blk < n; blk++)
+                        scratch.AsSpan(NextScratch + blk * L0Output * Lanes, L0Output * Lanes).CopyTo(lanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL0) * Lanes));
+                    // Layer 1: h' to the scratch (the products still read h), then into the state.
+                    LaneCellL1(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL0 * Lanes),
+                        RowBlockStack.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL1 * Lanes),
+                        RowBlockStack.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, NextScratch),
+                        L1Output,
+                        records: false,
+                        ref s,
+                        0,
+                        ref s,
+                        0,
+                        n,
+                        ref s);
+                    for (int blk = 0; blk < n; blk++)
+                        scratch.AsSpan(NextScratch + blk * L1Output * Lanes, L1Output * Lanes).CopyTo(lanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL1) * Lanes));
+                    // Layer 2: h' to the scratch (the products still read h), then into the state.
+                    LaneCellL2(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL1 * Lanes),
+                        RowBlockStack.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL2 * Lanes),
+                        RowBlockStack.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, NextScratch),
+                        L2Output,
+                        records: false,
+                        n,
+                        ref s);
+                    for (int blk = 0; blk < n; blk++)
+                        scratch.AsSpan(NextScratch + blk * L2Output * Lanes, L2Output * Lanes).CopyTo(lanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL2) * Lanes));
+                    // Layer 3: h' to the scratch (the products still read h), then into the state.
+                    LaneCellL3(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL2 * Lanes),
+                        RowBlockStack.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, StateHL3 * Lanes),
+                        RowBlockStack.StateSize,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, NextScratch),
+                        L3Output,
+                        records: false,
+                        n,
+                        ref s);
+                    for (int blk = 0; blk < n; blk++)
+                        scratch.AsSpan(NextScratch + blk * L3Output * Lanes, L3Output * Lanes).CopyTo(lanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL3) * Lanes));
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(lanes.AsSpan((first * RowBlockStack.StateSize + StateHL3) * Lanes), RowBlockStack.StateSize * Lanes, count, RowBlockStack.OutputSize, StepOutputs.AsSpan(e0 * RowBlockStack.OutputSize), RowBlockStack.OutputSize);
+                }
+            }
+
+            /// <inheritdoc />
+            protected override void LaneForward(int firstBlock, int blocks, int entities, int steps, float[] scratch)
+            {
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+                for (int group = 0; group < blocks; group += GroupBlocks)
+                {
+                    int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                    int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                    // Inputs to lanes, step by step
+                    for (int t = 0; t < steps; t++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.RowsToLanes(SequenceInputs.AsSpan((e0 * RowBlockStack.SequenceLength + t) * RowBlockStack.InputSize), RowBlockStack.SequenceLength * RowBlockStack.InputSize, count, RowBlockStack.InputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneInput, first, t, RowBlockStack.SequenceLength, RowBlockStack.InputSize), (RowBlockStack.SequenceLength) * RowBlockStack.InputSize * Lanes);
+                    }
+                    // Each direction's initial h (and c) into the slot its first step reads as the previous one
+                    for (int blk = 0; blk < n; blk++)
+                    {
+                        InitialLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL0) * Lanes, L0Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL0, first + blk, 0, RowBlockStack.SequenceLength + 2, L0Width));
+                        InitialLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateCL0) * Lanes, L0Hidden * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneCellL0, first + blk, 0, RowBlockStack.SequenceLength + 2, L0Hidden));
+                        InitialLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL1) * Lanes, L1Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first + blk, 0, RowBlockStack.SequenceLength + 2, L1Width));
+                        InitialLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL2) * Lanes, L2Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL2, first + blk, 0, RowBlockStack.SequenceLength + 2, L2Width));
+                        InitialLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL3) * Lanes, L3Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL3, first + blk, 0, RowBlockStack.SequenceLength + 2, L3Width));
+                    }
+                    LaneForwardL0(first, n, steps, ref s);
+                    LaneForwardL1(first, n, steps, ref s);
+                    LaneForwardL2(first, n, steps, ref s);
+                    LaneForwardL3(first, n, steps, ref s);
+                    // Final states back to the slots
+                    for (int blk = 0; blk < n; blk++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL0, first + blk, steps, RowBlockStack.SequenceLength + 2, L0Width).Slice(0, L0Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL0) * Lanes));
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneCellL0, first + blk, steps, RowBlockStack.SequenceLength + 2, L0Hidden).Slice(0, L0Hidden * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateCL0) * Lanes));
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first + blk, steps, RowBlockStack.SequenceLength + 2, L1Width).Slice(0, L1Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL1) * Lanes));
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL2, first + blk, steps, RowBlockStack.SequenceLength + 2, L2Width).Slice(0, L2Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL2) * Lanes));
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL3, first + blk, steps, RowBlockStack.SequenceLength + 2, L3Width).Slice(0, L3Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * RowBlockStack.StateSize + StateHL3) * Lanes));
+                    }
+                    for (int t = 0; t < steps; t++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.LanesToRows(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL3, first, t + 1, RowBlockStack.SequenceLength + 2, L3Width), (RowBlockStack.SequenceLength + 2) * L3Width * Lanes, count, RowBlockStack.OutputSize, OutputRows.AsSpan((e0 * RowBlockStack.SequenceLength + t) * RowBlockStack.OutputSize), RowBlockStack.SequenceLength * RowBlockStack.OutputSize);
+                        global::RnnGen.Kernels.BatchKernels.LanesToRows(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL3, first, t + 1, RowBlockStack.SequenceLength + 2, L3Width), (RowBlockStack.SequenceLength + 2) * L3Width * Lanes, count, RowBlockStack.OutputSize, LogitRows.AsSpan((e0 * RowBlockStack.SequenceLength + t) * RowBlockStack.OutputSize), RowBlockStack.SequenceLength * RowBlockStack.OutputSize);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            protected override void PrepareLaneBackward()
+            {
+                global::System.ReadOnlySpan<float> p = _model._parameters;
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL1, L1Gates * L1Input), L1Gates, L1Input, _transposedIhL1);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL1, L1Gates * L1Output), L1Gates, L1Output, _transposedHhL1);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL2, L2Gates * L2Input), L2Gates, L2Input, _transposedIhL2);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL2, L2Gates * L2Output), L2Gates, L2Output, _transposedHhL2);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL3, L3Gates * L3Input), L3Gates, L3Input, _transposedIhL3);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL3, L3Gates * L3Output), L3Gates, L3Output, _transposedHhL3);
+            }
+
+            /// <inheritdoc />
+            protected override void LaneBackward(int firstBlock, int blocks, int entities, int steps, float[] scratch)
+            {
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+                for (int group = 0; group < blocks; group += GroupBlocks)
+                {
+                    int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                    int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                    // dL/d(top layer's outputs): from the logits' gradients through the head, or the output gradients themselves
+                    _laneGradOutputL3.AsSpan(first * (RowBlockStack.SequenceLength) * L3Width * Lanes, n * (RowBlockStack.SequenceLength) * L3Width * Lanes).Clear();
+                    for (int t = 0; t < steps; t++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.RowsToLanes(GradLogitRows.AsSpan((e0 * RowBlockStack.SequenceLength + t) * RowBlockStack.OutputSize), RowBlockStack.SequenceLength * RowBlockStack.OutputSize, count, RowBlockStack.OutputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneGradOutputL3, first, t, RowBlockStack.SequenceLength, L3Width), (RowBlockStack.SequenceLength) * L3Width * Lanes);
+                    }
+                    // Layer 3, back through time; dx goes to layer 2's output gradient
+                    _laneGradOutputL2.AsSpan(first * (RowBlockStack.SequenceLength) * L2Width * Lanes, n * (RowBlockStack.SequenceLength) * L2Width * Lanes).Clear();
+                    LaneBackwardL3(first, n, count, steps, true, ref s);
+                    // Layer 2, back through time; dx goes to layer 1's output gradient
+                    _laneGradOutputL1.AsSpan(first * (RowBlockStack.SequenceLength) * L1Width * Lanes, n * (RowBlockStack.SequenceLength) * L1Width * Lanes).Clear();
+                    LaneBackwardL2(first, n, count, steps, true, ref s);
+                    // Layer 1, back through time; dx goes to layer 0's output gradient
+                    _laneGradOutputL0.AsSpan(first * (RowBlockStack.SequenceLength) * L0Width * Lanes, n * (RowBlockStack.SequenceLength) * L0Width * Lanes).Clear();
+                    LaneBackwardL1(first, n, count, steps, true, ref s);
+                    // Layer 0, back through time; dx goes to the input gradient (when wanted)
+                    if (WantsInputGradient) _laneGradInput.AsSpan(first * (RowBlockStack.SequenceLength) * RowBlockStack.InputSize * Lanes, n * (RowBlockStack.SequenceLength) * RowBlockStack.InputSize * Lanes).Clear();
+                    LaneBackwardL0(first, n, count, steps, WantsInputGradient, ref s);
+                    if (WantsInputGradient)
+                    {
+                        for (int t = 0; t < steps; t++)
+                        {
+                            global::RnnGen.Kernels.BatchKernels.LanesToRows(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneGradInput, first, t, RowBlockStack.SequenceLength, RowBlockStack.InputSize), (RowBlockStack.SequenceLength) * RowBlockStack.InputSize * Lanes, count, RowBlockStack.InputSize, InputGradientRows.AsSpan((e0 * RowBlockStack.SequenceLength + t) * RowBlockStack.InputSize), RowBlockStack.SequenceLength * RowBlockStack.InputSize);
+                        }
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            protected override void LaneWeightGradients(int blocks, int steps, int part, int parts)
+            {
+                LaneWeightGradientsL0(blocks, steps, part, parts);
+                LaneWeightGradientsL1(blocks, steps, part, parts);
+                LaneWeightGradientsL2(blocks, steps, part, parts);
+                LaneWeightGradientsL3(blocks, steps, part, parts);
+            }
+
+            // Layer 0: one step of one group in lanes (records kept for Backward when records). The
+            // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+            // runs per unit and block.
+            private void LaneCellL0(
+                ref float xLanes,
+                int xBlock,
+                ref float hPrevLanes,
+                int hPrevBlock,
+                ref float cPrevLanes,
+                int cPrevBlock,
+                ref float hNextLanes,
+                int hNextBlock,
+                ref float cNextLanes,
+                int cNextBlock,
+                bool records,
+                ref float gatesLanes,
+                int gatesBlock,
+                ref float tanhCellLanes,
+                int tanhCellBlock,
+                int blocks,
+                ref float scratch)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+                ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+                int sets = ChunkUnits * blocks;
+                for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+                {
+                    int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                    // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                        blocks * Lanes, Lanes);
+                    // gate 1's rows [H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 1 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (2 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (2 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 2 * H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 2 * H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 2 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 3's rows [3 * H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (3 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (3 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 3 * H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 3 * H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 3 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    for (int u = 0; u < units; u++)
+                    {
+                        int j = chunk + u;
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            int at = u * blocks + blk;
+                            // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                            var aI = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                            var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                            var aF = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 1 * sets + at);
+                            var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                            var aG = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 2 * sets + at);
+                            var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                            var aO = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 3 * sets + at);
+                            var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                            // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                            var c = f * global::RnnGen.Kernels.BatchKernels.Lane(ref cPrevLanes, blk * cPrevBlock + j) + i * g;
+                            var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                            // What Backward needs (when recording), then the next c and h
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(i, ref gatesLanes, blk * gatesBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(f, ref gatesLanes, blk * gatesBlock + H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(g, ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(o, ref gatesLanes, blk * gatesBlock + 3 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(c, ref cNextLanes, blk * cNextBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(tc, ref tanhCellLanes, blk * tanhCellBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(o * tc, ref hNextLanes, blk * hNextBlock + j);
+                        }
+                    }
+                }
+            }
+
+            // Layer 0, forward direction: t = 0 … steps-1, one group, records kept.
+            private void LaneForwardL0(int first, int blocks, int steps, ref float scratch)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = s, previous = t;
+                    LaneCellL0(
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneInput, first, t, RowBlockStack.SequenceLength, RowBlockStack.InputSize),
+                        (RowBlockStack.SequenceLength) * RowBlockStack.InputSize,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, previous, RowBlockStack.SequenceLength + 2, L0Width),
+                        (RowBlockStack.SequenceLength + 2) * L0Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, previous, RowBlockStack.SequenceLength + 2, L0Hidden),
+                        (RowBlockStack.SequenceLength + 2) * L0Hidden,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, RowBlockStack.SequenceLength + 2, L0Width),
+                        (RowBlockStack.SequenceLength + 2) * L0Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, t + 1, RowBlockStack.SequenceLength + 2, L0Hidden),
+                        (RowBlockStack.SequenceLength + 2) * L0Hidden,
+                        records: true,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL0, first, t, RowBlockStack.SequenceLength, L0Gates),
+                        (RowBlockStack.SequenceLength) * L0Gates,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneTanhCellL0, first, t, RowBlockStack.SequenceLength, L0Hidden),
+                        (RowBlockStack.SequenceLength) * L0Hidden,
+                        blocks,
+                        ref scratch);
+                }
+            }
+
+            // Layer 0, back through time for one group: the cell's gate gradients per unit and block,
+            // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+            private void LaneBackwardL0(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
+                int e0 = first * Lanes;
+                ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+                ref float dcCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, CellCarryScratch);
+                if (FinalStateGradientRows is { } final)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * RowBlockStack.StateSize + StateHL0), RowBlockStack.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * RowBlockStack.StateSize + StateCL0), RowBlockStack.StateSize, entities, H, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dcCarryLanes, blocks * H * Lanes), H * Lanes);
+                }
+                else
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dcCarryLanes, blocks * H * Lanes).Clear();
+                }
+                ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL0);
+                ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL0);
+                var one = global::System.Runtime.Intrinsics.Vector512<float>.One;
+                int gradOutputBlock = (RowBlockStack.SequenceLength) * L0Width;
+                int cBlock = (RowBlockStack.SequenceLength + 2) * L0Hidden;
+                int gatesBlock = (RowBlockStack.SequenceLength) * L0Gates;
+                int tanhCellBlock = (RowBlockStack.SequenceLength) * L0Hidden;
+                int daBlock = (RowBlockStack.SequenceLength) * L0Gates;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = s, previous = t;
+                    ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, t, RowBlockStack.SequenceLength, L0Width);
+                    ref float cPrevLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, previous, RowBlockStack.SequenceLength + 2, L0Hidden);
+                    ref float gatesLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL0, first, t, RowBlockStack.SequenceLength, L0Gates);
+                    ref float tanhCellLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneTanhCellL0, first, t, RowBlockStack.SequenceLength, L0Hidden);
+                    ref float daLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, first, t, RowBlockStack.SequenceLength, L0Gates);
+                    for (int j = 0; j < H; j++)
+                    {
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                            var i = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + j);
+                            var f = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + H + j);
+                            var g = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            var o = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 3 * H + j);
+                            var tc = global::RnnGen.Kernels.BatchKernels.Lane(ref tanhCellLanes, blk * tanhCellBlock + j);
+                            // dc = dc_carry + dh ⊙ o ⊙ (1 − tanh²c')
+                            var dc = global::RnnGen.Kernels.BatchKernels.Lane(ref dcCarryLanes, blk * H + j) + dh * o * (one - tc * tc);
+                            // da_i = dc ⊙ g ⊙ i(1 − i), da_f = dc ⊙ c ⊙ f(1 − f), da_g = dc ⊙ i ⊙ (1 − g²), da_o = dh ⊙ tanh(c') ⊙ o(1 − o)
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * g * i * (one - i), ref daLanes, blk * daBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * global::RnnGen.Kernels.BatchKernels.Lane(ref cPrevLanes, blk * cBlock + j) * f * (one - f), ref daLanes, blk * daBlock + H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * i * (one - g * g), ref daLanes, blk * daBlock + 2 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dh * tc * o * (one - o), ref daLanes, blk * daBlock + 3 * H + j);
+                            // dc_carry ← dc ⊙ f
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * f, ref dcCarryLanes, blk * H + j);
+                        }
+                    }
+                    // dh_carry = W_hhᵀ dgh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tHh, G, G, ref daLanes, daBlock * Lanes,
+                        ref tHh, 0, 0, ref gradOutputLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Zero, ref tHh, ref tHh,
+                        P, blocks,
+                        ref dhCarryLanes,
+                        Lanes, P * Lanes);
+                    // dx(t) += W_ihᵀ dgi
+                    if (inputGradient)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.Products(
+                            ref tIh, G, G, ref daLanes, daBlock * Lanes,
+                            ref tIh, 0, 0, ref gradOutputLanes, 0,
+                            global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                            I, blocks,
+                            ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradInput, first, t, RowBlockStack.SequenceLength, RowBlockStack.InputSize),
+                            Lanes, (RowBlockStack.SequenceLength) * RowBlockStack.InputSize * Lanes);
+                    }
+                }
+                if (InitialStateGradientRows is { } initial)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * RowBlockStack.StateSize + StateHL0), RowBlockStack.StateSize);
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dcCarryLanes, blocks * H * Lanes), H * Lanes, entities, H, initial.AsSpan(e0 * RowBlockStack.StateSize + StateCL0), RowBlockStack.StateSize);
+                }
+            }
+
+            // Layer 0: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+            // blocks and steps; this part's share of each matrix's rows.
+            private void LaneWeightGradientsL0(int blocks, int steps, int part, int parts)
+            {
+                const int I = L0Input, P = L0Output, G = L0Gates;
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                // dW_ih, db_ih
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL0 + (lo) * I),
+                        I,
+                        hi - lo,
+                        I,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, RowBlockStack.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L0Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneInput, 0, 0, RowBlockStack.SequenceLength, RowBlockStack.InputSize),
+                        RowBlockStack.InputSize * Lanes,
+                        (RowBlockStack.SequenceLength) * RowBlockStack.InputSize * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL0 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, RowBlockStack.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L0Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL0 + (lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, RowBlockStack.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L0Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, 0, RowBlockStack.SequenceLength + 2, L0Width),
+                        L0Width * Lanes,
+                        (RowBlockStack.SequenceLength + 2) * L0Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL0 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, RowBlockStack.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L0Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+            }
+
+            // Layer 1: one step of one group in lanes (records kept for Backward when records). The
+            // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+            // runs per unit and block.
+            private void LaneCellL1(
+                ref float xLanes,
+                int xBlock,
+                ref float hPrevLanes,
+                int hPrevBlock,
+                ref float hNextLanes,
+                int hNextBlock,
+                bool records,
+                ref float gatesLanes,
+                int gatesBlock,
+                ref float recurrentCandidateLanes,
+                int recurrentCandidateBlock,
+                int blocks,
+                ref float scratch)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+                ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+                int sets = ChunkUnits * blocks;
+                for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+                {
+                    int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                    // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                        blocks * Lanes, Lanes);
+                    // gate 1's rows [H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 1 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_hh h + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref wIh, 0, 0, ref xLanes, 0,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (2 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.Bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 2 * H + chunk), ref p,
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 2 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_ih x + b_ih
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (2 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref wHh, 0, 0, ref hPrevLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 2 * H + chunk), ref p,
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 3 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    for (int u = 0; u < units; u++)
+                    {
+                        int j = chunk + u;
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            int at = u * blocks + blk;
+                            // r, z = σ(gi + gh) for the block's rows of each gate
+                            var aR = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                            var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                            var aZ = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 1 * sets + at);
+                            var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                            // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                            var hn = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 2 * sets + at);
+                            var aN = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 3 * sets + at);
+                            var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                            // What Backward needs (when recording), then the next h
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(r, ref gatesLanes, blk * gatesBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(z, ref gatesLanes, blk * gatesBlock + H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(n, ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(hn, ref recurrentCandidateLanes, blk * recurrentCandidateBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(n + z * (global::RnnGen.Kernels.BatchKernels.Lane(ref hPrevLanes, blk * hPrevBlock + j) - n), ref hNextLanes, blk * hNextBlock + j);
+                        }
+                    }
+                }
+            }
+
+            // Layer 1, forward direction: t = 0 … steps-1, one group, records kept.
+            private void LaneForwardL1(int first, int blocks, int steps, ref float scratch)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = s, previous = t;
+                    LaneCellL1(
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, RowBlockStack.SequenceLength + 2, L0Width),
+                        (RowBlockStack.SequenceLength + 2) * L0Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, previous, RowBlockStack.SequenceLength + 2, L1Width),
+                        (RowBlockStack.SequenceLength + 2) * L1Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, t + 1, RowBlockStack.SequenceLength + 2, L1Width),
+                        (RowBlockStack.SequenceLength + 2) * L1Width,
+                        records: true,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL1, first, t, RowBlockStack.SequenceLength, L1Gates),
+                        (RowBlockStack.SequenceLength) * L1Gates,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneRecurrentCandidateL1, first, t, RowBlockStack.SequenceLength, L1Hidden),
+                        (RowBlockStack.SequenceLength) * L1Hidden,
+                        blocks,
+                        ref scratch);
+                }
+            }
+
+            // Layer 1, back through time for one group: the cell's gate gradients per unit and block,
+            // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+            private void LaneBackwardL1(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
+                int e0 = first * Lanes;
+                ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+                if (FinalStateGradientRows is { } final)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * RowBlockStack.StateSize + StateHL1), RowBlockStack.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+                }
+                else
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+                }
+                ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL1);
+                ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL1);
+                var one = global::System.Runtime.Intrinsics.Vector512<float>.One;
+                int gradOutputBlock = (RowBlockStack.SequenceLength) * L1Width;
+                int hBlock = (RowBlockStack.SequenceLength + 2) * L1Width;
+                int gatesBlock = (RowBlockStack.SequenceLength) * L1Gates;
+                int recurrentCandidateBlock = (RowBlockStack.SequenceLength) * L1Hidden;
+                int dgiBlock = (RowBlockStack.SequenceLength) * L1Gates;
+                int dghnBlock = (RowBlockStack.SequenceLength) * L1Hidden;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = s, previous = t;
+                    ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL1, first, t, RowBlockStack.SequenceLength, L1Width);
+                    ref float hPrevLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, previous, RowBlockStack.SequenceLength + 2, L1Width);
+                    ref float gatesLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL1, first, t, RowBlockStack.SequenceLength, L1Gates);
+                    ref float recurrentCandidateLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneRecurrentCandidateL1, first, t, RowBlockStack.SequenceLength, L1Hidden);
+                    ref float dgiLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, first, t, RowBlockStack.SequenceLength, L1Gates);
+                    ref float dghnLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1, first, t, RowBlockStack.SequenceLength, L1Hidden);
+                    for (int j = 0; j < H; j++)
+                    {
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                            var r = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + j);
+                            var z = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + H + j);
+                            var n = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            var hn = global::RnnGen.Kernels.BatchKernels.Lane(ref recurrentCandidateLanes, blk * recurrentCandidateBlock + j);
+                            // dn = dh ⊙ (1 − z) ⊙ (1 − n²), dz = dh ⊙ (h − n) ⊙ z(1 − z), dr = dn ⊙ gh_n ⊙ r(1 − r)
+                            var dn = dh * (one - z) * (one - n * n);
+                            var dz = dh * (global::RnnGen.Kernels.BatchKernels.Lane(ref hPrevLanes, blk * hBlock + j) - n) * z * (one - z);
+                            var dr = dn * hn * r * (one - r);
+                            // dgi = [dr, dz, dn], dgh = [dr, dz, dn ⊙ r]; dh_carry starts as the direct path z ⊙ dh
+                            global::RnnGen.Kernels.BatchKernels.Store(dr, ref dgiLanes, blk * dgiBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dz, ref dgiLanes, blk * dgiBlock + H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dn, ref dgiLanes, blk * dgiBlock + 2 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dn * r, ref dghnLanes, blk * dghnBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dh * z, ref dhCarryLanes, blk * P + j);
+                        }
+                    }
+                    // dh_carry = (direct term) + W_hhᵀ dgh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tHh, G, 2 * H, ref dgiLanes, dgiBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tHh, 2 * H), G, H, ref dghnLanes, dghnBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.Output, ref tHh, ref tHh,
+                        P, blocks,
+                        ref dhCarryLanes,
+                        Lanes, P * Lanes);
+                    // dx(t) += W_ihᵀ dgi
+                    if (inputGradient)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.Products(
+                            ref tIh, G, G, ref dgiLanes, dgiBlock * Lanes,
+                            ref tIh, 0, 0, ref gradOutputLanes, 0,
+                            global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                            I, blocks,
+                            ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, t, RowBlockStack.SequenceLength, L0Width),
+                            Lanes, (RowBlockStack.SequenceLength) * L0Width * Lanes);
+                    }
+                }
+                if (InitialStateGradientRows is { } initial)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * RowBlockStack.StateSize + StateHL1), RowBlockStack.StateSize);
+                }
+            }
+
+            // Layer 1: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+            // blocks and steps; this part's share of each matrix's rows.
+            private void LaneWeightGradientsL1(int blocks, int steps, int part, int parts)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                // dW_ih, db_ih
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL1 + (lo) * I),
+                        I,
+                        hi - lo,
+                        I,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, 0, 0, RowBlockStack.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L1Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, 1, RowBlockStack.SequenceLength + 2, L0Width),
+                        L0Width * Lanes,
+                        (RowBlockStack.SequenceLength + 2) * L0Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL1 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, 0, 0, RowBlockStack.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L1Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+                {
+                    int rows = 2 * H, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL1 + (lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, 0, 0, RowBlockStack.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L1Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, 0, RowBlockStack.SequenceLength + 2, L1Width),
+                        L1Width * Lanes,
+                        (RowBlockStack.SequenceLength + 2) * L1Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL1 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, 0, 0, RowBlockStack.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L1Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                {
+                    int rows = H, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL1 + (2 * H + lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1, 0, 0, RowBlockStack.SequenceLength, L1Hidden), (lo) * Lanes),
+                        L1Hidden * Lanes,
+                        (RowBlockStack.SequenceLength) * L1Hidden * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, 0, RowBlockStack.SequenceLength + 2, L1Width),
+                        L1Width * Lanes,
+                        (RowBlockStack.SequenceLength + 2) * L1Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL1 + 2 * H + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1, 0, 0, RowBlockStack.SequenceLength, L1Hidden), (lo) * Lanes),
+                        L1Hidden * Lanes,
+                        (RowBlockStack.SequenceLength) * L1Hidden * Lanes,
+                        steps,
+                        blocks);
+                }
+            }
+
+            // Layer 2: one step of one group in lanes (records kept for Backward when records). The
+            // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+            // runs per unit and block.
+            private void LaneCellL2(
+                ref float xLanes,
+                int xBlock,
+                ref float hPrevLanes,
+                int hPrevBlock,
+                ref float hNextLanes,
+                int hNextBlock,
+                bool records,
+                int blocks,
+                ref float scratch)
+            {
+                const int I = L2Input, H = L2Hidden, P = L2Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+                ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+                int sets = ChunkUnits * blocks;
+                for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+                {
+                    int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                    // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                        blocks * Lanes, Lanes);
+                    for (int u = 0; u < units; u++)
+                    {
+                        int j = chunk + u;
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            int at = u * blocks + blk;
+                            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                            var a = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                            global::RnnGen.Kernels.BatchKernels.Store(global::RnnGen.Kernels.RowBlocks.Relu(a), ref hNextLanes, blk * hNextBlock + j);
+                        }
+                    }
+                }
+            }
+
+            // Layer 2, forward direction: t = 0 … steps-1, one group, records kept.
+            private void LaneForwardL2(int first, int blocks, int steps, ref float scratch)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = s, previous = t;
+                    LaneCellL2(
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, t + 1, RowBlockStack.SequenceLength + 2, L1Width),
+                        (RowBlockStack.SequenceLength + 2) * L1Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL2, first, previous, RowBlockStack.SequenceLength + 2, L2Width),
+                        (RowBlockStack.SequenceLength + 2) * L2Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL2, first, t + 1, RowBlockStack.SequenceLength + 2, L2Width),
+                        (RowBlockStack.SequenceLength + 2) * L2Width,
+                        records: true,
+                        blocks,
+                        ref scratch);
+                }
+            }
+
+            // Layer 2, back through time for one group: the cell's gate gradients per unit and block,
+            // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+            private void LaneBackwardL2(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+            {
+                const int I = L2Input, H = L2Hidden, P = L2Output, G = L2Gates;
+                int e0 = first * Lanes;
+                ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+                if (FinalStateGradientRows is { } final)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * RowBlockStack.StateSize + StateHL2), RowBlockStack.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+                }
+                else
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+                }
+                ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL2);
+                ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL2);
+                int gradOutputBlock = (RowBlockStack.SequenceLength) * L2Width;
+                int hBlock = (RowBlockStack.SequenceLength + 2) * L2Width;
+                int daBlock = (RowBlockStack.SequenceLength) * L2Gates;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = s, previous = t;
+                    ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL2, first, t, RowBlockStack.SequenceLength, L2Width);
+                    ref float hLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL2, first, t + 1, RowBlockStack.SequenceLength + 2, L2Width);
+                    ref float daLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL2, first, t, RowBlockStack.SequenceLength, L2Gates);
+                    for (int j = 0; j < H; j++)
+                    {
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                            var h = global::RnnGen.Kernels.BatchKernels.Lane(ref hLanes, blk * hBlock + j);
+                            // relu'(a) = 1 where h > 0, else 0 (also at 0, as PyTorch)
+                            global::RnnGen.Kernels.BatchKernels.Store(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(h, global::System.Runtime.Intrinsics.Vector512<float>.Zero), dh, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref daLanes, blk * daBlock + j);
+                        }
+                    }
+                    // dh_carry = W_hhᵀ dgh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tHh, G, G, ref daLanes, daBlock * Lanes,
+                        ref tHh, 0, 0, ref gradOutputLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Zero, ref tHh, ref tHh,
+                        P, blocks,
+                        ref dhCarryLanes,
+                        Lanes, P * Lanes);
+                    // dx(t) += W_ihᵀ dgi
+                    if (inputGradient)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.Products(
+                            ref tIh, G, G, ref daLanes, daBlock * Lanes,
+                            ref tIh, 0, 0, ref gradOutputLanes, 0,
+                            global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                            I, blocks,
+                            ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL1, first, t, RowBlockStack.SequenceLength, L1Width),
+                            Lanes, (RowBlockStack.SequenceLength) * L1Width * Lanes);
+                    }
+                }
+                if (InitialStateGradientRows is { } initial)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * RowBlockStack.StateSize + StateHL2), RowBlockStack.StateSize);
+                }
+            }
+
+            // Layer 2: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+            // blocks and steps; this part's share of each matrix's rows.
+            private void LaneWeightGradientsL2(int blocks, int steps, int part, int parts)
+            {
+                const int I = L2Input, P = L2Output, G = L2Gates;
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                // dW_ih, db_ih
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL2 + (lo) * I),
+                        I,
+                        hi - lo,
+                        I,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL2, 0, 0, RowBlockStack.SequenceLength, L2Gates), (lo) * Lanes),
+                        L2Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L2Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, 1, RowBlockStack.SequenceLength + 2, L1Width),
+                        L1Width * Lanes,
+                        (RowBlockStack.SequenceLength + 2) * L1Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL2 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL2, 0, 0, RowBlockStack.SequenceLength, L2Gates), (lo) * Lanes),
+                        L2Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L2Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL2 + (lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL2, 0, 0, RowBlockStack.SequenceLength, L2Gates), (lo) * Lanes),
+                        L2Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L2Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL2, 0, 0, RowBlockStack.SequenceLength + 2, L2Width),
+                        L2Width * Lanes,
+                        (RowBlockStack.SequenceLength + 2) * L2Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL2 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL2, 0, 0, RowBlockStack.SequenceLength, L2Gates), (lo) * Lanes),
+                        L2Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L2Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+            }
+
+            // Layer 3: one step of one group in lanes (records kept for Backward when records). The
+            // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+            // runs per unit and block.
+            private void LaneCellL3(
+                ref float xLanes,
+                int xBlock,
+                ref float hPrevLanes,
+                int hPrevBlock,
+                ref float hNextLanes,
+                int hNextBlock,
+                bool records,
+                int blocks,
+                ref float scratch)
+            {
+                const int I = L3Input, H = L3Hidden, P = L3Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+                ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+                int sets = ChunkUnits * blocks;
+                for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+                {
+                    int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                    // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                        blocks * Lanes, Lanes);
+                    for (int u = 0; u < units; u++)
+                    {
+                        int j = chunk + u;
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            int at = u * blocks + blk;
+                            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                            var a = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                            global::RnnGen.Kernels.BatchKernels.Store(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref hNextLanes, blk * hNextBlock + j);
+                        }
+                    }
+                }
+            }
+
+            // Layer 3, forward direction: t = 0 … steps-1, one group, records kept.
+            private void LaneForwardL3(int first, int blocks, int steps, ref float scratch)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = s, previous = t;
+                    LaneCellL3(
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL2, first, t + 1, RowBlockStack.SequenceLength + 2, L2Width),
+                        (RowBlockStack.SequenceLength + 2) * L2Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL3, first, previous, RowBlockStack.SequenceLength + 2, L3Width),
+                        (RowBlockStack.SequenceLength + 2) * L3Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL3, first, t + 1, RowBlockStack.SequenceLength + 2, L3Width),
+                        (RowBlockStack.SequenceLength + 2) * L3Width,
+                        records: true,
+                        blocks,
+                        ref scratch);
+                }
+            }
+
+            // Layer 3, back through time for one group: the cell's gate gradients per unit and block,
+            // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+            private void LaneBackwardL3(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+            {
+                const int I = L3Input, H = L3Hidden, P = L3Output, G = L3Gates;
+                int e0 = first * Lanes;
+                ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+                if (FinalStateGradientRows is { } final)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * RowBlockStack.StateSize + StateHL3), RowBlockStack.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+                }
+                else
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+                }
+                ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL3);
+                ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL3);
+                var one = global::System.Runtime.Intrinsics.Vector512<float>.One;
+                int gradOutputBlock = (RowBlockStack.SequenceLength) * L3Width;
+                int hBlock = (RowBlockStack.SequenceLength + 2) * L3Width;
+                int daBlock = (RowBlockStack.SequenceLength) * L3Gates;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = s, previous = t;
+                    ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL3, first, t, RowBlockStack.SequenceLength, L3Width);
+                    ref float hLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL3, first, t + 1, RowBlockStack.SequenceLength + 2, L3Width);
+                    ref float daLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL3, first, t, RowBlockStack.SequenceLength, L3Gates);
+                    for (int j = 0; j < H; j++)
+                    {
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                            var h = global::RnnGen.Kernels.BatchKernels.Lane(ref hLanes, blk * hBlock + j);
+                            // tanh'(a) = 1 − h²
+                            global::RnnGen.Kernels.BatchKernels.Store(dh * (one - h * h), ref daLanes, blk * daBlock + j);
+                        }
+                    }
+                    // dh_carry = W_hhᵀ dgh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tHh, G, G, ref daLanes, daBlock * Lanes,
+                        ref tHh, 0, 0, ref gradOutputLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Zero, ref tHh, ref tHh,
+                        P, blocks,
+                        ref dhCarryLanes,
+                        Lanes, P * Lanes);
+                    // dx(t) += W_ihᵀ dgi
+                    if (inputGradient)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.Products(
+                            ref tIh, G, G, ref daLanes, daBlock * Lanes,
+                            ref tIh, 0, 0, ref gradOutputLanes, 0,
+                            global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                            I, blocks,
+                            ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL2, first, t, RowBlockStack.SequenceLength, L2Width),
+                            Lanes, (RowBlockStack.SequenceLength) * L2Width * Lanes);
+                    }
+                }
+                if (InitialStateGradientRows is { } initial)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * RowBlockStack.StateSize + StateHL3), RowBlockStack.StateSize);
+                }
+            }
+
+            // Layer 3: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+            // blocks and steps; this part's share of each matrix's rows.
+            private void LaneWeightGradientsL3(int blocks, int steps, int part, int parts)
+            {
+                const int I = L3Input, P = L3Output, G = L3Gates;
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                // dW_ih, db_ih
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL3 + (lo) * I),
+                        I,
+                        hi - lo,
+                        I,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL3, 0, 0, RowBlockStack.SequenceLength, L3Gates), (lo) * Lanes),
+                        L3Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L3Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL2, 0, 1, RowBlockStack.SequenceLength + 2, L2Width),
+                        L2Width * Lanes,
+                        (RowBlockStack.SequenceLength + 2) * L2Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL3 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL3, 0, 0, RowBlockStack.SequenceLength, L3Gates), (lo) * Lanes),
+                        L3Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L3Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL3 + (lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL3, 0, 0, RowBlockStack.SequenceLength, L3Gates), (lo) * Lanes),
+                        L3Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L3Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL3, 0, 0, RowBlockStack.SequenceLength + 2, L3Width),
+                        L3Width * Lanes,
+                        (RowBlockStack.SequenceLength + 2) * L3Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL3 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL3, 0, 0, RowBlockStack.SequenceLength, L3Gates), (lo) * Lanes),
+                        L3Gates * Lanes,
+                        (RowBlockStack.SequenceLength) * L3Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ namespace Demo
     /// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{RnnGenVersion}")]
-    partial class StackedNet : global::RnnGen.ISequenceModel
+    partial class StackedNet : global::RnnGen.ISequenceModel, global::RnnGen.IDeclaredModel
     {
         /// <summary>Floats per input step.</summary>
         public const int InputSize = 6;
@@ -80,8 +80,23 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l1_reverse", 1, 1, global::RnnGen.StateKind.Hidden, StateHL1Reverse, 16),
         };
 
-        private readonly float[] _parameters = new float[ParameterCount + ParameterPadding];
-        private readonly float[] _gradients = new float[ParameterCount];
+        /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
+        public const string Declaration =
+            "using RnnGen;\n\n" +
+            "namespace Demo;\n\n" +
+            "[RecurrentModel(InputSize = 6, SequenceLength = 50)]\n" +
+            "[Lstm(32)]\n" +
+            "[Gru(16, Bidirectional = true)]\n" +
+            "[Dense(4, Activation.Softmax, Over = Steps.Last)]\n" +
+            "public partial class StackedNet { }\n";
+        /// <summary>The version of the RnnGen generator that wrote this class.</summary>
+        public const string GeneratorVersion = "{RnnGenVersion}";
+        string global::RnnGen.IDeclaredModel.Declaration => Declaration;
+        string global::RnnGen.IDeclaredModel.GeneratorVersion => GeneratorVersion;
+
+        // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
         private readonly float[] _initialState = new float[StateSize + Padding];
@@ -114,8 +129,19 @@ namespace Demo
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
         private int _recordedSteps;
 
-        /// <summary>Creates the model with every buffer allocated; parameters and state start at zero.</summary>
-        public StackedNet() { }
+        /// <summary>
+        /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
+        /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
+        /// </summary>
+        public StackedNet() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
+        private StackedNet(float[] parameters, float[] gradients)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+        }
 
         int global::RnnGen.IRecurrentModel.InputSize => InputSize;
         int global::RnnGen.IRecurrentModel.VocabularySize => 0;
@@ -1144,6 +1170,1099 @@ namespace Demo
             // softmax: dlogits = y ⊙ (dy − (dy · y))
             float dot = global::System.Numerics.Tensors.TensorPrimitives.Dot(dy, y);
             for (int j = 0; j < OutputSize; j++) dLogits[j] = y[j] * (dy[j] - dot);
+        }
+
+        /// <summary>
+        /// Many independent StackedNet entities (agents, sensor streams) through one weight set: up to a fixed capacity of states,
+        /// stepped, run over sequences and trained together; see <see cref="global::RnnGen.Batching.RecurrentBatch"/> and docs/batching.md.
+        /// With AVX-512 its calls run 16 entities per vector (register-blocked matrix–matrix products); elsewhere entity by entity.
+        /// </summary>
+        public sealed class Batch : global::RnnGen.Batching.RecurrentBatch, global::RnnGen.Batching.ISequenceBatch
+        {
+            private readonly StackedNet _model;
+
+            /// <summary>A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities with weights of its own: those of a new <see cref="StackedNet"/>.</summary>
+            public Batch(int capacity) : this(new StackedNet(), capacity) { }
+
+            /// <summary>
+            /// A batch of up to <paramref name="capacity"/> (1 to MaxCapacity) entities that shares <paramref name="model"/>'s parameters
+            /// without copying them: weights loaded into either are the other's too. Gradients are the batch's own.
+            /// </summary>
+            public Batch(StackedNet model, int capacity)
+                : base(capacity, new global::RnnGen.Batching.BatchShape(StackedNet.InputSize, StackedNet.OutputSize, StackedNet.SequenceLength, StackedNet.StateSize, 0, false, false, global::RnnGen.Kernels.KernelSelection.Avx512), StackedNet.ParameterCount)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = model;
+                Initialize();
+            }
+
+            /// <summary>The model whose parameters this batch uses.</summary>
+            public StackedNet Model => _model;
+
+            /// <inheritdoc />
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, StackedNet.ParameterCount);
+
+            /// <inheritdoc />
+            public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
+
+            /// <inheritdoc />
+            public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
+
+            /// <inheritdoc />
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new StackedNet(_model._parameters, gradients);
+
+            /// <inheritdoc />
+            protected override int EmbeddingOffset => -1;
+
+            /// <inheritdoc />
+            protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => StackedNet.HeadActivationBackward(y, dy, dLogits);
+
+            // ---- The lanes path (AVX-512): 16 entities per vector, ≤ 4 blocks per group; docs/batching.md. ----
+            private const int ChunkUnits = 16, GroupBlocks = 4;
+            // One part's scratch, in floats: layer 0's inputs, the pre-activations of one chunk of units, the next h, the logits,
+            // and Backward's carried gradients, each for one group.
+            private const int InputScratch = 0;
+            private const int PreActivationScratch = InputScratch + GroupBlocks * StackedNet.InputSize * Lanes;
+            private const int NextScratch = PreActivationScratch + 4 * ChunkUnits * GroupBlocks * Lanes;
+            private const int LogitScratch = NextScratch + GroupBlocks * MaxOutput * Lanes;
+            private const int HiddenCarryScratch = LogitScratch + GroupBlocks * StackedNet.OutputSize * Lanes;
+            private const int CellCarryScratch = HiddenCarryScratch + GroupBlocks * MaxOutput * Lanes;
+            private const int ScratchFloats = CellCarryScratch + GroupBlocks * MaxHidden * Lanes;
+
+            // Forward's records and Backward's gradients in lanes, allocated for the largest batch Forward has seen (LaneBuffer layout:
+            // per block of 16 entities, slots of vectors; see AllocateLaneRecords).
+            private float[] _laneInput = global::System.Array.Empty<float>();
+            private float[] _laneGradInput = global::System.Array.Empty<float>();
+            private float[] _laneOutputL0 = global::System.Array.Empty<float>();
+            private float[] _laneGradOutputL0 = global::System.Array.Empty<float>();
+            private float[] _laneGatesL0 = global::System.Array.Empty<float>();
+            private float[] _laneCellL0 = global::System.Array.Empty<float>();
+            private float[] _laneTanhCellL0 = global::System.Array.Empty<float>();
+            private float[] _laneDaL0 = global::System.Array.Empty<float>();
+            private float[] _laneOutputL1 = global::System.Array.Empty<float>();
+            private float[] _laneGradOutputL1 = global::System.Array.Empty<float>();
+            private float[] _laneGatesL1 = global::System.Array.Empty<float>();
+            private float[] _laneRecurrentCandidateL1 = global::System.Array.Empty<float>();
+            private float[] _laneDgiL1 = global::System.Array.Empty<float>();
+            private float[] _laneDghnL1 = global::System.Array.Empty<float>();
+            private float[] _laneGatesL1Reverse = global::System.Array.Empty<float>();
+            private float[] _laneRecurrentCandidateL1Reverse = global::System.Array.Empty<float>();
+            private float[] _laneDgiL1Reverse = global::System.Array.Empty<float>();
+            private float[] _laneDghnL1Reverse = global::System.Array.Empty<float>();
+            private float[] _laneGradLogits = global::System.Array.Empty<float>();
+            // Transposed weights for Backward's products (dh = W_hhᵀ dgh, dx = W_ihᵀ dgi, df = W_headᵀ dlogits), refreshed by every Backward.
+            private readonly float[] _transposedIhL0 = new float[L0Gates * L0Input];
+            private readonly float[] _transposedHhL0 = new float[L0Gates * L0Output];
+            private readonly float[] _transposedIhL1 = new float[L1Gates * L1Input];
+            private readonly float[] _transposedHhL1 = new float[L1Gates * L1Output];
+            private readonly float[] _transposedIhL1Reverse = new float[L1Gates * L1Input];
+            private readonly float[] _transposedHhL1Reverse = new float[L1Gates * L1Output];
+            private readonly float[] _transposedHead = new float[StackedNet.OutputSize * L1Width];
+
+            /// <inheritdoc />
+            protected override int ScratchLength => ScratchFloats;
+
+            /// <inheritdoc />
+            protected override long LaneRecordFloats(int blocks)
+            {
+                long largest = 0;
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (StackedNet.InputSize) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (StackedNet.InputSize) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength + 2) * (L0Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L0Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L0Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength + 2) * (L0Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L0Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L0Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength + 2) * (L1Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Width) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Gates) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (L1Hidden) * Lanes);
+                largest = global::System.Math.Max(largest, (long)blocks * (StackedNet.SequenceLength) * (StackedNet.OutputSize) * Lanes);
+                return largest;
+            }
+
+            /// <inheritdoc />
+            protected override void AllocateLaneRecords(int blocks)
+            {
+                _laneInput = new float[(long)blocks * (StackedNet.SequenceLength) * (StackedNet.InputSize) * Lanes];
+                _laneGradInput = new float[(long)blocks * (StackedNet.SequenceLength) * (StackedNet.InputSize) * Lanes];
+                _laneOutputL0 = new float[(long)blocks * (StackedNet.SequenceLength + 2) * (L0Width) * Lanes];
+                _laneGradOutputL0 = new float[(long)blocks * (StackedNet.SequenceLength) * (L0Width) * Lanes];
+                _laneGatesL0 = new float[(long)blocks * (StackedNet.SequenceLength) * (L0Gates) * Lanes];
+                _laneCellL0 = new float[(long)blocks * (StackedNet.SequenceLength + 2) * (L0Hidden) * Lanes];
+                _laneTanhCellL0 = new float[(long)blocks * (StackedNet.SequenceLength) * (L0Hidden) * Lanes];
+                _laneDaL0 = new float[(long)blocks * (StackedNet.SequenceLength) * (L0Gates) * Lanes];
+                _laneOutputL1 = new float[(long)blocks * (StackedNet.SequenceLength + 2) * (L1Width) * Lanes];
+                _laneGradOutputL1 = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Width) * Lanes];
+                _laneGatesL1 = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Gates) * Lanes];
+                _laneRecurrentCandidateL1 = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Hidden) * Lanes];
+                _laneDgiL1 = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Gates) * Lanes];
+                _laneDghnL1 = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Hidden) * Lanes];
+                _laneGatesL1Reverse = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Gates) * Lanes];
+                _laneRecurrentCandidateL1Reverse = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Hidden) * Lanes];
+                _laneDgiL1Reverse = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Gates) * Lanes];
+                _laneDghnL1Reverse = new float[(long)blocks * (StackedNet.SequenceLength) * (L1Hidden) * Lanes];
+                _laneGradLogits = new float[(long)blocks * (StackedNet.SequenceLength) * (StackedNet.OutputSize) * Lanes];
+            }
+
+            /// <inheritdoc />
+            protected override void LaneForward(int firstBlock, int blocks, int entities, int steps, float[] scratch)
+            {
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+                for (int group = 0; group < blocks; group += GroupBlocks)
+                {
+                    int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                    int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                    // Inputs to lanes, step by step
+                    for (int t = 0; t < steps; t++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.RowsToLanes(SequenceInputs.AsSpan((e0 * StackedNet.SequenceLength + t) * StackedNet.InputSize), StackedNet.SequenceLength * StackedNet.InputSize, count, StackedNet.InputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneInput, first, t, StackedNet.SequenceLength, StackedNet.InputSize), (StackedNet.SequenceLength) * StackedNet.InputSize * Lanes);
+                    }
+                    // Each direction's initial h (and c) into the slot its first step reads as the previous one
+                    for (int blk = 0; blk < n; blk++)
+                    {
+                        InitialLanes.AsSpan(((first + blk) * StackedNet.StateSize + StateHL0) * Lanes, L0Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL0, first + blk, 0, StackedNet.SequenceLength + 2, L0Width));
+                        InitialLanes.AsSpan(((first + blk) * StackedNet.StateSize + StateCL0) * Lanes, L0Hidden * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneCellL0, first + blk, 0, StackedNet.SequenceLength + 2, L0Hidden));
+                        InitialLanes.AsSpan(((first + blk) * StackedNet.StateSize + StateHL1) * Lanes, L1Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first + blk, 0, StackedNet.SequenceLength + 2, L1Width));
+                        InitialLanes.AsSpan(((first + blk) * StackedNet.StateSize + StateHL1Reverse) * Lanes, L1Output * Lanes).CopyTo(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first + blk, steps + 1, StackedNet.SequenceLength + 2, L1Width).Slice((L1Output) * Lanes));
+                    }
+                    LaneForwardL0(first, n, steps, ref s);
+                    LaneForwardL1(first, n, steps, ref s);
+                    LaneForwardL1Reverse(first, n, steps, ref s);
+                    // Final states back to the slots
+                    for (int blk = 0; blk < n; blk++)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL0, first + blk, steps, StackedNet.SequenceLength + 2, L0Width).Slice(0, L0Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * StackedNet.StateSize + StateHL0) * Lanes));
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneCellL0, first + blk, steps, StackedNet.SequenceLength + 2, L0Hidden).Slice(0, L0Hidden * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * StackedNet.StateSize + StateCL0) * Lanes));
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first + blk, steps, StackedNet.SequenceLength + 2, L1Width).Slice(0, L1Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * StackedNet.StateSize + StateHL1) * Lanes));
+                        global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneOutputL1, first + blk, 1, StackedNet.SequenceLength + 2, L1Width).Slice((L1Output) * Lanes).Slice(0, L1Output * Lanes).CopyTo(StateLanes.AsSpan(((first + blk) * StackedNet.StateSize + StateHL1Reverse) * Lanes));
+                    }
+                    {
+                        LaneHead(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, steps, StackedNet.SequenceLength + 2, L1Width), (StackedNet.SequenceLength + 2) * L1Width, n, ref s);
+                        global::RnnGen.Kernels.BatchKernels.LanesToRows(scratch.AsSpan(LogitScratch), StackedNet.OutputSize * Lanes, count, StackedNet.OutputSize, LogitRows.AsSpan((e0 * StackedNet.SequenceLength + 0) * StackedNet.OutputSize), StackedNet.SequenceLength * StackedNet.OutputSize);
+                        for (int e = 0; e < count; e++)
+                        {
+                            int at = ((e0 + e) * StackedNet.SequenceLength + 0) * StackedNet.OutputSize;
+                            global::System.Numerics.Tensors.TensorPrimitives.SoftMax(LogitRows.AsSpan(at, StackedNet.OutputSize), OutputRows.AsSpan(at, StackedNet.OutputSize));
+                        }
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            protected override void PrepareLaneBackward()
+            {
+                global::System.ReadOnlySpan<float> p = _model._parameters;
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL1, L1Gates * L1Input), L1Gates, L1Input, _transposedIhL1);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL1, L1Gates * L1Output), L1Gates, L1Output, _transposedHhL1);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL1Reverse, L1Gates * L1Input), L1Gates, L1Input, _transposedIhL1Reverse);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL1Reverse, L1Gates * L1Output), L1Gates, L1Output, _transposedHhL1Reverse);
+                global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(HeadWeight, StackedNet.OutputSize * L1Width), StackedNet.OutputSize, L1Width, _transposedHead);
+            }
+
+            /// <inheritdoc />
+            protected override void LaneBackward(int firstBlock, int blocks, int entities, int steps, float[] scratch)
+            {
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch);
+                for (int group = 0; group < blocks; group += GroupBlocks)
+                {
+                    int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
+                    int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
+                    // dL/d(top layer's outputs): from the logits' gradients through the head, or the output gradients themselves
+                    _laneGradOutputL1.AsSpan(first * (StackedNet.SequenceLength) * L1Width * Lanes, n * (StackedNet.SequenceLength) * L1Width * Lanes).Clear();
+                    {
+                        global::RnnGen.Kernels.BatchKernels.RowsToLanes(GradLogitRows.AsSpan((e0 * StackedNet.SequenceLength + 0) * StackedNet.OutputSize), StackedNet.SequenceLength * StackedNet.OutputSize, count, StackedNet.OutputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneGradLogits, first, 0, StackedNet.SequenceLength, StackedNet.OutputSize), (StackedNet.SequenceLength) * StackedNet.OutputSize * Lanes);
+                        LaneHeadBackward(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradLogits, first, 0, StackedNet.SequenceLength, StackedNet.OutputSize), (StackedNet.SequenceLength) * StackedNet.OutputSize, ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL1, first, steps - 1, StackedNet.SequenceLength, L1Width), (StackedNet.SequenceLength) * L1Width, n);
+                    }
+                    // Layer 1, back through time; dx goes to layer 0's output gradient
+                    _laneGradOutputL0.AsSpan(first * (StackedNet.SequenceLength) * L0Width * Lanes, n * (StackedNet.SequenceLength) * L0Width * Lanes).Clear();
+                    LaneBackwardL1(first, n, count, steps, true, ref s);
+                    LaneBackwardL1Reverse(first, n, count, steps, true, ref s);
+                    // Layer 0, back through time; dx goes to the input gradient (when wanted)
+                    if (WantsInputGradient) _laneGradInput.AsSpan(first * (StackedNet.SequenceLength) * StackedNet.InputSize * Lanes, n * (StackedNet.SequenceLength) * StackedNet.InputSize * Lanes).Clear();
+                    LaneBackwardL0(first, n, count, steps, WantsInputGradient, ref s);
+                    if (WantsInputGradient)
+                    {
+                        for (int t = 0; t < steps; t++)
+                        {
+                            global::RnnGen.Kernels.BatchKernels.LanesToRows(global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneGradInput, first, t, StackedNet.SequenceLength, StackedNet.InputSize), (StackedNet.SequenceLength) * StackedNet.InputSize * Lanes, count, StackedNet.InputSize, InputGradientRows.AsSpan((e0 * StackedNet.SequenceLength + t) * StackedNet.InputSize), StackedNet.SequenceLength * StackedNet.InputSize);
+                        }
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            protected override void LaneWeightGradients(int blocks, int steps, int part, int parts)
+            {
+                LaneWeightGradientsL0(blocks, steps, part, parts);
+                LaneWeightGradientsL1(blocks, steps, part, parts);
+                LaneWeightGradientsL1Reverse(blocks, steps, part, parts);
+                // Head: dW += Σ dlogits ⊗ f, db += Σ dlogits, over every sequence and scored step
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                int lo = (int)((long)StackedNet.OutputSize * part / parts), hi = (int)((long)StackedNet.OutputSize * (part + 1) / parts);
+                global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, HeadWeight + lo * L1Width),
+                    L1Width,
+                    hi - lo,
+                    L1Width,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradLogits, 0, 0, StackedNet.SequenceLength, StackedNet.OutputSize), (lo) * Lanes),
+                    StackedNet.OutputSize * Lanes,
+                    (StackedNet.SequenceLength) * StackedNet.OutputSize * Lanes,
+                    ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, steps, StackedNet.SequenceLength + 2, L1Width),
+                    L1Width * Lanes,
+                    (StackedNet.SequenceLength + 2) * L1Width * Lanes,
+                    1,
+                    blocks);
+                global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, HeadBias + lo),
+                    hi - lo,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradLogits, 0, 0, StackedNet.SequenceLength, StackedNet.OutputSize), (lo) * Lanes),
+                    StackedNet.OutputSize * Lanes,
+                    (StackedNet.SequenceLength) * StackedNet.OutputSize * Lanes,
+                    1,
+                    blocks);
+            }
+
+            // logits = W f + b for one group of features, into the logit scratch ([block][OutputSize] vectors).
+            private void LaneHead(ref float features, int featuresBlock, int blocks, ref float scratch)
+            {
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                global::RnnGen.Kernels.BatchKernels.Products(
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), L1Width, L1Width, ref features, featuresBlock * Lanes,
+                    ref p, 0, 0, ref features, 0,
+                    global::RnnGen.Kernels.BatchKernels.Start.Bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadBias), ref p,
+                    StackedNet.OutputSize, blocks,
+                    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, LogitScratch),
+                    Lanes, StackedNet.OutputSize * Lanes);
+            }
+
+            // dL/df = W_headᵀ dlogits for one group of one step (the features' gradient, which nothing else has written yet).
+            private void LaneHeadBackward(ref float dLogits, int dLogitsBlock, ref float dFeatures, int dFeaturesBlock, int blocks)
+            {
+                global::RnnGen.Kernels.BatchKernels.Products(
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHead), StackedNet.OutputSize, StackedNet.OutputSize, ref dLogits, dLogitsBlock * Lanes,
+                    ref dLogits, 0, 0, ref dLogits, 0,
+                    global::RnnGen.Kernels.BatchKernels.Start.Zero, ref dLogits, ref dLogits,
+                    L1Width, blocks,
+                    ref dFeatures,
+                    Lanes, dFeaturesBlock * Lanes);
+            }
+
+            // Layer 0: one step of one group in lanes (records kept for Backward when records). The
+            // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+            // runs per unit and block.
+            private void LaneCellL0(
+                ref float xLanes,
+                int xBlock,
+                ref float hPrevLanes,
+                int hPrevBlock,
+                ref float cPrevLanes,
+                int cPrevBlock,
+                ref float hNextLanes,
+                int hNextBlock,
+                ref float cNextLanes,
+                int cNextBlock,
+                bool records,
+                ref float gatesLanes,
+                int gatesBlock,
+                ref float tanhCellLanes,
+                int tanhCellBlock,
+                int blocks,
+                ref float scratch)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+                ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+                int sets = ChunkUnits * blocks;
+                for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+                {
+                    int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                    // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                        blocks * Lanes, Lanes);
+                    // gate 1's rows [H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 1 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (2 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (2 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 2 * H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 2 * H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 2 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 3's rows [3 * H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (3 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (3 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 3 * H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 3 * H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 3 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    for (int u = 0; u < units; u++)
+                    {
+                        int j = chunk + u;
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            int at = u * blocks + blk;
+                            // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                            var aI = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                            var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                            var aF = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 1 * sets + at);
+                            var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                            var aG = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 2 * sets + at);
+                            var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                            var aO = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 3 * sets + at);
+                            var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                            // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                            var c = f * global::RnnGen.Kernels.BatchKernels.Lane(ref cPrevLanes, blk * cPrevBlock + j) + i * g;
+                            var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                            // What Backward needs (when recording), then the next c and h
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(i, ref gatesLanes, blk * gatesBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(f, ref gatesLanes, blk * gatesBlock + H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(g, ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(o, ref gatesLanes, blk * gatesBlock + 3 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(c, ref cNextLanes, blk * cNextBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(tc, ref tanhCellLanes, blk * tanhCellBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(o * tc, ref hNextLanes, blk * hNextBlock + j);
+                        }
+                    }
+                }
+            }
+
+            // Layer 0, forward direction: t = 0 … steps-1, one group, records kept.
+            private void LaneForwardL0(int first, int blocks, int steps, ref float scratch)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = s, previous = t;
+                    LaneCellL0(
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneInput, first, t, StackedNet.SequenceLength, StackedNet.InputSize),
+                        (StackedNet.SequenceLength) * StackedNet.InputSize,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, previous, StackedNet.SequenceLength + 2, L0Width),
+                        (StackedNet.SequenceLength + 2) * L0Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, previous, StackedNet.SequenceLength + 2, L0Hidden),
+                        (StackedNet.SequenceLength + 2) * L0Hidden,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, StackedNet.SequenceLength + 2, L0Width),
+                        (StackedNet.SequenceLength + 2) * L0Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, t + 1, StackedNet.SequenceLength + 2, L0Hidden),
+                        (StackedNet.SequenceLength + 2) * L0Hidden,
+                        records: true,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL0, first, t, StackedNet.SequenceLength, L0Gates),
+                        (StackedNet.SequenceLength) * L0Gates,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneTanhCellL0, first, t, StackedNet.SequenceLength, L0Hidden),
+                        (StackedNet.SequenceLength) * L0Hidden,
+                        blocks,
+                        ref scratch);
+                }
+            }
+
+            // Layer 0, back through time for one group: the cell's gate gradients per unit and block,
+            // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+            private void LaneBackwardL0(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+            {
+                const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
+                int e0 = first * Lanes;
+                ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+                ref float dcCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, CellCarryScratch);
+                if (FinalStateGradientRows is { } final)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * StackedNet.StateSize + StateHL0), StackedNet.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * StackedNet.StateSize + StateCL0), StackedNet.StateSize, entities, H, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dcCarryLanes, blocks * H * Lanes), H * Lanes);
+                }
+                else
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dcCarryLanes, blocks * H * Lanes).Clear();
+                }
+                ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL0);
+                ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL0);
+                var one = global::System.Runtime.Intrinsics.Vector512<float>.One;
+                int gradOutputBlock = (StackedNet.SequenceLength) * L0Width;
+                int cBlock = (StackedNet.SequenceLength + 2) * L0Hidden;
+                int gatesBlock = (StackedNet.SequenceLength) * L0Gates;
+                int tanhCellBlock = (StackedNet.SequenceLength) * L0Hidden;
+                int daBlock = (StackedNet.SequenceLength) * L0Gates;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = s, previous = t;
+                    ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, t, StackedNet.SequenceLength, L0Width);
+                    ref float cPrevLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneCellL0, first, previous, StackedNet.SequenceLength + 2, L0Hidden);
+                    ref float gatesLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL0, first, t, StackedNet.SequenceLength, L0Gates);
+                    ref float tanhCellLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneTanhCellL0, first, t, StackedNet.SequenceLength, L0Hidden);
+                    ref float daLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, first, t, StackedNet.SequenceLength, L0Gates);
+                    for (int j = 0; j < H; j++)
+                    {
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                            var i = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + j);
+                            var f = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + H + j);
+                            var g = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            var o = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 3 * H + j);
+                            var tc = global::RnnGen.Kernels.BatchKernels.Lane(ref tanhCellLanes, blk * tanhCellBlock + j);
+                            // dc = dc_carry + dh ⊙ o ⊙ (1 − tanh²c')
+                            var dc = global::RnnGen.Kernels.BatchKernels.Lane(ref dcCarryLanes, blk * H + j) + dh * o * (one - tc * tc);
+                            // da_i = dc ⊙ g ⊙ i(1 − i), da_f = dc ⊙ c ⊙ f(1 − f), da_g = dc ⊙ i ⊙ (1 − g²), da_o = dh ⊙ tanh(c') ⊙ o(1 − o)
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * g * i * (one - i), ref daLanes, blk * daBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * global::RnnGen.Kernels.BatchKernels.Lane(ref cPrevLanes, blk * cBlock + j) * f * (one - f), ref daLanes, blk * daBlock + H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * i * (one - g * g), ref daLanes, blk * daBlock + 2 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dh * tc * o * (one - o), ref daLanes, blk * daBlock + 3 * H + j);
+                            // dc_carry ← dc ⊙ f
+                            global::RnnGen.Kernels.BatchKernels.Store(dc * f, ref dcCarryLanes, blk * H + j);
+                        }
+                    }
+                    // dh_carry = W_hhᵀ dgh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tHh, G, G, ref daLanes, daBlock * Lanes,
+                        ref tHh, 0, 0, ref gradOutputLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Zero, ref tHh, ref tHh,
+                        P, blocks,
+                        ref dhCarryLanes,
+                        Lanes, P * Lanes);
+                    // dx(t) += W_ihᵀ dgi
+                    if (inputGradient)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.Products(
+                            ref tIh, G, G, ref daLanes, daBlock * Lanes,
+                            ref tIh, 0, 0, ref gradOutputLanes, 0,
+                            global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                            I, blocks,
+                            ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradInput, first, t, StackedNet.SequenceLength, StackedNet.InputSize),
+                            Lanes, (StackedNet.SequenceLength) * StackedNet.InputSize * Lanes);
+                    }
+                }
+                if (InitialStateGradientRows is { } initial)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * StackedNet.StateSize + StateHL0), StackedNet.StateSize);
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dcCarryLanes, blocks * H * Lanes), H * Lanes, entities, H, initial.AsSpan(e0 * StackedNet.StateSize + StateCL0), StackedNet.StateSize);
+                }
+            }
+
+            // Layer 0: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+            // blocks and steps; this part's share of each matrix's rows.
+            private void LaneWeightGradientsL0(int blocks, int steps, int part, int parts)
+            {
+                const int I = L0Input, P = L0Output, G = L0Gates;
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                // dW_ih, db_ih
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL0 + (lo) * I),
+                        I,
+                        hi - lo,
+                        I,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, StackedNet.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (StackedNet.SequenceLength) * L0Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneInput, 0, 0, StackedNet.SequenceLength, StackedNet.InputSize),
+                        StackedNet.InputSize * Lanes,
+                        (StackedNet.SequenceLength) * StackedNet.InputSize * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL0 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, StackedNet.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (StackedNet.SequenceLength) * L0Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL0 + (lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, StackedNet.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (StackedNet.SequenceLength) * L0Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, 0, StackedNet.SequenceLength + 2, L0Width),
+                        L0Width * Lanes,
+                        (StackedNet.SequenceLength + 2) * L0Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL0 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDaL0, 0, 0, StackedNet.SequenceLength, L0Gates), (lo) * Lanes),
+                        L0Gates * Lanes,
+                        (StackedNet.SequenceLength) * L0Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+            }
+
+            // Layer 1: one step of one group in lanes (records kept for Backward when records). The
+            // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+            // runs per unit and block.
+            private void LaneCellL1(
+                ref float xLanes,
+                int xBlock,
+                ref float hPrevLanes,
+                int hPrevBlock,
+                ref float hNextLanes,
+                int hNextBlock,
+                bool records,
+                ref float gatesLanes,
+                int gatesBlock,
+                ref float recurrentCandidateLanes,
+                int recurrentCandidateBlock,
+                int blocks,
+                ref float scratch)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+                ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+                int sets = ChunkUnits * blocks;
+                for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+                {
+                    int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                    // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                        blocks * Lanes, Lanes);
+                    // gate 1's rows [H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 1 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_hh h + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref wIh, 0, 0, ref xLanes, 0,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (2 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.Bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 2 * H + chunk), ref p,
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 2 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_ih x + b_ih
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (2 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref wHh, 0, 0, ref hPrevLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 2 * H + chunk), ref p,
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 3 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    for (int u = 0; u < units; u++)
+                    {
+                        int j = chunk + u;
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            int at = u * blocks + blk;
+                            // r, z = σ(gi + gh) for the block's rows of each gate
+                            var aR = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                            var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                            var aZ = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 1 * sets + at);
+                            var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                            // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                            var hn = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 2 * sets + at);
+                            var aN = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 3 * sets + at);
+                            var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                            // What Backward needs (when recording), then the next h
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(r, ref gatesLanes, blk * gatesBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(z, ref gatesLanes, blk * gatesBlock + H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(n, ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(hn, ref recurrentCandidateLanes, blk * recurrentCandidateBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(n + z * (global::RnnGen.Kernels.BatchKernels.Lane(ref hPrevLanes, blk * hPrevBlock + j) - n), ref hNextLanes, blk * hNextBlock + j);
+                        }
+                    }
+                }
+            }
+
+            // Layer 1, forward direction: t = 0 … steps-1, one group, records kept.
+            private void LaneForwardL1(int first, int blocks, int steps, ref float scratch)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = s, previous = t;
+                    LaneCellL1(
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, StackedNet.SequenceLength + 2, L0Width),
+                        (StackedNet.SequenceLength + 2) * L0Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, previous, StackedNet.SequenceLength + 2, L1Width),
+                        (StackedNet.SequenceLength + 2) * L1Width,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, t + 1, StackedNet.SequenceLength + 2, L1Width),
+                        (StackedNet.SequenceLength + 2) * L1Width,
+                        records: true,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL1, first, t, StackedNet.SequenceLength, L1Gates),
+                        (StackedNet.SequenceLength) * L1Gates,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneRecurrentCandidateL1, first, t, StackedNet.SequenceLength, L1Hidden),
+                        (StackedNet.SequenceLength) * L1Hidden,
+                        blocks,
+                        ref scratch);
+                }
+            }
+
+            // Layer 1, back through time for one group: the cell's gate gradients per unit and block,
+            // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+            private void LaneBackwardL1(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
+                int e0 = first * Lanes;
+                ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+                if (FinalStateGradientRows is { } final)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * StackedNet.StateSize + StateHL1), StackedNet.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+                }
+                else
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+                }
+                ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL1);
+                ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL1);
+                var one = global::System.Runtime.Intrinsics.Vector512<float>.One;
+                int gradOutputBlock = (StackedNet.SequenceLength) * L1Width;
+                int hBlock = (StackedNet.SequenceLength + 2) * L1Width;
+                int gatesBlock = (StackedNet.SequenceLength) * L1Gates;
+                int recurrentCandidateBlock = (StackedNet.SequenceLength) * L1Hidden;
+                int dgiBlock = (StackedNet.SequenceLength) * L1Gates;
+                int dghnBlock = (StackedNet.SequenceLength) * L1Hidden;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = s, previous = t;
+                    ref float gradOutputLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL1, first, t, StackedNet.SequenceLength, L1Width);
+                    ref float hPrevLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, previous, StackedNet.SequenceLength + 2, L1Width);
+                    ref float gatesLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL1, first, t, StackedNet.SequenceLength, L1Gates);
+                    ref float recurrentCandidateLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneRecurrentCandidateL1, first, t, StackedNet.SequenceLength, L1Hidden);
+                    ref float dgiLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, first, t, StackedNet.SequenceLength, L1Gates);
+                    ref float dghnLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1, first, t, StackedNet.SequenceLength, L1Hidden);
+                    for (int j = 0; j < H; j++)
+                    {
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                            var r = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + j);
+                            var z = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + H + j);
+                            var n = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            var hn = global::RnnGen.Kernels.BatchKernels.Lane(ref recurrentCandidateLanes, blk * recurrentCandidateBlock + j);
+                            // dn = dh ⊙ (1 − z) ⊙ (1 − n²), dz = dh ⊙ (h − n) ⊙ z(1 − z), dr = dn ⊙ gh_n ⊙ r(1 − r)
+                            var dn = dh * (one - z) * (one - n * n);
+                            var dz = dh * (global::RnnGen.Kernels.BatchKernels.Lane(ref hPrevLanes, blk * hBlock + j) - n) * z * (one - z);
+                            var dr = dn * hn * r * (one - r);
+                            // dgi = [dr, dz, dn], dgh = [dr, dz, dn ⊙ r]; dh_carry starts as the direct path z ⊙ dh
+                            global::RnnGen.Kernels.BatchKernels.Store(dr, ref dgiLanes, blk * dgiBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dz, ref dgiLanes, blk * dgiBlock + H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dn, ref dgiLanes, blk * dgiBlock + 2 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dn * r, ref dghnLanes, blk * dghnBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dh * z, ref dhCarryLanes, blk * P + j);
+                        }
+                    }
+                    // dh_carry = (direct term) + W_hhᵀ dgh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tHh, G, 2 * H, ref dgiLanes, dgiBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tHh, 2 * H), G, H, ref dghnLanes, dghnBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.Output, ref tHh, ref tHh,
+                        P, blocks,
+                        ref dhCarryLanes,
+                        Lanes, P * Lanes);
+                    // dx(t) += W_ihᵀ dgi
+                    if (inputGradient)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.Products(
+                            ref tIh, G, G, ref dgiLanes, dgiBlock * Lanes,
+                            ref tIh, 0, 0, ref gradOutputLanes, 0,
+                            global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                            I, blocks,
+                            ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, t, StackedNet.SequenceLength, L0Width),
+                            Lanes, (StackedNet.SequenceLength) * L0Width * Lanes);
+                    }
+                }
+                if (InitialStateGradientRows is { } initial)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * StackedNet.StateSize + StateHL1), StackedNet.StateSize);
+                }
+            }
+
+            // Layer 1: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+            // blocks and steps; this part's share of each matrix's rows.
+            private void LaneWeightGradientsL1(int blocks, int steps, int part, int parts)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                // dW_ih, db_ih
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL1 + (lo) * I),
+                        I,
+                        hi - lo,
+                        I,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, 0, 0, StackedNet.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (StackedNet.SequenceLength) * L1Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, 1, StackedNet.SequenceLength + 2, L0Width),
+                        L0Width * Lanes,
+                        (StackedNet.SequenceLength + 2) * L0Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL1 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, 0, 0, StackedNet.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (StackedNet.SequenceLength) * L1Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+                {
+                    int rows = 2 * H, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL1 + (lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, 0, 0, StackedNet.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (StackedNet.SequenceLength) * L1Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, 0, StackedNet.SequenceLength + 2, L1Width),
+                        L1Width * Lanes,
+                        (StackedNet.SequenceLength + 2) * L1Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL1 + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1, 0, 0, StackedNet.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (StackedNet.SequenceLength) * L1Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                {
+                    int rows = H, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL1 + (2 * H + lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1, 0, 0, StackedNet.SequenceLength, L1Hidden), (lo) * Lanes),
+                        L1Hidden * Lanes,
+                        (StackedNet.SequenceLength) * L1Hidden * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, 0, StackedNet.SequenceLength + 2, L1Width),
+                        L1Width * Lanes,
+                        (StackedNet.SequenceLength + 2) * L1Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL1 + 2 * H + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1, 0, 0, StackedNet.SequenceLength, L1Hidden), (lo) * Lanes),
+                        L1Hidden * Lanes,
+                        (StackedNet.SequenceLength) * L1Hidden * Lanes,
+                        steps,
+                        blocks);
+                }
+            }
+
+            // Layer 1, reverse direction: one step of one group in lanes (records kept for Backward when records). The
+            // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
+            // runs per unit and block.
+            private void LaneCellL1Reverse(
+                ref float xLanes,
+                int xBlock,
+                ref float hPrevLanes,
+                int hPrevBlock,
+                ref float hNextLanes,
+                int hNextBlock,
+                bool records,
+                ref float gatesLanes,
+                int gatesBlock,
+                ref float recurrentCandidateLanes,
+                int recurrentCandidateBlock,
+                int blocks,
+                ref float scratch)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1Reverse);
+                ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1Reverse);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1Reverse);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1Reverse);
+                ref float preActivations = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, PreActivationScratch);
+                int sets = ChunkUnits * blocks;
+                for (int chunk = 0; chunk < H; chunk += ChunkUnits)
+                {
+                    int units = global::System.Math.Min(ChunkUnits, H - chunk);
+                    // gate 0's rows [chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 0),
+                        blocks * Lanes, Lanes);
+                    // gate 1's rows [H + chunk, + units): W_ih x + W_hh h + b_ih + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.TwoBiases, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, H + chunk), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, H + chunk),
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 1 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_hh h + b_hh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref wIh, 0, 0, ref xLanes, 0,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wHh, (2 * H + chunk) * P), P, P, ref hPrevLanes, hPrevBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.Bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 2 * H + chunk), ref p,
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 2 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    // gate 2's rows [2 * H + chunk, + units): W_ih x + b_ih
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIh, (2 * H + chunk) * I), I, I, ref xLanes, xBlock * Lanes,
+                        ref wHh, 0, 0, ref hPrevLanes, 0,
+                        global::RnnGen.Kernels.BatchKernels.Start.Bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 2 * H + chunk), ref p,
+                        units, blocks,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref preActivations, 3 * sets * Lanes),
+                        blocks * Lanes, Lanes);
+                    for (int u = 0; u < units; u++)
+                    {
+                        int j = chunk + u;
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            int at = u * blocks + blk;
+                            // r, z = σ(gi + gh) for the block's rows of each gate
+                            var aR = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, at);
+                            var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                            var aZ = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 1 * sets + at);
+                            var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                            // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                            var hn = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 2 * sets + at);
+                            var aN = global::RnnGen.Kernels.BatchKernels.Lane(ref preActivations, 3 * sets + at);
+                            var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                            // What Backward needs (when recording), then the next h
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(r, ref gatesLanes, blk * gatesBlock + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(z, ref gatesLanes, blk * gatesBlock + H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(n, ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            if (records) global::RnnGen.Kernels.BatchKernels.Store(hn, ref recurrentCandidateLanes, blk * recurrentCandidateBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(n + z * (global::RnnGen.Kernels.BatchKernels.Lane(ref hPrevLanes, blk * hPrevBlock + j) - n), ref hNextLanes, blk * hNextBlock + j);
+                        }
+                    }
+                }
+            }
+
+            // Layer 1, reverse direction: t = steps-1 … 0, one group, records kept.
+            private void LaneForwardL1Reverse(int first, int blocks, int steps, ref float scratch)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = steps - 1 - s, previous = t + 2;
+                    LaneCellL1Reverse(
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, first, t + 1, StackedNet.SequenceLength + 2, L0Width),
+                        (StackedNet.SequenceLength + 2) * L0Width,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, previous, StackedNet.SequenceLength + 2, L1Width), (L1Output) * Lanes),
+                        (StackedNet.SequenceLength + 2) * L1Width,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, t + 1, StackedNet.SequenceLength + 2, L1Width), (L1Output) * Lanes),
+                        (StackedNet.SequenceLength + 2) * L1Width,
+                        records: true,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL1Reverse, first, t, StackedNet.SequenceLength, L1Gates),
+                        (StackedNet.SequenceLength) * L1Gates,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneRecurrentCandidateL1Reverse, first, t, StackedNet.SequenceLength, L1Hidden),
+                        (StackedNet.SequenceLength) * L1Hidden,
+                        blocks,
+                        ref scratch);
+                }
+            }
+
+            // Layer 1, reverse direction, back through time for one group: the cell's gate gradients per unit and block,
+            // then dh_carry = [direct term] + W_hhᵀ dgh and dx += W_ihᵀ dgi as register-blocked products.
+            private void LaneBackwardL1Reverse(int first, int blocks, int entities, int steps, bool inputGradient, ref float scratch)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
+                int e0 = first * Lanes;
+                ref float dhCarryLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, HiddenCarryScratch);
+                if (FinalStateGradientRows is { } final)
+                {
+                    global::RnnGen.Kernels.BatchKernels.RowsToLanes(final.AsSpan(e0 * StackedNet.StateSize + StateHL1Reverse), StackedNet.StateSize, entities, P, blocks, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes);
+                }
+                else
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhCarryLanes, blocks * P * Lanes).Clear();
+                }
+                ref float tIh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedIhL1Reverse);
+                ref float tHh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_transposedHhL1Reverse);
+                var one = global::System.Runtime.Intrinsics.Vector512<float>.One;
+                int gradOutputBlock = (StackedNet.SequenceLength) * L1Width;
+                int hBlock = (StackedNet.SequenceLength + 2) * L1Width;
+                int gatesBlock = (StackedNet.SequenceLength) * L1Gates;
+                int recurrentCandidateBlock = (StackedNet.SequenceLength) * L1Hidden;
+                int dgiBlock = (StackedNet.SequenceLength) * L1Gates;
+                int dghnBlock = (StackedNet.SequenceLength) * L1Hidden;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = steps - 1 - s, previous = t + 2;
+                    ref float gradOutputLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL1, first, t, StackedNet.SequenceLength, L1Width), (L1Output) * Lanes);
+                    ref float hPrevLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, first, previous, StackedNet.SequenceLength + 2, L1Width), (L1Output) * Lanes);
+                    ref float gatesLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGatesL1Reverse, first, t, StackedNet.SequenceLength, L1Gates);
+                    ref float recurrentCandidateLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneRecurrentCandidateL1Reverse, first, t, StackedNet.SequenceLength, L1Hidden);
+                    ref float dgiLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1Reverse, first, t, StackedNet.SequenceLength, L1Gates);
+                    ref float dghnLanes = ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1Reverse, first, t, StackedNet.SequenceLength, L1Hidden);
+                    for (int j = 0; j < H; j++)
+                    {
+                        for (int blk = 0; blk < blocks; blk++)
+                        {
+                            var dh = global::RnnGen.Kernels.BatchKernels.Lane(ref gradOutputLanes, blk * gradOutputBlock + j) + global::RnnGen.Kernels.BatchKernels.Lane(ref dhCarryLanes, blk * P + j);
+                            var r = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + j);
+                            var z = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + H + j);
+                            var n = global::RnnGen.Kernels.BatchKernels.Lane(ref gatesLanes, blk * gatesBlock + 2 * H + j);
+                            var hn = global::RnnGen.Kernels.BatchKernels.Lane(ref recurrentCandidateLanes, blk * recurrentCandidateBlock + j);
+                            // dn = dh ⊙ (1 − z) ⊙ (1 − n²), dz = dh ⊙ (h − n) ⊙ z(1 − z), dr = dn ⊙ gh_n ⊙ r(1 − r)
+                            var dn = dh * (one - z) * (one - n * n);
+                            var dz = dh * (global::RnnGen.Kernels.BatchKernels.Lane(ref hPrevLanes, blk * hBlock + j) - n) * z * (one - z);
+                            var dr = dn * hn * r * (one - r);
+                            // dgi = [dr, dz, dn], dgh = [dr, dz, dn ⊙ r]; dh_carry starts as the direct path z ⊙ dh
+                            global::RnnGen.Kernels.BatchKernels.Store(dr, ref dgiLanes, blk * dgiBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dz, ref dgiLanes, blk * dgiBlock + H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dn, ref dgiLanes, blk * dgiBlock + 2 * H + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dn * r, ref dghnLanes, blk * dghnBlock + j);
+                            global::RnnGen.Kernels.BatchKernels.Store(dh * z, ref dhCarryLanes, blk * P + j);
+                        }
+                    }
+                    // dh_carry = (direct term) + W_hhᵀ dgh
+                    global::RnnGen.Kernels.BatchKernels.Products(
+                        ref tHh, G, 2 * H, ref dgiLanes, dgiBlock * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tHh, 2 * H), G, H, ref dghnLanes, dghnBlock * Lanes,
+                        global::RnnGen.Kernels.BatchKernels.Start.Output, ref tHh, ref tHh,
+                        P, blocks,
+                        ref dhCarryLanes,
+                        Lanes, P * Lanes);
+                    // dx(t) += W_ihᵀ dgi
+                    if (inputGradient)
+                    {
+                        global::RnnGen.Kernels.BatchKernels.Products(
+                            ref tIh, G, G, ref dgiLanes, dgiBlock * Lanes,
+                            ref tIh, 0, 0, ref gradOutputLanes, 0,
+                            global::RnnGen.Kernels.BatchKernels.Start.Output, ref tIh, ref tIh,
+                            I, blocks,
+                            ref global::RnnGen.Kernels.BatchKernels.Slot(_laneGradOutputL0, first, t, StackedNet.SequenceLength, L0Width),
+                            Lanes, (StackedNet.SequenceLength) * L0Width * Lanes);
+                    }
+                }
+                if (InitialStateGradientRows is { } initial)
+                {
+                    global::RnnGen.Kernels.BatchKernels.LanesToRows(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dhCarryLanes, blocks * P * Lanes), P * Lanes, entities, P, initial.AsSpan(e0 * StackedNet.StateSize + StateHL1Reverse), StackedNet.StateSize);
+                }
+            }
+
+            // Layer 1, reverse direction: dW_ih += Σ dgi ⊗ x, dW_hh += Σ dgh ⊗ h_prev and the bias sums, as products over all
+            // blocks and steps; this part's share of each matrix's rows.
+            private void LaneWeightGradientsL1Reverse(int blocks, int steps, int part, int parts)
+            {
+                const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
+                ref float grad = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(GradientArray);
+                // dW_ih, db_ih
+                {
+                    int rows = G, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightIhL1Reverse + (lo) * I),
+                        I,
+                        hi - lo,
+                        I,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1Reverse, 0, 0, StackedNet.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (StackedNet.SequenceLength) * L1Gates * Lanes,
+                        ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL0, 0, 1, StackedNet.SequenceLength + 2, L0Width),
+                        L0Width * Lanes,
+                        (StackedNet.SequenceLength + 2) * L0Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasIhL1Reverse + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1Reverse, 0, 0, StackedNet.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (StackedNet.SequenceLength) * L1Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                // dW_hh, db_hh: h_prev of step t is slot t (forward) or t + 2 (reverse) of the output record
+                {
+                    int rows = 2 * H, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL1Reverse + (lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1Reverse, 0, 0, StackedNet.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (StackedNet.SequenceLength) * L1Gates * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, 2, StackedNet.SequenceLength + 2, L1Width), (L1Output) * Lanes),
+                        L1Width * Lanes,
+                        (StackedNet.SequenceLength + 2) * L1Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL1Reverse + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDgiL1Reverse, 0, 0, StackedNet.SequenceLength, L1Gates), (lo) * Lanes),
+                        L1Gates * Lanes,
+                        (StackedNet.SequenceLength) * L1Gates * Lanes,
+                        steps,
+                        blocks);
+                }
+                {
+                    int rows = H, lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+                    global::RnnGen.Kernels.BatchKernels.OuterAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, WeightHhL1Reverse + (2 * H + lo) * P),
+                        P,
+                        hi - lo,
+                        P,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1Reverse, 0, 0, StackedNet.SequenceLength, L1Hidden), (lo) * Lanes),
+                        L1Hidden * Lanes,
+                        (StackedNet.SequenceLength) * L1Hidden * Lanes,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneOutputL1, 0, 2, StackedNet.SequenceLength + 2, L1Width), (L1Output) * Lanes),
+                        L1Width * Lanes,
+                        (StackedNet.SequenceLength + 2) * L1Width * Lanes,
+                        steps,
+                        blocks);
+                    global::RnnGen.Kernels.BatchKernels.SumAccumulate(
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grad, BiasHhL1Reverse + 2 * H + lo),
+                        hi - lo,
+                        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::RnnGen.Kernels.BatchKernels.Slot(_laneDghnL1Reverse, 0, 0, StackedNet.SequenceLength, L1Hidden), (lo) * Lanes),
+                        L1Hidden * Lanes,
+                        (StackedNet.SequenceLength) * L1Hidden * Lanes,
+                        steps,
+                        blocks);
+                }
+            }
         }
     }
 }

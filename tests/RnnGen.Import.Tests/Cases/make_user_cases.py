@@ -222,7 +222,7 @@ MODULES = [
     ("lstm_no_bias_static", NoBiasLstm, lambda g: torch.randn(T, 1, 2, generator=g), {"dynamic_axes": False}, """
 [RecurrentModel(InputSize = 2, SequenceLength = 16)]
 [Lstm(8, Bias = false, Module = "lstm")]
-[Dense(3, Bias = false, Module = "proj", Over = Steps.Every)]
+[Dense(3, Module = "proj", Over = Steps.Every, Bias = false)]
 """),
     ("default_names", DefaultNames, lambda g: torch.randn(1, T, 3, generator=g), {}, """
 [RecurrentModel(InputSize = 3, SequenceLength = 16)]

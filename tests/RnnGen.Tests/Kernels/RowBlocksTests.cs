@@ -150,6 +150,24 @@ public class RowBlocksTests
             Assert.True(Math.Abs(sum[u] - want[u]) <= 1e-5 * (1 + Math.Abs(want[u])), $"row {u}: {sum[u]}, want {want[u]}");
     }
 
+    [HardwareTheory(Isa.Avx512)]
+    [MemberData(nameof(BlockShapes))]
+    public void TailBlocksOnWideColumnsMatchDoublePrecision(int inputs, int hidden)
+    {
+        // Rows 8–15 and 4–7 through the AVX-512 tail kernels (columns 16 at a time), rows 4–7 through the AVX2 one.
+        var (wIh, wHh, x, h, want) = BlockedCase(inputs, hidden);
+        var eight = hidden == 0 ? RowBlocks.Rows8On512(8, ref wIh[0], inputs, ref x[0]) : RowBlocks.Rows8On512(8, ref wIh[0], inputs, ref x[0], ref wHh[0], hidden, ref h[0]);
+        var four = hidden == 0 ? RowBlocks.Rows4On512(4, ref wIh[0], inputs, ref x[0]) : RowBlocks.Rows4On512(4, ref wIh[0], inputs, ref x[0], ref wHh[0], hidden, ref h[0]);
+        var four256 = hidden == 0 ? RowBlocks.Rows4On256(4, ref wIh[0], inputs, ref x[0]) : RowBlocks.Rows4On256(4, ref wIh[0], inputs, ref x[0], ref wHh[0], hidden, ref h[0]);
+        for (int u = 0; u < 8; u++)
+            Assert.True(Math.Abs(eight[u] - want[8 + u]) <= 1e-5 * (1 + Math.Abs(want[8 + u])), $"8-row tail, row {8 + u}: {eight[u]}, want {want[8 + u]}");
+        for (int u = 0; u < 4; u++)
+        {
+            Assert.True(Math.Abs(four[u] - want[4 + u]) <= 1e-5 * (1 + Math.Abs(want[4 + u])), $"4-row tail on 512, row {4 + u}: {four[u]}, want {want[4 + u]}");
+            Assert.True(Math.Abs(four256[u] - want[4 + u]) <= 1e-5 * (1 + Math.Abs(want[4 + u])), $"4-row tail on 256, row {4 + u}: {four256[u]}, want {want[4 + u]}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(BlockShapes))]
     public void BlockedDotProductsOf4RowsMatchDoublePrecision(int inputs, int hidden)

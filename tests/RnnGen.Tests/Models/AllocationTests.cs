@@ -38,6 +38,29 @@ public class AllocationTests
     }
 
     [Fact]
+    public void MlpHeadOverTheFinalStatesForwardBackward()
+    {
+        var model = new MlpOverFinalBiLstm();
+        var x = new float[MlpOverFinalBiLstm.SequenceLength * MlpOverFinalBiLstm.InputSize];
+        var output = new float[MlpOverFinalBiLstm.OutputSize];
+        var dState = new float[MlpOverFinalBiLstm.StateSize];
+        Assert.Equal(0, AllocatedBy(() => model.Forward(x, output)));
+        Assert.Equal(0, AllocatedBy(() => model.Backward(output, x, dState, dState)));
+        Assert.Equal(0, AllocatedBy(() => model.BackwardFromLogits(output, default, default, default)));
+    }
+
+    [Fact]
+    public void MlpHeadStepForwardBackward()
+    {
+        var model = new MlpStepLstm();
+        var x = new float[MlpStepLstm.SequenceLength * MlpStepLstm.InputSize];
+        var output = new float[MlpStepLstm.OutputSize];
+        Assert.Equal(0, AllocatedBy(() => model.Step(x.AsSpan(0, MlpStepLstm.InputSize), output)));
+        Assert.Equal(0, AllocatedBy(() => model.Forward(x, output)));
+        Assert.Equal(0, AllocatedBy(() => model.Backward(output, x, default, default)));
+    }
+
+    [Fact]
     public void TokenModelStepForwardBackward()
     {
         var model = new TokenRnn();

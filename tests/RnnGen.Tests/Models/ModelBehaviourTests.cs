@@ -70,6 +70,44 @@ public class ModelBehaviourTests
         Assert.Equal(expected, model.Gradients.ToArray());
     }
 
+    /// <summary>Step writes an MLP head's hidden activations to Step's own slot, never to the rows Backward reads.</summary>
+    [Fact]
+    public void StepDoesNotDisturbTheRecordedHiddenLayersOfAnMlpHead()
+    {
+        var model = new MlpStepLstm();
+        Randomize(model, 3);
+        float[] x = RandomInputs(6 * MlpStepLstm.InputSize, 4);
+        var output = new float[MlpStepLstm.OutputSize];
+        var gradient = new float[] { 0.7f, -0.3f };
+        model.Forward(x, output);
+        model.Backward(gradient, default, default, default);
+        float[] expected = model.Gradients.ToArray();
+        Assert.Contains(expected, g => g != 0f);
+
+        model.ZeroGradients();
+        model.ResetState();
+        model.Forward(x, output);
+        for (int i = 0; i < 5; i++) model.Step(x.AsSpan(i * MlpStepLstm.InputSize, MlpStepLstm.InputSize), output);
+        model.Backward(gradient, default, default, default);
+        Assert.Equal(expected, model.Gradients.ToArray());
+    }
+
+    /// <summary>On a unidirectional layer Steps.Final is h_n = the last step's h: after T steps Step's output is Forward's.</summary>
+    [Fact]
+    public void StepOverAFinalStateHeadEqualsForward()
+    {
+        var model = new MlpStepLstm();
+        Randomize(model, 8);
+        float[] x = RandomInputs(MlpStepLstm.SequenceLength * MlpStepLstm.InputSize, 5);
+        var forward = new float[MlpStepLstm.OutputSize];
+        var stepped = new float[MlpStepLstm.OutputSize];
+        model.Forward(x, forward);
+        model.ResetState();
+        for (int t = 0; t < MlpStepLstm.SequenceLength; t++) model.Step(x.AsSpan(t * MlpStepLstm.InputSize, MlpStepLstm.InputSize), stepped);
+        for (int i = 0; i < forward.Length; i++)
+            Assert.True(Math.Abs(stepped[i] - forward[i]) <= 1e-6f * (1 + Math.Abs(forward[i])), $"output {i}: Step {stepped[i]}, Forward {forward[i]}");
+    }
+
     [Fact]
     public void ForwardContinuesFromTheCurrentStateLikeOneLongerSequence()
     {

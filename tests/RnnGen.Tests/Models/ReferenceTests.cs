@@ -5,13 +5,14 @@ namespace RnnGen.Tests.Models;
 /// <summary>
 /// Generated models against <see cref="ReferenceNetwork"/> (float64): forward outputs and final states, and every
 /// gradient of Backward against central finite differences of the reference. This is the oracle for what PyTorch
-/// cannot check: the reset-before GRU, embeddings, non-linear heads, mixed and bidirectional stacks.
+/// cannot check: the reset-before GRU, embeddings, non-linear and MLP heads, heads over the final states, mixed and
+/// bidirectional stacks.
 /// </summary>
 public class ReferenceTests
 {
     private const double Absolute = 1e-5, Relative = 1e-4;
 
-    public static TheoryData<string> ModelNames => new() { "GruResetBefore", "GruResetBeforeStack", "TokenLstm", "MixedStack", "GruRnnStack", "NestedLstm", "RowBlockStackFast", "RowBlockStackExact", "PairCellsFast", "PairCellsExact", "PairCellsWideInput" };
+    public static TheoryData<string> ModelNames => new() { "GruResetBefore", "GruResetBeforeStack", "TokenLstm", "MixedStack", "GruRnnStack", "NestedLstm", "RowBlockStackFast", "RowBlockStackExact", "PairCellsFast", "PairCellsExact", "PairCellsWideInput", "MlpOverFinalBiLstm", "FinalOverBiGruStack", "MlpEveryStep", "MlpStepLstm" };
 
     private static (IRecurrentModel Model, ReferenceNetwork Reference) Create(string name) => name switch
     {
@@ -41,6 +42,15 @@ public class ReferenceTests
         "RowBlockStackExact" => (new RowBlockStackExact(), new ReferenceNetwork(
             [new(ReferenceCell.Lstm, 16), new(ReferenceCell.GruResetAfter, 16), new(ReferenceCell.RnnRelu, 8)],
             new ReferenceHead(2, Activation.Tanh, EveryStep: true))),
+        "MlpOverFinalBiLstm" => (new MlpOverFinalBiLstm(), new ReferenceNetwork([new(ReferenceCell.Lstm, 4, Bidirectional: true)],
+            new ReferenceHead(3, Activation.Softmax, EveryStep: false, Hidden: [new(6, Activation.Tanh), new(5, Activation.Relu, Bias: false)], Final: true))),
+        "FinalOverBiGruStack" => (new FinalOverBiGruStack(), new ReferenceNetwork(
+            [new(ReferenceCell.GruResetAfter, 5, Bidirectional: true), new(ReferenceCell.GruResetAfter, 3, Bidirectional: true)],
+            new ReferenceHead(2, Activation.Sigmoid, EveryStep: false, Final: true))),
+        "MlpEveryStep" => (new MlpEveryStep(), new ReferenceNetwork([new(ReferenceCell.RnnTanh, 4)],
+            new ReferenceHead(2, Activation.Tanh, EveryStep: true, Hidden: [new(5, Activation.Sigmoid)]))),
+        "MlpStepLstm" => (new MlpStepLstm(), new ReferenceNetwork([new(ReferenceCell.Lstm, 16)],
+            new ReferenceHead(2, Activation.Linear, EveryStep: false, Hidden: [new(8, Activation.Relu)], Final: true))),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

@@ -88,3 +88,30 @@ public static partial class Nested
     [Lstm(3)]
     internal partial class InnerModel { }
 }
+
+// Heads of issue 14: MLPs, and h_n of a bidirectional top layer (Steps.Final), which is not its last output row.
+[RecurrentModel(InputSize = 3, SequenceLength = 5)]
+[Lstm(4, Bidirectional = true)]
+[Dense(6, Activation.Tanh, Over = Steps.Final)]
+[Dense(5, Activation.Relu, Bias = false)]
+[Dense(3, Activation.Softmax)]
+public partial class MlpOverFinalBiLstm { }
+
+[RecurrentModel(InputSize = 2, SequenceLength = 5)]
+[Gru(5, Bidirectional = true)]
+[Gru(3, Bidirectional = true)]
+[Dense(2, Activation.Sigmoid, Over = Steps.Final)]
+public partial class FinalOverBiGruStack { }
+
+[RecurrentModel(InputSize = 3, SequenceLength = 6)]
+[Rnn(4)]
+[Dense(5, Activation.Sigmoid, Over = Steps.Every)]
+[Dense(2, Activation.Tanh)]
+public partial class MlpEveryStep { }
+
+// A row-block top layer whose Step runs the MLP head unfolded; Final on a unidirectional layer is its last step.
+[RecurrentModel(InputSize = 4, SequenceLength = 8)]
+[Lstm(16)]
+[Dense(8, Activation.Relu, Over = Steps.Final)]
+[Dense(2)]
+public partial class MlpStepLstm { }

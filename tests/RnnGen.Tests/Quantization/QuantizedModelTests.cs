@@ -89,6 +89,37 @@ public class QuantizedModelTests
     [Fact] public void ProjectionRnnAndSmallLayerInt8StepsMatchTheRoundedTwin() => StepsMatchTheRoundedTwin<MixedInt8, MixedTwin>(Int8Tolerance);
     [Fact] public void ProjectionRnnAndSmallLayerBFloat16StepsMatchTheRoundedTwin() => StepsMatchTheRoundedTwin<MixedBFloat16, WideMixedTwin>(BFloat16Tolerance);
 
+    [Fact] public void MlpHeadOverFinalStateInt8StepsMatchTheRoundedTwin() => StepsMatchTheRoundedTwin<MlpHeadInt8, MlpHeadTwin>(Int8Tolerance);
+
+    [Fact]
+    public void FinalStatesHeadOfABidirectionalBFloat16LayerMatchesTheRoundedTwin()
+    {
+        var model = new FinalHeadBFloat16();
+        model.LoadWeights(Initialised(new FinalHeadTwin()).ToSafeTensorsFile());
+        float[] x = Sequence(FinalHeadBFloat16.SequenceLength, FinalHeadBFloat16.InputSize);
+        Assert.Equal(QuantizedLayout.BFloat16Lanes, Q(model).QuantizedTensors[0].Layout);
+        Assert.InRange(MaxError(Forward(model, x), Forward(Rounded<FinalHeadTwin>(model), x)), 0, BFloat16Tolerance);
+    }
+
+    [Fact]
+    public void ALowPrecisionModelHasNoBatchAndItsTwinHasOne()
+    {
+        // docs/quantization.md, "Limits": the batch's lanes products are float32; batch the float32 twin.
+        foreach (var type in new[] { typeof(LstmInt8), typeof(LstmBFloat16), typeof(TokenInt8), typeof(MlpHeadInt8) })
+            Assert.Null(type.GetNestedType("Batch"));
+        foreach (var type in new[] { typeof(LstmTwin), typeof(TokenTwin), typeof(MlpHeadTwin) })
+            Assert.NotNull(type.GetNestedType("Batch"));
+    }
+
+    [Fact]
+    public void TheRecordedDeclarationStatesThePrecision()
+    {
+        Assert.Contains("[RecurrentModel(InputSize = 16, SequenceLength = 12, Precision = WeightPrecision.Int8)]", LstmInt8.Declaration);
+        Assert.Contains("Precision = WeightPrecision.BFloat16)]", LstmBFloat16.Declaration);
+        Assert.DoesNotContain("Precision", LstmTwin.Declaration);
+        Assert.Equal(LstmInt8.Declaration, new LstmInt8().ToSafeTensorsFile().Metadata[WeightsMetadata.Declaration]);
+    }
+
     [Fact]
     public void TokenModelInt8MatchesTheRoundedTwin()
     {
@@ -281,5 +312,8 @@ public class QuantizedModelTests
         Assert.Equal(0, AllocatedBy(() => bf16.Step(x.AsSpan(0, MixedBFloat16.InputSize), y)));
         Assert.Equal(0, AllocatedBy(() => bf16.Forward(x.AsSpan(0, 12 * MixedBFloat16.InputSize), y)));
         Assert.Equal(0, AllocatedBy(int8.QuantizeWeights));
+        var mlp = new MlpHeadInt8();
+        Assert.Equal(0, AllocatedBy(() => mlp.Step(x.AsSpan(0, MlpHeadInt8.InputSize), y.AsSpan(0, MlpHeadInt8.OutputSize))));
+        Assert.Equal(0, AllocatedBy(() => mlp.TryStep(x.AsSpan(0, MlpHeadInt8.InputSize), y.AsSpan(0, MlpHeadInt8.OutputSize))));
     }
 }

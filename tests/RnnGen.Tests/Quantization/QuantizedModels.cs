@@ -30,3 +30,10 @@ namespace RnnGen.Tests.Quantization;
 [RecurrentModel(InputSize = 95, SequenceLength = 4, Precision = WeightPrecision.Int8)][Rnn(32)] public partial class Int8BelowThreshold { }        // 4,064
 [RecurrentModel(InputSize = 128, SequenceLength = 4, Precision = WeightPrecision.BFloat16)][Rnn(128)] public partial class BFloat16AtThreshold { }    // 32,768
 [RecurrentModel(InputSize = 127, SequenceLength = 4, Precision = WeightPrecision.BFloat16)][Rnn(128)] public partial class BFloat16BelowThreshold { } // 32,640
+
+// Heads stay float32 whatever the precision: an MLP head over a low-precision layer, and a head over the final states of
+// a bidirectional one.
+[RecurrentModel(InputSize = 6, SequenceLength = 12)][Gru(48)][Dense(8, Activation.Relu, Over = Steps.Final)][Dense(2)] public partial class MlpHeadTwin { }
+[RecurrentModel(InputSize = 6, SequenceLength = 12, Precision = WeightPrecision.Int8)][Gru(48)][Dense(8, Activation.Relu, Over = Steps.Final)][Dense(2)] public partial class MlpHeadInt8 { }
+[RecurrentModel(InputSize = 4, SequenceLength = 12)][Lstm(90, Bidirectional = true)][Dense(3, Activation.Tanh, Over = Steps.Final)] public partial class FinalHeadTwin { }
+[RecurrentModel(InputSize = 4, SequenceLength = 12, Precision = WeightPrecision.BFloat16)][Lstm(90, Bidirectional = true)][Dense(3, Activation.Tanh, Over = Steps.Final)] public partial class FinalHeadBFloat16 { }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AnomalyDetectionSample;
+using CrowdSample;
 using ForecastSample;
 using GestureStreamSample;
 using RnnGen.Weights;
@@ -75,17 +76,48 @@ public class SampleSmokeTests : IDisposable
     }
 
     [Fact]
-    public void AnomalyDetection_catches_every_injected_fault()
+    public void AnomalyDetection_catches_every_injected_fault_and_watches_many_sensors_through_one_batch()
     {
         var output = new StringWriter();
 
-        AnomalyReport report = AnomalyDemo.Run(new AnomalyOptions(), output);
+        AnomalyReport report = AnomalyDemo.Run(new AnomalyOptions { Machines = 16 }, output);
 
         string text = output.ToString();
         Assert.True(report.Passed, text);
         Assert.Equal(report.Faults, report.Caught);
         foreach (FaultKind kind in Enum.GetValues<FaultKind>())
             Assert.Matches($@"{kind}\s.*CAUGHT", text);
+        Assert.Matches(@"Many sensors: 16 machines \(4 with the 6 faults, the others healthy\) through one TemperatureForecaster.Batch", text);
+        Assert.Matches(@"caught (2[2-4]) of 24 faults on the faulty machines .*: pass", text);
+    }
+
+    [Fact]
+    public void Crowd_trains_a_policy_by_imitation_and_decides_every_agent_each_frame_within_budget()
+    {
+        var output = new StringWriter();
+
+        CrowdReport report = CrowdDemo.Run(new CrowdOptions { Frames = 90, OutputDirectory = _directory }, output);
+
+        string text = output.ToString();
+        Assert.True(report.Passed, text);
+        Assert.True(report.PolicyGoals >= 0.6 * report.ExpertGoals && report.ExpertGoals > 0, text);
+        // One budget line per frame, every agent decided by the batch.
+        Assert.Equal(90, Regex.Matches(text, @"^frame +\d+  agents decided +300  step +\d+\.\d µs  frame +\d+\.\d µs +\d+\.\d% of 60 fps", RegexOptions.Multiline).Count);
+        Assert.True(report.StepMicrosecondsP50 > 0 && report.FrameMicrosecondsP50 >= report.StepMicrosecondsP50, text);
+        XElement svg = XElement.Load(report.SvgPath);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal(14, svg.Elements(ns + "circle").Count());
+        Assert.Equal(24, svg.Elements(ns + "path").Count());
+    }
+
+    [Fact]
+    public void Crowd_arguments_are_checked_and_help_is_offered()
+    {
+        Assert.True(CrowdOptions.Parse(["--help"]).Help);
+        Assert.Contains("--agents N", CrowdOptions.Usage);
+        Assert.Equal(2, CrowdOptions.Parse(["--threads", "2"]).Threads);
+        Assert.Contains("1 to 65536", Assert.Throws<ArgumentException>(() => CrowdOptions.Parse(["--agents", "0"])).Message);
+        Assert.Contains("Unknown option", Assert.Throws<ArgumentException>(() => CrowdOptions.Parse(["--fast"])).Message);
     }
 
     /// <summary>The command-line entry points the samples' Program.cs call, by sample name.</summary>
@@ -127,6 +159,7 @@ public class SampleSmokeTests : IDisposable
     [InlineData("GestureStream", new[] { "--realtime", "--weights" }, "--weights needs a value (FILE)")]
     [InlineData("Forecast", new[] { "--epochs", "many" }, "--epochs needs a whole number of at least 1, not 'many'")]
     [InlineData("AnomalyDetection", new[] { "--train-seconds", "60" }, "--train-seconds needs a whole number of at least 600, not '60'")]
+    [InlineData("AnomalyDetection", new[] { "--machines", "100000" }, "--machines needs a whole number from 0 to 65536, not '100000'")]
     [InlineData("AnomalyDetection", new[] { "--verbose" }, "unknown option --verbose")]
     public void A_bad_argument_is_one_line_and_the_usage_with_exit_code_2(string sample, string[] args, string message)
     {

@@ -22,7 +22,7 @@ public partial class TinyRegressor { }
 public class TrainerTests
 {
     /// <summary>Class = sign of the first input; the other five inputs are noise, so the LSTM must remember step 0.</summary>
-    private static (float[] Inputs, int Target)[] SignTask(int count, int seed)
+    internal static (float[] Inputs, int Target)[] SignTask(int count, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, count).Select(_ =>
@@ -35,7 +35,7 @@ public class TrainerTests
         }).ToArray();
     }
 
-    private static float MeanLoss(Trainer trainer, (float[] Inputs, int Target)[] data)
+    internal static float MeanLoss(Trainer trainer, (float[] Inputs, int Target)[] data)
     {
         double total = 0;
         foreach (var (x, target) in data)
@@ -96,10 +96,10 @@ public class TrainerTests
         var model = new DelayedEcho();
         Initializer.Apply(model, InitScheme.PyTorchDefault, seed: 5);
         var untrained = new Trainer(model, new Adam(DelayedEcho.ParameterCount, learningRate: 0f));
-        float before = untrained.TrainTruncated(stream, targets, chunkSteps: 10);
+        float before = untrained.TrainTruncated(stream, targets, chunkSteps: 10).MeanLoss;
         var trainer = new Trainer(model, new Adam(DelayedEcho.ParameterCount, learningRate: 0.03f));
         float last = 0;
-        for (int epoch = 0; epoch < 16; epoch++) last = trainer.TrainTruncated(stream, targets, chunkSteps: 10);
+        for (int epoch = 0; epoch < 16; epoch++) last = trainer.TrainTruncated(stream, targets, chunkSteps: 10).MeanLoss;
         Assert.True(before > 0.5f && last < 0.05f, $"loss {before} → {last}");
         Assert.Equal(16 * 60, trainer.AppliedSteps);
 

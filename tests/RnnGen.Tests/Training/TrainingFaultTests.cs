@@ -157,8 +157,10 @@ public class TrainingFaultTests
         stream[12] = float.NegativeInfinity;
         var targets = new int[40];
 
-        trainer.TrainTruncated(stream, targets, chunkSteps: 10);
+        var pass = trainer.TrainTruncated(stream, targets, chunkSteps: 10);
 
+        Assert.Equal((4, 1, TrainingSkipReason.NonFiniteInput), (pass.Chunks, pass.SkippedChunks, pass.FirstSkipReason));
+        Assert.True(float.IsFinite(pass.MeanLoss), $"the mean over the applied chunks is finite, got {pass.MeanLoss}");
         Assert.Equal(1, trainer.SkippedSteps);
         Assert.Equal(3, trainer.AppliedSteps);
         Assert.True(GradientClipping.AllFinite(model.Parameters));
@@ -183,4 +185,63 @@ public class TrainingFaultTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, new Sgd(TinyRegressor.ParameterCount, 0.1f), new TrainerOptions { Loss = (TrainingLoss)7 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, new Sgd(TinyRegressor.ParameterCount, 0.1f), new TrainerOptions { Reduction = (LossReduction)5 }));
     }
+
+    /// <summary>
+    /// A NaN or ±∞ target with binary cross-entropy used to throw from the loss after the trainer had marked the batch, so
+    /// the next, valid step was reported skipped too. It is now a bad sample: its batch is skipped, and the next one applies.
+    /// </summary>
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void A_non_finite_binary_cross_entropy_target_skips_its_batch_only(float bad)
+    {
+        var model = new TinyRegressor();
+        var trainer = new Trainer(model, new Adam(TinyRegressor.ParameterCount), new TrainerOptions { Loss = TrainingLoss.SigmoidBinaryCrossEntropy });
+        float[] before = model.Parameters.ToArray();
+
+        TrainingStep skipped = trainer.Train(Inputs, [bad]);
+        Assert.Equal(TrainingSkipReason.NonFiniteInput, skipped.SkipReason);
+        Assert.Equal(before, model.Parameters.ToArray());
+
+        TrainingStep next = trainer.Train(Inputs, [0.25f]);
+        Assert.True(next.Applied, $"the next step was skipped too: {next.SkipReason}");
+    }
+
+    [Fact]
+    public void A_binary_cross_entropy_target_outside_0_1_is_refused_and_accumulates_nothing()
+    {
+        var model = new TinyRegressor();
+        var trainer = new Trainer(model, new Adam(TinyRegressor.ParameterCount), new TrainerOptions { Loss = TrainingLoss.SigmoidBinaryCrossEntropy });
+        trainer.Forward(Inputs);
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Accumulate([1.5f]));
+        Assert.Equal(0, trainer.Accumulated);
+        Assert.True(trainer.Train(Inputs, [1f]).Applied);
+    }
+
+    [Fact]
+    public void Truncated_training_with_float_targets_trains_and_reports_each_chunk()
+    {
+        var model = new DelayedRegressor();
+        Initializer.Apply(model, InitScheme.PyTorchDefault, seed: 3);
+        var trainer = new Trainer(model, new Adam(DelayedRegressor.ParameterCount, learningRate: 0.02f), new TrainerOptions { Loss = TrainingLoss.MeanSquaredError });
+        var random = new Random(7);
+        var stream = new float[200];
+        var targets = new float[200];
+        for (int t = 0; t < stream.Length; t++)
+        {
+            stream[t] = (float)(random.NextDouble() * 2 - 1);
+            targets[t] = t == 0 ? 0f : 0.5f * stream[t - 1];
+        }
+        var first = trainer.TrainTruncated(stream, targets, chunkSteps: 20);
+        TruncatedTraining last = first;
+        for (int epoch = 0; epoch < 30; epoch++) last = trainer.TrainTruncated(stream, targets, chunkSteps: 20);
+        Assert.Equal((10, 0), (last.Chunks, last.SkippedChunks));
+        Assert.True(last.MeanLoss < first.MeanLoss * 0.2f, $"mean loss {first.MeanLoss} → {last.MeanLoss}");
+        Assert.Throws<ArgumentException>(() => trainer.TrainTruncated(stream, targets.AsSpan(0, 199), chunkSteps: 20));
+    }
 }
+
+[RecurrentModel(InputSize = 1, SequenceLength = 20)]
+[Gru(8)]
+[Dense(1, Over = Steps.Every)]
+public partial class DelayedRegressor { }

@@ -24,6 +24,25 @@ public class SaveWeightsTests
         Assert.Equal(saved.Parameters.ToArray().Select(Bits), loaded.Parameters.ToArray().Select(Bits));
     }
 
+    /// <summary>A generated model records its declaration and generator version; keys the caller gives win.</summary>
+    [Fact]
+    public void A_generated_model_records_its_declaration_and_generator_version()
+    {
+        var model = new Models.MlpOverFinalBiLstm();
+        using var temp = new TempFile();
+
+        model.SaveWeights(temp.Path, new Dictionary<string, string> { ["epochs"] = "3" });
+        var metadata = SafeTensorsFile.Read(temp.Path).Metadata;
+
+        Assert.Equal(Models.MlpOverFinalBiLstm.Declaration, metadata[WeightsMetadata.Declaration]);
+        Assert.Contains("[Dense(6, Activation.Tanh, Over = Steps.Final)]\n[Dense(5, Activation.Relu, Bias = false)]\n[Dense(3, Activation.Softmax)]\n", Models.MlpOverFinalBiLstm.Declaration);
+        Assert.Equal(Models.MlpOverFinalBiLstm.GeneratorVersion, metadata[WeightsMetadata.GeneratorVersion]);
+        Assert.Equal("3", metadata["epochs"]);
+
+        model.SaveWeights(temp.Path, new Dictionary<string, string> { [WeightsMetadata.Declaration] = "mine" });
+        Assert.Equal("mine", SafeTensorsFile.Read(temp.Path).Metadata[WeightsMetadata.Declaration]);
+    }
+
     [Fact]
     public void Saved_file_has_the_canonical_names_shapes_and_given_metadata()
     {

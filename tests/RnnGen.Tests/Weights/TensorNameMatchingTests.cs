@@ -59,4 +59,38 @@ public class TensorNameMatchingTests
         Assert.Equal(20, match.Candidates.Count);
         Assert.EndsWith("'m7.', … and 12 more)", match.AmbiguityMessage);
     }
+
+    [Theory]
+    [InlineData("lstm.weight_ih_l0", true, "lstm", "weight_ih", 0)]
+    [InlineData("encoder.rnn.bias_hh_l12_reverse", true, "encoder.rnn", "bias_hh_reverse", 12)]
+    [InlineData("weight_hr_l1", true, "", "weight_hr", 1)]
+    [InlineData("head.0.weight", false, "head.0", "weight", -1)]
+    [InlineData("my_weight_ih_l0", false, "", "my_weight_ih_l0", -1)]
+    public void Split_finds_a_recurrent_tensors_kind_and_layer_index(string name, bool recurrent, string module, string leaf, int layer)
+    {
+        Assert.Equal(recurrent, TensorNameSuggestions.Split(name, out string m, out string l, out int k));
+        Assert.Equal((module, leaf, layer), (m, l, k));
+    }
+
+    [Fact]
+    public void Closest_names_are_ordered_by_edit_distance_and_unrelated_ones_are_left_out()
+    {
+        string[] file = ["fc.bias", "lstm.weight_hh_l0", "lstm.weight_ih_l0", "fc.weight", "tokenizer.vocabulary_table"];
+        Assert.Equal(["lstm.weight_ih_l0", "lstm.weight_hh_l0"], TensorNameSuggestions.Closest("rnn.weight_ih_l0", file));
+        Assert.Equal(["fc.weight"], TensorNameSuggestions.Closest("head.weight", file, count: 1));
+        Assert.Empty(TensorNameSuggestions.Closest("embedding.weight", ["x", "completely.different.name"]));
+    }
+
+    [Fact]
+    public void Modules_offer_the_modules_holding_a_tensor_of_the_same_kind_and_shape()
+    {
+        string[] names = ["lstm1.weight_ih_l0", "lstm2.weight_ih_l0", "lstm2.weight_ih_l0_reverse", "fc.weight", "rnn.weight_ih_l0"];
+        IReadOnlyList<int>[] shapes = [new[] { 96, 5 }, new[] { 64, 24 }, new[] { 64, 24 }, new[] { 2, 16 }, new[] { 64, 24 }];
+        var wanted = new HashSet<string> { "rnn.weight_ih_l0", "rnn.weight_ih_l1" };
+        // Same kind, direction and shape at any layer index; a name the model itself wants is not offered.
+        Assert.Equal(["lstm2"], TensorNameSuggestions.Modules("rnn.weight_ih_l1", [64, 24], names, shapes, wanted));
+        Assert.Equal(["lstm2"], TensorNameSuggestions.Modules("rnn.weight_ih_l0_reverse", [64, 24], names, shapes, wanted));
+        Assert.Equal(["fc"], TensorNameSuggestions.Modules("head.weight", [2, 16], names, shapes, wanted));
+        Assert.Empty(TensorNameSuggestions.Modules("head.weight", [3, 16], names, shapes, wanted));
+    }
 }

@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// </code>
 /// Records per step: the activated gates r, z, n and the recurrent candidate gh_n.
 /// </summary>
-internal sealed class GruResetAfterCell : CellEmitter, IVectorCell, IPairedRowsCell
+internal sealed partial class GruResetAfterCell : CellEmitter, IVectorCell, IPairedRowsCell
 {
     private readonly RecordBuffer _gates, _recurrentCandidate;
 
@@ -110,10 +110,10 @@ internal sealed class GruResetAfterCell : CellEmitter, IVectorCell, IPairedRowsC
         b.PreActivation(w, "hn", 8, "2 * H", Products.HiddenOnly);
         b.PreActivation(w, "aN", 8, "2 * H", Products.InputOnly);
         w.Line($"var n = {b.Tanh("aN + r * hn")};");
-        w.Line("// Records for Backward, then h (written last: it may alias hPrev)");
-        w.Line(PairsWriter.Store(16, "rZ", "gatesRef", "0"));
-        w.Line(PairsWriter.Store(8, "n", "gatesRef", "2 * H"));
-        w.Line(PairsWriter.Store(8, "hn", "recurrentCandidateRef", "0"));
-        w.Line(PairsWriter.Store(8, $"n + z * ({PairsWriter.Load8("hRef")} - n)", "next", "0"));
+        w.Line("// What Backward needs (when recording), then h (written last: it may alias hPrev)");
+        b.Record(w, 16, "rZ", _gates, "0");
+        b.Record(w, 8, "n", _gates, "2 * H");
+        b.Record(w, 8, "hn", _recurrentCandidate, "0");
+        b.StoreHidden(w, $"n + z * ({b.PreviousHidden} - n)");
     }
 }

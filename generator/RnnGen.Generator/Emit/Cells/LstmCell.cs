@@ -9,7 +9,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// Records per step: the activated gates, c', tanh(c') and, with a projection, the unprojected o ⊙ tanh(c').
 /// The cell state c is carried from step to step through the c' record.
 /// </summary>
-internal sealed class LstmCell : CellEmitter, IVectorCell, IPairedRowsCell
+internal sealed partial class LstmCell : CellEmitter, IVectorCell, IPairedRowsCell
 {
     private readonly RecordBuffer _gates, _cell, _tanhCell;
     private readonly RecordBuffer? _unprojected;
@@ -143,14 +143,14 @@ internal sealed class LstmCell : CellEmitter, IVectorCell, IPairedRowsCell
         w.Line($"var g = {b.Tanh(PairsWriter.Lower("aGO"))};");
         w.Line($"var o = {b.Sigmoid(PairsWriter.Upper("aGO"))};");
         w.Line("// c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')");
-        w.Line($"var c = f * {PairsWriter.Load8("cPrevRef")} + i * g;");
+        w.Line($"var c = f * {b.Previous(CellState!)} + i * g;");
         w.Line($"var tc = {b.Tanh("c")};");
-        w.Line("// Records for Backward, then h (written last: it may alias hPrev)");
-        w.Line(PairsWriter.Store(16, "iF", "gatesRef", "0"));
-        w.Line(PairsWriter.Store(8, "g", "gatesRef", "2 * H"));
-        w.Line(PairsWriter.Store(8, "o", "gatesRef", "3 * H"));
-        w.Line(PairsWriter.Store(8, "c", "cellRef", "0"));
-        w.Line(PairsWriter.Store(8, "tc", "tanhCellRef", "0"));
-        w.Line(PairsWriter.Store(8, "o * tc", "next", "0"));
+        w.Line("// What Backward needs (when recording), the next c, then h (written last: it may alias hPrev)");
+        b.Record(w, 16, "iF", _gates, "0");
+        b.Record(w, 8, "g", _gates, "2 * H");
+        b.Record(w, 8, "o", _gates, "3 * H");
+        b.StoreCarried(w, "c", CellState!);
+        b.Record(w, 8, "tc", _tanhCell, "0");
+        b.StoreHidden(w, "o * tc");
     }
 }

@@ -6,7 +6,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// The vanilla (Elman) cell of PyTorch <c>nn.RNN</c>: <c>h' = act(W_ih x + b_ih + W_hh h + b_hh)</c> with act = tanh or
 /// relu. No records: Backward recovers act' from h' itself (1 − h'² for tanh; h' &gt; 0 for relu).
 /// </summary>
-internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell, IPairedRowsCell
+internal sealed partial class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell, IPairedRowsCell
 {
     private bool Relu => Layer.Cell == CellKind.RnnRelu;
 
@@ -64,6 +64,6 @@ internal sealed class RnnCell(DirectionLayout d) : CellEmitter(d), IVectorCell, 
     {
         w.Line($"// h' = {(Relu ? "relu" : "tanh")}(W_ih x + W_hh h + b)");
         b.PreActivation(w, "a", 8, "0", Products.Both);
-        w.Line(PairsWriter.Store(8, Relu ? PairsWriter.Relu("a") : b.Tanh("a"), "next", "0"));
+        b.StoreHidden(w, Relu ? PairsWriter.Relu("a") : b.Tanh("a"));
     }
 }

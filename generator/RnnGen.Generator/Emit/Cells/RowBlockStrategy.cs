@@ -95,10 +95,9 @@ internal static class RowBlockStrategy
             w.Wrapped($"private void Cell{d.Id}Pairs", cell.ForwardParameters);
             w.Open();
             w.Line($"const int I = {d.Layer.InputConstant}, H = {d.Layer.HiddenConstant};");
-            var usage = new BlockUsage(cell, recording: true);
+            var usage = new BlockUsage(cell, recording: true, pairs: true);
             var body = new SourceWriter(w.Indent);
-            ((IPairedRowsCell)cell).WritePairs(body, new PairsWriter(cell, exactActivations));
-            usage.UseAll(pairs: true);
+            ((IPairedRowsCell)cell).WritePairs(body, new PairsWriter(cell, exactActivations, usage, head: null));
             usage.WriteReferences(w);
             w.Line();
             w.Append(body.ToString());
@@ -132,7 +131,25 @@ internal static class RowBlockStrategy
     {
         if (cell is not IVectorCell vector) return;
         var d = cell.Direction;
-        // With AVX-512, Step takes the paired-rows cell for H = 8 instead (and the head unfolded).
+        var parameters = new List<string> { $"{Globals.ReadOnlySpan} x" };
+        if (head is not null) parameters.Add($"{Globals.Span} output");
+        if (UsesPairs(cell))
+        {
+            // With AVX-512, Step takes the paired-rows cell for H = 8 instead of the blocks of 16.
+            var usage = new BlockUsage(cell, recording: false, pairs: true);
+            var body = new SourceWriter(w.Indent + 1);
+            ((IPairedRowsCell)cell).WritePairs(body, new PairsWriter(cell, exactActivations, usage, head));
+            w.Line($"// Paired rows, for Step: the state in place, no records{(head is null ? "" : ", the head folded in")}.");
+            w.Wrapped($"private void StepCell{d.Id}Pairs", parameters);
+            w.Open();
+            w.Line($"const int I = {d.Layer.InputConstant}, H = {d.Layer.HiddenConstant};");
+            usage.WriteReferences(w);
+            w.Line();
+            w.Append(body.ToString());
+            head?.WriteOutputs(w);
+            w.Close();
+            w.Line();
+        }
         foreach (var tier in Tiers.Where(t => !(t == Tiers[0] && UsesPairs(cell))))
         {
             var usage = new BlockUsage(cell, recording: false);
@@ -140,8 +157,6 @@ internal static class RowBlockStrategy
             for (int i = 0; i < vector.Passes.Count; i++)
                 WritePass(body, cell, vector.Passes[i], tier, exactActivations, usage, i == vector.Passes.Count - 1 ? head : null);
             w.Line($"// {tier.Description}, for Step: the state in place, no records{(head is null ? "" : ", the head folded into the last pass")}.");
-            var parameters = new List<string> { $"{Globals.ReadOnlySpan} x" };
-            if (head is not null) parameters.Add($"{Globals.Span} output");
             w.Wrapped($"private void StepCell{d.Id}{tier.Name}", parameters);
             w.Open();
             usage.WriteSizes(w);
@@ -156,22 +171,17 @@ internal static class RowBlockStrategy
     }
 
     /// <summary>
-    /// How a tier covers <paramref name="rows"/> rows: <c>Loop</c> full blocks of the tier's width (in a loop), then one
-    /// block of each narrower width the remainder still holds, then a last block of 4 that stores only the rows left.
+    /// How a tier covers <paramref name="rows"/> rows: <c>Loop</c> full blocks of the tier's width (in a loop), then, for
+    /// the rows left, one block of the narrowest width that holds them all — storing only those rows when it has more.
+    /// One tail block keeps the per-block work (activations, reductions) at one block; the tail kernels read columns as
+    /// wide as the tier's (<c>Rows8On512</c>, <c>Rows4On512</c>, <c>Rows4On256</c>), so a narrow block costs in proportion to its rows.
     /// </summary>
     internal static (int Loop, IReadOnlyList<(int Offset, int Width, int? Count)> Tail) Plan(int rows, Tier tier)
     {
-        int loop = rows / tier.Width, offset = loop * tier.Width;
-        var tail = new List<(int, int, int?)>();
-        foreach (int width in tier.Widths.Skip(1))
-        {
-            if (rows - offset < width) continue;
-            tail.Add((offset, width, null));
-            offset += width;
-        }
-        if (offset < rows)
-            tail.Add((offset, tier.Widths[tier.Widths.Length - 1], rows - offset));
-        return (loop, tail);
+        int loop = rows / tier.Width, offset = loop * tier.Width, left = rows - offset;
+        if (left == 0) return (loop, []);
+        int width = tier.Widths.Where(w => w >= left).Min();
+        return (loop, [(offset, width, left == width ? null : left)]);
     }
 
     /// <summary>The plan in words, for <c>rnngen bench</c>: e.g. <c>6 blocks of 16, 1 of 4</c>, <c>1 of 4 (1 row used)</c>.</summary>
@@ -200,7 +210,7 @@ internal static class RowBlockStrategy
         {
             usage.Sizes.Add(pass.Rows);
             blocks.Open($"for (int j = 0; j + {tier.Width} <= {pass.Rows}; j += {tier.Width})");
-            pass.WriteBlock(blocks, new RowBlockWriter(cell, tier.Width, count: null, exact, usage, head, inLoop: true));
+            pass.WriteBlock(blocks, new RowBlockWriter(cell, tier.Width, tier.Width, count: null, exact, usage, head, inLoop: true));
             blocks.Close();
         }
         foreach (var (offset, width, count) in tail)
@@ -209,7 +219,7 @@ internal static class RowBlockStrategy
             blocks.Open();
             blocks.Line($"// Rows {offset}…{offset + (count ?? width) - 1}: {what}");
             blocks.Line($"const int j = {SourceWriter.Number(offset)};");
-            pass.WriteBlock(blocks, new RowBlockWriter(cell, width, count, exact, usage, head, inLoop: false));
+            pass.WriteBlock(blocks, new RowBlockWriter(cell, width, tier.Width, count, exact, usage, head, inLoop: false));
             blocks.Close();
         }
         usage.Quantized?.WritePreparation(w);
@@ -224,10 +234,12 @@ internal static class RowBlockStrategy
 internal sealed class BlockUsage
 {
     private readonly CellEmitter cell;
+    private readonly bool pairs;
 
-    public BlockUsage(CellEmitter cell, bool recording)
+    public BlockUsage(CellEmitter cell, bool recording, bool pairs = false)
     {
         this.cell = cell;
+        this.pairs = pairs;
         Recording = recording;
         Quantized = QuantizedProducts.For(cell, this);
     }
@@ -244,18 +256,6 @@ internal sealed class BlockUsage
         Refs.Add(name);
         return name;
     }
-
-    /// <summary>The paired-rows body addresses its refs directly: declare every one a recording variant has.</summary>
-    public void UseAll(bool pairs)
-    {
-        foreach (string name in new[] { "wIh", "wHh", "xRef", "hRef", "next" }) Refs.Add(name);
-        if (cell.Direction.BiasIh is not null) { Refs.Add("bIh"); Refs.Add("bHh"); }
-        foreach (var record in cell.Records) Refs.Add(record.Argument + "Ref");
-        if (cell.CellState is { } c) Refs.Add(c.Previous + "Ref");
-        _pairs = pairs;
-    }
-
-    private bool _pairs;
 
     public void WriteSizes(SourceWriter w)
     {
@@ -298,10 +298,10 @@ internal sealed class BlockUsage
                 : $"ref float hRef = ref {un}.Add(ref {mm}.GetArrayDataReference(_state), {d.StateH});");
         if (Refs.Contains("next"))
             // The block variants write h to _nextHidden (h may alias hPrev, which later blocks still read); the paired-rows
-            // variant writes h itself, after its last read of hPrev.
-            w.Line(_pairs
-                ? $"ref float next = ref {mm}.GetReference(h);"
-                : $"ref float next = ref {mm}.GetArrayDataReference(_nextHidden);");
+            // variant writes h itself, after its last read of hPrev: the h argument, or in Step the state.
+            w.Line(!pairs ? $"ref float next = ref {mm}.GetArrayDataReference(_nextHidden);"
+                : Recording ? $"ref float next = ref {mm}.GetReference(h);"
+                : $"ref float next = ref {un}.Add(ref {mm}.GetArrayDataReference(_state), {d.StateH});");
         foreach (var record in cell.Records.Where(r => Refs.Contains(r.Argument + "Ref")))
             w.Line(Recording
                 ? $"ref float {record.Argument}Ref = ref {mm}.GetReference({record.Argument});"
@@ -322,11 +322,14 @@ internal sealed class FusedHead(ModelLayout layout)
 {
     public const int MaxOutputs = 4;
 
-    private readonly HeadSpec _head = layout.Spec.Head!;
+    private readonly DenseSpec _head = layout.Spec.Head!.Layers[0];
     private readonly int _features = layout.TopWidth;
 
-    /// <summary>Whether the model's head can be folded: a head with few outputs over a top layer Step runs.</summary>
-    public static bool Applies(ModelLayout layout) => layout.Spec.Head is { Outputs: <= MaxOutputs } && layout.Spec.CanStep;
+    /// <summary>
+    /// Whether the model's head can be folded: a single dense layer with few outputs over a top layer Step runs. An MLP
+    /// head is not folded: its first layer is rarely that small, and its later layers read the first one's outputs whole.
+    /// </summary>
+    public static bool Applies(ModelLayout layout) => layout.Spec.Head is { Layers.Count: 1, Outputs: <= MaxOutputs } && layout.Spec.CanStep;
 
     private int Outputs => _head.Outputs;
 
@@ -351,12 +354,12 @@ internal sealed class FusedHead(ModelLayout layout)
     private string _vector = "";
 
     /// <summary>Adds the block's share, h'_block · W[k, block], to every output's accumulator.</summary>
-    public void WriteAccumulate(SourceWriter w, string h, int width, int? count, bool inLoop, BlockUsage usage)
+    public void WriteAccumulate(SourceWriter w, string h, int width, int? count, bool inLoop, BlockUsage usage, string offset = "j")
     {
         usage.Ref("headWeight");
         for (int k = 0; k < Outputs; k++)
         {
-            string row = k == 0 ? "j" : $"{SourceWriter.Number(k * _features)} + j";
+            string row = k == 0 ? offset : offset == "0" ? SourceWriter.Number(k * _features) : $"{SourceWriter.Number(k * _features)} + {offset}";
             if (inLoop)
                 w.Line($"head{k} += {h} * {Globals.RowBlocks}.Load{width}(ref headWeight, {row});");
             else if (count is int c)
@@ -411,19 +414,25 @@ internal sealed class FusedHead(ModelLayout layout)
 /// <c>RowBlocks.Rows{Width}</c> over the row-major weights, h written to <c>_nextHidden</c>. Recording (Forward) writes
 /// every record; inference (Step) writes only what a later pass reads, and the carried state in place.
 /// </summary>
-internal sealed class RowBlockWriter(CellEmitter cell, int width, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop)
+internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidth, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop)
     : BlockWriter(exactActivations)
 {
     private readonly bool _bias = cell.Direction.BiasIh is not null;
 
     public int Width { get; } = width;
 
+    /// <summary>The row kernel: <c>Rows{Width}</c>, or for a tail block of a wider tier e.g. <c>Rows4On512</c> (4 rows, columns 16 at a time).</summary>
+    private string Kernel => Width == columnWidth ? $"{Globals.RowBlocks}.Rows{Width}" : $"{Globals.RowBlocks}.Rows{Width}On{columnWidth * 32}";
+
     /// <summary>The first row of gate <paramref name="q"/> in this block.</summary>
     private string Row(int q)
     {
         if (q > 0) usage.Sizes.Add(Size.H);
-        return q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
+        return GateRow(q);
     }
+
+    /// <summary>The first row of gate <paramref name="q"/> in a block at unit <c>j</c>: <c>j</c>, <c>H + j</c>, <c>2 * H + j</c>…</summary>
+    public static string GateRow(int q) => q == 0 ? "j" : q == 1 ? "H + j" : $"{q} * H + j";
 
     private string Columns(Size columns)
     {
@@ -474,7 +483,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int? count, bo
 
     public override void PreActivation(SourceWriter w, string name, int q, Products products)
     {
-        string row = Row(q), rows = $"{Globals.RowBlocks}.Rows{Width}";
+        string row = Row(q), rows = Kernel;
         string Input() => $"ref {usage.Ref("wIh")}, {Columns(Size.I)}, ref {usage.Ref("xRef")}";
         string Hidden() => $"ref {usage.Ref("wHh")}, {Columns(Size.P)}, ref {usage.Ref("hRef")}";
         string? bias = null;
@@ -508,28 +517,31 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int? count, bo
             w.Line($"var {bias} = {LoadAt(b, row)};");
         }
         string value = usage.Quantized?.Product(w, name, Width, row, product, bias)
-            ?? $"{Globals.RowBlocks}.Rows{Width}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)}";
+            ?? $"{Kernel}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)}";
         w.Line($"var {name} = {value};");
     }
 }
 
 /// <summary>
 /// Expressions for the paired-rows variant (AVX-512, H = 8): <c>Pairs16</c> yields 16 gate rows (two gates) in one
-/// Vector512, <c>Pairs8</c> 8 rows (one gate) in a Vector256; rows start at <c>0</c> or <c>2 * H</c>.
+/// Vector512, <c>Pairs8</c> 8 rows (one gate) in a Vector256; rows start at <c>0</c> or <c>2 * H</c>. The whole step is one
+/// block, so h is written last, in place. Recording (Forward) writes every record; inference (Step) skips them, writes
+/// the cell state in place and may fold a small head in.
 /// </summary>
-internal sealed class PairsWriter(CellEmitter cell, bool exactActivations)
+internal sealed class PairsWriter(CellEmitter cell, bool exactActivations, BlockUsage usage, FusedHead? head)
 {
     private readonly (string Sigmoid, string Tanh) _activations = BlockWriter.Activations(exactActivations);
     private readonly bool _bias = cell.Direction.BiasIh is not null;
 
     public string Sigmoid(string x) => $"{_activations.Sigmoid}({x})";
     public string Tanh(string x) => $"{_activations.Tanh}({x})";
+    public static string Relu(string x) => BlockWriter.Relu(x);
 
     /// <summary>Declares <c>var {name}</c> = <paramref name="rows"/> gate rows from row <paramref name="row"/> (and the bias local first).</summary>
     public void PreActivation(SourceWriter w, string name, int rows, string row, Products products)
     {
         string vector = rows == 16 ? Globals.Vector512 : Globals.Vector256;
-        string Load(string b) => $"{Globals.RowBlocks}.Load{rows}(ref {b}, {row})";
+        string Load(string b) => $"{Globals.RowBlocks}.Load{rows}(ref {usage.Ref(b)}, {row})";
         string bias = $"{vector}.Create(0f)";
         if (_bias)
         {
@@ -542,18 +554,45 @@ internal sealed class PairsWriter(CellEmitter cell, bool exactActivations)
             };
             w.Line($"var {bias} = {value};");
         }
+        usage.Ref("wIh");
+        usage.Ref("wHh");
         string input = products == Products.HiddenOnly ? "ref wIh, 0, ref xRef" : "ref wIh, I, ref xRef";
         string hidden = products == Products.InputOnly ? "ref wHh, 0, ref hRef" : "ref wHh, H, ref hRef";
+        if (products != Products.HiddenOnly) usage.Ref("xRef");
+        if (products != Products.InputOnly) usage.Ref("hRef");
         w.Line($"var {name} = {Globals.RowBlocks}.Pairs{rows}({row}, {input}, {hidden}, {bias});");
     }
 
-    public static string Relu(string x) => BlockWriter.Relu(x);
-
     public static string Lower(string v) => $"{Globals.Vector512}.GetLower({v})";
     public static string Upper(string v) => $"{Globals.Vector512}.GetUpper({v})";
-    public static string Load8(string reference) => $"{Globals.Vector256}.LoadUnsafe(ref {reference})";
 
-    /// <summary>A statement storing <paramref name="value"/> (Vector512 or Vector256 per <paramref name="rows"/>) at <paramref name="offset"/>.</summary>
-    public static string Store(int rows, string value, string reference, string offset) =>
-        $"{Globals.RowBlocks}.Store{rows}({value}, ref {reference}, {offset});";
+    /// <summary>The 8 floats of the previous h.</summary>
+    public string PreviousHidden => $"{Globals.Vector256}.LoadUnsafe(ref {usage.Ref("hRef")})";
+
+    /// <summary>The 8 floats of a carried state's previous value.</summary>
+    public string Previous(CarriedState state) => $"{Globals.Vector256}.LoadUnsafe(ref {usage.Ref(state.Previous + "Ref")})";
+
+    /// <summary>Keeps <paramref name="value"/> (<paramref name="rows"/> floats) in <paramref name="record"/> at <paramref name="offset"/> when recording.</summary>
+    public void Record(SourceWriter w, int rows, string value, RecordBuffer record, string offset)
+    {
+        if (usage.Recording)
+            w.Line($"{Globals.RowBlocks}.Store{rows}({value}, ref {usage.Ref(record.Argument + "Ref")}, {offset});");
+    }
+
+    public void StoreCarried(SourceWriter w, string value, CarriedState state) =>
+        w.Line($"{Globals.RowBlocks}.Store8({value}, ref {usage.Ref(usage.Recording ? state.Record.Argument + "Ref" : state.Previous + "Ref")}, 0);");
+
+    /// <summary>Writes h' (last: it may alias hPrev), and adds it into a folded head.</summary>
+    public void StoreHidden(SourceWriter w, string value)
+    {
+        if (head is null)
+        {
+            w.Line($"{Globals.RowBlocks}.Store8({value}, ref {usage.Ref("next")}, 0);");
+            return;
+        }
+        w.Line($"var hNext = {value};");
+        w.Line($"{Globals.RowBlocks}.Store8(hNext, ref {usage.Ref("next")}, 0);");
+        head.WriteAccumulators(w, 8, loop: false, tail: true);
+        head.WriteAccumulate(w, "hNext", 8, count: null, inLoop: false, usage, offset: "0");
+    }
 }

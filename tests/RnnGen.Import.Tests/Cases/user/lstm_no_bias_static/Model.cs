@@ -2,5 +2,5 @@ using RnnGen;
 
 [RecurrentModel(InputSize = 2, SequenceLength = 16)]
 [Lstm(8, Bias = false, Module = "lstm")]
-[Dense(3, Bias = false, Module = "proj", Over = Steps.Every)]
+[Dense(3, Module = "proj", Over = Steps.Every, Bias = false)]
 public partial class Model { }
