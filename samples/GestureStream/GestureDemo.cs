@@ -128,7 +128,7 @@ public static class GestureDemo
         var recording = new ImuSimulator(options.Seed + 1000, options.TestSeconds);
         var counters = new StreamCounters();
         var ring = new SpscRing<ImuSample>(256, counters);
-        var resampler = new StreamResampler(SensorLink.RateHz, ImuSimulator.Channels, SensorLink.RateHz, new BadSamplePolicies
+        var resampler = new StreamResampler(SensorLink.RateHz, ImuSimulator.Channels, SensorLink.RateHz, new BadSampleHandling
         {
             NonFinite = BadSamplePolicy.Interpolate,  // a NaN reading is bridged from its neighbours
             OutOfOrder = BadSamplePolicy.Drop,        // a late sample's moment has passed

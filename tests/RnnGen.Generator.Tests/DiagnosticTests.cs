@@ -270,7 +270,7 @@ public class DiagnosticTests
     [InlineData("[Rnn(8)]", "Rnn", "InputSize = <floats per step>, SequenceLength")]
     [InlineData("[Dense(3)]", "Dense", "InputSize = <floats per step>, SequenceLength")]
     [InlineData("[Embedding(10, 4)][Gru(8)][Dense(3)]", "Embedding], [Gru], [Dense", "[RecurrentModel(SequenceLength = <unroll window>)]")]
-    public async Task LayerAttributesWithoutRecurrentModel_RNN020(string attributes, string named, string fix)
+    public async Task LayerAttributesWithoutRecurrentModelRNN020(string attributes, string named, string fix)
     {
         string source = $"using RnnGen; namespace App; {attributes} public partial class M7 {{ }}";
         var diagnostic = Assert.Single(await AnalyzerDiagnostics(source));
@@ -282,7 +282,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public async Task OnAPartialClassTheDiagnosticIsOnTheDeclarationWithTheLayers_RNN020()
+    public async Task OnAPartialClassTheDiagnosticIsOnTheDeclarationWithTheLayersRNN020()
     {
         string source = "using RnnGen; public partial class M { } [Lstm(8)] public partial class M { }";
         var diagnostic = Assert.Single(await AnalyzerDiagnostics(source));

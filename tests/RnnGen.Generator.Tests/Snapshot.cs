@@ -33,6 +33,10 @@ internal static class Snapshot
         Compare(string.Join("\n", lines) + "\n", $"{testClass}.{test}", "txt", testFile);
     }
 
+    /// <summary>Any text, as <c>{Class}.{Test}.verified.txt</c> (e.g. the runtime's public API).</summary>
+    public static void MatchText(string actual, string testClass, [CallerMemberName] string test = "", [CallerFilePath] string testFile = "")
+        => Compare(actual, $"{testClass}.{test}", "txt", testFile);
+
     /// <summary>Replaces the generator's version in <c>[GeneratedCode]</c> attributes and the <c>GeneratorVersion</c> constant by <see cref="VersionPlaceholder"/>.</summary>
     private static string Scrub(string generated) =>
         generated.Replace($"GeneratedCode(\"RnnGen\", \"{RnnGen.Generator.Emit.GeneratorInfo.Version}\")", $"GeneratedCode(\"RnnGen\", \"{VersionPlaceholder}\")")

@@ -24,8 +24,7 @@ internal sealed record WeightsFileMetadata(string Key, string Value);
 /// </summary>
 internal sealed record WeightsFileHeader(
     EquatableArray<WeightsFileTensor> Tensors,
-    EquatableArray<WeightsFileMetadata> Metadata,
-    long DataBytes)
+    EquatableArray<WeightsFileMetadata> Metadata)
 {
     /// <summary>safetensors' own limit on the header length; a longer one is a corrupt length field.</summary>
     public const int MaxHeaderBytes = 100_000_000;
@@ -111,7 +110,7 @@ internal sealed record WeightsFileHeader(
             tensors.Add(ReadTensor(entry.Key, entry.Value, dataBytes, ranges));
         }
         CheckCoverage(ranges, dataBytes);
-        return new WeightsFileHeader(tensors.ToEquatableArray(), metadata.ToEquatableArray(), dataBytes);
+        return new WeightsFileHeader(tensors.ToEquatableArray(), metadata.ToEquatableArray());
     }
 
     /// <summary>

@@ -1,16 +1,6 @@
 namespace RnnGen.Batching;
 
 /// <summary>
-/// One batched call's work, split into parts. A batch hands the scheduler the same object on every call, so scheduling
-/// allocates nothing.
-/// </summary>
-public interface IBatchWork
-{
-    /// <summary>Runs part <paramref name="part"/> of the current call. Parts touch disjoint data and may run concurrently.</summary>
-    void Run(int part);
-}
-
-/// <summary>
 /// Runs the parts of a batched call on threads: <see cref="BatchThreads"/> (what <see cref="RecurrentBatch.Threads"/>
 /// creates), or a caller's own job system. A batch's results do not depend on how many parts it was split into or on
 /// which threads they ran: every entity's numbers are computed by the same operations either way.

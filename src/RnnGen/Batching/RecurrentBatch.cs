@@ -4,11 +4,6 @@ using RnnGen.Kernels;
 
 namespace RnnGen.Batching;
 
-/// <summary>The sizes a generated batch gives its base class.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public readonly record struct BatchShape(
-    int InputSize, int OutputSize, int SequenceLength, int StateSize, int VocabularySize, bool OutputsEveryStep, bool CanStep, bool HasLanes);
-
 /// <summary>
 /// One weight set and up to <see cref="Capacity"/> independent recurrent states: a generated model's nested
 /// <c>Batch</c> (e.g. <c>new GestureNet.Batch(capacity: 1024)</c>) derives from this. Entities join with

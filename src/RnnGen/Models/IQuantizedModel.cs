@@ -2,12 +2,12 @@ namespace RnnGen;
 
 /// <summary>
 /// A model declared with <c>[RecurrentModel(Precision = WeightPrecision.Int8 | BFloat16)]</c>. Its float32 master
-/// weights stay in <see cref="IRecurrentModel.Parameters"/>; Step and Forward multiply by quantized copies of the
+/// weights stay in <see cref="IParameterSet.Parameters"/>; Step and Forward multiply by quantized copies of the
 /// recurrent matrices (<see cref="QuantizedTensors"/>), made from the master at construction, by every <c>LoadWeights</c>
 /// and by <see cref="QuantizeWeights"/>.
 /// </summary>
 /// <remarks>
-/// <b>Code that writes <see cref="IRecurrentModel.Parameters"/> directly must call <see cref="QuantizeWeights"/>
+/// <b>Code that writes <see cref="IParameterSet.Parameters"/> directly must call <see cref="QuantizeWeights"/>
 /// afterwards</b>: until then Step and Forward keep using the previous weights. The model is inference-only:
 /// <c>Backward</c> throws; train the float32 twin (the same declaration without <c>Precision</c>) and load its weights.
 /// </remarks>
@@ -32,7 +32,7 @@ public interface IQuantizedModel : IRecurrentModel
     Span<float> RoundedWeights { get; }
 
     /// <summary>
-    /// Rebuilds every quantized copy from <see cref="IRecurrentModel.Parameters"/>. Call it after writing the parameters
+    /// Rebuilds every quantized copy from <see cref="IParameterSet.Parameters"/>. Call it after writing the parameters
     /// directly (loading, <c>Initializer.Apply</c> and the constructor call it themselves). Allocates nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">A weight is NaN or infinite; nothing is changed.</exception>

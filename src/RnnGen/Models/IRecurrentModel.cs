@@ -1,19 +1,6 @@
 namespace RnnGen;
 
 /// <summary>
-/// One weight set: the flat parameter buffer and its named tensors. Models and batches (<see cref="Batching.RecurrentBatch"/>)
-/// have one; <c>LoadWeights</c>, <c>SaveWeights</c> and <c>Initializer.Apply</c> work on any.
-/// </summary>
-public interface IParameterSet
-{
-    /// <summary>All trainable parameters in one flat buffer, laid out as <see cref="ParameterTensors"/> says.</summary>
-    Span<float> Parameters { get; }
-
-    /// <summary>The named tensors in <see cref="Parameters"/>, in PyTorch <c>state_dict</c> order.</summary>
-    IReadOnlyList<ParameterTensor> ParameterTensors { get; }
-}
-
-/// <summary>
 /// What every generated model offers, so that tools, trainers and tests can drive any model without knowing its type.
 /// All spans returned are views of buffers the model allocated once at construction.
 /// </summary>
@@ -80,37 +67,4 @@ public interface IRecurrentModel : IParameterSet
     /// activation: use it with losses fused with softmax or sigmoid, whose logit gradient is exact.
     /// </summary>
     void BackwardFromLogits(ReadOnlySpan<float> logitGradient, Span<float> inputGradient, ReadOnlySpan<float> finalStateGradient, Span<float> initialStateGradient);
-}
-
-/// <summary>A model whose steps are float vectors and that can run a whole sequence.</summary>
-public interface ISequenceModel : IRecurrentModel
-{
-    /// <summary>
-    /// Runs <c>inputs.Length / InputSize</c> steps (1..<see cref="IRecurrentModel.SequenceLength"/>) starting from the current
-    /// state, leaves the final state in <see cref="IRecurrentModel.State"/>, and writes the outputs (one row per step,
-    /// or one row for a last-step head). Records what <c>Backward</c> needs. Allocates nothing.
-    /// </summary>
-    /// <exception cref="ArgumentException">The input length is not a positive multiple of InputSize within the window, or the output span is too short.</exception>
-    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs);
-}
-
-/// <summary>A model with only unidirectional layers, which can advance one step at a time.</summary>
-public interface IStepModel : ISequenceModel
-{
-    /// <summary>Advances the state by one input step and writes one output row. Allocates nothing.</summary>
-    void Step(ReadOnlySpan<float> input, Span<float> output);
-}
-
-/// <summary>A model whose steps are token indices (it starts with an embedding).</summary>
-public interface ITokenSequenceModel : IRecurrentModel
-{
-    /// <summary>As <see cref="ISequenceModel.Forward"/>, with one token index in [0, VocabularySize) per step.</summary>
-    void Forward(ReadOnlySpan<int> tokens, Span<float> outputs);
-}
-
-/// <summary>A token model with only unidirectional layers.</summary>
-public interface ITokenStepModel : ITokenSequenceModel
-{
-    /// <summary>Advances the state by one token and writes one output row. Allocates nothing.</summary>
-    void Step(int token, Span<float> output);
 }

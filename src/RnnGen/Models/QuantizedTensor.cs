@@ -6,13 +6,13 @@ namespace RnnGen;
 /// </summary>
 public sealed class QuantizedTensor(string name, QuantizedLayout layout, int parameterOffset, int rows, int columns, int storageOffset, int stride, int first, int scaleOffset)
 {
-    /// <summary>The parameter tensor's <c>state_dict</c> name, as in <see cref="IRecurrentModel.ParameterTensors"/>.</summary>
+    /// <summary>The parameter tensor's <c>state_dict</c> name, as in <see cref="IParameterSet.ParameterTensors"/>.</summary>
     public string Name { get; } = name;
 
     /// <summary>How the copy is stored.</summary>
     public QuantizedLayout Layout { get; } = layout;
 
-    /// <summary>Offset of the float32 master in <see cref="IRecurrentModel.Parameters"/>.</summary>
+    /// <summary>Offset of the float32 master in <see cref="IParameterSet.Parameters"/>.</summary>
     public int ParameterOffset { get; } = parameterOffset;
 
     /// <summary>Rows of the matrix (PyTorch's output dimension).</summary>

@@ -2,7 +2,7 @@ namespace RnnGen.Streaming;
 
 /// <summary>
 /// What <see cref="StreamResampler"/> does with a bad sample. Not every policy is meaningful for every
-/// <see cref="BadSampleReason"/>; <see cref="BadSamplePolicies"/> lists which are allowed and rejects the rest.
+/// <see cref="BadSampleReason"/>; <see cref="BadSampleHandling"/> lists which are allowed and rejects the rest.
 /// </summary>
 public enum BadSamplePolicy
 {

@@ -1,6 +1,6 @@
 namespace RnnGen.Streaming;
 
-/// <summary>Why an incoming sample is bad. Each reason has its own <see cref="BadSamplePolicy"/> in <see cref="BadSamplePolicies"/>.</summary>
+/// <summary>Why an incoming sample is bad. Each reason has its own <see cref="BadSamplePolicy"/> in <see cref="BadSampleHandling"/>.</summary>
 public enum BadSampleReason
 {
     /// <summary>A value or the timestamp is NaN or ±Infinity.</summary>
@@ -12,7 +12,7 @@ public enum BadSampleReason
     /// <summary>The timestamp equals the source's last accepted timestamp.</summary>
     Duplicate = 2,
 
-    /// <summary>The time since the source's last accepted sample exceeds <see cref="BadSamplePolicies.MaxGapSeconds"/>.</summary>
+    /// <summary>The time since the source's last accepted sample exceeds <see cref="BadSampleHandling.MaxGapSeconds"/>.</summary>
     Gap = 3,
 
     /// <summary>

@@ -14,7 +14,7 @@ public enum SampleOutcome
 
     /// <summary>
     /// The stream restarted at this sample: by <see cref="BadSamplePolicy.ResetState"/>, a gap too long to fill, or a
-    /// clock jump (<see cref="BadSamplePolicies.ReanchorAfterSamples"/>). The sample starts the new stream unless its
+    /// clock jump (<see cref="BadSampleHandling.ReanchorAfterSamples"/>). The sample starts the new stream unless its
     /// values could not be used (then it was discarded too).
     /// </summary>
     Restarted = 3,

@@ -2,19 +2,6 @@ using System.Diagnostics;
 
 namespace RnnGen.Streaming;
 
-/// <summary>What a source can say about one output tick.</summary>
-internal enum TickStatus
-{
-    /// <summary>The source's data does not reach the tick yet.</summary>
-    NotReady,
-    /// <summary>The tick (or its anti-aliasing window) lies before the source's first sample since the stream started.</summary>
-    SkipStartup,
-    /// <summary>The tick (or its anti-aliasing window) touches a gap that is not to be filled.</summary>
-    SkipGap,
-    /// <summary>The source can give the tick's values.</summary>
-    Ready,
-}
-
 /// <summary>
 /// The timeline of one <see cref="StreamSource"/> inside a <see cref="StreamResampler"/>: the accepted samples that
 /// frames may still need, oldest first, as a piecewise-linear signal per channel. Samples leave as soon as no later

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace RnnGen.Streaming;
 
 /// <summary>
@@ -109,12 +107,3 @@ public sealed class SpscRing<T> where T : unmanaged
 // Producer fields, consumer fields and the gaps between them each span 128 bytes (two cache lines, since adjacent-line
 // prefetchers pull lines in pairs), so neither thread's writes invalidate the other's line. Outside SpscRing<T> because
 // a type nested in a generic class is itself generic and cannot have an explicit layout.
-[StructLayout(LayoutKind.Explicit, Size = 384)]
-internal struct RingIndices
-{
-    [FieldOffset(128)] public long Head;
-    [FieldOffset(136)] public long CachedTail;
-    [FieldOffset(144)] public long Overruns;
-    [FieldOffset(256)] public long Tail;
-    [FieldOffset(264)] public long CachedHead;
-}

@@ -43,18 +43,18 @@ public sealed class StreamCounters
 
     /// <summary>
     /// Stream restarts: by <see cref="BadSamplePolicy.ResetState"/>, by a gap too long to fill (see
-    /// <see cref="BadSamplePolicies.Gap"/>), by a clock jump (<see cref="Reanchors"/>), or by <see cref="StreamResampler.Restart"/>.
+    /// <see cref="BadSampleHandling.Gap"/>), by a clock jump (<see cref="Reanchors"/>), or by <see cref="StreamResampler.Restart"/>.
     /// </summary>
     public long Restarts => _restarts;
 
     /// <summary>
-    /// Restarts onto a new timeline after <see cref="BadSamplePolicies.ReanchorAfterSamples"/> consistent samples far
+    /// Restarts onto a new timeline after <see cref="BadSampleHandling.ReanchorAfterSamples"/> consistent samples far
     /// before the stream's (a sensor clock reset, or recovery from one wild timestamp). Included in <see cref="Restarts"/>.
     /// </summary>
     public long Reanchors => _reanchors;
 
     /// <summary>
-    /// Frames emitted while a source had been silent for longer than <see cref="BadSamplePolicies.DeadSourceSeconds"/>:
+    /// Frames emitted while a source had been silent for longer than <see cref="BadSampleHandling.DeadSourceSeconds"/>:
     /// its channels held their last finite values (0 for a channel that never had one).
     /// </summary>
     public long DeadSourceFrames => _deadSourceFrames;
@@ -118,15 +118,4 @@ public sealed class StreamCounters
         (uint)reason < ReasonCount
             ? (int)reason
             : throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a BadSampleReason.");
-}
-
-/// <summary>Counter arithmetic that stops at <see cref="long.MaxValue"/> instead of wrapping to negative.</summary>
-internal static class Saturating
-{
-    public static long Add(long a, long b) => b > 0 && a > long.MaxValue - b ? long.MaxValue : a + b;
-
-    public static void Increment(ref long counter)
-    {
-        if (counter != long.MaxValue) counter++;
-    }
 }

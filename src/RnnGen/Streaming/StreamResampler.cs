@@ -2,7 +2,7 @@ namespace RnnGen.Streaming;
 
 /// <summary>
 /// Turns timestamped samples from one or more sensors, arriving irregularly (jitter, bursts, different rates), into
-/// one fixed-rate stream of frames on a common clock, handling bad samples by <see cref="BadSamplePolicies"/>.
+/// one fixed-rate stream of frames on a common clock, handling bad samples by <see cref="BadSampleHandling"/>.
 /// Push samples as they arrive (timestamps in seconds, any origin, one clock for all sources), then read the frames
 /// that became complete. Allocates nothing after construction. Not thread-safe: use it on one thread (the consumer
 /// side of a <see cref="SpscRing{T}"/>).
@@ -13,7 +13,7 @@ namespace RnnGen.Streaming;
 /// k holds, for every source, the value of that source's signal at tick k, where the signal is the straight line
 /// through consecutive accepted samples. A frame is emitted once every source has data at or beyond its tick, so a
 /// slow or late source delays frames but never misaligns them; a source that falls more than
-/// <see cref="BadSamplePolicies.DeadSourceSeconds"/> behind the newest sample stops holding frames back, and its
+/// <see cref="BadSampleHandling.DeadSourceSeconds"/> behind the newest sample stops holding frames back, and its
 /// channels hold their last values until it speaks again.
 /// </para>
 /// <para>
@@ -30,7 +30,7 @@ namespace RnnGen.Streaming;
 /// <para>
 /// Each source is checked on its own timeline: a non-finite timestamp or value, a timestamp outside
 /// <see cref="MaxTimestampSeconds"/>, a timestamp before or equal to the source's last accepted one, and an interval
-/// longer than <see cref="BadSamplePolicies.MaxGapSeconds"/> are each counted in <see cref="StreamCounters"/> and handled
+/// longer than <see cref="BadSampleHandling.MaxGapSeconds"/> are each counted in <see cref="StreamCounters"/> and handled
 /// by their policy (see <see cref="BadSamplePolicy"/>). Every frame is finite: non-finite values never reach one, and
 /// interpolation and averaging never leave the range of the (finite) values they combine.
 /// </para>
@@ -38,7 +38,7 @@ namespace RnnGen.Streaming;
 /// Bounded work: a <see cref="Push(int, double, ReadOnlySpan{float})"/> costs O(frames it emits + samples it releases),
 /// at most about <c>outputCapacity</c> frames, whatever the timestamps. Ticks passing while the output buffer is full are
 /// counted in <see cref="StreamCounters.Overruns"/> in one step, and a gap that would fill more ticks than the output
-/// buffer holds restarts the stream instead (see <see cref="BadSamplePolicies.Gap"/>).
+/// buffer holds restarts the stream instead (see <see cref="BadSampleHandling.Gap"/>).
 /// </para>
 /// </remarks>
 public sealed class StreamResampler
@@ -69,7 +69,7 @@ public sealed class StreamResampler
 
     private readonly SourceTrack[] _tracks;
     private readonly bool[] _held;
-    private readonly BadSamplePolicies _policies;
+    private readonly BadSampleHandling _policies;
     private readonly double _deadSourceSeconds;
     private readonly float[] _scratch;
     private readonly float[] _frames;
@@ -94,7 +94,7 @@ public sealed class StreamResampler
     /// <param name="counters">Shared counters, or null for a new set.</param>
     /// <exception cref="ArgumentOutOfRangeException">A rate, size or policy value is outside its documented range; the message gives the range.</exception>
     /// <exception cref="ArgumentException">No source, a null source, or a policy not allowed for its reason.</exception>
-    public StreamResampler(double outputRateHz, IReadOnlyList<StreamSource> sources, BadSamplePolicies? policies = null, int outputCapacity = 256, StreamCounters? counters = null)
+    public StreamResampler(double outputRateHz, IReadOnlyList<StreamSource> sources, BadSampleHandling? policies = null, int outputCapacity = 256, StreamCounters? counters = null)
     {
         if (!(outputRateHz >= MinRateHz && outputRateHz <= MaxRateHz))
             throw new ArgumentOutOfRangeException(nameof(outputRateHz), outputRateHz, RateRangeText("The output rate"));
@@ -102,7 +102,7 @@ public sealed class StreamResampler
         if (sources.Count == 0) throw new ArgumentException("At least one source is needed.", nameof(sources));
         if (outputCapacity is < 1 or > MaxOutputCapacity)
             throw new ArgumentOutOfRangeException(nameof(outputCapacity), outputCapacity, $"The output buffer holds 1 to {MaxOutputCapacity} frames.");
-        _policies = policies ?? new BadSamplePolicies();
+        _policies = policies ?? new BadSampleHandling();
         _policies.Validate();
         _deadSourceSeconds = _policies.EffectiveDeadSourceSeconds;
 
@@ -152,7 +152,7 @@ public sealed class StreamResampler
     /// <param name="outputCapacity">Frames held until read, 1 to <see cref="MaxOutputCapacity"/>.</param>
     /// <param name="counters">Shared counters, or null for a new set.</param>
     /// <exception cref="ArgumentOutOfRangeException">A rate, size or policy value is outside its documented range; the message gives the range.</exception>
-    public StreamResampler(double outputRateHz, int channelCount, double inputRateHz, BadSamplePolicies? policies = null, int outputCapacity = 256, StreamCounters? counters = null)
+    public StreamResampler(double outputRateHz, int channelCount, double inputRateHz, BadSampleHandling? policies = null, int outputCapacity = 256, StreamCounters? counters = null)
         : this(outputRateHz, new[] { new StreamSource(channelCount, inputRateHz) }, policies, outputCapacity, counters)
     {
     }
@@ -186,7 +186,7 @@ public sealed class StreamResampler
     public bool IsDecimated(int source) => Track(source).AntiAlias;
 
     /// <summary>The bad-sample policies in force.</summary>
-    public BadSamplePolicies Policies => _policies;
+    public BadSampleHandling Policies => _policies;
 
     /// <summary>The counters this resampler writes.</summary>
     public StreamCounters Counters { get; }
@@ -379,8 +379,8 @@ public sealed class StreamResampler
     }
 
     /// <summary>
-    /// Whether a far-back sample completes a run of <see cref="BadSamplePolicies.ReanchorAfterSamples"/> that agree on a
-    /// new timeline. A sample within <see cref="BadSamplePolicies.MaxGapSeconds"/> of the source's timeline is ordinary
+    /// Whether a far-back sample completes a run of <see cref="BadSampleHandling.ReanchorAfterSamples"/> that agree on a
+    /// new timeline. A sample within <see cref="BadSampleHandling.MaxGapSeconds"/> of the source's timeline is ordinary
     /// lateness and ends any run.
     /// </summary>
     private bool IsClockJump(SourceTrack track, double timestamp, BadSampleReason reason)

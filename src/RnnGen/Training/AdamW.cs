@@ -41,9 +41,9 @@ public sealed class AdamW : Optimizer
     public bool AmsGrad => _core.AmsGrad;
 
     /// <inheritdoc />
-    protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit) =>
+    private protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit) =>
         _core.Update(parameters, gradients, StepCount, LearningRate, l2: 0f, decay: (float)(1.0 - (double)LearningRate * WeightDecay), commit);
 
     /// <inheritdoc />
-    protected override void ResetState() => _core.Reset();
+    private protected override void ResetState() => _core.Reset();
 }

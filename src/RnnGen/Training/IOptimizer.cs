@@ -3,6 +3,7 @@ namespace RnnGen.Training;
 /// <summary>
 /// A first-order optimizer over one flat parameter buffer, such as <see cref="IParameterSet.Parameters"/> with
 /// <see cref="IRecurrentModel.Gradients"/> (same layout). Its per-parameter state is allocated once, at construction.
+/// Implement it for a rule of your own: it is what Trainer, BatchTrainer and OptimizerExtensions take.
 /// </summary>
 public interface IOptimizer
 {

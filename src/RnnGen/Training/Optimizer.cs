@@ -4,7 +4,8 @@ namespace RnnGen.Training;
 /// Base of the built-in optimizers: checks the span lengths, counts steps and leaves the update rule to
 /// <see cref="Update"/>, which runs twice per step: once to compute the update and check that every new parameter and
 /// state value is finite, writing nothing, then, only if so, to commit it. The same code computes both times, so the
-/// committed values are exactly the checked ones, and no scratch memory is needed.
+/// committed values are exactly the checked ones, and no scratch memory is needed. It cannot be derived from outside the
+/// library: <see cref="IOptimizer"/> is the one extension point for a rule of one's own.
 /// </summary>
 public abstract class Optimizer : IOptimizer
 {
@@ -12,7 +13,7 @@ public abstract class Optimizer : IOptimizer
 
     /// <summary>Validates and stores the parameter count and the learning rate.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="parameterCount"/> is negative, or <paramref name="learningRate"/> is negative or not finite.</exception>
-    protected Optimizer(int parameterCount, float learningRate)
+    private protected Optimizer(int parameterCount, float learningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
         ParameterCount = parameterCount;
@@ -67,8 +68,8 @@ public abstract class Optimizer : IOptimizer
     /// whether every one of them is finite. With <paramref name="commit"/> true (only after a false pass returned true):
     /// compute the same values and write them; the return value is then ignored.
     /// </summary>
-    protected abstract bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit);
+    private protected abstract bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit);
 
     /// <summary>Returns the per-parameter state to what construction gave.</summary>
-    protected abstract void ResetState();
+    private protected abstract void ResetState();
 }

@@ -1,18 +1,5 @@
 namespace RnnGen.Training;
 
-/// <summary>What a parameter tensor is, read from its PyTorch <c>state_dict</c> name.</summary>
-internal enum ParameterKind
-{
-    InputWeight,
-    RecurrentWeight,
-    InputBias,
-    RecurrentBias,
-    ProjectionWeight,
-    LinearWeight,
-    LinearBias,
-    Embedding,
-}
-
 /// <summary>
 /// A tensor's kind and group: the recurrent layer and direction it belongs to (<c>rnn.l1_reverse</c>), or the linear
 /// module (<c>head.</c>), so that tensors of the same layer can be found together.

@@ -59,7 +59,7 @@ public sealed class RmsProp : Optimizer
     public bool Centered { get; }
 
     /// <inheritdoc />
-    protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit)
+    private protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit)
     {
         var c = new Coefficients(this);
         Span<Vector<float>> p = VectorLanes.Body(parameters);
@@ -114,7 +114,7 @@ public sealed class RmsProp : Optimizer
     }
 
     /// <inheritdoc />
-    protected override void ResetState()
+    private protected override void ResetState()
     {
         Array.Clear(_squareAverage);
         Array.Clear(_gradientAverage);

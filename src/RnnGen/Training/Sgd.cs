@@ -50,7 +50,7 @@ public sealed class Sgd : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc />
-    protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit)
+    private protected override bool Update(Span<float> parameters, ReadOnlySpan<float> gradients, bool commit)
     {
         var c = new Coefficients(this, firstStep: !_bufferStarted);
         Span<float> buffer = _momentumBuffer; // empty without momentum, and then never touched
@@ -99,7 +99,7 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc />
-    protected override void ResetState()
+    private protected override void ResetState()
     {
         Array.Clear(_momentumBuffer);
         _bufferStarted = false;

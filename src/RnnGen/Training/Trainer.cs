@@ -2,68 +2,6 @@ using System.Numerics.Tensors;
 
 namespace RnnGen.Training;
 
-/// <summary>Which loss a <see cref="Trainer"/> minimises.</summary>
-public enum TrainingLoss
-{
-    /// <summary>Softmax cross-entropy on the logits with integer class targets (one per scored row); use a Linear or Softmax head.</summary>
-    SoftmaxCrossEntropy = 0,
-    /// <summary>Sigmoid binary cross-entropy on the logits with targets in [0, 1]; use a Linear or Sigmoid head.</summary>
-    SigmoidBinaryCrossEntropy = 1,
-    /// <summary>Mean squared error on the outputs (after the head's activation) with float targets.</summary>
-    MeanSquaredError = 2,
-}
-
-/// <summary>Settings of a <see cref="Trainer"/>.</summary>
-public sealed record TrainerOptions
-{
-    /// <summary>The loss; softmax cross-entropy by default.</summary>
-    public TrainingLoss Loss { get; init; } = TrainingLoss.SoftmaxCrossEntropy;
-
-    /// <summary>How a sequence's loss combines its scored rows (mean by default, as PyTorch).</summary>
-    public LossReduction Reduction { get; init; } = LossReduction.Mean;
-
-    /// <summary>If set, gradients are scaled so their global L2 norm is at most this (the remedy for exploding gradients).</summary>
-    public float? ClipNorm { get; init; }
-
-    /// <summary>If set, every gradient is clamped to [−ClipValue, ClipValue] (after norm clipping).</summary>
-    public float? ClipValue { get; init; }
-
-    /// <summary>Whether <see cref="Trainer.Forward(ReadOnlySpan{float})"/> starts every sequence from a zero state (default) or continues from the current one.</summary>
-    public bool ResetStateEachSequence { get; init; } = true;
-}
-
-/// <summary>Why a <see cref="Trainer"/> skipped an optimizer step (the first reason found in the mini-batch).</summary>
-public enum TrainingSkipReason
-{
-    /// <summary>The step was applied.</summary>
-    None = 0,
-
-    /// <summary>An input or float target was NaN or ±∞. The model's state was left as it was before that sequence.</summary>
-    NonFiniteInput = 1,
-
-    /// <summary>The forward pass left a NaN or ±∞ in the model's state (finite inputs of extreme magnitude); the state was restored.</summary>
-    NonFiniteState = 2,
-
-    /// <summary>A sequence's loss was NaN or ±∞.</summary>
-    NonFiniteLoss = 3,
-
-    /// <summary>A gradient was NaN or ±∞.</summary>
-    NonFiniteGradient = 4,
-
-    /// <summary>The optimizer refused the update: it would have written NaN or ±∞ into the weights or its own state (an overflow).</summary>
-    NonFiniteUpdate = 5,
-}
-
-/// <summary>The outcome of one optimizer step.</summary>
-/// <param name="Loss">Mean loss of the sequences in the step.</param>
-/// <param name="GradientNorm">Global L2 norm of the averaged gradient before clipping.</param>
-/// <param name="SkipReason">Why the step was skipped, or <see cref="TrainingSkipReason.None"/> when it was applied.</param>
-public readonly record struct TrainingStep(float Loss, float GradientNorm, TrainingSkipReason SkipReason)
-{
-    /// <summary>True when the step was applied; false when it was skipped (see <see cref="SkipReason"/>) and the weights and the optimizer are untouched.</summary>
-    public bool Applied => SkipReason == TrainingSkipReason.None;
-}
-
 /// <summary>
 /// Trains a generated model: forward → loss → backward (BPTT) → average over the mini-batch → clip → optimizer step.
 /// Every buffer is allocated at construction; <see cref="Train(ReadOnlySpan{float}, ReadOnlySpan{int})"/>,

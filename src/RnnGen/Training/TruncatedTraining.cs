@@ -6,25 +6,3 @@ namespace RnnGen.Training;
 /// <param name="SkippedChunks">The chunks whose step was skipped; their weights and optimizer state were left as they were.</param>
 /// <param name="FirstSkipReason">Why the first skipped chunk was skipped, or <see cref="TrainingSkipReason.None"/>.</param>
 public readonly record struct TruncatedTraining(float MeanLoss, int Chunks, int SkippedChunks, TrainingSkipReason FirstSkipReason);
-
-/// <summary>Adds up a truncated pass's steps into a <see cref="TruncatedTraining"/>.</summary>
-internal struct TruncatedTrainingTally
-{
-    private double _loss;
-    private int _chunks, _skipped;
-    private TrainingSkipReason _first;
-
-    public void Add(TrainingStep step)
-    {
-        _chunks++;
-        if (step.Applied)
-        {
-            _loss += step.Loss;
-            return;
-        }
-        if (_skipped++ == 0) _first = step.SkipReason;
-    }
-
-    public readonly TruncatedTraining Result =>
-        new(_chunks > _skipped ? (float)(_loss / (_chunks - _skipped)) : float.NaN, _chunks, _skipped, _first);
-}

@@ -29,7 +29,7 @@ public class BatchAllocationTests
     [InlineData(1, 2)]
     [InlineData(64, 2)]
     [InlineData(200, 3)]
-    public void Lanes_calls_allocate_nothing(int entities, int threads)
+    public void LanesCallsAllocateNothing(int entities, int threads)
     {
         using var batch = new WideLstm.Batch(200) { Threads = threads };
         for (int e = 0; e < entities; e++) batch.Add();
@@ -49,7 +49,7 @@ public class BatchAllocationTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Per_entity_and_token_calls_allocate_nothing(int threads)
+    public void PerEntityAndTokenCallsAllocateNothing(int threads)
     {
         using var batch = new Models.TokenLstm.Batch(30) { Threads = threads };
         for (int e = 0; e < 30; e++) batch.Add();

@@ -21,7 +21,7 @@ public class BatchSequenceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_and_Backward_equal_the_single_model_per_sequence(string model, int count, bool perEntity)
+    public void ForwardAndBackwardEqualTheSingleModelPerSequence(string model, int count, bool perEntity)
     {
         var h = BatchStepTests.Harness(model, capacity: 80, seed: 100 + count);
         if (perEntity) h.Batch.UsePerEntityPath = true;
@@ -75,7 +75,7 @@ public class BatchSequenceTests
     [InlineData(nameof(OddGru), false)]
     [InlineData(nameof(TokenBidirectional), false)]
     [InlineData(nameof(OddGru), true)]
-    public void BackwardFromLogits_sums_the_single_models_and_leaves_the_records_for_another_call(string model, bool perEntity)
+    public void BackwardFromLogitsSumsTheSingleModelsAndLeavesTheRecordsForAnotherCall(string model, bool perEntity)
     {
         var h = BatchStepTests.Harness(model, capacity: 40, seed: 7);
         if (perEntity) h.Batch.UsePerEntityPath = true;

@@ -6,7 +6,7 @@ namespace RnnGen.Tests.Batching;
 public class BatchSlotTests
 {
     [Fact]
-    public void Removing_moves_the_last_row_into_the_gap_and_every_slot_keeps_its_state()
+    public void RemovingMovesTheLastRowIntoTheGapAndEverySlotKeepsItsState()
     {
         var h = BatchStepTests.Harness(nameof(OddGru), capacity: 40, seed: 5);
         var batch = h.Batch;
@@ -48,7 +48,7 @@ public class BatchSlotTests
     }
 
     [Fact]
-    public void Stepping_listed_slots_leaves_the_others_untouched()
+    public void SteppingListedSlotsLeavesTheOthersUntouched()
     {
         var h = BatchStepTests.Harness(nameof(WideLstm), capacity: 80, seed: 6);
         var batch = (WideLstm.Batch)h.Batch;
@@ -72,7 +72,7 @@ public class BatchSlotTests
     }
 
     [Fact]
-    public void ResetState_zeroes_one_entity_or_all()
+    public void ResetStateZeroesOneEntityOrAll()
     {
         var h = BatchStepTests.Harness(nameof(MixedBatchStack), capacity: 20, seed: 8);
         float[][] states = h.AddEntities(20);
@@ -84,7 +84,7 @@ public class BatchSlotTests
     }
 
     [Fact]
-    public void Capacity_is_checked_and_a_full_batch_says_so()
+    public void CapacityIsCheckedAndAFullBatchSaysSo()
     {
         Assert.Equal("capacity", Assert.Throws<ArgumentOutOfRangeException>(() => new WideLstm.Batch(0)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new WideLstm.Batch(RecurrentBatch.MaxCapacity + 1));
@@ -96,7 +96,7 @@ public class BatchSlotTests
     }
 
     [Fact]
-    public void Slot_ids_out_of_range_or_not_in_use_are_rejected()
+    public void SlotIdsOutOfRangeOrNotInUseAreRejected()
     {
         var batch = new OddGru.Batch(8);
         int slot = batch.Add();
@@ -109,7 +109,7 @@ public class BatchSlotTests
     }
 
     [Fact]
-    public void Adding_or_removing_after_Forward_invalidates_its_records()
+    public void AddingOrRemovingAfterForwardInvalidatesItsRecords()
     {
         var h = BatchStepTests.Harness(nameof(OddGru), capacity: 8, seed: 9);
         h.AddEntities(3);

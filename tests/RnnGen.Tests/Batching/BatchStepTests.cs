@@ -40,7 +40,7 @@ public class BatchStepTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Step_equals_the_single_model_per_entity(string model, int count, bool perEntity)
+    public void StepEqualsTheSingleModelPerEntity(string model, int count, bool perEntity)
     {
         var h = Harness(model, capacity: 80, seed: count);
         if (perEntity) h.Batch.UsePerEntityPath = true;

@@ -40,7 +40,7 @@ public class BatchThreadTests
     [InlineData(nameof(TokenBidirectional), false)]
     [InlineData(nameof(OddGru), true)]
     [InlineData("TokenLstm", true)]
-    public void Results_are_bit_identical_for_any_number_of_threads(string model, bool perEntity)
+    public void ResultsAreBitIdenticalForAnyNumberOfThreads(string model, bool perEntity)
     {
         float[] one = Run(model, perEntity, _ => { });
         Assert.Equal(one, Run(model, perEntity, b => b.Threads = 2));
@@ -49,7 +49,7 @@ public class BatchThreadTests
     }
 
     [Fact]
-    public void A_scheduler_that_skips_a_part_is_an_error_not_a_silently_wrong_result()
+    public void ASchedulerThatSkipsAPartIsAnErrorNotASilentlyWrongResult()
     {
         var h = BatchStepTests.Harness(nameof(WideLstm), capacity: 80, seed: 1);
         h.Batch.Scheduler = new SkippingScheduler();
@@ -59,7 +59,7 @@ public class BatchThreadTests
     }
 
     [Fact]
-    public void Threads_out_of_range_are_rejected_and_one_thread_needs_no_scheduler()
+    public void ThreadsOutOfRangeAreRejectedAndOneThreadNeedsNoScheduler()
     {
         var batch = new WideLstm.Batch(4);
         Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => batch.Threads = 0).ParamName);

@@ -17,7 +17,7 @@ public class BatchValidationTests
         Assert.Equal(before, Enumerable.Range(0, h.Batch.Count).SelectMany(h.State).ToArray());
 
     [Fact]
-    public void Step_checks_lengths_slots_and_tokens_before_touching_any_state()
+    public void StepChecksLengthsSlotsAndTokensBeforeTouchingAnyState()
     {
         var (h, before) = Setup(nameof(OddGru), 20);
         var batch = (OddGru.Batch)h.Batch;
@@ -37,7 +37,7 @@ public class BatchValidationTests
     }
 
     [Fact]
-    public void Forward_checks_the_sequence_lengths_and_needs_entities()
+    public void ForwardChecksTheSequenceLengthsAndNeedsEntities()
     {
         var (h, before) = Setup(nameof(OddGru), 4);
         var batch = (OddGru.Batch)h.Batch;
@@ -51,7 +51,7 @@ public class BatchValidationTests
     }
 
     [Fact]
-    public void Backward_needs_a_Forward_and_exact_lengths()
+    public void BackwardNeedsAForwardAndExactLengths()
     {
         var (h, _) = Setup(nameof(WideLstm), 3);
         var batch = h.Batch;
@@ -69,7 +69,7 @@ public class BatchValidationTests
     }
 
     [Fact]
-    public void State_spans_must_hold_exactly_one_state()
+    public void StateSpansMustHoldExactlyOneState()
     {
         var batch = new WideLstm.Batch(2);
         int slot = batch.Add();

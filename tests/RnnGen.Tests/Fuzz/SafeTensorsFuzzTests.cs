@@ -68,7 +68,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
         [new(WeightTestData.LstmSmall), new(WeightTestData.LstmHead), new(WeightTestData.LstmProj)];
 
     [Fact]
-    public void Mutated_files_load_exactly_or_fail_with_a_format_error()
+    public void MutatedFilesLoadExactlyOrFailWithAFormatError()
     {
         long cases = Fuzzing.Cases(6000);
         var outcomes = new Dictionary<(Mutation, string), int>();
@@ -78,7 +78,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
         {
             for (long i = 0; i < cases; i++)
             {
-                TestRandom random = Fuzzing.For(nameof(Mutated_files_load_exactly_or_fail_with_a_format_error), i);
+                TestRandom random = Fuzzing.For(nameof(MutatedFilesLoadExactlyOrFailWithAFormatError), i);
                 Original original = Originals[random.Next(Originals.Length)];
                 (byte[] bytes, Mutation kind, bool inPlace) = Mutate(original, random);
                 FakeModel model = original.NewModel();

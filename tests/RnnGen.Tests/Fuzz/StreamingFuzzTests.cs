@@ -27,7 +27,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Random_fault_scenarios_keep_pushes_bounded_and_frames_and_states_finite()
+    public void RandomFaultScenariosKeepPushesBoundedAndFramesAndStatesFinite()
     {
         long cases = Fuzzing.Cases(300, PushesPerScenario);
         var tally = new Tally();
@@ -57,7 +57,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
     /// <summary>Runs scenario <paramref name="index"/>; returns a description of the first Push over its bound, or null.</summary>
     private static string? RunScenario(long index, Tally tally)
     {
-        TestRandom random = Fuzzing.For(nameof(Random_fault_scenarios_keep_pushes_bounded_and_frames_and_states_finite), index);
+        TestRandom random = Fuzzing.For(nameof(RandomFaultScenariosKeepPushesBoundedAndFramesAndStatesFinite), index);
         (IStepModel model, int frameSize) = Model(random);
         StreamResampler resampler = Resampler(random, frameSize, out int[] channels);
         StreamRunner runner = new(model, counters: resampler.Counters);
@@ -134,7 +134,7 @@ public class StreamingFuzzTests(ITestOutputHelper output)
         for (int c = 0; c < frameSize; c++) channels[c < sources ? c : random.Next(sources)]++;
         double outputRate = random.LogBetween(1, 2000);
         double maxGap = random.LogBetween(0.005, 5);
-        var policies = new BadSamplePolicies
+        var policies = new BadSampleHandling
         {
             NonFinite = (BadSamplePolicy)random.Next(4),
             OutOfOrder = random.Pick(BadSamplePolicy.Drop, BadSamplePolicy.Drop, BadSamplePolicy.ResetState),

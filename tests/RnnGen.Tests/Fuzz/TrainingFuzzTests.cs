@@ -17,7 +17,7 @@ public class TrainingFuzzTests(ITestOutputHelper output)
 
 
     [Fact]
-    public void Random_training_faults_never_leave_a_non_finite_weight_or_optimizer_state()
+    public void RandomTrainingFaultsNeverLeaveANonFiniteWeightOrOptimizerState()
     {
         long sessions = Fuzzing.Cases(150, StepsPerSession);
         var reasons = new Dictionary<TrainingSkipReason, long>();
@@ -42,7 +42,7 @@ public class TrainingFuzzTests(ITestOutputHelper output)
     /// <summary>Runs session <paramref name="index"/>; returns its truncated-BPTT runs and its optimizer steps, applied or skipped.</summary>
     private static (long Truncated, long Steps) RunSession(long index, Dictionary<TrainingSkipReason, long> reasons)
     {
-        TestRandom random = Fuzzing.For(nameof(Random_training_faults_never_leave_a_non_finite_weight_or_optimizer_state), index);
+        TestRandom random = Fuzzing.For(nameof(RandomTrainingFaultsNeverLeaveANonFiniteWeightOrOptimizerState), index);
         IRecurrentModel model = random.Next(4) switch
         {
             0 => new TinyRegressor(),

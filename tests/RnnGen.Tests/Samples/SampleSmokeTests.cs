@@ -21,7 +21,7 @@ public class SampleSmokeTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void GestureStream_trains_saves_reloads_and_detects_the_held_out_gestures()
+    public void GestureStreamTrainsSavesReloadsAndDetectsTheHeldOutGestures()
     {
         var output = new StringWriter();
 
@@ -46,7 +46,7 @@ public class SampleSmokeTests : IDisposable
     }
 
     [Fact]
-    public void GestureStream_streams_with_a_shipped_weight_file_without_training()
+    public void GestureStreamStreamsWithAShippedWeightFileWithoutTraining()
     {
         GestureDemo.Run(new GestureOptions { OutputDirectory = _directory, TestSeconds = 5 }, TextWriter.Null);
         var output = new StringWriter();
@@ -58,7 +58,7 @@ public class SampleSmokeTests : IDisposable
     }
 
     [Fact]
-    public void Forecast_beats_both_baselines_and_writes_an_svg_chart()
+    public void ForecastBeatsBothBaselinesAndWritesAnSvgChart()
     {
         var output = new StringWriter();
 
@@ -76,7 +76,7 @@ public class SampleSmokeTests : IDisposable
     }
 
     [Fact]
-    public void AnomalyDetection_catches_every_injected_fault_and_watches_many_sensors_through_one_batch()
+    public void AnomalyDetectionCatchesEveryInjectedFaultAndWatchesManySensorsThroughOneBatch()
     {
         var output = new StringWriter();
 
@@ -92,7 +92,7 @@ public class SampleSmokeTests : IDisposable
     }
 
     [Fact]
-    public void Crowd_trains_a_policy_by_imitation_and_decides_every_agent_each_frame_within_budget()
+    public void CrowdTrainsAPolicyByImitationAndDecidesEveryAgentEachFrameWithinBudget()
     {
         var output = new StringWriter();
 
@@ -111,7 +111,7 @@ public class SampleSmokeTests : IDisposable
     }
 
     [Fact]
-    public void Crowd_arguments_are_checked_and_help_is_offered()
+    public void CrowdArgumentsAreCheckedAndHelpIsOffered()
     {
         Assert.True(CrowdOptions.Parse(["--help"]).Help);
         Assert.Contains("--agents N", CrowdOptions.Usage);
@@ -141,7 +141,7 @@ public class SampleSmokeTests : IDisposable
     [InlineData("GestureStream", "--seed N|--train-seconds S|--test-seconds S|--epochs N|--out DIR|--weights FILE|--realtime")]
     [InlineData("Forecast", "--seed N|--epochs N|--out DIR")]
     [InlineData("AnomalyDetection", "--seed N|--epochs N|--train-seconds N|--test-seconds N")]
-    public void Help_lists_every_option_with_its_default(string sample, string options)
+    public void HelpListsEveryOptionWithItsDefault(string sample, string options)
     {
         var (exit, output, error) = RunCommandLine(sample, "--help");
 
@@ -214,7 +214,7 @@ public class SampleSmokeTests : IDisposable
 
     [Theory]
     [MemberData(nameof(UnusableWeightFiles))]
-    public void GestureStream_with_unusable_weights_fails_with_one_line_and_exit_code_2(string kind, string message)
+    public void GestureStreamWithUnusableWeightsFailsWithOneLineAndExitCode2(string kind, string message)
     {
         string weights = UnusableWeights(kind);
 
@@ -230,7 +230,7 @@ public class SampleSmokeTests : IDisposable
     [Theory]
     [InlineData("GestureStream")]
     [InlineData("Forecast")]
-    public void An_output_directory_that_is_a_file_fails_with_one_line_before_any_work(string sample)
+    public void AnOutputDirectoryThatIsAFileFailsWithOneLineBeforeAnyWork(string sample)
     {
         string file = Path.Combine(_directory, "occupied");
         File.WriteAllText(file, "");
@@ -243,7 +243,7 @@ public class SampleSmokeTests : IDisposable
     }
 
     [Fact]
-    public void GestureStream_realtime_prints_each_event_as_it_happens()
+    public void GestureStreamRealtimePrintsEachEventAsItHappens()
     {
         const double Seconds = 8;
         GestureDemo.Run(new GestureOptions { OutputDirectory = _directory, TestSeconds = 1 }, TextWriter.Null);

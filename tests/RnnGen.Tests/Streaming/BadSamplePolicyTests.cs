@@ -8,7 +8,7 @@ namespace RnnGen.Tests.Streaming;
 /// </summary>
 public class BadSamplePolicyTests
 {
-    private static StreamResampler Make(BadSamplePolicies policies, int channels = 1) =>
+    private static StreamResampler Make(BadSampleHandling policies, int channels = 1) =>
         new(4, channels, 4, policies);
 
     private static float[] Column(List<(FrameStamp Stamp, float[] Frame)> frames, int c) =>
@@ -20,7 +20,7 @@ public class BadSamplePolicyTests
     // Two channels; the sample at 0.5 s has a NaN in channel 0 and an outlier 50 in channel 1.
     private static List<(FrameStamp, float[])> RunNonFinite(BadSamplePolicy policy, out StreamResampler r, out SampleOutcome outcome)
     {
-        r = Make(new BadSamplePolicies { NonFinite = policy, MaxGapSeconds = 0.6 }, channels: 2);
+        r = Make(new BadSampleHandling { NonFinite = policy, MaxGapSeconds = 0.6 }, channels: 2);
         r.Push(0.0, [0f, 10f]);
         r.Push(0.25, [1f, 10f]);
         outcome = r.Push(0.5, [float.NaN, 50f]);
@@ -30,7 +30,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_Drop_discards_the_whole_sample_and_bridges_it()
+    public void NonFiniteDropDiscardsTheWholeSampleAndBridgesIt()
     {
         var frames = RunNonFinite(BadSamplePolicy.Drop, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Dropped, outcome);
@@ -41,7 +41,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_HoldLast_replaces_the_bad_value_with_the_last_finite_one()
+    public void NonFiniteHoldLastReplacesTheBadValueWithTheLastFiniteOne()
     {
         var frames = RunNonFinite(BadSamplePolicy.HoldLast, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -52,7 +52,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_Interpolate_fills_the_bad_value_between_its_finite_neighbours()
+    public void NonFiniteInterpolateFillsTheBadValueBetweenItsFiniteNeighbours()
     {
         var frames = RunNonFinite(BadSamplePolicy.Interpolate, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -62,7 +62,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_ResetState_discards_the_sample_and_restarts_the_stream()
+    public void NonFiniteResetStateDiscardsTheSampleAndRestartsTheStream()
     {
         var frames = RunNonFinite(BadSamplePolicy.ResetState, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Restarted, outcome);
@@ -74,10 +74,10 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_Interpolate_waits_for_the_next_finite_value()
+    public void NonFiniteInterpolateWaitsForTheNextFiniteValue()
     {
         // The finite neighbours are 0.75 s apart, within the 1 s limit, so the values between are interpolated.
-        var r = Make(new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 1.0 });
+        var r = Make(new BadSampleHandling { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 1.0 });
         r.Push(0.0, [0f]);
         Assert.Equal(1, r.AvailableFrames);
         r.Push(0.25, [float.NaN]);
@@ -90,9 +90,9 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_Interpolate_holds_a_channel_that_stays_bad_longer_than_the_gap_limit()
+    public void NonFiniteInterpolateHoldsAChannelThatStaysBadLongerThanTheGapLimit()
     {
-        var r = Make(new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 0.6 });
+        var r = Make(new BadSampleHandling { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
         for (int i = 1; i <= 4; i++) r.Push(i * 0.25, [float.NaN]);
         r.Push(1.25, [10f]);
@@ -100,17 +100,17 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void NonFinite_first_sample_with_nothing_to_hold_is_dropped()
+    public void NonFiniteFirstSampleWithNothingToHoldIsDropped()
     {
-        var r = Make(new BadSamplePolicies { NonFinite = BadSamplePolicy.HoldLast, MaxGapSeconds = 0.6 });
+        var r = Make(new BadSampleHandling { NonFinite = BadSamplePolicy.HoldLast, MaxGapSeconds = 0.6 });
         Assert.Equal(SampleOutcome.Dropped, r.Push(0.0, [float.NaN]));
         Assert.Equal(1, r.Counters.DroppedSamples(BadSampleReason.NonFinite));
     }
 
     [Fact]
-    public void NonFinite_timestamp_is_always_dropped()
+    public void NonFiniteTimestampIsAlwaysDropped()
     {
-        var r = Make(new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 0.6 });
+        var r = Make(new BadSampleHandling { NonFinite = BadSamplePolicy.Interpolate, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
         Assert.Equal(SampleOutcome.Dropped, r.Push(double.NaN, [1f]));
         Assert.Equal(SampleOutcome.Dropped, r.Push(double.PositiveInfinity, [1f]));
@@ -120,9 +120,9 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void OutOfOrder_Drop_discards_the_late_sample()
+    public void OutOfOrderDropDiscardsTheLateSample()
     {
-        var r = Make(new BadSamplePolicies { OutOfOrder = BadSamplePolicy.Drop, MaxGapSeconds = 0.6 });
+        var r = Make(new BadSampleHandling { OutOfOrder = BadSamplePolicy.Drop, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
         r.Push(0.25, [1f]);
         r.Push(0.5, [2f]);
@@ -134,10 +134,10 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void OutOfOrder_ResetState_restarts_the_stream_at_the_sample()
+    public void OutOfOrderResetStateRestartsTheStreamAtTheSample()
     {
         // The sensor clock jumped back to 0.125 s: a new stream starts there.
-        var r = Make(new BadSamplePolicies { OutOfOrder = BadSamplePolicy.ResetState, MaxGapSeconds = 0.6 });
+        var r = Make(new BadSampleHandling { OutOfOrder = BadSamplePolicy.ResetState, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
         r.Push(0.25, [1f]);
         r.Push(0.5, [2f]);
@@ -153,9 +153,9 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Duplicate_Drop_keeps_the_first_sample_at_a_timestamp()
+    public void DuplicateDropKeepsTheFirstSampleAtATimestamp()
     {
-        var r = Make(new BadSamplePolicies { Duplicate = BadSamplePolicy.Drop, MaxGapSeconds = 0.6 });
+        var r = Make(new BadSampleHandling { Duplicate = BadSamplePolicy.Drop, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
         r.Push(0.25, [1f]);
         Assert.Equal(SampleOutcome.Dropped, r.Push(0.25, [99f]));
@@ -165,9 +165,9 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Duplicate_ResetState_restarts_the_stream_at_the_duplicate()
+    public void DuplicateResetStateRestartsTheStreamAtTheDuplicate()
     {
-        var r = Make(new BadSamplePolicies { Duplicate = BadSamplePolicy.ResetState, MaxGapSeconds = 0.6 });
+        var r = Make(new BadSampleHandling { Duplicate = BadSamplePolicy.ResetState, MaxGapSeconds = 0.6 });
         r.Push(0.0, [0f]);
         r.Push(0.25, [1f]);
         Assert.Equal(SampleOutcome.Restarted, r.Push(0.25, [99f]));
@@ -182,7 +182,7 @@ public class BadSamplePolicyTests
     // Samples every 0.25 s with value 4t, and no samples between 0.5 s and 1.5 s (a gap of 1 s > 0.6 s).
     private static List<(FrameStamp Stamp, float[] Frame)> RunGap(BadSamplePolicy policy, out StreamResampler r, out SampleOutcome outcome)
     {
-        r = Make(new BadSamplePolicies { Gap = policy, MaxGapSeconds = 0.6 });
+        r = Make(new BadSampleHandling { Gap = policy, MaxGapSeconds = 0.6 });
         outcome = SampleOutcome.Accepted;
         foreach (double t in new[] { 0.0, 0.25, 0.5, 1.5, 1.75, 2.0 })
         {
@@ -193,7 +193,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_Interpolate_bridges_the_gap()
+    public void GapInterpolateBridgesTheGap()
     {
         var frames = RunGap(BadSamplePolicy.Interpolate, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -203,7 +203,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_HoldLast_fills_the_gap_with_the_value_before_it()
+    public void GapHoldLastFillsTheGapWithTheValueBeforeIt()
     {
         var frames = RunGap(BadSamplePolicy.HoldLast, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -213,7 +213,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_Drop_skips_the_ticks_inside_the_gap_and_keeps_state()
+    public void GapDropSkipsTheTicksInsideTheGapAndKeepsState()
     {
         var frames = RunGap(BadSamplePolicy.Drop, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Repaired, outcome);
@@ -225,7 +225,7 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_ResetState_restarts_after_the_gap()
+    public void GapResetStateRestartsAfterTheGap()
     {
         var frames = RunGap(BadSamplePolicy.ResetState, out var r, out var outcome);
         Assert.Equal(SampleOutcome.Restarted, outcome);
@@ -237,12 +237,12 @@ public class BadSamplePolicyTests
     }
 
     [Fact]
-    public void Gap_Drop_on_a_decimated_source_skips_every_window_touching_the_gap()
+    public void GapDropOnADecimatedSourceSkipsEveryWindowTouchingTheGap()
     {
         // 8 Hz into 4 Hz: each frame averages [T − 0.25, T]. Data covers [0, 0.5] and [1.5, 2.25]; the windows that fit
         // are those ending at 0.25, 0.5, 1.75, 2.0 and 2.25. Tick 0 precedes the data (start-up, not counted); ticks
         // 0.75 to 1.5 touch the gap (4 skipped).
-        var r = new StreamResampler(4, 1, 8, new BadSamplePolicies { Gap = BadSamplePolicy.Drop, MaxGapSeconds = 0.6 });
+        var r = new StreamResampler(4, 1, 8, new BadSampleHandling { Gap = BadSamplePolicy.Drop, MaxGapSeconds = 0.6 });
         foreach (double t in new[] { 0.0, 0.125, 0.25, 0.375, 0.5, 1.5, 1.625, 1.75, 1.875, 2.0, 2.125, 2.25 })
             r.Push(t, [1f]);
         var frames = ResamplerTests.Drain(r);

@@ -5,7 +5,7 @@ namespace RnnGen.Tests.Streaming;
 public class EmaSmootherTests
 {
     [Fact]
-    public void Starts_at_the_first_input_then_moves_alpha_of_the_way()
+    public void StartsAtTheFirstInputThenMovesAlphaOfTheWay()
     {
         var s = new EmaSmoother(2, 0.25f);
         Assert.False(s.HasValue);
@@ -20,7 +20,7 @@ public class EmaSmootherTests
     }
 
     [Fact]
-    public void Alpha_must_be_in_the_unit_interval()
+    public void AlphaMustBeInTheUnitInterval()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmaSmoother(2, 0f));
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmaSmoother(2, 1.5f));
@@ -28,7 +28,7 @@ public class EmaSmootherTests
     }
 
     [Fact]
-    public void Update_allocates_nothing()
+    public void UpdateAllocatesNothing()
     {
         var s = new EmaSmoother(8, 0.1f);
         float[] x = new float[8];

@@ -53,7 +53,7 @@ public class EndToEndStreamingTests
     }
 
     [Fact]
-    public void Recorded_stream_with_bad_samples_yields_exactly_the_expected_gestures()
+    public void RecordedStreamWithBadSamplesYieldsExactlyTheExpectedGestures()
     {
         // Training statistics, saved as metadata and loaded back as a deployment would: A alternates 2 and 6 (μ 4, σ 2),
         // B alternates 4 and 6 (μ 5, σ 1). Normalised A is −1 at rest and +1 during a gesture.
@@ -62,7 +62,7 @@ public class EndToEndStreamingTests
 
         var counters = new StreamCounters();
         var ring = new SpscRing<SensorSample>(16, counters);
-        var resampler = new StreamResampler(Rate, channelCount: 2, inputRateHz: Rate, new BadSamplePolicies
+        var resampler = new StreamResampler(Rate, channelCount: 2, inputRateHz: Rate, new BadSampleHandling
         {
             NonFinite = BadSamplePolicy.Interpolate,
             OutOfOrder = BadSamplePolicy.Drop,

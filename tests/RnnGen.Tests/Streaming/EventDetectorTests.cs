@@ -13,7 +13,7 @@ public class EventDetectorTests
     }
 
     [Fact]
-    public void Fires_once_per_episode_when_the_minimum_duration_is_reached()
+    public void FiresOncePerEpisodeWhenTheMinimumDurationIsReached()
     {
         // Enter at 0.8, exit below 0.4, three steps. The dip to 0.5 at step 5 does not end the episode (hysteresis).
         var d = new EventDetector(0, 0.8f, 0.4f, minDurationSteps: 3);
@@ -22,21 +22,21 @@ public class EventDetectorTests
     }
 
     [Fact]
-    public void A_blip_shorter_than_the_minimum_never_fires()
+    public void ABlipShorterThanTheMinimumNeverFires()
     {
         var d = new EventDetector(0, 0.8f, 0.4f, minDurationSteps: 3);
         Assert.Empty(FiringSteps(d, 0.9f, 0.9f, 0.2f, 0.9f, 0.3f, 0.9f, 0.9f, 0.1f));
     }
 
     [Fact]
-    public void The_minimum_duration_counts_steps_above_exit_after_entering()
+    public void TheMinimumDurationCountsStepsAboveExitAfterEntering()
     {
         var d = new EventDetector(0, 0.8f, 0.4f, minDurationSteps: 3);
         Assert.Equal([2], FiringSteps(d, 0.9f, 0.5f, 0.5f, 0.5f));
     }
 
     [Fact]
-    public void Refractory_period_blocks_new_episodes_after_one_ends()
+    public void RefractoryPeriodBlocksNewEpisodesAfterOneEnds()
     {
         // Episode ends at step 2; steps 3–5 are refractory; the score is high from step 3, so the next episode begins at 6.
         var d = new EventDetector(0, 0.8f, 0.4f, minDurationSteps: 1, refractorySteps: 3);
@@ -44,14 +44,14 @@ public class EventDetectorTests
     }
 
     [Fact]
-    public void NaN_ends_an_episode_and_never_starts_one()
+    public void NaNEndsAnEpisodeAndNeverStartsOne()
     {
         var d = new EventDetector(0, 0.8f, 0.4f);
         Assert.Equal([0, 2], FiringSteps(d, 0.9f, float.NaN, 0.9f, float.NaN, float.NaN));
     }
 
     [Fact]
-    public void Reset_ends_the_episode()
+    public void ResetEndsTheEpisode()
     {
         var d = new EventDetector(0, 0.8f, 0.4f, refractorySteps: 100);
         Assert.True(d.Update(0.9f));
@@ -60,14 +60,14 @@ public class EventDetectorTests
     }
 
     [Fact]
-    public void Thresholds_must_be_ordered()
+    public void ThresholdsMustBeOrdered()
     {
         Assert.Equal("exitThreshold", Assert.Throws<ArgumentOutOfRangeException>(() => new EventDetector(0, 0.4f, 0.8f)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new EventDetector(0, 0.8f, 0.4f, minDurationSteps: 0));
     }
 
     [Fact]
-    public void Update_allocates_nothing()
+    public void UpdateAllocatesNothing()
     {
         var d = new EventDetector(0, 0.8f, 0.4f, 2, 3);
         int i = 0;

@@ -6,7 +6,7 @@ namespace RnnGen.Tests.Streaming;
 public class LatencyMeterTests
 {
     [Fact]
-    public void Percentiles_are_nearest_rank_over_the_window()
+    public void PercentilesAreNearestRankOverTheWindow()
     {
         var m = new LatencyMeter(windowSize: 100);
         for (int i = 100; i >= 1; i--) m.Record(i); // 1..100 in reverse order
@@ -18,7 +18,7 @@ public class LatencyMeterTests
     }
 
     [Fact]
-    public void Old_durations_leave_the_window_but_not_the_all_time_max()
+    public void OldDurationsLeaveTheWindowButNotTheAllTimeMax()
     {
         var m = new LatencyMeter(windowSize: 4);
         m.Record(1000);
@@ -36,7 +36,7 @@ public class LatencyMeterTests
     }
 
     [Fact]
-    public void Start_and_stop_measure_real_time()
+    public void StartAndStopMeasureRealTime()
     {
         var m = new LatencyMeter();
         long start = LatencyMeter.Start();
@@ -46,7 +46,7 @@ public class LatencyMeterTests
     }
 
     [Fact]
-    public void Recording_and_snapshots_allocate_nothing()
+    public void RecordingAndSnapshotsAllocateNothing()
     {
         var m = new LatencyMeter(256);
         double sink = 0;

@@ -13,7 +13,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Irregular_samples_become_linear_interpolation_at_fixed_ticks()
+    public void IrregularSamplesBecomeLinearInterpolationAtFixedTicks()
     {
         // Hand-computed: the line through (0, 0), (0.1, 10), (0.25, 4) read every 0.05 s.
         var r = new StreamResampler(20, channelCount: 1, inputRateHz: 10);
@@ -32,7 +32,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Jittered_bursty_upsampling_reproduces_a_linear_signal_exactly()
+    public void JitteredBurstyUpsamplingReproducesALinearSignalExactly()
     {
         // 50 Hz nominal with ±4 ms jitter, delivered in bursts of up to 5, read out at 100 Hz.
         var rng = new TestRandom(7);
@@ -61,7 +61,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Decimation_averages_over_one_output_period()
+    public void DecimationAveragesOverOneOutputPeriod()
     {
         // The mean of a line over [T − P, T] is its value at T − P/2.
         var rng = new TestRandom(3);
@@ -79,7 +79,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Decimation_removes_the_component_that_would_alias_to_zero_hertz()
+    public void DecimationRemovesTheComponentThatWouldAliasToZeroHertz()
     {
         // cos(2π·100 t) sampled at 200 Hz alternates +1, −1. Read at 100 Hz by point sampling it aliases to a constant
         // +1; the box filter's null at 100 Hz removes it.
@@ -99,7 +99,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Sensors_at_different_rates_are_merged_on_one_clock()
+    public void SensorsAtDifferentRatesAreMergedOnOneClock()
     {
         // Accelerometer at 100 Hz (3 channels) and gyroscope at 200 Hz (3 channels), jittered, the gyroscope starting
         // later and delivered in late batches of four. Output 100 Hz: the accelerometer is point-sampled, the gyroscope
@@ -151,18 +151,18 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Policies_that_cannot_apply_are_rejected()
+    public void PoliciesThatCannotApplyAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { OutOfOrder = BadSamplePolicy.HoldLast }));
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { OutOfOrder = BadSamplePolicy.Interpolate }));
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Duplicate = BadSamplePolicy.HoldLast }));
-        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Duplicate = BadSamplePolicy.Interpolate }));
-        Assert.Equal("MaxGapSeconds", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { MaxGapSeconds = 0 })).ParamName);
-        Assert.Equal("Gap", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSamplePolicies { Gap = (BadSamplePolicy)7 })).ParamName);
+        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { OutOfOrder = BadSamplePolicy.HoldLast }));
+        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { OutOfOrder = BadSamplePolicy.Interpolate }));
+        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { Duplicate = BadSamplePolicy.HoldLast }));
+        Assert.Throws<ArgumentException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { Duplicate = BadSamplePolicy.Interpolate }));
+        Assert.Equal("MaxGapSeconds", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { MaxGapSeconds = 0 })).ParamName);
+        Assert.Equal("Gap", Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(4, 1, 4, new BadSampleHandling { Gap = (BadSamplePolicy)7 })).ParamName);
     }
 
     [Fact]
-    public void Output_buffer_overflow_drops_frames_and_counts_them()
+    public void OutputBufferOverflowDropsFramesAndCountsThem()
     {
         var r = new StreamResampler(4, 1, 4, outputCapacity: 2);
         r.Push(0.0, [0f]);
@@ -175,7 +175,7 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void A_source_that_runs_too_far_ahead_overruns_its_buffer()
+    public void ASourceThatRunsTooFarAheadOverrunsItsBuffer()
     {
         var r = new StreamResampler(4, [new StreamSource(1, 4, bufferSamples: 4), new StreamSource(1, 4)]);
         for (int i = 0; i < 4; i++) Assert.Equal(SampleOutcome.Accepted, r.Push(0, i * 0.25, [i]));
@@ -187,9 +187,9 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Steady_state_push_and_read_allocate_nothing()
+    public void SteadyStatePushAndReadAllocateNothing()
     {
-        var policies = new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, Gap = BadSamplePolicy.HoldLast, MaxGapSeconds = 0.05 };
+        var policies = new BadSampleHandling { NonFinite = BadSamplePolicy.Interpolate, Gap = BadSamplePolicy.HoldLast, MaxGapSeconds = 0.05 };
         var r = new StreamResampler(100, [new StreamSource(3, 100), new StreamSource(3, 200)], policies, outputCapacity: 64);
         var rng = new TestRandom(5);
         var frame = new float[r.FrameSize];
@@ -218,10 +218,10 @@ public class ResamplerTests
     }
 
     [Fact]
-    public void Restarts_and_skipped_gaps_allocate_nothing()
+    public void RestartsAndSkippedGapsAllocateNothing()
     {
         // Gaps alternately skipped (Drop) and restarting (ResetState via duplicates), on a decimated source.
-        var policies = new BadSamplePolicies { NonFinite = BadSamplePolicy.Drop, Duplicate = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Drop, MaxGapSeconds = 0.03 };
+        var policies = new BadSampleHandling { NonFinite = BadSamplePolicy.Drop, Duplicate = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Drop, MaxGapSeconds = 0.03 };
         var r = new StreamResampler(50, 2, 200, policies, outputCapacity: 32);
         var frame = new float[2];
         var values = new float[2];

@@ -5,7 +5,7 @@ namespace RnnGen.Tests.Streaming;
 public class SlidingWindowTests
 {
     [Fact]
-    public void Windows_of_T_every_S_frames_are_the_last_T_frames_in_order()
+    public void WindowsOfTEverySFramesAreTheLastTFramesInOrder()
     {
         // T = 4, S = 3, 2 channels; frame i = [i, −i]. Windows are due after frames 4, 7, 10, 13.
         var w = new SlidingWindow(length: 4, stride: 3, channels: 2);
@@ -23,7 +23,7 @@ public class SlidingWindowTests
     }
 
     [Fact]
-    public void Before_it_is_full_the_window_holds_what_there_is()
+    public void BeforeItIsFullTheWindowHoldsWhatThereIs()
     {
         var w = new SlidingWindow(3, 1, 1);
         Assert.True(w.Window.IsEmpty);
@@ -40,7 +40,7 @@ public class SlidingWindowTests
     }
 
     [Fact]
-    public void The_window_is_a_view_not_a_copy()
+    public void TheWindowIsAViewNotACopy()
     {
         var w = new SlidingWindow(8, 1, 4);
         for (int i = 0; i < 20; i++) w.Push([i, i, i, i]);
@@ -50,7 +50,7 @@ public class SlidingWindowTests
     }
 
     [Fact]
-    public void Push_and_window_allocate_nothing()
+    public void PushAndWindowAllocateNothing()
     {
         var w = new SlidingWindow(32, 4, 6);
         float[] frame = new float[6];

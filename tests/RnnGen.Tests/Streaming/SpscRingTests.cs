@@ -19,7 +19,7 @@ public class SpscRingTests
     private static Item Make(long seq) => new() { Seq = seq, Check = ~seq };
 
     [Fact]
-    public void Capacity_is_rounded_up_to_a_power_of_two()
+    public void CapacityIsRoundedUpToAPowerOfTwo()
     {
         Assert.Equal(8, new SpscRing<int>(5).Capacity);
         Assert.Equal(8, new SpscRing<int>(8).Capacity);
@@ -27,7 +27,7 @@ public class SpscRingTests
     }
 
     [Fact]
-    public void Full_ring_drops_the_newest_item_and_counts_the_overrun()
+    public void FullRingDropsTheNewestItemAndCountsTheOverrun()
     {
         var counters = new StreamCounters();
         var ring = new SpscRing<int>(4, counters);
@@ -46,7 +46,7 @@ public class SpscRingTests
     }
 
     [Fact]
-    public void Items_come_out_in_order_across_the_wrap_and_in_batches()
+    public void ItemsComeOutInOrderAcrossTheWrapAndInBatches()
     {
         var ring = new SpscRing<int>(8);
         var batch = new int[5];
@@ -63,7 +63,7 @@ public class SpscRingTests
     }
 
     [Fact]
-    public void Concurrent_producer_that_waits_loses_nothing_and_keeps_order()
+    public void ConcurrentProducerThatWaitsLosesNothingAndKeepsOrder()
     {
         const int total = 1_000_000;
         var ring = new SpscRing<Item>(1024);
@@ -100,7 +100,7 @@ public class SpscRingTests
     }
 
     [Fact]
-    public void Concurrent_producer_that_never_waits_loses_only_counted_overruns()
+    public void ConcurrentProducerThatNeverWaitsLosesOnlyCountedOverruns()
     {
         // The producer writes as fast as it can and never waits for room, in bursts of 64, until the consumer has
         // taken a million items; overruns are then certain, and every item is accounted for.
@@ -147,7 +147,7 @@ public class SpscRingTests
     }
 
     [Fact]
-    public void Steady_state_writes_and_reads_allocate_nothing()
+    public void SteadyStateWritesAndReadsAllocateNothing()
     {
         var ring = new SpscRing<Item>(16, new StreamCounters());
         var batch = new Item[4];

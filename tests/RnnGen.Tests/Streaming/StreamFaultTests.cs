@@ -20,7 +20,7 @@ public class StreamFaultTests
     [InlineData(1.7e18)]
     [InlineData(-1e17)]
     [InlineData(double.MaxValue)]
-    public void A_timestamp_whose_tick_does_not_fit_returns_at_once_and_is_refused(double timestamp)
+    public void ATimestampWhoseTickDoesNotFitReturnsAtOnceAndIsRefused(double timestamp)
     {
         var r = new StreamResampler(100, 1, 100);
         SampleOutcome outcome = Deadline.Run(HangGuard, () => r.Push(timestamp, [1f]));
@@ -38,7 +38,7 @@ public class StreamFaultTests
     [InlineData(1e300)]
     [InlineData(1e7)]
     [InlineData(1e-9)]
-    public void An_output_rate_outside_the_documented_range_is_refused(double rate)
+    public void AnOutputRateOutsideTheDocumentedRangeIsRefused(double rate)
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(rate, 1, 100));
         Assert.Equal("outputRateHz", ex.ParamName);
@@ -50,9 +50,9 @@ public class StreamFaultTests
     [Theory]
     [InlineData(BadSamplePolicy.HoldLast)]
     [InlineData(BadSamplePolicy.Interpolate)]
-    public void A_gap_longer_than_the_output_buffer_restarts_instead_of_filling_every_tick(BadSamplePolicy gap)
+    public void AGapLongerThanTheOutputBufferRestartsInsteadOfFillingEveryTick(BadSamplePolicy gap)
     {
-        var r = new StreamResampler(100, 1, 100, new BadSamplePolicies { Gap = gap });
+        var r = new StreamResampler(100, 1, 100, new BadSampleHandling { Gap = gap });
         r.Push(0.00, [1f]);
         r.Push(0.01, [2f]);
         SampleOutcome outcome = Deadline.Run(HangGuard, () => r.Push(1e6, [3f]));
@@ -67,9 +67,9 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void A_single_sample_stamped_zero_in_a_unix_seconds_stream_costs_no_more_than_a_restart()
+    public void ASingleSampleStampedZeroInAUnixSecondsStreamCostsNoMoreThanARestart()
     {
-        var r = new StreamResampler(100, 1, 100, new BadSamplePolicies { OutOfOrder = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Interpolate });
+        var r = new StreamResampler(100, 1, 100, new BadSampleHandling { OutOfOrder = BadSamplePolicy.ResetState, Gap = BadSamplePolicy.Interpolate });
         const double Now = 1.7e9;
         for (int i = 0; i < 10; i++) r.Push(Now + i * 0.01, [1f]);
         Assert.Equal(SampleOutcome.Restarted, r.Push(0, [1f]));
@@ -81,10 +81,10 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void Upsampling_far_beyond_the_output_buffer_counts_the_lost_frames_without_visiting_each()
+    public void UpsamplingFarBeyondTheOutputBufferCountsTheLostFramesWithoutVisitingEach()
     {
         // One sample per 1000 s read at 1 MHz: each interval spans 10⁹ ticks. Only the 256 that fit are kept.
-        var r = new StreamResampler(1e6, 1, 1e-3, new BadSamplePolicies { MaxGapSeconds = 2000 }, outputCapacity: 256);
+        var r = new StreamResampler(1e6, 1, 1e-3, new BadSampleHandling { MaxGapSeconds = 2000 }, outputCapacity: 256);
         r.Push(0, [1f]);
         Deadline.Run(HangGuard, () => r.Push(1000, [2f]));
         Assert.Equal(256, r.AvailableFrames);
@@ -112,7 +112,7 @@ public class StreamFaultTests
     private static IEnumerable<double> Clock(double start, int samples) => Enumerable.Range(0, samples).Select(i => start + i * 0.01);
 
     [Fact]
-    public void Under_the_defaults_one_wild_timestamp_does_not_silence_the_stream()
+    public void UnderTheDefaultsOneWildTimestampDoesNotSilenceTheStream()
     {
         var r = new StreamResampler(100, 1, 100);
         FramesFrom(r, Clock(0, 500));
@@ -124,7 +124,7 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void Under_the_defaults_a_sensor_clock_reset_is_followed_by_the_new_timeline()
+    public void UnderTheDefaultsASensorClockResetIsFollowedByTheNewTimeline()
     {
         var r = new StreamResampler(100, 1, 100);
         FramesFrom(r, Clock(0, 1000));
@@ -135,7 +135,7 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void A_silent_source_does_not_hold_back_the_other_forever()
+    public void ASilentSourceDoesNotHoldBackTheOtherForever()
     {
         var r = new StreamResampler(100, [new StreamSource(1, 100), new StreamSource(1, 100)]);
         var frames = new List<(FrameStamp Stamp, float[] Frame)>();
@@ -156,9 +156,9 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void A_source_that_never_speaks_holds_zeros_after_the_dead_source_timeout()
+    public void ASourceThatNeverSpeaksHoldsZerosAfterTheDeadSourceTimeout()
     {
-        var r = new StreamResampler(100, [new StreamSource(1, 100), new StreamSource(2, 100)], new BadSamplePolicies { DeadSourceSeconds = 0.5 });
+        var r = new StreamResampler(100, [new StreamSource(1, 100), new StreamSource(2, 100)], new BadSampleHandling { DeadSourceSeconds = 0.5 });
         var frames = new List<(FrameStamp Stamp, float[] Frame)>();
         for (int i = 0; i < 300; i++)
         {
@@ -171,7 +171,7 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void A_source_on_a_timeline_of_its_own_is_held_and_does_not_make_the_stream_flip()
+    public void ASourceOnATimelineOfItsOwnIsHeldAndDoesNotMakeTheStreamFlip()
     {
         // Source 1's clock is 1000 s behind everyone else's. Its samples never re-anchor the stream, because source 0
         // keeps contradicting that timeline; frames keep flowing with source 1 held once it counts as dead.
@@ -192,9 +192,9 @@ public class StreamFaultTests
     // ---- Item 4: NaN frames after a restart with NonFinite = Interpolate ----
 
     [Fact]
-    public void A_non_finite_value_right_after_a_restart_never_reaches_a_frame()
+    public void ANonFiniteValueRightAfterARestartNeverReachesAFrame()
     {
-        var r = new StreamResampler(100, 1, 50, new BadSamplePolicies { NonFinite = BadSamplePolicy.Interpolate, Gap = BadSamplePolicy.ResetState, MaxGapSeconds = 0.05 });
+        var r = new StreamResampler(100, 1, 50, new BadSampleHandling { NonFinite = BadSamplePolicy.Interpolate, Gap = BadSamplePolicy.ResetState, MaxGapSeconds = 0.05 });
         r.Push(1.00, [1f]);
         r.Push(1.02, [2f]);
         r.Push(2.00, [float.NaN]);
@@ -209,14 +209,14 @@ public class StreamFaultTests
     // ---- Item 5: sizes that overflowed ----
 
     [Fact]
-    public void A_gap_limit_that_would_overflow_the_input_buffer_is_refused()
+    public void AGapLimitThatWouldOverflowTheInputBufferIsRefused()
     {
-        var ex = Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new StreamResampler(100, 1, 100, new BadSamplePolicies { MaxGapSeconds = 1e8 }));
+        var ex = Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new StreamResampler(100, 1, 100, new BadSampleHandling { MaxGapSeconds = 1e8 }));
         Assert.Contains("MaxGapSeconds", ex.ParamName);
     }
 
     [Fact]
-    public void An_input_rate_outside_the_documented_range_is_refused()
+    public void AnInputRateOutsideTheDocumentedRangeIsRefused()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new StreamSource(1, 1e12));
         Assert.Equal("nominalRateHz", ex.ParamName);
@@ -225,14 +225,14 @@ public class StreamFaultTests
     [Theory]
     [InlineData(int.MaxValue)]
     [InlineData(0)]
-    public void An_output_capacity_out_of_range_is_refused(int capacity)
+    public void AnOutputCapacityOutOfRangeIsRefused(int capacity)
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new StreamResampler(100, 1, 100, outputCapacity: capacity));
         Assert.Equal("outputCapacity", ex.ParamName);
     }
 
     [Fact]
-    public void A_sliding_window_too_large_to_allocate_is_refused()
+    public void ASlidingWindowTooLargeToAllocateIsRefused()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new SlidingWindow(int.MaxValue, 1, 3));
         Assert.Equal("length", ex.ParamName);
@@ -241,14 +241,14 @@ public class StreamFaultTests
     [Theory]
     [InlineData(-1)]
     [InlineData(int.MaxValue)]
-    public void A_runner_window_out_of_range_is_refused(int windowLength)
+    public void ARunnerWindowOutOfRangeIsRefused(int windowLength)
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new StreamRunner(new LeakyGestureModel(8), windowLength, 1));
         Assert.Equal("windowLength", ex.ParamName);
     }
 
     [Fact]
-    public void Counters_saturate_instead_of_wrapping_negative()
+    public void CountersSaturateInsteadOfWrappingNegative()
     {
         var counters = new StreamCounters();
         counters.CountSkippedFrames(long.MaxValue - 1);
@@ -259,9 +259,9 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void A_skip_across_the_whole_timestamp_range_is_counted_exactly()
+    public void ASkipAcrossTheWholeTimestampRangeIsCountedExactly()
     {
-        var r = new StreamResampler(100, 1, 100, new BadSamplePolicies { Gap = BadSamplePolicy.Drop });
+        var r = new StreamResampler(100, 1, 100, new BadSampleHandling { Gap = BadSamplePolicy.Drop });
         double edge = r.MaxTimestampSeconds;
         Assert.Equal(SampleOutcome.Accepted, r.Push(-edge, [1f]));
         Assert.Equal(SampleOutcome.Repaired, Deadline.Run(HangGuard, () => r.Push(edge, [2f])));
@@ -272,7 +272,7 @@ public class StreamFaultTests
     // ---- Item 6: exception types, and failed constructions change nothing ----
 
     [Fact]
-    public void A_bad_source_index_is_an_ArgumentOutOfRangeException()
+    public void ABadSourceIndexIsAnArgumentOutOfRangeException()
     {
         var r = new StreamResampler(100, [new StreamSource(1, 100), new StreamSource(2, 100)]);
         foreach (int source in new[] { -1, 2, int.MaxValue })
@@ -284,14 +284,14 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void A_null_model_is_an_ArgumentNullException()
+    public void ANullModelIsAnArgumentNullException()
     {
         Assert.Equal("model", Assert.Throws<ArgumentNullException>(() => new StreamRunner((IStepModel)null!)).ParamName);
         Assert.Equal("model", Assert.Throws<ArgumentNullException>(() => new StreamRunner((ISequenceModel)null!, 4, 1)).ParamName);
     }
 
     [Fact]
-    public void Rejected_runner_constructions_leave_the_model_state_alone()
+    public void RejectedRunnerConstructionsLeaveTheModelStateAlone()
     {
         var model = new LeakyGestureModel(sequenceLength: 4);
         model.State[0] = 0.5f;
@@ -312,7 +312,7 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void A_run_that_overflows_a_real_model_is_discarded_and_its_state_reset()
+    public void ARunThatOverflowsARealModelIsDiscardedAndItsStateReset()
     {
         // Finite but extreme inputs: with weights of 2, W·x overflows to +∞ and −∞, whose sum is NaN.
         var model = new RnnGen.Tests.Models.Nested.InnerModel();
@@ -341,7 +341,7 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void Fault_paths_allocate_nothing()
+    public void FaultPathsAllocateNothing()
     {
         // Two sources; source 1 goes silent for 2 s of every 5 (dead-source frames), the clock resets every 7 s
         // (re-anchoring), every 50th sample is out of range, and frames are read only every third push (overruns).
@@ -367,7 +367,7 @@ public class StreamFaultTests
     // ---- Item 7: precision lost in huge timestamps ----
 
     [Fact]
-    public void Timestamps_beyond_the_usable_range_are_refused_rather_than_resampled_wrongly()
+    public void TimestampsBeyondTheUsableRangeAreRefusedRatherThanResampledWrongly()
     {
         // Around 1e17 s a double cannot tell 10 ms apart: a constant input of 5 used to come out as frames of 0.
         var r = new StreamResampler(100, 1, 100);
@@ -380,7 +380,7 @@ public class StreamFaultTests
     }
 
     [Fact]
-    public void Timestamps_inside_the_usable_range_resample_exactly()
+    public void TimestampsInsideTheUsableRangeResampleExactly()
     {
         // 4e10 s at 100 Hz is inside the range (|t|·rate ≤ 2^42): a constant stays constant.
         var r = new StreamResampler(100, 1, 100);

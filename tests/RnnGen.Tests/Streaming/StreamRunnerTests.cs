@@ -7,7 +7,7 @@ public class StreamRunnerTests
     private static FrameStamp Stamp(long tick, bool reset = false) => new(tick, tick / 100.0, reset);
 
     [Fact]
-    public void Step_mode_runs_the_model_once_per_frame_and_carries_state()
+    public void StepModeRunsTheModelOncePerFrameAndCarriesState()
     {
         var model = new LeakyGestureModel();
         var runner = new StreamRunner(model);
@@ -23,7 +23,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void A_reset_stamp_resets_model_smoother_and_detectors_first()
+    public void AResetStampResetsModelSmootherAndDetectorsFirst()
     {
         var model = new LeakyGestureModel();
         var runner = new StreamRunner(model, new EmaSmoother(2, 0.5f), [new EventDetector(1, 0.7f, 0.3f)]);
@@ -40,7 +40,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void Non_finite_frames_are_refused_before_the_model()
+    public void NonFiniteFramesAreRefusedBeforeTheModel()
     {
         var model = new LeakyGestureModel();
         var runner = new StreamRunner(model);
@@ -52,7 +52,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void Smoothing_and_detection_use_the_smoothed_row()
+    public void SmoothingAndDetectionUseTheSmoothedRow()
     {
         // p per step: 0.75, 0.875, 0.9375; smoothed with α = 0.5: 0.75, 0.8125, 0.875. Enter at 0.8 needs the smoothed value.
         var runner = new StreamRunner(new LeakyGestureModel(), new EmaSmoother(2, 0.5f), [new EventDetector(1, 0.8f, 0.5f, minDurationSteps: 2)]);
@@ -67,7 +67,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void Window_mode_runs_every_stride_frames_with_a_fresh_state()
+    public void WindowModeRunsEveryStrideFramesWithAFreshState()
     {
         // T = 4, S = 2, input i at frame i. Windows end at frames 4, 6, 8: sums 1+2+3+4, 3+…+6, 5+…+8.
         var model = new SumModel(sequenceLength: 8);
@@ -81,7 +81,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void Window_mode_can_carry_state_between_non_overlapping_windows()
+    public void WindowModeCanCarryStateBetweenNonOverlappingWindows()
     {
         var model = new SumModel(sequenceLength: 3);
         var runner = new StreamRunner(model, windowLength: 3, stride: 3, WindowStatePolicy.Carry);
@@ -96,7 +96,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void Window_mode_uses_the_last_row_of_a_per_step_model()
+    public void WindowModeUsesTheLastRowOfAPerStepModel()
     {
         // LeakyGestureModel writes one row per step; the runner reports the last: after 3 steps of x₀ = 1 from zero
         // state, h = 0.875 → p = 0.9375.
@@ -110,7 +110,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void A_reset_stamp_clears_the_window()
+    public void AResetStampClearsTheWindow()
     {
         var runner = new StreamRunner(new SumModel(2), windowLength: 2, stride: 1);
         runner.Push([1f], Stamp(0));
@@ -121,7 +121,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void Misconfiguration_is_rejected()
+    public void MisconfigurationIsRejected()
     {
         Assert.Throws<ArgumentException>(() => new StreamRunner(new LeakyGestureModel(), new EmaSmoother(3, 0.5f)));
         Assert.Throws<ArgumentException>(() => new StreamRunner(new LeakyGestureModel(), detectors: [new EventDetector(2, 0.5f, 0.5f)]));
@@ -130,7 +130,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void Step_mode_allocates_nothing()
+    public void StepModeAllocatesNothing()
     {
         var runner = new StreamRunner(new LeakyGestureModel(), new EmaSmoother(2, 0.3f),
             [new EventDetector(1, 0.8f, 0.3f, 3, 5), new EventDetector(0, 0.9f, 0.5f)]);
@@ -148,7 +148,7 @@ public class StreamRunnerTests
     }
 
     [Fact]
-    public void Window_mode_allocates_nothing()
+    public void WindowModeAllocatesNothing()
     {
         var runner = new StreamRunner(new LeakyGestureModel(sequenceLength: 16), 16, 4, WindowStatePolicy.ResetEachWindow,
             new EmaSmoother(2, 0.5f), [new EventDetector(1, 0.8f, 0.3f)]);

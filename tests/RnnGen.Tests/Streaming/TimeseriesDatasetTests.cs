@@ -7,7 +7,7 @@ public class TimeseriesDatasetTests
     private static float[] Range(int from, int count) => Enumerable.Range(from, count).Select(i => (float)i).ToArray();
 
     [Fact]
-    public void Next_value_windows_of_one_to_ten()
+    public void NextValueWindowsOfOneToTen()
     {
         // The lecture's TimeseriesGenerator example: data [1..10], window 3 → the next value.
         var ds = TimeseriesDataset.ForNextValue(Range(1, 10), channels: 1, sequenceLength: 3, batchSize: 128);
@@ -21,7 +21,7 @@ public class TimeseriesDatasetTests
     }
 
     [Fact]
-    public void Keras_documentation_example_with_sampling_rate_and_stride()
+    public void KerasDocumentationExampleWithSamplingRateAndStride()
     {
         // timeseries_dataset_from_array docs, example 1: indices [0..98], sequence_length=10, sampling_rate=2,
         // sequence_stride=3 → [0 2 … 18], [3 5 … 21], [6 8 … 24], …, last [78 80 … 96].
@@ -40,7 +40,7 @@ public class TimeseriesDatasetTests
     }
 
     [Fact]
-    public void Targets_belong_to_the_window_start_and_limit_the_count()
+    public void TargetsBelongToTheWindowStartAndLimitTheCount()
     {
         // Keras example 2 style: targets shorter than the data; target i goes with the window starting at row i.
         float[] data = Range(0, 20);
@@ -56,7 +56,7 @@ public class TimeseriesDatasetTests
     }
 
     [Fact]
-    public void Multichannel_rows_start_end_and_horizon()
+    public void MultichannelRowsStartEndAndHorizon()
     {
         // Rows [i, 10i]; rows 2..11 only; window 2 with sampling rate 2; target 2 sampled steps after the last row.
         float[] data = Enumerable.Range(0, 15).SelectMany(i => new float[] { i, 10 * i }).ToArray();
@@ -73,14 +73,14 @@ public class TimeseriesDatasetTests
     }
 
     [Fact]
-    public void Too_little_data_gives_no_windows()
+    public void TooLittleDataGivesNoWindows()
     {
         Assert.Equal(0, TimeseriesDataset.ForNextValue(Range(0, 3), 1, 3).WindowCount);
         Assert.Equal(0, new TimeseriesDataset(Range(0, 2), 1, 3).WindowCount);
     }
 
     [Fact]
-    public void Shuffle_is_a_seeded_permutation_and_batches_follow_it()
+    public void ShuffleIsASeededPermutationAndBatchesFollowIt()
     {
         var ds = TimeseriesDataset.ForNextValue(Range(0, 50), 1, 4, batchSize: 8, shuffle: true, seed: 42);
         Assert.Equal(46, ds.WindowCount);
@@ -109,7 +109,7 @@ public class TimeseriesDatasetTests
     }
 
     [Fact]
-    public void Batches_allocate_nothing()
+    public void BatchesAllocateNothing()
     {
         var ds = TimeseriesDataset.ForNextValue(Enumerable.Range(0, 3000).Select(i => (float)i).ToArray(), 3, 16, samplingRate: 2, batchSize: 32, shuffle: true);
         var inputs = new float[32 * 16 * 3];

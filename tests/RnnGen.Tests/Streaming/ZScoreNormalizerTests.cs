@@ -6,7 +6,7 @@ namespace RnnGen.Tests.Streaming;
 public class ZScoreNormalizerTests
 {
     [Fact]
-    public void Fit_uses_the_population_standard_deviation()
+    public void FitUsesThePopulationStandardDeviation()
     {
         // Channel 0: 1, 2, 3, 4 → μ = 2.5, σ = √1.25. Channel 1 is ten times channel 0.
         float[] data = [1, 10, 2, 20, 3, 30, 4, 40];
@@ -25,7 +25,7 @@ public class ZScoreNormalizerTests
     }
 
     [Fact]
-    public void Running_statistics_match_a_two_pass_computation_until_frozen()
+    public void RunningStatisticsMatchATwoPassComputationUntilFrozen()
     {
         var rng = new TestRandom(9);
         var n = new ZScoreNormalizer(3);
@@ -57,7 +57,7 @@ public class ZScoreNormalizerTests
     }
 
     [Fact]
-    public void Constant_channels_and_early_estimates_are_scaled_by_one()
+    public void ConstantChannelsAndEarlyEstimatesAreScaledByOne()
     {
         var n = new ZScoreNormalizer(1);
         n.Observe([5f]);
@@ -70,7 +70,7 @@ public class ZScoreNormalizerTests
     }
 
     [Fact]
-    public void Non_finite_frames_do_not_touch_running_statistics()
+    public void NonFiniteFramesDoNotTouchRunningStatistics()
     {
         var n = new ZScoreNormalizer(2);
         n.Observe([1f, 2f]);
@@ -81,7 +81,7 @@ public class ZScoreNormalizerTests
     }
 
     [Fact]
-    public void Metadata_round_trips_every_bit_in_any_culture()
+    public void MetadataRoundTripsEveryBitInAnyCulture()
     {
         float[] mean = [0.1f, 1f / 3f, float.Epsilon, -0f, -123456.79f, float.MaxValue];
         float[] std = [1e-6f, 2f / 3f, 3.4e38f, 1f, 0.30000001f, 7e-3f];
@@ -112,7 +112,7 @@ public class ZScoreNormalizerTests
     }
 
     [Fact]
-    public void FromMetadata_names_the_missing_or_bad_key()
+    public void FromMetadataNamesTheMissingOrBadKey()
     {
         var good = new Dictionary<string, string> { [ZScoreNormalizer.MeanKey] = "[1, 2]", [ZScoreNormalizer.StdKey] = "[0.5,4]" };
         var n = ZScoreNormalizer.FromMetadata(good);
@@ -134,7 +134,7 @@ public class ZScoreNormalizerTests
     private static Dictionary<string, string> With(Dictionary<string, string> d, string key, string value) => new(d) { [key] = value };
 
     [Fact]
-    public void Observe_and_normalize_allocate_nothing()
+    public void ObserveAndNormalizeAllocateNothing()
     {
         var n = new ZScoreNormalizer(4);
         float[] frame = [1, 2, 3, 4];

@@ -22,7 +22,7 @@ public class BatchTrainerTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void A_mini_batch_step_equals_the_single_sequence_trainers(bool perEntity)
+    public void AMiniBatchStepEqualsTheSingleSequenceTrainers(bool perEntity)
     {
         const int B = 21;
         var single = new LstmClassifier();
@@ -53,7 +53,7 @@ public class BatchTrainerTests
     }
 
     [Fact]
-    public void Token_sequences_with_a_target_per_step_train_as_the_single_path_does()
+    public void TokenSequencesWithATargetPerStepTrainAsTheSinglePathDoes()
     {
         const int B = 9, T = TokenBatch.SequenceLength;
         var single = new TokenBatch();
@@ -77,7 +77,7 @@ public class BatchTrainerTests
     }
 
     [Fact]
-    public void Mean_squared_error_steps_match_too()
+    public void MeanSquaredErrorStepsMatchToo()
     {
         const int B = 18, T = MixedBatchStack.SequenceLength;
         var single = new MixedBatchStack();
@@ -101,7 +101,7 @@ public class BatchTrainerTests
 
     /// <summary>Class = sign of the first input; the other inputs are noise, so the LSTM must remember step 0.</summary>
     [Fact]
-    public void Mini_batches_of_32_train_the_sign_memory_task_to_a_low_loss()
+    public void MiniBatchesOf32TrainTheSignMemoryTaskToALowLoss()
     {
         const int B = 32, T = SignMemory.SequenceLength;
         var model = new SignMemory();
@@ -126,7 +126,7 @@ public class BatchTrainerTests
     }
 
     [Fact]
-    public void A_non_finite_input_skips_the_step_and_leaves_weights_and_states_as_they_were()
+    public void ANonFiniteInputSkipsTheStepAndLeavesWeightsAndStatesAsTheyWere()
     {
         const int B = 4, T = SignMemory.SequenceLength;
         var model = new SignMemory();
@@ -152,7 +152,7 @@ public class BatchTrainerTests
     }
 
     [Fact]
-    public void A_learning_rate_that_overflows_the_update_is_refused_before_any_weight_changes()
+    public void ALearningRateThatOverflowsTheUpdateIsRefusedBeforeAnyWeightChanges()
     {
         const int B = 4, T = SignMemory.SequenceLength;
         var model = new SignMemory();
@@ -168,7 +168,7 @@ public class BatchTrainerTests
     }
 
     [Fact]
-    public void Arguments_are_checked()
+    public void ArgumentsAreChecked()
     {
         var trainer = new BatchTrainer(new SignMemory.Batch(4), new Sgd(SignMemory.ParameterCount, 0.1f));
         Assert.Equal("sequences", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Train(new float[30], new int[5], 5)).ParamName);

@@ -5,7 +5,7 @@ namespace RnnGen.Tests.Training;
 public class GradientClippingTests
 {
     [Fact]
-    public void ClipByGlobalNorm_ScalesByMaxNormOverNormPlusEpsilon()
+    public void ClipByGlobalNormScalesByMaxNormOverNormPlusEpsilon()
     {
         float[] g = [3f, 0f, -4f];
         float norm = GradientClipping.ClipByGlobalNorm(g, 1f);
@@ -17,7 +17,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByGlobalNorm_BelowMaxLeavesGradientsAlone()
+    public void ClipByGlobalNormBelowMaxLeavesGradientsAlone()
     {
         float[] g = [3f, 0f, -4f];
         Assert.Equal(5f, GradientClipping.ClipByGlobalNorm(g, 6f));
@@ -25,7 +25,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByGlobalNorm_AtExactlyMaxStillScalesLikeTorch()
+    public void ClipByGlobalNormAtExactlyMaxStillScalesLikeTorch()
     {
         // torch clamps max_norm / (norm + 1e-6) at 1, so a norm equal to max_norm is scaled by 5 / (5 + 1e-6).
         float[] g = [3f, 4f];
@@ -36,7 +36,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void GlobalNorm_MatchesDoubleReferenceAcrossLanesAndTail()
+    public void GlobalNormMatchesDoubleReferenceAcrossLanesAndTail()
     {
         float[] g = NumericAssert.RandomFloats(11, 1003, -2f, 2f);
         double sum = 0;
@@ -51,7 +51,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void GlobalNorm_OfHugeFiniteValuesDoesNotOverflow()
+    public void GlobalNormOfHugeFiniteValuesDoesNotOverflow()
     {
         // The squares (≈ 1e61) overflow float; the norm itself does not.
         float[] g = [3e30f, 4e30f];
@@ -63,7 +63,7 @@ public class GradientClippingTests
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
     [InlineData(float.NegativeInfinity)]
-    public void ClipByGlobalNorm_NonFiniteReportsAndLeavesGradientsUntouched(float bad)
+    public void ClipByGlobalNormNonFiniteReportsAndLeavesGradientsUntouched(float bad)
     {
         float[] g = NumericAssert.RandomFloats(12, 21, -1f, 1f);
         g[17] = bad; // in the tail for 8- and 16-wide lanes
@@ -76,7 +76,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByValue_ClampsToTheSymmetricRange()
+    public void ClipByValueClampsToTheSymmetricRange()
     {
         float[] g = [-3f, -0.5f, 0f, 0.5f, 3f, 1f, -1f, 2f, 0.25f];
         GradientClipping.ClipByValue(g, 1f);
@@ -84,7 +84,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByValue_KeepsNaNSoTheFiniteCheckStillSeesIt()
+    public void ClipByValueKeepsNaNSoTheFiniteCheckStillSeesIt()
     {
         float[] g = new float[19];
         g[3] = float.NaN;
@@ -96,7 +96,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void Clipping_RejectsNegativeOrNaNLimits()
+    public void ClippingRejectsNegativeOrNaNLimits()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => GradientClipping.ClipByGlobalNorm(new float[2], -1f));
         Assert.Throws<ArgumentOutOfRangeException>(() => GradientClipping.ClipByGlobalNorm(new float[2], float.NaN));
@@ -108,7 +108,7 @@ public class GradientClippingTests
     [InlineData(5, float.PositiveInfinity)]
     [InlineData(33, float.NegativeInfinity)]
     [InlineData(36, float.NaN)]
-    public void AllFinite_FindsANonFiniteValueAnywhere(int index, float bad)
+    public void AllFiniteFindsANonFiniteValueAnywhere(int index, float bad)
     {
         float[] values = NumericAssert.RandomFloats(13, 37, -1e30f, 1e30f);
         Assert.True(GradientClipping.AllFinite(values));
@@ -117,14 +117,14 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void AllFinite_AcceptsExtremesAndEmpty()
+    public void AllFiniteAcceptsExtremesAndEmpty()
     {
         Assert.True(GradientClipping.AllFinite([float.MaxValue, float.MinValue, float.Epsilon, -0f]));
         Assert.True(GradientClipping.AllFinite([]));
     }
 
     [Fact]
-    public void Clipping_AllocatesNothing()
+    public void ClippingAllocatesNothing()
     {
         float[] g = NumericAssert.RandomFloats(14, 1003, -1f, 1f);
 

@@ -60,7 +60,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void SameSeedReproduces_OtherSeedDiffersInEveryTensor()
+    public void SameSeedReproducesOtherSeedDiffersInEveryTensor()
     {
         FakeModel a = TokenGru(), b = TokenGru(), c = TokenGru();
         Initializer.Apply(a, InitScheme.PyTorchDefault, 1);
@@ -90,7 +90,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void PyTorchDefault_UsesOneOverRootHForRecurrentAndFanInForLinear()
+    public void PyTorchDefaultUsesOneOverRootHForRecurrentAndFanInForLinear()
     {
         FakeModel lstm = FakeModel.Lstm(3, 4);
         Initializer.Apply(lstm, InitScheme.PyTorchDefault, 3);
@@ -107,7 +107,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void PyTorchDefault_ProjectedLstmUsesHiddenSizeNotProjectionSize()
+    public void PyTorchDefaultProjectedLstmUsesHiddenSizeNotProjectionSize()
     {
         FakeModel model = ProjectedLstm();
         Initializer.Apply(model, InitScheme.PyTorchDefault, 4);
@@ -116,7 +116,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void Embedding_IsStandardNormal()
+    public void EmbeddingIsStandardNormal()
     {
         FakeModel model = TokenGru();
         Initializer.Apply(model, InitScheme.XavierOrthogonal, 5);
@@ -129,7 +129,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void XavierOrthogonal_XavierBoundsAndZeroBiasesWithForgetOffset()
+    public void XavierOrthogonalXavierBoundsAndZeroBiasesWithForgetOffset()
     {
         FakeModel model = FakeModel.Lstm(3, 4);
         Initializer.Apply(model, InitScheme.XavierOrthogonal, 6);
@@ -141,7 +141,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void Orthogonal_EachSquareGateBlockIsOrthogonal()
+    public void OrthogonalEachSquareGateBlockIsOrthogonal()
     {
         FakeModel model = FakeModel.Lstm(3, 4);
         Initializer.Apply(model, InitScheme.XavierOrthogonal, 7);
@@ -159,7 +159,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void Orthogonal_RectangularBlocksHaveOrthonormalColumnsOrRows()
+    public void OrthogonalRectangularBlocksHaveOrthonormalColumnsOrRows()
     {
         FakeModel model = ProjectedLstm();
         Initializer.Apply(model, InitScheme.PyTorchDefault with { RecurrentWeights = WeightInit.Orthogonal, ProjectionWeights = WeightInit.Orthogonal, InputWeights = WeightInit.Orthogonal }, 8);
@@ -175,7 +175,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void ForgetGateBias_OffsetsOnlyTheLstmForgetRowsOfBiasIh()
+    public void ForgetGateBiasOffsetsOnlyTheLstmForgetRowsOfBiasIh()
     {
         FakeModel plain = FakeModel.Lstm(3, 4), offset = FakeModel.Lstm(3, 4);
         Initializer.Apply(plain, InitScheme.PyTorchDefault, 9);
@@ -195,7 +195,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void VanillaRnn_IsRecognisedWithOneGate()
+    public void VanillaRnnIsRecognisedWithOneGate()
     {
         var model = new FakeModel(("weight_ih_l0", [4, 3]), ("weight_hh_l0", [4, 4]), ("bias_ih_l0", [4]), ("bias_hh_l0", [4]));
         Initializer.Apply(model, InitScheme.XavierOrthogonal, 10);
@@ -216,7 +216,7 @@ public class InitializerTests
 
     [Theory]
     [MemberData(nameof(BadLayouts))]
-    public void UnreadableLayouts_ThrowAndWriteNothing(string message, (string, int[])[] tensors)
+    public void UnreadableLayoutsThrowAndWriteNothing(string message, (string, int[])[] tensors)
     {
         var model = new FakeModel(tensors);
         model.Parameters.Fill(42f);
@@ -228,7 +228,7 @@ public class InitializerTests
     }
 
     [Fact]
-    public void UndefinedSchemeValues_AreRejectedUpFront()
+    public void UndefinedSchemeValuesAreRejectedUpFront()
     {
         FakeModel model = FakeModel.Lstm(3, 4);
         Assert.Throws<ArgumentOutOfRangeException>(() => Initializer.Apply(model, InitScheme.PyTorchDefault with { HeadWeights = (WeightInit)9 }, 1));

@@ -46,7 +46,7 @@ public class LossTests
 
     [Theory]
     [MemberData(nameof(TorchCases))]
-    public void Loss_MatchesTorchFunctional(string name)
+    public void LossMatchesTorchFunctional(string name)
     {
         JsonElement c = TrainingData.Case("loss_cases.json", name);
         float[] input = TrainingData.Floats(c.GetProperty("input"));
@@ -70,7 +70,7 @@ public class LossTests
     // ---- Softmax cross-entropy
 
     [Fact]
-    public void CrossEntropy_HandComputedCase()
+    public void CrossEntropyHandComputedCase()
     {
         float[] logits = [1f, 2f, 3f];
         float[] gradient = new float[3];
@@ -86,7 +86,7 @@ public class LossTests
     [InlineData(LossReduction.Sum, null)]
     [InlineData(LossReduction.Mean, -1)]
     [InlineData(LossReduction.Sum, 7)]
-    public void CrossEntropy_MatchesDoubleReferenceAndFiniteDifferences(LossReduction reduction, int? ignore)
+    public void CrossEntropyMatchesDoubleReferenceAndFiniteDifferences(LossReduction reduction, int? ignore)
     {
         const int classes = 5;
         float[] logits = NumericAssert.RandomFloats(1, 4 * classes, -3f, 3f);
@@ -104,7 +104,7 @@ public class LossTests
     }
 
     [Fact]
-    public void CrossEntropy_HugeLogitsStayFinite()
+    public void CrossEntropyHugeLogitsStayFinite()
     {
         float[] logits = [1000f, -1000f, 0f, -1000f, 1000f, 1000f];
         float[] gradient = new float[6];
@@ -120,7 +120,7 @@ public class LossTests
     }
 
     [Fact]
-    public void CrossEntropy_LossOnlyEqualsLossWithGradient()
+    public void CrossEntropyLossOnlyEqualsLossWithGradient()
     {
         float[] logits = NumericAssert.RandomFloats(2, 3 * 7, -5f, 5f);
         int[] targets = [6, 0, 3];
@@ -130,7 +130,7 @@ public class LossTests
     }
 
     [Fact]
-    public void CrossEntropy_EveryRowIgnoredGivesZero()
+    public void CrossEntropyEveryRowIgnoredGivesZero()
     {
         float[] gradient = [9f, 9f, 9f, 9f];
         float loss = SoftmaxCrossEntropy.Compute([1f, 2f, 3f, 4f], 2, [-100, -100], gradient, LossReduction.Mean, -100);
@@ -141,7 +141,7 @@ public class LossTests
     [Theory]
     [InlineData(3)]
     [InlineData(-1)]
-    public void CrossEntropy_TargetOutOfRangeThrowsWithoutWriting(int badTarget)
+    public void CrossEntropyTargetOutOfRangeThrowsWithoutWriting(int badTarget)
     {
         float[] gradient = [7f, 7f, 7f, 7f, 7f, 7f];
         var e = Assert.Throws<ArgumentOutOfRangeException>(
@@ -152,7 +152,7 @@ public class LossTests
     }
 
     [Fact]
-    public void CrossEntropy_LengthMismatchesThrow()
+    public void CrossEntropyLengthMismatchesThrow()
     {
         var logits = Assert.Throws<ArgumentException>(() => SoftmaxCrossEntropy.Compute(new float[7], 3, [0, 1], default));
         Assert.Contains("2 × 3 = 6, got 7", logits.Message);
@@ -164,7 +164,7 @@ public class LossTests
     // ---- Sigmoid binary cross-entropy
 
     [Fact]
-    public void BinaryCrossEntropy_HandComputedCase()
+    public void BinaryCrossEntropyHandComputedCase()
     {
         float[] gradient = new float[2];
         float loss = SigmoidBinaryCrossEntropy.Compute([0f, 2f], [0.5f, 1f], gradient, LossReduction.Sum);
@@ -177,7 +177,7 @@ public class LossTests
     [Theory]
     [InlineData(LossReduction.Mean)]
     [InlineData(LossReduction.Sum)]
-    public void BinaryCrossEntropy_MatchesDoubleReferenceAndFiniteDifferences(LossReduction reduction)
+    public void BinaryCrossEntropyMatchesDoubleReferenceAndFiniteDifferences(LossReduction reduction)
     {
         float[] logits = NumericAssert.RandomFloats(3, 12, -4f, 4f);
         float[] targets = NumericAssert.RandomFloats(4, 12, 0f, 1f);
@@ -195,7 +195,7 @@ public class LossTests
     }
 
     [Fact]
-    public void BinaryCrossEntropy_HugeLogitsStayFinite()
+    public void BinaryCrossEntropyHugeLogitsStayFinite()
     {
         float[] gradient = new float[4];
         float loss = SigmoidBinaryCrossEntropy.Compute([1000f, -1000f, 1000f, -1000f], [0f, 1f, 1f, 0f], gradient, LossReduction.Sum);
@@ -207,14 +207,14 @@ public class LossTests
     [InlineData(-0.01f)]
     [InlineData(1.01f)]
     [InlineData(float.NaN)]
-    public void BinaryCrossEntropy_TargetOutsideUnitIntervalThrows(float bad)
+    public void BinaryCrossEntropyTargetOutsideUnitIntervalThrows(float bad)
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => SigmoidBinaryCrossEntropy.Compute(new float[2], [0.5f, bad], default));
         Assert.Contains("targets[1]", e.Message);
     }
 
     [Fact]
-    public void BinaryCrossEntropy_LengthMismatchesThrow()
+    public void BinaryCrossEntropyLengthMismatchesThrow()
     {
         Assert.Throws<ArgumentException>(() => SigmoidBinaryCrossEntropy.Compute(new float[3], new float[2], default));
         Assert.Throws<ArgumentException>(() => SigmoidBinaryCrossEntropy.Compute(new float[3], new float[3], new float[4]));
@@ -223,7 +223,7 @@ public class LossTests
     // ---- Mean squared error
 
     [Fact]
-    public void SquaredError_HandComputedMeanIsOverAllElements()
+    public void SquaredErrorHandComputedMeanIsOverAllElements()
     {
         float[] gradient = new float[4];
         float loss = MeanSquaredError.Compute([1f, 2f, 3f, 4f], [0f, 2f, 5f, 4f], gradient);
@@ -236,7 +236,7 @@ public class LossTests
     [Theory]
     [InlineData(LossReduction.Mean)]
     [InlineData(LossReduction.Sum)]
-    public void SquaredError_MatchesDoubleReferenceAndFiniteDifferences(LossReduction reduction)
+    public void SquaredErrorMatchesDoubleReferenceAndFiniteDifferences(LossReduction reduction)
     {
         float[] outputs = NumericAssert.RandomFloats(5, 10, -2f, 2f);
         float[] targets = NumericAssert.RandomFloats(6, 10, -2f, 2f);
@@ -252,7 +252,7 @@ public class LossTests
     }
 
     [Fact]
-    public void SquaredError_LengthMismatchesThrow()
+    public void SquaredErrorLengthMismatchesThrow()
     {
         Assert.Throws<ArgumentException>(() => MeanSquaredError.Compute(new float[3], new float[2], default));
         Assert.Throws<ArgumentException>(() => MeanSquaredError.Compute(new float[3], new float[3], new float[2]));
@@ -261,7 +261,7 @@ public class LossTests
     // ---- Allocation
 
     [Fact]
-    public void Losses_AllocateNothing()
+    public void LossesAllocateNothing()
     {
         float[] logits = NumericAssert.RandomFloats(7, 64 * 10, -3f, 3f);
         float[] probabilities = NumericAssert.RandomFloats(8, logits.Length, 0f, 1f);

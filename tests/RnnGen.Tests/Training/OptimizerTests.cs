@@ -56,7 +56,7 @@ public class OptimizerTests
 
     [Theory]
     [MemberData(nameof(TorchCases))]
-    public void Trajectory_MatchesTorchOptim(string name)
+    public void TrajectoryMatchesTorchOptim(string name)
     {
         JsonElement c = TrainingData.Case(CasesFile, name);
         float[][] expected = c.GetProperty("expected").EnumerateArray().Select(TrainingData.Floats).ToArray();
@@ -71,7 +71,7 @@ public class OptimizerTests
 
     [Theory]
     [MemberData(nameof(TorchCases))]
-    public void Reset_StartsTheTrajectoryAfresh(string name)
+    public void ResetStartsTheTrajectoryAfresh(string name)
     {
         JsonElement c = TrainingData.Case(CasesFile, name);
         IOptimizer optimizer = Create(c, c.GetProperty("initial").GetArrayLength());
@@ -104,7 +104,7 @@ public class OptimizerTests
 
     [Theory]
     [MemberData(nameof(AllKinds))]
-    public void Step_AllocatesNothing(string kind)
+    public void StepAllocatesNothing(string kind)
     {
         const int count = 1003; // not a multiple of any vector width, so the tail path runs too
         IOptimizer optimizer = Create(kind, count);
@@ -119,7 +119,7 @@ public class OptimizerTests
 
     [Theory]
     [MemberData(nameof(AllKinds))]
-    public void Step_RejectsWrongLengthsWithoutTouchingAnything(string kind)
+    public void StepRejectsWrongLengthsWithoutTouchingAnything(string kind)
     {
         IOptimizer optimizer = Create(kind, 5);
         float[] parameters = [1f, 2f, 3f, 4f, 5f];
@@ -132,7 +132,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Step_WithModelUsesItsParametersAndGradients()
+    public void StepWithModelUsesItsParametersAndGradients()
     {
         var model = FakeModel.Lstm(inputSize: 3, hiddenSize: 4);
         model.Parameters.Fill(1f);
@@ -144,7 +144,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Hyperparameters_OutsideTorchLimitsAreRejected()
+    public void HyperparametersOutsideTorchLimitsAreRejected()
     {
         Assert.Throws<ArgumentException>(() => new Sgd(3, 0.1f, nesterov: true));
         Assert.Throws<ArgumentException>(() => new Sgd(3, 0.1f, momentum: 0.9f, dampening: 0.1f, nesterov: true));

@@ -5,7 +5,7 @@ namespace RnnGen.Tests.Training;
 public class SeededRandomTests
 {
     [Fact]
-    public void SplitMix64_MatchesPublishedSequence()
+    public void SplitMix64MatchesPublishedSequence()
     {
         // Rosetta Code "Pseudo-random numbers/Splitmix64", seed 1234567.
         ulong state = 1234567;
@@ -15,7 +15,7 @@ public class SeededRandomTests
     }
 
     [Fact]
-    public void NextUInt64_MatchesReferenceXoshiro256StarStar()
+    public void NextUInt64MatchesReferenceXoshiro256StarStar()
     {
         // The reference C (prng.di.unimi.it/xoshiro256starstar.c) compiled with gcc, state = four SplitMix64 outputs of 1234567.
         var random = new SeededRandom(1234567);
@@ -25,7 +25,7 @@ public class SeededRandomTests
     }
 
     [Fact]
-    public void SameSeedSameSequence_OtherSeedOtherSequence()
+    public void SameSeedSameSequenceOtherSeedOtherSequence()
     {
         var a = new SeededRandom(42);
         var b = new SeededRandom(42);
@@ -41,7 +41,7 @@ public class SeededRandomTests
     }
 
     [Fact]
-    public void NextDouble_AndNextUniform_StayInRange()
+    public void NextDoubleAndNextUniformStayInRange()
     {
         var random = new SeededRandom(7);
         double min = 1, max = 0;
@@ -57,7 +57,7 @@ public class SeededRandomTests
     }
 
     [Fact]
-    public void NextNormal_HasStandardNormalMoments()
+    public void NextNormalHasStandardNormalMoments()
     {
         var random = new SeededRandom(2024);
         const int n = 200_000;
@@ -79,7 +79,7 @@ public class SeededRandomTests
     }
 
     [Fact]
-    public void Log_AgreesWithTheCLibraryToAFewUlps()
+    public void LogAgreesWithTheCLibraryToAFewUlps()
     {
         var random = new SeededRandom(99);
         double[] special = [1.0, 2.0, 0.5, Math.Sqrt(2), Math.Sqrt(0.5), 1e-300, double.Epsilon, 4.9e-320, double.MaxValue, 1 - 1e-16, 1 + 2.2e-16];

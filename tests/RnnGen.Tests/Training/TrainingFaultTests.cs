@@ -19,7 +19,7 @@ public class TrainingFaultTests
     private static readonly float[] Inputs = [0.5f, -0.2f, 0.1f, 0.9f, -0.7f, 0.3f, 0.2f, 0.2f];
 
     [Fact]
-    public void A_learning_rate_that_overflows_the_update_is_refused_and_the_weights_are_untouched()
+    public void ALearningRateThatOverflowsTheUpdateIsRefusedAndTheWeightsAreUntouched()
     {
         var adam = new Adam(TinyRegressor.ParameterCount, learningRate: float.MaxValue);
         var trainer = Regressor(adam, out var model);
@@ -36,7 +36,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void Weight_decay_that_overflows_is_refused_on_the_step_that_would_overflow()
+    public void WeightDecayThatOverflowsIsRefusedOnTheStepThatWouldOverflow()
     {
         var trainer = Regressor(new Sgd(TinyRegressor.ParameterCount, learningRate: 1f, weightDecay: 1e38f), out var model);
         var reasons = new List<TrainingSkipReason>();
@@ -50,7 +50,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void A_huge_but_finite_gradient_does_not_freeze_an_Adam_parameter()
+    public void AHugeButFiniteGradientDoesNotFreezeAnAdamParameter()
     {
         // 2e19² overflows float: the second moment would become ∞ and every later update of that parameter 0.
         var adam = new Adam(3, learningRate: 0.1f);
@@ -65,7 +65,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void An_infinite_input_is_refused_like_a_NaN_and_leaves_weights_and_state_alone()
+    public void AnInfiniteInputIsRefusedLikeANaNAndLeavesWeightsAndStateAlone()
     {
         var trainer = Regressor(new Sgd(TinyRegressor.ParameterCount, learningRate: 0.1f), out var model);
         float[] before = model.Parameters.ToArray();
@@ -83,7 +83,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void A_refused_forward_used_only_for_evaluation_does_not_spoil_the_next_batch()
+    public void ARefusedForwardUsedOnlyForEvaluationDoesNotSpoilTheNextBatch()
     {
         var trainer = Regressor(new Sgd(TinyRegressor.ParameterCount, learningRate: 0.1f), out _);
         float[] input = (float[])Inputs.Clone();
@@ -94,7 +94,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void Every_optimizer_refuses_non_finite_gradients_and_keeps_its_state()
+    public void EveryOptimizerRefusesNonFiniteGradientsAndKeepsItsState()
     {
         foreach (IOptimizer optimizer in new IOptimizer[]
                  {
@@ -124,7 +124,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void Refused_steps_allocate_nothing()
+    public void RefusedStepsAllocateNothing()
     {
         var trainer = Regressor(new Adam(TinyRegressor.ParameterCount, learningRate: float.MaxValue), out _);
         var sgd = new Sgd(TinyRegressor.ParameterCount, 0.1f, momentum: 0.9f);
@@ -147,7 +147,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void An_infinite_input_in_a_truncated_stream_does_not_poison_the_carried_state()
+    public void AnInfiniteInputInATruncatedStreamDoesNotPoisonTheCarriedState()
     {
         var model = new DelayedEcho();
         Initializer.Apply(model, InitScheme.PyTorchDefault, seed: 5);
@@ -171,7 +171,7 @@ public class TrainingFaultTests
     [InlineData(0f)]
     [InlineData(-1e-8f)]
     [InlineData(float.NaN)]
-    public void Adam_and_RmsProp_need_a_positive_epsilon(float epsilon)
+    public void AdamAndRmsPropNeedAPositiveEpsilon(float epsilon)
     {
         Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(3, epsilon: epsilon)).ParamName);
         Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW(3, epsilon: epsilon)).ParamName);
@@ -179,7 +179,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void Undefined_enum_settings_are_rejected_at_construction()
+    public void UndefinedEnumSettingsAreRejectedAtConstruction()
     {
         var model = new TinyRegressor();
         Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, new Sgd(TinyRegressor.ParameterCount, 0.1f), new TrainerOptions { Loss = (TrainingLoss)7 }));
@@ -193,7 +193,7 @@ public class TrainingFaultTests
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
-    public void A_non_finite_binary_cross_entropy_target_skips_its_batch_only(float bad)
+    public void ANonFiniteBinaryCrossEntropyTargetSkipsItsBatchOnly(float bad)
     {
         var model = new TinyRegressor();
         var trainer = new Trainer(model, new Adam(TinyRegressor.ParameterCount), new TrainerOptions { Loss = TrainingLoss.SigmoidBinaryCrossEntropy });
@@ -208,7 +208,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void A_binary_cross_entropy_target_outside_0_1_is_refused_and_accumulates_nothing()
+    public void ABinaryCrossEntropyTargetOutside01IsRefusedAndAccumulatesNothing()
     {
         var model = new TinyRegressor();
         var trainer = new Trainer(model, new Adam(TinyRegressor.ParameterCount), new TrainerOptions { Loss = TrainingLoss.SigmoidBinaryCrossEntropy });
@@ -219,7 +219,7 @@ public class TrainingFaultTests
     }
 
     [Fact]
-    public void Truncated_training_with_float_targets_trains_and_reports_each_chunk()
+    public void TruncatedTrainingWithFloatTargetsTrainsAndReportsEachChunk()
     {
         var model = new DelayedRegressor();
         Initializer.Apply(model, InitScheme.PyTorchDefault, seed: 3);

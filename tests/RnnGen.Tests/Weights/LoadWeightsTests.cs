@@ -21,7 +21,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Loads_a_pytorch_export_into_the_flat_buffer_in_layout_order()
+    public void LoadsAPytorchExportIntoTheFlatBufferInLayoutOrder()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmSmall));
         FakeModel model = FakeModel.LstmSmall().WithDistinctValues();
@@ -37,7 +37,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Loads_a_model_with_a_head_under_its_own_prefixed_names()
+    public void LoadsAModelWithAHeadUnderItsOwnPrefixedNames()
     {
         FakeModel model = FakeModel.LstmWithHead();
 
@@ -49,7 +49,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_model_with_canonical_names_loads_the_rnn_prefixed_tensors_of_a_larger_model()
+    public void AModelWithCanonicalNamesLoadsTheRnnPrefixedTensorsOfALargerModel()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmHead));
         FakeModel model = FakeModel.LstmWithoutHead();
@@ -66,7 +66,7 @@ public class LoadWeightsTests
     [InlineData("model.")]
     [InlineData("encoder.")]
     [InlineData("seq2seq.encoder.")]
-    public void Detects_the_module_path_a_user_saved_the_model_under(string prefix)
+    public void DetectsTheModulePathAUserSavedTheModelUnder(string prefix)
     {
         SafeTensorsFile original = SafeTensorsFile.Read(PathOf(LstmHead));
         SafeTensorsFile file = Renamed(original, name => prefix + name);
@@ -79,7 +79,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_detected_prefix_ends_at_a_module_boundary()
+    public void ADetectedPrefixEndsAtAModuleBoundary()
     {
         SafeTensorsFile file = Renamed(SafeTensorsFile.Read(PathOf(LstmSmall)), n => "my_" + n);
 
@@ -90,7 +90,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Exact_names_win_over_a_prefix()
+    public void ExactNamesWinOverAPrefix()
     {
         SafeTensorsFile original = SafeTensorsFile.Read(PathOf(LstmSmall));
         var file = new SafeTensorsFile(
@@ -103,7 +103,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Two_complete_prefixes_are_ambiguous_and_an_explicit_prefix_settles_it()
+    public void TwoCompletePrefixesAreAmbiguousAndAnExplicitPrefixSettlesIt()
     {
         SafeTensorsFile original = SafeTensorsFile.Read(PathOf(LstmSmall));
         var file = new SafeTensorsFile(
@@ -118,7 +118,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Prefix_detection_is_linear_in_the_number_of_tensors()
+    public void PrefixDetectionIsLinearInTheNumberOfTensors()
     {
         // 60,000 empty tensors, each naming a canonical tensor under its own module path, none complete. Detection used
         // to compare every candidate prefix with every other (quadratic: 6 s for 40,000, minutes for larger headers); now
@@ -135,7 +135,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Missing_tensors_are_listed_with_what_the_file_has()
+    public void MissingTensorsAreListedWithWhatTheFileHas()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmSmall));
         var model = new FakeModel(("weight_ih_l0", [20, 3]), ("weight_hh_l0", [20, 5]), ("weight_hr_l0", [2, 5]), ("bias_ih_l0", [20]));
@@ -148,7 +148,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Missing_tensors_are_reported_under_the_nearest_prefix()
+    public void MissingTensorsAreReportedUnderTheNearestPrefix()
     {
         SafeTensorsFile file = Renamed(SafeTensorsFile.Read(PathOf(LstmSmall)), n => "encoder." + n);
         var model = new FakeModel(("weight_ih_l0", [20, 3]), ("weight_hh_l0", [20, 5]), ("weight_ih_l0_reverse", [20, 3]), ("weight_hh_l0_reverse", [20, 5]));
@@ -159,7 +159,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_file_of_another_model_lists_a_few_missing_names_and_the_files_names()
+    public void AFileOfAnotherModelListsAFewMissingNamesAndTheFilesNames()
     {
         var model = new FakeModel(Enumerable.Range(0, 12).Select(i => ($"layer{i}.weight", new[] { 2 })).ToArray());
 
@@ -169,7 +169,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void An_explicit_prefix_is_used_as_given()
+    public void AnExplicitPrefixIsUsedAsGiven()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmHead));
 
@@ -180,7 +180,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_shape_mismatch_names_the_tensor_and_both_shapes()
+    public void AShapeMismatchNamesTheTensorAndBothShapes()
     {
         var model = new FakeModel(("weight_ih_l0", [20, 4]), ("weight_hh_l0", [20, 5]), ("bias_ih_l0", [20]), ("bias_hh_l0", [20]));
 
@@ -191,7 +191,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Every_shape_mismatch_is_reported_at_once()
+    public void EveryShapeMismatchIsReportedAtOnce()
     {
         var model = new FakeModel(("rnn.weight_ih_l0", [32, 4]), ("rnn.weight_hh_l0", [32, 4]), ("rnn.bias_ih_l0", [32]), ("rnn.bias_hh_l0", [32]),
             ("head.weight", [8, 5]), ("head.bias", [5]));
@@ -203,12 +203,12 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_tensor_of_the_same_size_but_another_shape_is_a_mismatch() =>
+    public void ATensorOfTheSameSizeButAnotherShapeIsAMismatch() =>
         LoadFails(new FakeModel(("w", [6, 2])), new SafeTensorsFile([new SafeTensor("w", [3, 4], new float[12])]), null,
             "w: expected [6, 2], file has [3, 4]");
 
     [Fact]
-    public void Extra_tensors_are_an_error_unless_ignored()
+    public void ExtraTensorsAreAnErrorUnlessIgnored()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmHead));
         var smaller = new FakeModel(("rnn.weight_ih_l0", [32, 4]), ("rnn.weight_hh_l0", [32, 8]), ("rnn.bias_ih_l0", [32]), ("rnn.bias_hh_l0", [32]));
@@ -220,7 +220,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Extra_tensors_under_a_detected_prefix_are_an_error()
+    public void ExtraTensorsUnderADetectedPrefixAreAnError()
     {
         SafeTensorsFile original = SafeTensorsFile.Read(PathOf(LstmSmall));
         SafeTensorsFile file = Renamed(original, n => "rnn." + n,
@@ -236,7 +236,7 @@ public class LoadWeightsTests
     [InlineData(float.NaN, "NaN")]
     [InlineData(float.PositiveInfinity, "Infinity")]
     [InlineData(float.NegativeInfinity, "-Infinity")]
-    public void A_non_finite_value_names_the_tensor_and_its_first_index(float bad, string text)
+    public void ANonFiniteValueNamesTheTensorAndItsFirstIndex(float bad, string text)
     {
         SafeTensorsFile original = SafeTensorsFile.Read(PathOf(LstmSmall));
         float[] weights = (float[])original["weight_hh_l0"].Data.Clone();
@@ -250,7 +250,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_failure_in_the_last_tensor_leaves_every_earlier_parameter_unchanged()
+    public void AFailureInTheLastTensorLeavesEveryEarlierParameterUnchanged()
     {
         SafeTensorsFile original = SafeTensorsFile.Read(PathOf(LstmSmall));
         float[] lastBias = (float[])original["bias_hh_l0"].Data.Clone();
@@ -267,7 +267,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_failed_load_after_a_good_one_keeps_the_good_weights()
+    public void AFailedLoadAfterAGoodOneKeepsTheGoodWeights()
     {
         FakeModel model = FakeModel.LstmWithoutHead();
         model.LoadWeights(PathOf(LstmHead), new WeightLoadOptions { Prefix = "rnn." });
@@ -282,7 +282,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_malformed_file_leaves_the_parameters_unchanged()
+    public void AMalformedFileLeavesTheParametersUnchanged()
     {
         FakeModel model = FakeModel.LstmSmall().WithDistinctValues();
         float[] before = model.Parameters.ToArray();
@@ -298,7 +298,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void Parts_of_the_buffer_no_tensor_describes_are_kept()
+    public void PartsOfTheBufferNoTensorDescribesAreKept()
     {
         var model = new FakeModel(4, new ParameterTensor("a", 0, 2), new ParameterTensor("b", 3, 1));
         model.Parameters.Fill(9f);
@@ -309,7 +309,7 @@ public class LoadWeightsTests
     }
 
     [Fact]
-    public void A_model_whose_layout_overruns_its_buffer_is_a_model_bug()
+    public void AModelWhoseLayoutOverrunsItsBufferIsAModelBug()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => new FakeModel(3, new ParameterTensor("a", 0, 4)).LoadWeights(new SafeTensorsFile([new SafeTensor("a", [4], new float[4])])));
 

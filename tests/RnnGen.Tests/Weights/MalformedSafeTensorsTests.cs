@@ -29,11 +29,11 @@ public class MalformedSafeTensorsTests
     [InlineData(0)]
     [InlineData(5)]
     [InlineData(7)]
-    public void File_shorter_than_the_length_field(int length) =>
+    public void FileShorterThanTheLengthField(int length) =>
         Rejected(new byte[length], null, $"is {length} bytes long", "shorter than the 8-byte header length");
 
     [Fact]
-    public void Header_length_past_the_end_of_the_file()
+    public void HeaderLengthPastTheEndOfTheFile()
     {
         byte[] bytes = Craft("{}", new byte[4]);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, 1000);
@@ -45,7 +45,7 @@ public class MalformedSafeTensorsTests
     [InlineData(ulong.MaxValue)]
     [InlineData(1ul << 62)]
     [InlineData((ulong)int.MaxValue + 1)]
-    public void Absurd_header_length_is_rejected_without_allocating_it(ulong headerLength)
+    public void AbsurdHeaderLengthIsRejectedWithoutAllocatingIt(ulong headerLength)
     {
         byte[] bytes = new byte[64];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, headerLength);
@@ -56,7 +56,7 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void Header_over_the_size_limit()
+    public void HeaderOverTheSizeLimit()
     {
         byte[] bytes = new byte[8 + 100_000_008];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, 100_000_008);
@@ -65,7 +65,7 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void Header_that_is_not_utf8() =>
+    public void HeaderThatIsNotUtf8() =>
         Rejected(Craft([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}'], []), null, "not valid UTF-8", "byte 2");
 
     [Theory]
@@ -74,25 +74,25 @@ public class MalformedSafeTensorsTests
     [InlineData("{\"w\":{}} trailing")]
     [InlineData("{'w':1}")]
     [InlineData("{\"w\":{},}")]
-    public void Header_that_is_not_json(string header) =>
+    public void HeaderThatIsNotJson(string header) =>
         Rejected(Craft(header), null, "header is not valid JSON");
 
     [Fact]
-    public void Header_nested_deeper_than_json_allows_is_rejected_not_a_stack_overflow() =>
+    public void HeaderNestedDeeperThanJsonAllowsIsRejectedNotAStackOverflow() =>
         Rejected(Craft("{\"w\":" + new string('[', 5000) + new string(']', 5000) + "}"), null, "header is not valid JSON");
 
     [Theory]
     [InlineData("[1,2]", "array")]
     [InlineData("\"F32\"", "string")]
     [InlineData("null", "null")]
-    public void Header_that_is_not_an_object(string header, string kind) =>
+    public void HeaderThatIsNotAnObject(string header, string kind) =>
         Rejected(Craft(header), null, "header must be a JSON object", $"found {kind}");
 
     [Theory]
     [InlineData("5", "number 5")]
     [InlineData("[0,8]", "array [0,8]")]
     [InlineData("null", "null")]
-    public void Entry_that_is_not_an_object(string entry, string found) =>
+    public void EntryThatIsNotAnObject(string entry, string found) =>
         Rejected(Craft($$"""{"w":{{entry}}}""", new byte[8]), "w", "entry must be an object", found);
 
     [Theory]
@@ -101,11 +101,11 @@ public class MalformedSafeTensorsTests
     [InlineData("""{"dtype":"F32","shape":[2]}""", "no 'data_offsets'")]
     [InlineData("""{"dtype":"F32","shape":[2],"shape":[2],"data_offsets":[0,8]}""", "'shape' twice")]
     [InlineData("""{"dtype":7,"shape":[2],"data_offsets":[0,8]}""", "'dtype' must be a string, found number 7")]
-    public void Entry_with_missing_or_repeated_fields(string entry, string problem) =>
+    public void EntryWithMissingOrRepeatedFields(string entry, string problem) =>
         Rejected(Craft($$"""{"weight_ih_l0":{{entry}}}""", new byte[8]), "weight_ih_l0", problem);
 
     [Fact]
-    public void Unknown_entry_fields_are_allowed()
+    public void UnknownEntryFieldsAreAllowed()
     {
         SafeTensorsFile file = SafeTensorsFile.Parse(Craft("""{"w":{"dtype":"F32","note":{"x":1},"shape":[2],"data_offsets":[0,8]}}""", Floats(1f, 2f)));
 
@@ -117,7 +117,7 @@ public class MalformedSafeTensorsTests
     [InlineData("U8")]
     [InlineData("F64")]
     [InlineData("I64")]
-    public void Unsupported_dtype_asks_for_float32(string dtype) =>
+    public void UnsupportedDtypeAsksForFloat32(string dtype) =>
         Rejected(Craft($$"""{"weight_hh_l0":{{Entry(dtype: $"\"{dtype}\"")}}}""", new byte[8]), "weight_hh_l0", $"dtype {dtype}", "export as float32");
 
     [Theory]
@@ -137,11 +137,11 @@ public class MalformedSafeTensorsTests
     [Theory]
     [InlineData("[2147483647,2147483647,2147483647]")]
     [InlineData("[2147483647,2147483647,2147483647,2147483647,2147483647]")]
-    public void Shape_whose_element_count_overflows(string shape) =>
+    public void ShapeWhoseElementCountOverflows(string shape) =>
         Rejected(Craft($$"""{"w":{{Entry(shape: shape)}}}""", new byte[8]), "w", "has more elements than any file can hold");
 
     [Fact]
-    public void A_zero_dimension_makes_an_empty_tensor_whatever_the_others()
+    public void AZeroDimensionMakesAnEmptyTensorWhateverTheOthers()
     {
         SafeTensorsFile file = SafeTensorsFile.Parse(Craft($$"""{"w":{{Entry(shape: "[2147483647,0,2147483647,2147483647]", offsets: "[0,0]")}}}"""));
 
@@ -167,11 +167,11 @@ public class MalformedSafeTensorsTests
     [InlineData("[2,3]", "[0,20]", 24, "shape [2, 3] of F32 needs 24 bytes, but data_offsets [0, 20] hold 20")]
     [InlineData("[2]", "[0,12]", 12, "shape [2] of F32 needs 8 bytes, but data_offsets [0, 12] hold 12")]
     [InlineData("[]", "[0,0]", 0, "shape [] of F32 needs 4 bytes, but data_offsets [0, 0] hold 0")]
-    public void Byte_length_that_does_not_match_the_shape(string shape, string offsets, int dataBytes, string problem) =>
+    public void ByteLengthThatDoesNotMatchTheShape(string shape, string offsets, int dataBytes, string problem) =>
         Rejected(Craft($$"""{"w":{{Entry(shape: shape, offsets: offsets)}}}""", new byte[dataBytes]), "w", problem);
 
     [Fact]
-    public void Overlapping_tensors()
+    public void OverlappingTensors()
     {
         string header = $$"""{"a":{{Entry(shape: "[4]", offsets: "[0,16]")}},"b":{{Entry(shape: "[4]", offsets: "[8,24]")}}}""";
 
@@ -179,7 +179,7 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void Overlap_is_found_whatever_the_header_order()
+    public void OverlapIsFoundWhateverTheHeaderOrder()
     {
         string header = $$"""{"late":{{Entry(shape: "[1]", offsets: "[12,16]")}},"early":{{Entry(shape: "[4]", offsets: "[0,16]")}}}""";
 
@@ -187,7 +187,7 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void Adjacent_empty_and_out_of_order_tensors_do_not_overlap()
+    public void AdjacentEmptyAndOutOfOrderTensorsDoNotOverlap()
     {
         string header = $$"""{"second":{{Entry(shape: "[1]", offsets: "[4,8]")}},"empty":{{Entry(shape: "[0]", offsets: "[4,4]")}},"first":{{Entry(shape: "[1]", offsets: "[0,4]")}}}""";
 
@@ -199,15 +199,15 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void Duplicate_tensor_names() =>
+    public void DuplicateTensorNames() =>
         Rejected(Craft($$"""{"w":{{Entry()}},"w":{{Entry(offsets: "[8,16]")}}}""", new byte[16]), null, "two entries named 'w'");
 
     [Fact]
-    public void Duplicate_metadata_entries() =>
+    public void DuplicateMetadataEntries() =>
         Rejected(Craft("""{"__metadata__":{},"__metadata__":{}}"""), null, "two entries named '__metadata__'");
 
     [Fact]
-    public void Duplicate_metadata_keys() =>
+    public void DuplicateMetadataKeys() =>
         Rejected(Craft("""{"__metadata__":{"format":"pt","format":"np"}}"""), null, "metadata has two entries named 'format'");
 
     [Theory]
@@ -215,15 +215,15 @@ public class MalformedSafeTensorsTests
     [InlineData("true", "true")]
     [InlineData("null", "null")]
     [InlineData("[\"a\"]", "array")]
-    public void Metadata_value_that_is_not_a_string(string value, string found) =>
+    public void MetadataValueThatIsNotAString(string value, string found) =>
         Rejected(Craft($$$"""{"__metadata__":{"format":"pt","epochs":{{{value}}}}}"""), null, "metadata value of 'epochs' must be a string", found);
 
     [Fact]
-    public void Metadata_that_is_not_an_object() =>
+    public void MetadataThatIsNotAnObject() =>
         Rejected(Craft("""{"__metadata__":["format","pt"]}"""), null, "'__metadata__' must be an object of strings");
 
     [Fact]
-    public void Tensor_with_an_empty_name() =>
+    public void TensorWithAnEmptyName() =>
         Rejected(Craft($$"""{"":{{Entry()}}}""", new byte[8]), null, "a tensor has an empty name");
 
     // JSON allows an escaped lone UTF-16 surrogate, but no .NET string can be made from it: System.Text.Json throws
@@ -234,11 +234,11 @@ public class MalformedSafeTensorsTests
     [InlineData("""{"w":{"dt\udc00ype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", "w")]
     [InlineData("""{"__metadata__":{"k\ud800":"v"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", null)]
     [InlineData("""{"__metadata__":{"k":"v\udc00x"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", null)]
-    public void Lone_surrogate_escapes_are_format_errors(string header, string? tensor) =>
+    public void LoneSurrogateEscapesAreFormatErrors(string header, string? tensor) =>
         Rejected(Craft(header, new byte[8]), tensor, "lone UTF-16 surrogate");
 
     [Fact]
-    public void More_tensors_than_the_limit_are_refused()
+    public void MoreTensorsThanTheLimitAreRefused()
     {
         var header = new System.Text.StringBuilder("{");
         for (int i = 0; i <= SafeTensorsFile.MaxTensorCount; i++)
@@ -249,7 +249,7 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void A_tensor_name_longer_than_the_limit_is_refused()
+    public void ATensorNameLongerThanTheLimitIsRefused()
     {
         string name = new('n', SafeTensorsFile.MaxNameLength + 1);
         Rejected(Craft($$"""{"{{name}}":{{Entry()}}}""", new byte[8]), null, $"a tensor name is {SafeTensorsFile.MaxNameLength + 1} characters long, more than {SafeTensorsFile.MaxNameLength}");
@@ -257,11 +257,11 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void Bytes_after_the_last_tensor_are_refused() =>
+    public void BytesAfterTheLastTensorAreRefused() =>
         Rejected(Craft($$"""{"w":{{Entry()}}}""", new byte[12]), null, "the data section has 12 bytes but its tensors cover 8");
 
     [Fact]
-    public void A_hole_between_tensors_is_refused()
+    public void AHoleBetweenTensorsIsRefused()
     {
         string header = $$"""{"b":{{Entry(shape: "[1]", offsets: "[8,12]")}},"a":{{Entry(shape: "[1]", offsets: "[0,4]")}}}""";
 
@@ -269,7 +269,7 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void A_byte_inserted_into_the_data_no_longer_loads_with_every_later_tensor_shifted()
+    public void AByteInsertedIntoTheDataNoLongerLoadsWithEveryLaterTensorShifted()
     {
         byte[] original = Bytes(LstmSmall);
         int dataStart = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(original);
@@ -281,7 +281,7 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void Errors_name_the_path_a_file_was_read_from()
+    public void ErrorsNameThePathAFileWasReadFrom()
     {
         using var temp = new TempFile();
         File.WriteAllBytes(temp.Path, Craft($$"""{"w":{{Entry(dtype: "\"F16\"")}}}""", new byte[8]));
@@ -292,7 +292,7 @@ public class MalformedSafeTensorsTests
     }
 
     [Fact]
-    public void Every_truncation_of_a_real_file_is_a_format_error()
+    public void EveryTruncationOfARealFileIsAFormatError()
     {
         byte[] bytes = Bytes(LstmSmall);
 
@@ -302,7 +302,7 @@ public class MalformedSafeTensorsTests
 
     /// <summary>Random corruption either still parses or is a <see cref="WeightFormatException"/>: no other exception escapes.</summary>
     [Fact]
-    public void Random_corruption_never_escapes_as_another_exception()
+    public void RandomCorruptionNeverEscapesAsAnotherException()
     {
         byte[] original = Bytes(LstmHead);
         int headerEnd = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(original);

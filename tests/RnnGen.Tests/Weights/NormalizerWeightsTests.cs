@@ -26,7 +26,7 @@ public class NormalizerWeightsTests
     }
 
     [Fact]
-    public void Weights_and_statistics_round_trip_bit_exactly_and_keep_other_metadata()
+    public void WeightsAndStatisticsRoundTripBitExactlyAndKeepOtherMetadata()
     {
         GruRnnStack saved = ModelWithValues(11);
         ZScoreNormalizer fitted = Fitted();
@@ -50,7 +50,7 @@ public class NormalizerWeightsTests
     }
 
     [Fact]
-    public void A_file_without_statistics_is_refused_and_the_weights_stay()
+    public void AFileWithoutStatisticsIsRefusedAndTheWeightsStay()
     {
         using var temp = new TempFile();
         ModelWithValues(1).SaveWeights(temp.Path);
@@ -65,7 +65,7 @@ public class NormalizerWeightsTests
     }
 
     [Fact]
-    public void Statistics_for_another_input_size_are_refused_and_the_weights_stay()
+    public void StatisticsForAnotherInputSizeAreRefusedAndTheWeightsStay()
     {
         GruRnnStack model = ModelWithValues(2);
         float[] before = model.Parameters.ToArray();
@@ -80,7 +80,7 @@ public class NormalizerWeightsTests
     }
 
     [Fact]
-    public void Metadata_may_not_override_the_statistics()
+    public void MetadataMayNotOverrideTheStatistics()
     {
         using var temp = new TempFile();
         var metadata = new Dictionary<string, string> { [ZScoreNormalizer.StdKey] = "[1,1,1,1]" };

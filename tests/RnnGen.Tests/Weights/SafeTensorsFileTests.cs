@@ -10,7 +10,7 @@ namespace RnnGen.Tests.Weights;
 public class SafeTensorsFileTests
 {
     [Fact]
-    public void Reads_names_shapes_and_metadata_of_a_pytorch_export()
+    public void ReadsNamesShapesAndMetadataOfAPytorchExport()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmHead));
 
@@ -51,7 +51,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void Path_stream_and_span_give_the_same_contents()
+    public void PathStreamAndSpanGiveTheSameContents()
     {
         byte[] bytes = Bytes(LstmProj);
         SafeTensorsFile fromPath = SafeTensorsFile.Read(PathOf(LstmProj));
@@ -71,7 +71,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void A_stream_is_read_from_its_current_position()
+    public void AStreamIsReadFromItsCurrentPosition()
     {
         byte[] bytes = Bytes(LstmSmall);
         using var stream = new MemoryStream([0xAB, 0xCD, .. bytes]);
@@ -84,7 +84,7 @@ public class SafeTensorsFileTests
     [InlineData(LstmSmall)]
     [InlineData(LstmHead)]
     [InlineData(LstmProj)]
-    public void Rewriting_a_pytorch_export_gives_back_the_same_bytes(string caseName)
+    public void RewritingAPytorchExportGivesBackTheSameBytes(string caseName)
     {
         byte[] original = Bytes(caseName);
 
@@ -92,7 +92,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void A_directory_is_an_IOException_that_says_so()
+    public void ADirectoryIsAnIOExceptionThatSaysSo()
     {
         string directory = Directory.CreateTempSubdirectory("rnngen-dir-").FullName;
         try
@@ -108,7 +108,7 @@ public class SafeTensorsFileTests
     }
 
     [LinuxFact]
-    public void A_fifo_is_refused_without_blocking()
+    public void AFifoIsRefusedWithoutBlocking()
     {
         // Opening a FIFO that has no writer blocks until one appears; the reader must not wait for one.
         string fifo = Path.Combine(Path.GetTempPath(), $"rnngen-fifo-{Guid.NewGuid():N}");
@@ -128,14 +128,14 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void A_missing_file_is_a_FileNotFoundException()
+    public void AMissingFileIsAFileNotFoundException()
     {
         string path = Path.Combine(Path.GetTempPath(), $"rnngen-missing-{Guid.NewGuid():N}.safetensors");
         Assert.Throws<FileNotFoundException>(() => SafeTensorsFile.Read(path));
     }
 
     [Fact]
-    public void Lookup_of_a_missing_tensor_names_it_and_the_file()
+    public void LookupOfAMissingTensorNamesItAndTheFile()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmSmall));
 
@@ -148,7 +148,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void Every_float_bit_pattern_survives_a_round_trip()
+    public void EveryFloatBitPatternSurvivesARoundTrip()
     {
         float[] special =
         [
@@ -164,7 +164,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void Written_layout_is_standard_safetensors()
+    public void WrittenLayoutIsStandardSafetensors()
     {
         var file = new SafeTensorsFile(
             [
@@ -187,7 +187,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void Names_and_metadata_with_special_characters_round_trip_as_valid_json()
+    public void NamesAndMetadataWithSpecialCharactersRoundTripAsValidJson()
     {
         const string name = "enc\"oder\\.größe+<x>\t.weight";
         var metadata = new Dictionary<string, string> { ["quote\"key"] = "line\nbreak \u00e9 \U0001F600 <b>&" };
@@ -203,7 +203,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void A_file_without_metadata_writes_no_metadata_entry()
+    public void AFileWithoutMetadataWritesNoMetadataEntry()
     {
         byte[] bytes = new SafeTensorsFile([new SafeTensor("w", [1], [1f])]).ToBytes();
 
@@ -212,7 +212,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void Writing_to_a_path_and_a_stream_gives_the_same_bytes_as_ToBytes()
+    public void WritingToAPathAndAStreamGivesTheSameBytesAsToBytes()
     {
         SafeTensorsFile file = SafeTensorsFile.Read(PathOf(LstmHead));
         using var temp = new TempFile();
@@ -229,7 +229,7 @@ public class SafeTensorsFileTests
     }
 
     [Fact]
-    public void Building_a_file_rejects_what_cannot_be_written()
+    public void BuildingAFileRejectsWhatCannotBeWritten()
     {
         Assert.Throws<ArgumentException>(() => new SafeTensorsFile([new SafeTensor("w", [1], [1f]), new SafeTensor("w", [1], [2f])]));
         Assert.Throws<ArgumentException>(() => new SafeTensor("w", [2, 3], new float[5]));

@@ -7,7 +7,7 @@ namespace RnnGen.Tests.Weights;
 public class SaveWeightsTests
 {
     [Fact]
-    public void Save_then_load_restores_every_bit()
+    public void SaveThenLoadRestoresEveryBit()
     {
         FakeModel saved = FakeModel.LstmWithHead();
         var random = new Random(7);
@@ -26,7 +26,7 @@ public class SaveWeightsTests
 
     /// <summary>A generated model records its declaration and generator version; keys the caller gives win.</summary>
     [Fact]
-    public void A_generated_model_records_its_declaration_and_generator_version()
+    public void AGeneratedModelRecordsItsDeclarationAndGeneratorVersion()
     {
         var model = new Models.MlpOverFinalBiLstm();
         using var temp = new TempFile();
@@ -44,7 +44,7 @@ public class SaveWeightsTests
     }
 
     [Fact]
-    public void Saved_file_has_the_canonical_names_shapes_and_given_metadata()
+    public void SavedFileHasTheCanonicalNamesShapesAndGivenMetadata()
     {
         FakeModel model = FakeModel.LstmWithHead().WithDistinctValues();
         var metadata = new Dictionary<string, string> { ["format"] = "pt", ["epochs"] = "12" };
@@ -62,7 +62,7 @@ public class SaveWeightsTests
     [Theory]
     [InlineData(LstmSmall)]
     [InlineData(LstmHead)]
-    public void A_loaded_pytorch_export_saves_back_to_the_identical_file(string caseName)
+    public void ALoadedPytorchExportSavesBackToTheIdenticalFile(string caseName)
     {
         SafeTensorsFile original = SafeTensorsFile.Read(PathOf(caseName));
         FakeModel model = caseName == LstmSmall ? FakeModel.LstmSmall() : FakeModel.LstmWithHead();
@@ -72,7 +72,7 @@ public class SaveWeightsTests
     }
 
     [Fact]
-    public void Saving_copies_the_parameters()
+    public void SavingCopiesTheParameters()
     {
         FakeModel model = FakeModel.LstmSmall().WithDistinctValues();
 

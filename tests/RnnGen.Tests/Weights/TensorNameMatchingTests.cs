@@ -8,7 +8,7 @@ public class TensorNameMatchingTests
     private static readonly string[] Wanted = ["rnn.weight_ih_l0", "rnn.bias_ih_l0", "head.weight"];
 
     [Fact]
-    public void The_canonical_names_themselves_win_over_any_prefix()
+    public void TheCanonicalNamesThemselvesWinOverAnyPrefix()
     {
         PrefixMatch match = TensorNameMatching.FindPrefix(Wanted, [.. Wanted, .. Wanted.Select(n => "copy." + n)]);
 
@@ -16,7 +16,7 @@ public class TensorNameMatchingTests
     }
 
     [Fact]
-    public void One_complete_module_path_is_found_even_beside_incomplete_ones()
+    public void OneCompleteModulePathIsFoundEvenBesideIncompleteOnes()
     {
         PrefixMatch match = TensorNameMatching.FindPrefix(Wanted, ["a.rnn.weight_ih_l0", .. Wanted.Select(n => "model.net." + n), "other"]);
 
@@ -24,7 +24,7 @@ public class TensorNameMatchingTests
     }
 
     [Fact]
-    public void Two_complete_module_paths_are_ambiguous_and_listed_in_file_order()
+    public void TwoCompleteModulePathsAreAmbiguousAndListedInFileOrder()
     {
         PrefixMatch match = TensorNameMatching.FindPrefix(Wanted, [.. Wanted.Select(n => "decoder." + n), .. Wanted.Select(n => "encoder." + n)]);
 
@@ -34,7 +34,7 @@ public class TensorNameMatchingTests
     }
 
     [Fact]
-    public void Without_a_complete_prefix_the_nearest_is_the_one_holding_most_names_first_in_file_order()
+    public void WithoutACompletePrefixTheNearestIsTheOneHoldingMostNamesFirstInFileOrder()
     {
         PrefixMatch match = TensorNameMatching.FindPrefix(Wanted, ["x.head.weight", "y.rnn.bias_ih_l0", "y.head.weight", "z.rnn.bias_ih_l0", "z.head.weight"]);
 
@@ -43,7 +43,7 @@ public class TensorNameMatchingTests
     }
 
     [Fact]
-    public void A_prefix_ends_at_a_dot_and_partial_words_do_not_count()
+    public void APrefixEndsAtADotAndPartialWordsDoNotCount()
     {
         PrefixMatch match = TensorNameMatching.FindPrefix(Wanted, Wanted.Select(n => "my_" + n));
 
@@ -51,7 +51,7 @@ public class TensorNameMatchingTests
     }
 
     [Fact]
-    public void Many_candidates_are_summarised_in_the_message()
+    public void ManyCandidatesAreSummarisedInTheMessage()
     {
         string[] wanted = ["w"];
         PrefixMatch match = TensorNameMatching.FindPrefix(wanted, Enumerable.Range(0, 20).Select(i => $"m{i}.w"));
@@ -66,14 +66,14 @@ public class TensorNameMatchingTests
     [InlineData("weight_hr_l1", true, "", "weight_hr", 1)]
     [InlineData("head.0.weight", false, "head.0", "weight", -1)]
     [InlineData("my_weight_ih_l0", false, "", "my_weight_ih_l0", -1)]
-    public void Split_finds_a_recurrent_tensors_kind_and_layer_index(string name, bool recurrent, string module, string leaf, int layer)
+    public void SplitFindsARecurrentTensorsKindAndLayerIndex(string name, bool recurrent, string module, string leaf, int layer)
     {
         Assert.Equal(recurrent, TensorNameSuggestions.Split(name, out string m, out string l, out int k));
         Assert.Equal((module, leaf, layer), (m, l, k));
     }
 
     [Fact]
-    public void Closest_names_are_ordered_by_edit_distance_and_unrelated_ones_are_left_out()
+    public void ClosestNamesAreOrderedByEditDistanceAndUnrelatedOnesAreLeftOut()
     {
         string[] file = ["fc.bias", "lstm.weight_hh_l0", "lstm.weight_ih_l0", "fc.weight", "tokenizer.vocabulary_table"];
         Assert.Equal(["lstm.weight_ih_l0", "lstm.weight_hh_l0"], TensorNameSuggestions.Closest("rnn.weight_ih_l0", file));
@@ -82,7 +82,7 @@ public class TensorNameMatchingTests
     }
 
     [Fact]
-    public void Modules_offer_the_modules_holding_a_tensor_of_the_same_kind_and_shape()
+    public void ModulesOfferTheModulesHoldingATensorOfTheSameKindAndShape()
     {
         string[] names = ["lstm1.weight_ih_l0", "lstm2.weight_ih_l0", "lstm2.weight_ih_l0_reverse", "fc.weight", "rnn.weight_ih_l0"];
         IReadOnlyList<int>[] shapes = [new[] { 96, 5 }, new[] { 64, 24 }, new[] { 64, 24 }, new[] { 2, 16 }, new[] { 64, 24 }];

@@ -3,7 +3,8 @@ using System.Globalization;
 namespace RnnGen.Streaming;
 
 /// <summary>
-/// The policy for each <see cref="BadSampleReason"/>, and the time limits. Allowed combinations:
+/// How a stream handles bad samples: the <see cref="BadSamplePolicy"/> for each <see cref="BadSampleReason"/>, and the time
+/// limits. Allowed combinations:
 /// <list type="table">
 /// <listheader><term>Reason</term><description>Allowed policies</description></listheader>
 /// <item><term><see cref="BadSampleReason.NonFinite"/></term><description>all four (a non-finite timestamp is always dropped, or restarts under ResetState)</description></item>
@@ -17,7 +18,7 @@ namespace RnnGen.Streaming;
 /// timestamp) restarts the stream on that timeline, and a source silent for <see cref="DeadSourceSeconds"/> stops
 /// holding back the others.
 /// </summary>
-public sealed class BadSamplePolicies
+public sealed class BadSampleHandling
 {
     /// <summary>The largest <see cref="MaxGapSeconds"/> and finite <see cref="DeadSourceSeconds"/>: one day.</summary>
     public const double MaxSeconds = 86_400;

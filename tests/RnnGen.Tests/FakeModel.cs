@@ -1,14 +1,16 @@
-namespace RnnGen.Tests.Weights;
+namespace RnnGen.Tests;
 
 /// <summary>
-/// A stand-in for a generated model: only the parameter buffer and its layout, which is all weight I/O uses.
-/// Every other member throws.
+/// A hand-written stand-in for a generated model: only the parameter buffer, its layout and a gradient buffer are real,
+/// which is all weight I/O, optimizers and initialisers use. It has no state, and running it throws.
 /// </summary>
 internal sealed class FakeModel : IRecurrentModel
 {
     private readonly float[] _parameters;
+    private readonly float[] _gradients;
     private readonly ParameterTensor[] _tensors;
 
+    /// <summary>A model whose tensors follow each other in the order given.</summary>
     public FakeModel(params (string Name, int[] Shape)[] tensors)
     {
         _tensors = new ParameterTensor[tensors.Length];
@@ -19,6 +21,7 @@ internal sealed class FakeModel : IRecurrentModel
             offset += _tensors[i].Length;
         }
         _parameters = new float[offset];
+        _gradients = new float[offset];
     }
 
     /// <summary>A model with a hand-made layout over <paramref name="parameterCount"/> parameters, which need not match.</summary>
@@ -26,7 +29,15 @@ internal sealed class FakeModel : IRecurrentModel
     {
         _tensors = tensors;
         _parameters = new float[parameterCount];
+        _gradients = new float[parameterCount];
     }
+
+    /// <summary>nn.LSTM(I, H): weight_ih_l0 [4H, I], weight_hh_l0 [4H, H], bias_ih_l0 [4H], bias_hh_l0 [4H].</summary>
+    public static FakeModel Lstm(int inputSize, int hiddenSize) => new(
+        ("weight_ih_l0", [4 * hiddenSize, inputSize]),
+        ("weight_hh_l0", [4 * hiddenSize, hiddenSize]),
+        ("bias_ih_l0", [4 * hiddenSize]),
+        ("bias_hh_l0", [4 * hiddenSize]));
 
     /// <summary>nn.LSTM(3, 5): the layout of the reference case lstm_small_L1_uni_bias.</summary>
     public static FakeModel LstmSmall(string prefix = "") => new(
@@ -49,34 +60,36 @@ internal sealed class FakeModel : IRecurrentModel
         return this;
     }
 
-    public Span<float> Parameters => _parameters;
+    /// <summary>A copy of the named tensor's values.</summary>
+    public float[] Tensor(string name) => Values(name).ToArray();
 
-    public IReadOnlyList<ParameterTensor> ParameterTensors => _tensors;
-
-    public float[] Tensor(string name)
+    /// <summary>The named tensor's values, in place.</summary>
+    public Span<float> Values(string name)
     {
         ParameterTensor t = _tensors.Single(t => t.Name == name);
-        return _parameters.AsSpan(t.Offset, t.Length).ToArray();
+        return _parameters.AsSpan(t.Offset, t.Length);
     }
 
-    public int InputSize => throw new NotSupportedException();
-    public int VocabularySize => throw new NotSupportedException();
-    public int OutputSize => throw new NotSupportedException();
-    public bool OutputsEveryStep => throw new NotSupportedException();
-    public int SequenceLength => throw new NotSupportedException();
-    public Span<float> State => throw new NotSupportedException();
-    public IReadOnlyList<StateTensor> StateTensors => throw new NotSupportedException();
-    public Span<float> Gradients => throw new NotSupportedException();
-    public int RecordedSteps => throw new NotSupportedException();
-    public ReadOnlySpan<float> Logits => throw new NotSupportedException();
+    public Span<float> Parameters => _parameters;
+    public IReadOnlyList<ParameterTensor> ParameterTensors => _tensors;
+    public Span<float> Gradients => _gradients;
+    public void ZeroGradients() => Array.Clear(_gradients);
 
-    public ReadOnlySpan<float> HiddenOutputs => throw new NotSupportedException();
-    public void ResetState() => throw new NotSupportedException();
-    public void ZeroGradients() => throw new NotSupportedException();
+    public int InputSize => 0;
+    public int VocabularySize => 0;
+    public int OutputSize => 0;
+    public bool OutputsEveryStep => false;
+    public int SequenceLength => 0;
+    public Span<float> State => default;
+    public IReadOnlyList<StateTensor> StateTensors => [];
+    public int RecordedSteps => 0;
+    public ReadOnlySpan<float> Logits => default;
+    public ReadOnlySpan<float> HiddenOutputs => default;
+    public void ResetState() { }
 
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, ReadOnlySpan<float> finalStateGradient, Span<float> initialStateGradient) =>
-        throw new NotSupportedException();
+        throw new NotSupportedException("FakeModel only describes a parameter layout.");
 
     public void BackwardFromLogits(ReadOnlySpan<float> logitGradient, Span<float> inputGradient, ReadOnlySpan<float> finalStateGradient, Span<float> initialStateGradient) =>
-        throw new NotSupportedException();
+        throw new NotSupportedException("FakeModel only describes a parameter layout.");
 }
