@@ -143,7 +143,7 @@ public sealed class PrecisionTests(QuantCaseFixture fixture) : IClassFixture<Qua
     public void BenchInAPrecisionTimesStepAndForwardWithoutAllocating()
     {
         var output = new StringWriter();
-        int exit = BenchCommand.Run(Path.Combine(ConformanceFixture.CaseDirectory("quant/lstm_h32_L1_last"), "model.safetensors"),
+        int exit = BenchCommand.Run(Path.Combine(ConformanceFixture.CaseDirectory("quant/lstm_h128_L1_last"), "model.safetensors"),
             new RnnGen.Cli.Inspection.InferenceOptions(SequenceLength: 10), iterations: 20, warmup: 5, output, warmupMilliseconds: 0, precision: WeightPrecision.Int8);
         Assert.Equal(0, exit);
         string text = output.ToString();
@@ -151,8 +151,8 @@ public sealed class PrecisionTests(QuantCaseFixture fixture) : IClassFixture<Qua
         foreach (string method in new[] { "Step", "Forward" })
             Assert.Contains(" 0 B ", Assert.Single(lines, l => l.StartsWith(method + " ", StringComparison.Ordinal)));
         Assert.DoesNotContain(lines, l => l.StartsWith("Backward", StringComparison.Ordinal));
-        Assert.Contains("Recurrent weights: 6,144 bytes in int8 (0.300× of float32's 20,480, scales included)", text); // 128 · (8 + 32) weights, 2 · 128 scales
-        Assert.Contains("layer 0, LSTM(32): 2 blocks of 16; int8 products", text);
+        Assert.Contains("Recurrent weights: 77,824 bytes in int8 (0.264× of float32's 294,912, scales included)", text); // 512 · (16 + 128) weights, 2 · 512 scales
+        Assert.Contains("layer 0, LSTM(128): 8 blocks of 16; int8 products", text);
     }
 
     [Fact]
@@ -170,18 +170,18 @@ public sealed class PrecisionTests(QuantCaseFixture fixture) : IClassFixture<Qua
     [Fact]
     public void AFileSavedByAnInt8ModelRecordsItsPrecisionAndBenchesAsInt8()
     {
-        string source = DeclarationPrecision.Apply("namespace Saved;\n[global::RnnGen.RecurrentModel(InputSize = 8, SequenceLength = 10)][global::RnnGen.Lstm(32)][global::RnnGen.Dense(3)] public partial class Detector { }", WeightPrecision.Int8);
+        string source = DeclarationPrecision.Apply("namespace Saved;\n[global::RnnGen.RecurrentModel(InputSize = 16, SequenceLength = 10)][global::RnnGen.Lstm(128)][global::RnnGen.Dense(1)] public partial class Detector { }", WeightPrecision.Int8);
         var models = ModelCompiler.Compile([source]);
         var model = models.Create("Saved.Detector");
-        model.LoadWeights(Path.Combine(ConformanceFixture.CaseDirectory("quant/lstm_h32_L1_last"), "model.safetensors"));
+        model.LoadWeights(Path.Combine(ConformanceFixture.CaseDirectory("quant/lstm_h128_L1_last"), "model.safetensors"));
         string path = Path.Combine(_directory, "detector.int8.safetensors");
         model.SaveWeights(path);
         Assert.Contains("Precision = WeightPrecision.Int8", SafeTensorsFile.Read(path).Metadata[WeightsMetadata.Declaration]);
 
         var (exit, output, error) = Cli("bench", path, "-n", "5", "--warmup", "1");
         Assert.True(exit == 0, error);
-        Assert.Contains("Recurrent weights: 6,144 bytes in int8", output);
-        Assert.Contains("layer 0, LSTM(32): 2 blocks of 16; int8 products", output);
+        Assert.Contains("Recurrent weights: 77,824 bytes in int8", output);
+        Assert.Contains("layer 0, LSTM(128): 8 blocks of 16; int8 products", output);
         (exit, _, error) = Cli("bench", path, "--batch", "4");
         Assert.Equal(2, exit);
         Assert.Contains("its recorded declaration is in int8, and a low-precision model has no Batch", error);

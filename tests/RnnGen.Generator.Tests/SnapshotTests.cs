@@ -34,16 +34,17 @@ public class SnapshotTests
         """, nameof(RowBlockCellsForLstmGruAndRnn));
 
     /// <summary>
-    /// Int8 weights: LSTM(100) with a projection (its W_hr pass multiplies m quantized anew), a reset-before GRU(35) (its
-    /// W_hn pass multiplies r ⊙ h; its last block stores 3 of 4 rows), and an LSTM(8) small enough to run the float kernels over rounded copies.
+    /// Int8 weights: LSTM(100) with a projection (its W_hr pass multiplies m quantized anew), a reset-before GRU(75) (its
+    /// W_hn pass multiplies r ⊙ h; its last block stores 11 of 16 rows), and an LSTM(8) small enough to run the float
+    /// kernels over rounded copies.
     /// </summary>
     [Fact]
     public void Int8ProductsInEveryPassAndRoundedCopiesForASmallLayer() => Check("""
         using RnnGen;
         namespace Demo;
-        [RecurrentModel(InputSize = 5, SequenceLength = 8, Precision = WeightPrecision.Int8)]
-        [Lstm(100, ProjectionSize = 6)]
-        [Gru(35, ResetAfter = false)]
+        [RecurrentModel(InputSize = 40, SequenceLength = 8, Precision = WeightPrecision.Int8)]
+        [Lstm(100, ProjectionSize = 8)]
+        [Gru(75, ResetAfter = false)]
         [Lstm(8)]
         [Dense(2)]
         public partial class Int8Stack { }

@@ -23,16 +23,17 @@ internal sealed class QuantizedWeights
 {
     /// <summary>
     /// Int8 layers whose W_ih and W_hh (one direction) hold fewer weights than this run the float32 kernels over rounded
-    /// copies (<see cref="ProductMode.Rounded"/>): there the per-step quantization of the vectors costs more than the
-    /// smaller weights save (measured: GRU 1→32, 3,168 weights, slower in int8 than float32; LSTM 1→32, 4,224, faster;
-    /// docs/PERFORMANCE.md, "Precision").
+    /// copies (<see cref="ProductMode.Rounded"/>): there the int8 kernels were not reliably faster. Measured with the
+    /// kernels forced (BenchmarkDotNet, 2026-11-30): LSTM 8→64 (18,432 weights) 1.27–1.4× faster than float32, LSTM 1→64
+    /// (16,640) 1.2–1.4× slower, LSTM and GRU 1→16 and 1→32 slower, GRU 8→64 (13,824) within 10% (docs/quantization.md).
     /// </summary>
-    public const int Int8MinimumWeights = 4096;
+    public const int Int8MinimumWeights = 18432;
 
     /// <summary>
     /// BFloat16 layers whose W_ih and W_hh (one direction) hold fewer weights than this run the float32 kernels over
-    /// rounded copies: widening costs 2.5 times the float32 instructions per weight, which pays only where the float32
-    /// weights (here 128 KB) stream from L2 (measured: LSTM 8→64, 18,432 weights, no faster in bf16).
+    /// rounded copies: widening costs instructions that pay only where the float32 weights stream from L2. Measured with
+    /// the kernels forced (BenchmarkDotNet, 2026-11-30): slower than float32 at every size of the grid below 16→128
+    /// (LSTM 8→64, 18,432 weights, no faster); at 16→128 LSTM 1.36× faster, GRU slower (docs/quantization.md, "Limits").
     /// </summary>
     public const int BFloat16MinimumWeights = 32768;
 

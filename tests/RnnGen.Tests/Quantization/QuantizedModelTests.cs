@@ -162,7 +162,7 @@ public class QuantizedModelTests
     [Fact]
     public void SmallLayersRunRoundedCopiesBelowTheDocumentedThresholds()
     {
-        // int8 kernels from 4,096 weights in a direction's W_ih and W_hh, bf16 kernels from 32,768 (docs/quantization.md).
+        // int8 kernels from 18,432 weights in a direction's W_ih and W_hh, bf16 kernels from 32,768 (docs/quantization.md).
         Assert.All(Q(new Int8AtThreshold()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.Int8ColumnPairs, t.Layout));
         Assert.All(Q(new Int8BelowThreshold()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.Float32Rows, t.Layout));
         Assert.All(Q(new BFloat16AtThreshold()).QuantizedTensors, t => Assert.Equal(QuantizedLayout.BFloat16Lanes, t.Layout));
