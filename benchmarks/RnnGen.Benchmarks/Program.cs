@@ -54,7 +54,7 @@ if (only is not null)
     config = config.AddFilter(new NameFilter(name => name.Contains(only, StringComparison.OrdinalIgnoreCase)));
 
 var peers = new PeerStatus(Option("--no-onnx"), Option("--no-rtneural"));
-List<Type> suites = [typeof(FmaPeak), typeof(StreamBound), typeof(StepLatency), typeof(Uniformity), typeof(Sequences), typeof(Streaming), typeof(PeerWorkloads)];
+List<Type> suites = [typeof(FmaPeak), typeof(StreamBound), typeof(StepLatency), typeof(PrecisionLatency), typeof(Int8Products), typeof(Uniformity), typeof(Sequences), typeof(Streaming), typeof(PeerWorkloads)];
 if (onnxDir is not null)
 {
     OnnxRuntimePeers.Open(onnxDir);

@@ -84,6 +84,7 @@ public sealed class Report
         AppendOnnxRuntime(md);
         AppendUniformity(md);
         AppendActivationModes(md);
+        AppendPrecision(md);
         AppendOtherHotPaths(md);
         AppendPyTorch(md);
         AppendTargets(md);
@@ -363,7 +364,28 @@ public sealed class Report
         var (measured, allocating) = Allocations();
         md.AppendLine("| 0 bytes allocated on every hot path | on the calling thread: asserted by the tests (`GC.GetAllocatedBytesForCurrentThread`, every Step/Forward/Backward/optimizer/streaming/batch path); "
             + $"BenchmarkDotNet's count covers every thread of the process (the JIT's tier-up and the runtime's own included): {(allocating.Count == 0 ? $"0 B in all {measured} RnnGen benchmarks" : $"0 B in {measured - allocating.Count} of {measured}; " + string.Join(", ", allocating))} | {(allocating.Count == 0 ? Mark(true) : "see CI")} |");
+        foreach (string g in new[] { "Lstm_16x128", "Gru_16x128" })
+        {
+            foreach (var (suffix, name, goal) in new[] { ("_Int8", "int8", 1.8), ("_BFloat16", "bf16", 1.4) })
+            {
+                if (Ns(g + "_Generated") is double f32 && Ns(g + suffix) is double low)
+                    md.AppendLine($"| {Label(g)} Step {name} ≥ {goal:0.0}× faster than float32 | {f32 / low:0.00}× ({f32:0} → {low:0} ns) | {Mark(f32 / low >= goal)} |");
+            }
+        }
+        var slowerLow = StepGroups.SelectMany(g => new[] { (g, "_Int8", "int8"), (g, "_BFloat16", "bf16") })
+            .Where(x => Ns(x.g + "_Generated") is double f32 && Ns(x.g + x.Item2) is double low && low > f32)
+            .Select(x => $"{Label(x.g)} {x.Item3} ({Ns(x.g + "_Generated")!.Value / Ns(x.g + x.Item2)!.Value:0.00}×)").ToList();
+        if (StepGroups.Any(g => Ns(g + "_Int8") is not null))
+            md.AppendLine($"| int8 and bf16 never slower than float32 | {(slowerLow.Count == 0 ? "at or below float32 at all 12 sizes" : "slower at " + string.Join(", ", slowerLow))} | {Mark(slowerLow.Count == 0)} |");
+        foreach (string g in new[] { "Lstm_16x128", "Gru_16x128" })
+        {
+            var m = PrecisionModels.FirstOrDefault(x => x.Group == g);
+            if (m.Group is null) continue;
+            double int8 = WeightBytes(m.Int8).Ratio, bf16 = WeightBytes(m.BFloat16).Ratio;
+            md.AppendLine($"| {Label(g)} weight bytes: int8 ≤ 0.27× (scales included), bf16 0.5× | int8 {int8:0.000}×, bf16 {bf16:0.000}× | {Mark(int8 <= 0.27 && bf16 <= 0.5)} |");
+        }
         md.AppendLine("| accuracy unchanged | the PyTorch conformance cases pass `1e-5 + 1e-4·\\|want\\|` (`dotnet test`) | see CI |");
+        md.AppendLine("| low-precision accuracy | the 8 `rnngen-quant-case/1` cases pass int8 within 1.5× PyTorch's `quantize_dynamic` error and bf16 within 1.5× the bf16-rounded module's (`dotnet test`, every kernel tier) | see CI |");
         md.AppendLine("| the 128-bit paths verified | `rnngen verify` on the row-block and off-grid PyTorch cases on linux-arm64 under qemu (`Arm64Tests`) and on x86 with AVX2 off (`SsePathTests`), and `rnngen bench` naming each layer's path | see CI |");
         md.AppendLine();
     }
@@ -479,6 +501,74 @@ public sealed class Report
             "Rnn" => (double)h * (I + h) + h,
             _ => throw new ArgumentException($"unknown cell kind {kind}"),
         };
+    }
+
+    /// <summary>The low-precision models of the step grid, for their weight bytes.</summary>
+    private static readonly (string Group, IQuantizedModel Int8, IQuantizedModel BFloat16)[] PrecisionModels = new PrecisionLatency().Models().ToArray();
+
+    /// <summary>
+    /// The bytes of recurrent weights a Step multiplies and their ratio to float32's: int8 column pairs one a weight and four
+    /// a row's scale, bf16 lanes two a weight, rounded float copies (small layers) four.
+    /// </summary>
+    private static (long Bytes, double Ratio) WeightBytes(IQuantizedModel model)
+    {
+        long bytes = 0, float32 = 0;
+        foreach (var t in model.QuantizedTensors)
+        {
+            long weights = (long)t.Rows * t.Columns;
+            float32 += 4 * weights;
+            bytes += t.Layout switch
+            {
+                QuantizedLayout.Int8ColumnPairs => weights + 4L * t.Rows,
+                QuantizedLayout.BFloat16Lanes => 2 * weights,
+                _ => 4 * weights,
+            };
+        }
+        return (bytes, (double)bytes / float32);
+    }
+
+    /// <summary>What a model's layer 0 runs: the int8 or bf16 kernels, or float32 kernels over rounded copies.</summary>
+    private static string Products(IQuantizedModel model) => model.QuantizedTensors[0].Layout switch
+    {
+        QuantizedLayout.Int8ColumnPairs => "int8 × int16",
+        QuantizedLayout.BFloat16Lanes => "bf16 widened",
+        _ => "float32, rounded copy",
+    };
+
+    private void AppendPrecision(StringBuilder md)
+    {
+        long? Allocated(string name) => _results.TryGetValue(name, out var r) ? r.AllocatedBytes : null;
+        if (!StepGroups.Any(g => Ns(g + "_Int8") is not null)) return;
+        md.AppendLine("## Precision");
+        md.AppendLine();
+        md.AppendLine("`[RecurrentModel(Precision = WeightPrecision.Int8 | BFloat16)]` (docs/quantization.md): the same models, weights and inputs as the");
+        md.AppendLine("step table, with the recurrent weights in int8 (per-row scales, vectors quantized to 16 bits per step) or bfloat16. Weight bytes are");
+        md.AppendLine("those a Step multiplies, against float32's; a saved file holds the same recurrent bytes (biases and head stay float32 in both).");
+        md.AppendLine();
+        md.AppendLine("| model | float32 ns | int8 ns | float32 / int8 | bf16 ns | float32 / bf16 | int8 weight bytes | bf16 weight bytes | products (int8 / bf16) | allocated B |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+        foreach (var (group, int8, bf16) in PrecisionModels)
+        {
+            if (Ns(group + "_Generated") is not double f32 || Ns(group + "_Int8") is not double q || Ns(group + "_BFloat16") is not double b) continue;
+            var (int8Bytes, int8Ratio) = WeightBytes(int8);
+            var (bf16Bytes, bf16Ratio) = WeightBytes(bf16);
+            long? bytes = Allocated(group + "_Int8") is long a1 && Allocated(group + "_BFloat16") is long a2 ? a1 + a2 : null;
+            md.AppendLine($"| {Label(group)} | {f32:0.0} | **{q:0.0}** | {f32 / q:0.00}× | **{b:0.0}** | {f32 / b:0.00}× | {int8Bytes:N0} ({int8Ratio:0.000}×) | {bf16Bytes:N0} ({bf16Ratio:0.000}×) | {Products(int8)} / {Products(bf16)} | {bytes?.ToString(CultureInfo.InvariantCulture) ?? "–"} |");
+        }
+        md.AppendLine();
+        md.AppendLine("**The int8 product, measured both ways** (`Int8Products`: the 4H gate rows of one LSTM step, W_ih x + W_hh h + b, nothing else):");
+        md.AppendLine("x and h quantized to 16 bits per step with integer pair products (`IntegerDot`, shipped) against the same int8 weights widened to float");
+        md.AppendLine("in registers and multiplied by the float vectors with FMAs (`DequantizeFma`), beside the float32 row blocks on the float weights.");
+        md.AppendLine();
+        md.AppendLine("| size | float32 ns | IntegerDot ns | DequantizeFma ns | IntegerDot / DequantizeFma |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (string size in new[] { "16x128", "8x64", "1x32" })
+        {
+            if (Ns($"Int8Products_{size}_Float32") is double f && Ns($"Int8Products_{size}_IntegerDot") is double i && Ns($"Int8Products_{size}_DequantizeFma") is double d)
+                md.AppendLine($"| LSTM {size.Replace("x", "→")} | {f:0.0} | **{i:0.0}** | {d:0.0} | {i / d:0.00}× |");
+        }
+        md.AppendLine();
+        md.AppendLine(PrecisionAnalysis.Text);
     }
 
     private static string Mark(bool met) => met ? "✅" : "❌";

@@ -7,6 +7,8 @@ internal static class Setup
     {
         var random = new Random(7);
         foreach (ref float p in model.Parameters) p = (float)(random.NextDouble() * 2 - 1) * 0.15f;
+        // A low-precision model runs copies of its weights, made from the parameters written above.
+        (model as IQuantizedModel)?.QuantizeWeights();
         return model;
     }
 

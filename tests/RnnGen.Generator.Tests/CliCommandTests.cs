@@ -312,6 +312,7 @@ public sealed class CliCommandTests : IDisposable
     [InlineData("emit")]
     [InlineData("verify")]
     [InlineData("bench")]
+    [InlineData("quantize")]
     public void EveryCommandHasHelp(string command)
     {
         var (exit, output, _) = Cli(command, "--help");

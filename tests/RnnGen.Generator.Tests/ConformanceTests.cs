@@ -13,7 +13,7 @@ public sealed class ConformanceFixture
     public ConformanceFixture()
     {
         var cases = CaseNames("shared").Concat(CaseNames("extra")).Select(n => ReferenceCase.Load(CaseDirectory(n))).ToList();
-        Results = CaseRunner.Run(cases, gradients: true, BatchEntities, batchThreads: 2).ToDictionary(r => r.Name);
+        Results = CaseRunner.Run(cases, gradients: true, batchEntities: BatchEntities, batchThreads: 2).ToDictionary(r => r.Name);
     }
 
     public IReadOnlyDictionary<string, CaseResult> Results { get; }

@@ -185,6 +185,13 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void UndefinedWeightPrecisionReportsRnn015()
+    {
+        var (diagnostic, _) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4, Precision = (WeightPrecision)7)][Lstm(3)] public partial class Model { }", "RNN015");
+        Assert.Contains("RecurrentModel Precision has the undefined value 7", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void UndefinedActivationReportsRnn015()
     {
         var (_, at) = Single("using RnnGen; [RecurrentModel(InputSize = 2, SequenceLength = 4)][Lstm(3)][Dense(2, (Activation)42)] public partial class Model { }", "RNN015");

@@ -84,6 +84,44 @@ public class EmbeddedWeightsTests
     }
 
     [Fact]
+    public void AnInt8FileEmbedsItsQuantizedTensorsAndEveryInstanceRunsThemAsTheyAre()
+    {
+        // What rnngen quantize writes: I8 recurrent weights with their F32 per-row scales, the rest F32.
+        var tensors = SafeTensorsFile.Read(CaseWeights).Tensors
+            .SelectMany(t => WeightQuantization.IsQuantized(t.Name) ? WeightQuantization.Quantize(t.Name, t.Shape, t.Data, WeightPrecision.Int8) : [t]).ToList();
+        byte[] bytes = new SafeTensorsFile(tensors).ToBytes();
+        string source = Declaration.Replace("SequenceLength = 10,", "SequenceLength = 10, Precision = WeightPrecision.Int8,");
+        var (diagnostics, output) = Run(source, Description("models/gesture.safetensors", bytes));
+        Assert.Empty(diagnostics);
+        var weightsPart = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Demo.Gesture.Weights.g.cs", StringComparison.Ordinal));
+        Snapshot.Match(weightsPart.ToString(), "Demo.Gesture.Weights.g.cs", nameof(EmbeddedWeightsTests));
+
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image, manifestResources: [new ResourceDescription("RnnGen.Weights/gesture.safetensors", () => new MemoryStream(bytes), isPublic: true)]);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        var context = new System.Runtime.Loader.AssemblyLoadContext("int8 weights", isCollectible: true);
+        var type = context.LoadFromStream(new MemoryStream(image.ToArray())).GetType("Demo.Gesture")!;
+        var file = SafeTensorsFile.Parse(bytes);
+        for (int instance = 0; instance < 2; instance++)
+        {
+            // The first instance loads the resource, the second copies the cached parameters and copies: both run the file's int8 weights.
+            var model = (IQuantizedModel)Activator.CreateInstance(type)!;
+            foreach (var tensor in model.QuantizedTensors)
+            {
+                float[] scales = file[tensor.Name + WeightQuantization.ScaleSuffix].Data;
+                Assert.Equal(scales, model.Int8Scales.Slice(tensor.ScaleOffset, tensor.Rows).ToArray());
+                Assert.Equal(file[tensor.Name].Data, WeightQuantization.Export(model, tensor, tensor.Name)[0].Data);
+            }
+        }
+        context.Unload();
+
+        // Without its scales an I8 tensor does not fit.
+        byte[] noScales = new SafeTensorsFile(tensors.Where(t => t.Name != "rnn.weight_hh_l0_scale")).ToBytes();
+        (diagnostics, _) = Run(source, Description("models/gesture.safetensors", noScales));
+        Assert.Contains(diagnostics, d => d.Id == "RNN018" && d.GetMessage().EndsWith("tensor 'rnn.weight_hh_l0' is I8 but the file has no 'rnn.weight_hh_l0_scale' with its per-row scales (F32 [32])", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AFileOutsideTheBuildIsRNN017AtTheModelAttribute()
     {
         string source = Declaration.Replace("models/gesture.safetensors", "other.safetensors");

@@ -33,6 +33,35 @@ public class SnapshotTests
         public partial class RowBlockStack { }
         """, nameof(RowBlockCellsForLstmGruAndRnn));
 
+    /// <summary>
+    /// Int8 weights: LSTM(100) with a projection (its W_hr pass multiplies m quantized anew), a reset-before GRU(75) (its
+    /// W_hn pass multiplies r ⊙ h; its last block stores 11 of 16 rows), and an LSTM(8) small enough to run the float
+    /// kernels over rounded copies.
+    /// </summary>
+    [Fact]
+    public void Int8ProductsInEveryPassAndRoundedCopiesForASmallLayer() => Check("""
+        using RnnGen;
+        namespace Demo;
+        [RecurrentModel(InputSize = 40, SequenceLength = 8, Precision = WeightPrecision.Int8)]
+        [Lstm(100, ProjectionSize = 8)]
+        [Gru(75, ResetAfter = false)]
+        [Lstm(8)]
+        [Dense(2)]
+        public partial class Int8Stack { }
+        """, nameof(Int8ProductsInEveryPassAndRoundedCopiesForASmallLayer));
+
+    /// <summary>BFloat16 weights: a GRU(112) on the bfloat16 kernels, an RNN(12) on rounded copies.</summary>
+    [Fact]
+    public void BFloat16ProductsAndRoundedCopies() => Check("""
+        using RnnGen;
+        namespace Demo;
+        [RecurrentModel(InputSize = 3, SequenceLength = 8, Precision = WeightPrecision.BFloat16)]
+        [Gru(112)]
+        [Rnn(12)]
+        [Dense(1)]
+        public partial class BFloat16Stack { }
+        """, nameof(BFloat16ProductsAndRoundedCopies));
+
     [Fact]
     public void ExactActivationsInRowBlockCells() => Check("""
         using RnnGen;

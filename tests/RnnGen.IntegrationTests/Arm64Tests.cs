@@ -18,6 +18,17 @@ public sealed class Arm64Tests(LinuxArm64Tool tool) : IClassFixture<LinuxArm64To
     }
 
     [LinuxFact]
+    public void Int8CasesPassOnLinuxArm64()
+    {
+        // The int8 kernels' AdvSimd code (rounding conversions, widening multiplies and pairwise adds) runs only here; the
+        // bf16 kernels are plain Vector128 code, which SsePathTests checks on x86. An LSTM and a two-layer GRU on the
+        // int8 kernels, in one emulated process.
+        string[] cases = [Path.Combine(ConformanceCases.QuantDirectory, "lstm_h128_L1_last"), Path.Combine(ConformanceCases.QuantDirectory, "gru_h128_L2_every")];
+        var verify = tool.Run("verify", [.. cases, "--precision", "int8"]).AssertSuccess($"rnngen verify --precision int8 on linux-arm64 ({tool.How})");
+        Assert.EndsWith($"{cases.Length} passed, 0 failed", verify.Output.TrimEnd());
+    }
+
+    [LinuxFact]
     public void BenchOnLinuxArm64NamesTheAdvSimdPathForEveryLayer()
     {
         var bench = tool.Bench.AssertSuccess($"rnngen bench on linux-arm64 ({tool.How})");

@@ -5,8 +5,8 @@ namespace RnnGen.IntegrationTests;
 /// <summary>
 /// The 8-wide row-block cells (AVX2 + FMA) only run on machines without AVX-512, so on this one they would never be
 /// exercised. This runs <c>rnngen verify</c> in a child process with AVX-512 switched off (<c>DOTNET_EnableAVX512=0</c>)
-/// over the PyTorch cases whose hidden sizes are multiples of 8 (8, 32 and 64, one and two layers, bidirectional, heads),
-/// and asks <c>rnngen bench</c> in the same environment which path the cells dispatch to, so a switch the runtime
+/// over the PyTorch cases whose hidden sizes are multiples of 8 (8, 32 and 64, one and two layers, bidirectional, heads)
+/// and the low-precision cases in int8 and bf16 (their 8-row kernels), and asks <c>rnngen bench</c> in the same environment which path the cells dispatch to, so a switch the runtime
 /// ignores fails the test instead of silently re-testing the 16-wide path.
 /// </summary>
 public sealed class Avx2PathTests
@@ -23,6 +23,7 @@ public sealed class Avx2PathTests
 
         var verify = ProcessRunner.Run("dotnet", [cli, "verify", .. cases], Repository.Root, Timeout, noAvx512).AssertSuccess("rnngen verify without AVX-512");
         Assert.EndsWith($"{cases.Length} passed, 0 failed", verify.Output.TrimEnd());
+        ConformanceCases.VerifyQuantCases(cli, noAvx512, "without AVX-512");
 
         var bench = ProcessRunner.Run("dotnet", [cli, "bench", Path.Combine(cases[^3], "model.safetensors"), "-n", "20", "--warmup", "5"], Repository.Root, Timeout, noAvx512)
             .AssertSuccess("rnngen bench without AVX-512");

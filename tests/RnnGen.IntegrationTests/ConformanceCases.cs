@@ -38,6 +38,24 @@ internal static class ConformanceCases
         return names.Select(name => Directory.GetDirectories(root, name, SearchOption.AllDirectories).Single()).ToArray();
     }
 
+    /// <summary>The low-precision cases (<c>rnngen-quant-case/1</c>: LSTM and GRU, H 32 to 128, int8 and bf16 kernels and rounded copies).</summary>
+    public static string QuantDirectory => Repository.Path("tests", "RnnGen.Generator.Tests", "Cases", "quant");
+
+    /// <summary>
+    /// Runs <c>rnngen verify</c> (<paramref name="cli"/>, a RnnGen.Cli.dll) over <paramref name="directories"/> (all the
+    /// quant cases when null) in int8 and in bf16, in <paramref name="environment"/>, and asserts every case passes.
+    /// </summary>
+    public static void VerifyQuantCases(string cli, IReadOnlyDictionary<string, string> environment, string where, string[]? directories = null)
+    {
+        string[] cases = directories ?? Directory.GetDirectories(QuantDirectory).Order(StringComparer.Ordinal).ToArray();
+        foreach (string precision in new[] { "int8", "bf16" })
+        {
+            var low = ProcessRunner.Run("dotnet", [cli, "verify", .. cases, "--precision", precision], Repository.Root, TimeSpan.FromMinutes(5), environment)
+                .AssertSuccess($"rnngen verify --precision {precision} {where}");
+            Assert.EndsWith($"{cases.Length} passed, 0 failed", low.Output.TrimEnd());
+        }
+    }
+
     /// <summary>A small model with a Step and <see cref="TwoLayerModelLayers"/> layers (LSTM 4→8→8, a head on every step), so
     /// a path test sees a line per layer; small enough to bench under emulation.</summary>
     public static string TwoLayerModel => Model("lstm_L2_head_many_to_many");

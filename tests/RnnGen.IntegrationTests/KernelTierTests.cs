@@ -6,8 +6,9 @@ namespace RnnGen.IntegrationTests;
 /// <c>RNNGEN_KERNELS</c> caps the kernel tier generated cells take. The AVX2 and SSE tiers are checked against PyTorch
 /// with the instruction sets switched off (<see cref="Avx2PathTests"/>, <see cref="SsePathTests"/>), ARM64's under qemu
 /// (<c>Arm64Tests</c>); here the portable cells run over cases on and off the vector grid (1, 5, 9, 11, 13, 17, 32, 64
-/// hidden units, projection, reset-after GRUs, stacks and bidirectional layers), and <c>rnngen bench</c> shows that each
-/// cap is honoured, so a cap the runtime ignored fails here instead of re-testing the widest path.
+/// hidden units, projection, reset-after GRUs, stacks and bidirectional layers) and the low-precision cases in int8 and
+/// bf16 (their portable products), and <c>rnngen bench</c> shows that each cap is honoured, so a cap the runtime ignored
+/// fails here instead of re-testing the widest path.
 /// </summary>
 public sealed class KernelTierTests
 {
@@ -22,6 +23,7 @@ public sealed class KernelTierTests
         var environment = new Dictionary<string, string> { ["RNNGEN_KERNELS"] = "portable" };
         var verify = ProcessRunner.Run("dotnet", [Cli, "verify", .. cases], Repository.Root, Timeout, environment).AssertSuccess("rnngen verify with RNNGEN_KERNELS=portable");
         Assert.EndsWith($"{cases.Length} passed, 0 failed", verify.Output.TrimEnd());
+        ConformanceCases.VerifyQuantCases(Cli, environment, "with RNNGEN_KERNELS=portable");
     }
 
     [HardwareTheory(Isa.Avx2Fma)]

@@ -4,7 +4,8 @@ namespace RnnGen.IntegrationTests;
 
 /// <summary>
 /// The 128-bit cells on x86 (SSE only) never run on a machine with AVX2 by themselves. This runs <c>rnngen verify</c>
-/// in a child process with AVX2 and AVX-512 switched off over the row-block and off-grid PyTorch cases, and asks
+/// in a child process with AVX2 and AVX-512 switched off over the row-block and off-grid PyTorch cases and the
+/// low-precision cases in int8 and bf16 (their 4-row Vector128 kernels), and asks
 /// <c>rnngen bench</c> in the same environment which path each layer takes, so a switch the runtime ignores, or a layer
 /// left on the fallback, fails the test instead of silently re-testing another path.
 /// </summary>
@@ -28,6 +29,10 @@ public sealed class SsePathTests
         var verify = ProcessRunner.Run("dotnet", [Cli, "verify", .. cases], Repository.Root, Timeout, NoAvx2).AssertSuccess("rnngen verify without AVX2");
         Assert.EndsWith($"{cases.Length} passed, 0 failed", verify.Output.TrimEnd());
     }
+
+    [X64Fact]
+    public void LowPrecisionCasesPassWithAvx2SwitchedOff() =>
+        ConformanceCases.VerifyQuantCases(Cli, NoAvx2, "without AVX2");
 
     [X64Fact]
     public void BenchNamesTheSsePathForEveryLayerWithAvx2SwitchedOff()

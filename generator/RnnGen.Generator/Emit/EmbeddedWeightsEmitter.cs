@@ -29,18 +29,30 @@ internal static class EmbeddedWeightsEmitter
             w.Line($"/// <summary>The manifest resource holding the build-time weights, <c>{Xml(spec.Weights!)}</c>.</summary>");
             w.Line($"public const string EmbeddedWeightsResource = {Literal(resource)};");
             w.Line();
+            // A low-precision model copies its quantized storages too: they came from the file exactly, not from re-quantizing.
+            var storages = QuantizedWeightsEmitter.StorageFields(new ModelLayout(spec));
             w.Line("// The parameters of the first instance, copied into later ones; a race only parses the resource twice.");
             w.Line("private static float[]? s_embeddedParameters;");
+            if (storages.Count > 0)
+                w.Line("private static global::System.Array[]? s_embeddedStorages;");
             w.Line();
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
             w.Open("private void LoadEmbeddedWeights()");
             w.Line("float[]? parameters = global::System.Threading.Volatile.Read(ref s_embeddedParameters);");
             w.Open("if (parameters is null)");
             w.Line($"global::RnnGen.Weights.EmbeddedWeights.Load(this, typeof({spec.TypeName}).Assembly, EmbeddedWeightsResource);");
+            if (storages.Count > 0)
+                w.Line($"global::System.Threading.Volatile.Write(ref s_embeddedStorages, new global::System.Array[] {{ {string.Join(", ", storages.Select(f => $"(global::System.Array){f}.Clone()"))} }});");
             w.Line("global::System.Threading.Volatile.Write(ref s_embeddedParameters, (float[])_parameters.Clone());");
             w.Close();
             w.Open("else");
             w.Line("global::System.Array.Copy(parameters, _parameters, ParameterCount);");
+            if (storages.Count > 0)
+            {
+                w.Line("global::System.Array[] storages = global::System.Threading.Volatile.Read(ref s_embeddedStorages)!;");
+                for (int i = 0; i < storages.Count; i++)
+                    w.Line($"global::System.Array.Copy(storages[{SourceWriter.Number(i)}], {storages[i]}, {storages[i]}.Length);");
+            }
             w.Close();
             w.Close();
         }

@@ -30,7 +30,7 @@ internal static class ModelEmitter
 
         WriteClassDoc(w, layout);
         w.Line(GeneratorInfo.GeneratedCodeAttribute);
-        w.Open($"partial class {spec.TypeName} : {InterfaceName(layout)}");
+        w.Open($"partial class {spec.TypeName} : {InterfaceName(layout)}{(layout.Quantized is null ? "" : ", " + QuantizedWeightsEmitter.Interface)}");
         WriteConstants(w, layout);
         WriteDeclaration(w, layout);
         WriteFields(w, layout);
@@ -54,7 +54,9 @@ internal static class ModelEmitter
             cell.EmitBackward(w);
         }
         if (spec.Head is not null) HeadEmitter.Emit(w, layout);
-        Batch.BatchEmitter.Emit(w, layout);
+        // A low-precision model has no Batch: the lanes products are float32 and its per-entity workers would need
+        // quantized copies of their own (docs/quantization.md, "Limits"); the float32 twin has one.
+        if (layout.Quantized is null) Batch.BatchEmitter.Emit(w, layout);
         w.TrimTrailingBlankLine();
         w.Close();
 
@@ -115,6 +117,8 @@ internal static class ModelEmitter
             : $"/// no head: outputs are the last layer's hidden states ({layout.TopWidth} per step).");
         if (!spec.CanStep)
             w.Line("/// It has no <c>Step</c>: a bidirectional layer reads the sequence backwards too, so it needs the whole sequence; use <c>Forward</c>.");
+        if (layout.Quantized is { } q)
+            w.Line($"/// Its recurrent weights run in {q.Precision}: inference only (<c>Backward</c> throws) and no nested <c>Batch</c>; the float32 twin (the same declaration without <c>Precision</c>) trains and batches.");
         w.Line("/// </summary>");
     }
 
@@ -175,6 +179,7 @@ internal static class ModelEmitter
             w.Line($"    new global::RnnGen.StateTensor(\"{s.Name}\", {n(s.Layer)}, {n(s.Direction)}, global::RnnGen.StateKind.{s.Kind}, {s.Key}, {n(s.Length)}),");
         w.Line("};");
         w.Line();
+        QuantizedWeightsEmitter.WriteConstants(w, layout);
     }
 
     private static void WriteFields(SourceWriter w, ModelLayout layout)
@@ -210,6 +215,7 @@ internal static class ModelEmitter
         w.Line("private readonly float[] _gradHiddenCarry = new float[MaxOutput];");
         w.Line("private readonly float[] _gradCellCarry = new float[MaxHidden];");
         RowBlockStrategy.WriteFields(w, layout);
+        QuantizedWeightsEmitter.WriteFields(w, layout);
         if (spec.Head is not null)
         {
             w.Line("private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];");
@@ -289,6 +295,7 @@ internal static class ModelEmitter
             public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
             """);
+        QuantizedWeightsEmitter.WriteMembers(w, layout);
     }
 
     private static void WriteStep(SourceWriter w, ModelLayout layout)
@@ -557,6 +564,7 @@ internal static class ModelEmitter
 
         w.Wrapped("private void ValidateBackward", ["int outputLength", "string outputName", "int inputLength", "int finalStateLength", "int initialStateLength"]);
         w.Open();
+        QuantizedWeightsEmitter.WriteBackwardGuard(w, layout);
         w.Line($"{ModelGuard}.Recorded(_recordedSteps);");
         w.Line($"{ModelGuard}.Exactly(outputLength, {rows} * OutputSize, outputName);");
         w.Line(tokens

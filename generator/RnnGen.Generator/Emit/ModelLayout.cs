@@ -30,12 +30,16 @@ internal sealed class ModelLayout
         MaxOutput = _layers.Max(l => l.Spec.OutputSize);
         // A block of 16 rows starting at a matrix's last row reads 15 rows (and a chunk) past it.
         ParameterPadding = 16 * (_layers.Max(l => Math.Max(l.Input, l.Spec.HiddenSize)) + 1);
+        Quantized = QuantizedWeights.For(this);
     }
 
     private readonly List<LayerLayout> _layers = [];
 
     public ModelSpec Spec { get; }
     public ParameterTable Table { get; }
+
+    /// <summary>Where a low-precision model keeps its quantized copies; null for a float32 model.</summary>
+    public QuantizedWeights? Quantized { get; }
     public IReadOnlyList<LayerLayout> Layers => _layers;
 
     /// <summary>Every direction's cell, layer by layer, forward before reverse.</summary>
@@ -123,6 +127,9 @@ internal sealed class DirectionLayout
 
     /// <summary>The emitter of this direction's cell, chosen once from the layer's spec.</summary>
     public CellEmitter Cell { get; }
+
+    /// <summary>This direction's quantized copies (set by <see cref="QuantizedWeights"/>); null in a float32 model.</summary>
+    public QuantizedDirection? Quantized { get; set; }
 
     /// <summary>Suffix of this direction's members: L0, L0Reverse.</summary>
     public string Id => Layer.Name + (Reverse ? "Reverse" : "");

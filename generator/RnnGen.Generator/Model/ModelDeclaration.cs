@@ -60,6 +60,7 @@ internal static class ModelDeclaration
         if (spec.Embedding is null) options.Add($"InputSize = {N(spec.InputSize)}");
         options.Add($"SequenceLength = {N(spec.SequenceLength)}");
         if (spec.ExactActivations) options.Add("Activations = ActivationPrecision.Exact");
+        if (spec.Precision != WeightPrecision.Float32) options.Add($"Precision = WeightPrecision.{spec.Precision}");
         return $"[RecurrentModel({string.Join(", ", options)})]";
     }
 

@@ -9,7 +9,8 @@ namespace RnnGen.Generator.Model;
 /// locations — so equal declarations produce equal specs and the pipeline can cache them.
 /// A spec exists only if the declaration had no errors; every size in it is positive.
 /// <see cref="Weights"/> is the build-time weights path as declared, or null. <see cref="ExactActivations"/> picks
-/// RowBlocks.Sigmoid/Tanh over the default FastSigmoid/FastTanh in vectorised cells.
+/// RowBlocks.Sigmoid/Tanh over the default FastSigmoid/FastTanh in vectorised cells. <see cref="Precision"/> is how Step
+/// and Forward store the recurrent weights (Emit/QuantizedWeights lays out the copies of a low-precision model).
 /// </summary>
 internal sealed record ModelSpec(
     string Namespace,
@@ -21,7 +22,8 @@ internal sealed record ModelSpec(
     EquatableArray<LayerSpec> Layers,
     HeadSpec? Head,
     string? Weights = null,
-    bool ExactActivations = false)
+    bool ExactActivations = false,
+    WeightPrecision Precision = WeightPrecision.Float32)
 {
     /// <summary>Fully qualified name without <c>global::</c>, used for the hint name.</summary>
     public string FullName

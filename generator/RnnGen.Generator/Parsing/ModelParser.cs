@@ -69,6 +69,9 @@ internal static class ModelParser
         if (weights is { Length: 0 }) weights = null;
         if (!Enum.IsDefined(typeof(ActivationPrecision), activations))
             Report(DiagnosticDescriptors.UndefinedEnumValue, modelLocation, $"RecurrentModel {nameof(RecurrentModelAttribute.Activations)}", (int)activations);
+        var precision = (WeightPrecision)Named(modelAttribute, nameof(RecurrentModelAttribute.Precision), (int)ModelDefaults.Precision);
+        if (!Enum.IsDefined(typeof(WeightPrecision), precision))
+            Report(DiagnosticDescriptors.UndefinedEnumValue, modelLocation, $"RecurrentModel {nameof(RecurrentModelAttribute.Precision)}", (int)precision);
         if (inputSize is int i && i <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, nameof(RecurrentModelAttribute.InputSize), i);
         if (sequenceLength is null) Report(DiagnosticDescriptors.MissingSequenceLength, modelLocation, type.Name);
         else if (sequenceLength <= 0) Report(DiagnosticDescriptors.NonPositiveSize, modelLocation, nameof(RecurrentModelAttribute.SequenceLength), sequenceLength);
@@ -148,7 +151,8 @@ internal static class ModelParser
             Layers: layers.ToEquatableArray(),
             Head: dense.Count == 0 ? null : new HeadSpec(dense.ToEquatableArray(), over),
             Weights: weights,
-            ExactActivations: activations == ActivationPrecision.Exact);
+            ExactActivations: activations == ActivationPrecision.Exact,
+            Precision: precision);
 
         // Module names may make two parts name the same tensor; a state_dict cannot hold both. One error per pair of parts.
         var reported = new HashSet<(int, int)>();

@@ -14,8 +14,10 @@ internal sealed record WeightsCheckResult(ModelSpec Spec, string? ResourceName, 
 
 /// <summary>
 /// Checks a declared weights file against the model at build time, as <c>LoadWeights</c> would at run time: the same
-/// tensor names under the same detected module prefix, each with the declared shape and dtype F32, and no extra
-/// tensors under that prefix. Values are not read here; the generated constructor's load still rejects non-finite ones.
+/// tensor names under the same detected module prefix, each with the declared shape and dtype F32 — or the I8 (with its
+/// F32 per-row <c>{name}_scale</c>) or BF16 of quantized weights, which embed a quarter or half of the bytes — and no
+/// extra tensors under that prefix. Values are not read here; the generated constructor's load still rejects
+/// non-finite ones.
 /// </summary>
 internal static class WeightsFileCheck
 {
@@ -58,10 +60,22 @@ internal static class WeightsFileCheck
                 problems.Add($"tensor '{prefix}{p.Name}' is missing (the declaration needs {shape})" + Hint(spec, p, prefix + p.Name, header, fileNames, fileShapes, wantedNames));
             else if (!tensor.Shape.SequenceEqual(p.Shape))
                 problems.Add($"tensor '{tensor.Name}' has shape {tensor.ShapeText} in the file but {shape} in the declaration");
-            else if (tensor.DType != "F32")
-                problems.Add($"tensor '{tensor.Name}' has dtype {tensor.DType}, but RnnGen loads F32 only (export with model.float())");
+            else if (tensor.DType is not ("F32" or "I8" or "BF16"))
+                problems.Add($"tensor '{tensor.Name}' has dtype {tensor.DType}, but RnnGen loads F32 (or the I8 and BF16 of rnngen quantize) only (export with model.float())");
+            else if (tensor.DType == "I8")
+            {
+                // The per-row scales of int8 weights, as LoadWeights requires them: F32 [rows].
+                int rows = p.Shape.Length == 0 ? 1 : p.Shape[0];
+                string scale = tensor.Name + TensorNameMatching.ScaleSuffix;
+                if (!byName.TryGetValue(scale, out var scales))
+                    problems.Add($"tensor '{tensor.Name}' is I8 but the file has no '{scale}' with its per-row scales (F32 [{rows.ToString(CultureInfo.InvariantCulture)}])");
+                else if (scales.DType != "F32" || scales.Shape.Count != 1 || scales.Shape[0] != rows)
+                    problems.Add($"tensor '{scale}' must be F32 [{rows.ToString(CultureInfo.InvariantCulture)}], one scale per row of '{tensor.Name}', but is {scales.DType} {scales.ShapeText}");
+            }
         }
         var names = new HashSet<string>(wanted.Select(p => prefix + p.Name), StringComparer.Ordinal);
+        foreach (var p in wanted)
+            if (byName.TryGetValue(prefix + p.Name, out var t) && t.DType == "I8") names.Add(t.Name + TensorNameMatching.ScaleSuffix);
         foreach (var extra in header.Tensors.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !names.Contains(t.Name)))
             problems.Add($"tensor '{extra}' is not part of the declared model");
         if (problems.Count == 0) problems.AddRange(ImportedArchitecture(spec, header));

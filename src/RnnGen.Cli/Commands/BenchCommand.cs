@@ -13,9 +13,11 @@ using RnnGen.Weights;
 namespace RnnGen.Cli.Commands;
 
 /// <summary>
-/// <c>rnngen bench MODEL.safetensors</c>: compiles exactly the model <c>inspect</c> infers, loads the weights, and times
-/// each call of Step, Forward (a full window) and Backward: latency percentiles, bytes allocated per call and GFLOP/s
-/// (multiply–adds of the matrix products counted as 2 FLOPs; element-wise work is not counted).
+/// <c>rnngen bench MODEL.safetensors [--precision int8|bf16]</c>: compiles exactly the model <c>inspect</c> infers (in the
+/// given precision), loads the weights, and times each call of Step, Forward (a full window) and Backward (float32 only):
+/// latency percentiles, bytes allocated per call and GFLOP/s (multiply–adds of the matrix products counted as 2 FLOPs;
+/// element-wise work is not counted), and the bytes of recurrent weights a step multiplies. <c>--batch N [--threads K]</c>
+/// times the float32 model's batched Step instead (<see cref="RunBatch"/>).
 /// </summary>
 internal static class BenchCommand
 {
@@ -31,16 +33,17 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Threads the batched Step uses (with --batch).", DefaultValueFactory = _ => 1 };
         iterations.Validators.Add(r => { if (r.GetValue(iterations) <= 0) r.AddError("--iterations must be positive"); });
         warmup.Validators.Add(r => { if (r.GetValue(warmup) < 0) r.AddError("--warmup must not be negative"); });
+        var precision = PrecisionOption.Create("Compile the model with its recurrent weights in this precision (float32, int8 or bf16); the file's float32 weights are quantized at load.");
         batch.Validators.Add(r => { if (r.GetValue(batch) is < 0 or > Batching.RecurrentBatch.MaxCapacity) r.AddError($"--batch must be 1 to {Batching.RecurrentBatch.MaxCapacity}"); });
         threads.Validators.Add(r => { if (r.GetValue(threads) is < 1 or > Batching.BatchThreads.MaxThreads) r.AddError($"--threads must be 1 to {Batching.BatchThreads.MaxThreads}"); });
         var options = new ModelOptions();
-        var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup, batch, threads };
+        var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup, precision, batch, threads };
         options.AddTo(command);
         command.SetAction(parse => CommandRunner.Run("bench", parse.InvocationConfiguration.Error, () => parse.GetValue(batch) > 0
             ? RunBatch(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
-                error: parse.InvocationConfiguration.Error)
+                error: parse.InvocationConfiguration.Error, precision: PrecisionOption.Read(parse, precision))
             : Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
-                error: parse.InvocationConfiguration.Error)));
+                error: parse.InvocationConfiguration.Error, precision: PrecisionOption.Read(parse, precision))));
         return command;
     }
 
@@ -54,9 +57,10 @@ internal static class BenchCommand
         }
     }
 
-    public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null)
+    public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null,
+        WeightPrecision precision = WeightPrecision.Float32)
     {
-        var (spec, instance) = Load(path, options, error);
+        var (spec, instance) = Load(path, options, error, precision);
         var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
         output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
         output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
@@ -66,7 +70,9 @@ internal static class BenchCommand
             output.WriteLine($"{m.Method,-9}{Time(median),12}{Time(m.Percentile(90)),12}{Time(m.Percentile(99)),12}{Time(m.Nanoseconds.Average()),12}{m.AllocatedBytes.ToString("0", CultureInfo.InvariantCulture) + " B",12}{(m.Flops / median).ToString("0.00", CultureInfo.InvariantCulture),10}");
         }
         output.WriteLine("GFLOP/s at the median: matrix products only (2 FLOPs per multiply-add); Backward counts dW and dx products, 2x Forward's.");
-        foreach (string line in KernelReport(spec))
+        output.WriteLine(WeightBytes(instance));
+        // What runs: the precision asked for, or the one a file's recorded declaration sets.
+        foreach (string line in KernelReport(spec, instance is IQuantizedModel q ? q.Precision : WeightPrecision.Float32))
             output.WriteLine(line);
         return ExitCodes.Success;
     }
@@ -74,11 +80,19 @@ internal static class BenchCommand
     /// <summary>
     /// <c>--batch N [--threads K]</c>: times the batched Step of N entities through the model's Batch and prints
     /// <c>batch N: X ns per entity-step, Y GFLOP/s (Z% of FMA peak)</c>, the peak being K threads × one core's FMA peak
-    /// measured just before.
+    /// measured just before. A low-precision model has no Batch (docs/quantization.md): <paramref name="precision"/> other
+    /// than float32 is refused.
     /// </summary>
-    public static int RunBatch(string path, InferenceOptions options, int entities, int threads, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null)
+    public static int RunBatch(string path, InferenceOptions options, int entities, int threads, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null,
+        WeightPrecision precision = WeightPrecision.Float32)
     {
-        var (spec, instance) = Load(path, options, error);
+        if (precision != WeightPrecision.Float32)
+            throw new CommandException(ExitCodes.UnusableInput,
+                $"--batch and --precision {DeclarationPrecision.Name(precision)} do not combine: a low-precision model has no Batch (docs/quantization.md); time the float32 model's batch without --precision");
+        var (spec, instance) = Load(path, options, error, WeightPrecision.Float32);
+        if (instance is IQuantizedModel recorded)
+            throw new CommandException(ExitCodes.UnusableInput,
+                $"{path}: its recorded declaration is in {DeclarationPrecision.Name(recorded.Precision)}, and a low-precision model has no Batch (docs/quantization.md)");
         if (spec.Layers.Any(l => l.Bidirectional))
             throw new CommandException(ExitCodes.UnusableInput, $"{path}: the model has a bidirectional layer, so it has no Step to time; --batch times the batched Step");
         var type = instance.GetType().GetNestedType("Batch") ?? throw new InvalidOperationException("The generated model has no nested Batch class.");
@@ -111,11 +125,12 @@ internal static class BenchCommand
         return ExitCodes.Success;
     }
 
-    private static (ModelDescription Spec, IRecurrentModel Model) Load(string path, InferenceOptions options, TextWriter? error)
+    private static (ModelDescription Spec, IRecurrentModel Model) Load(string path, InferenceOptions options, TextWriter? error, WeightPrecision precision)
     {
         var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path, error), options);
-        if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } source)
+        if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } declaration)
             throw new CommandException(ExitCodes.Unsupported, $"{path}: no RnnGen model fits these tensors; run 'rnngen inspect {path}' for details");
+        string source = precision == WeightPrecision.Float32 ? declaration : DeclarationPrecision.Apply(declaration, precision);
         IRecurrentModel instance;
         try
         {
@@ -135,18 +150,34 @@ internal static class BenchCommand
     }
 
     /// <summary>
+    /// The bytes of recurrent weights (W_ih, W_hh, W_hr) a step multiplies, against their float32 size: int8 one byte a
+    /// weight plus a float scale a row, bfloat16 two bytes a weight.
+    /// </summary>
+    internal static string WeightBytes(IRecurrentModel model)
+    {
+        var matrices = model.ParameterTensors.Where(t => RnnGen.Weights.WeightQuantization.IsQuantized(t.Name)).ToList();
+        long weights = matrices.Sum(t => (long)t.Length), rows = matrices.Sum(t => (long)t.Shape[0]);
+        long float32 = 4 * weights;
+        long bytes = model is IQuantizedModel q
+            ? q.Precision == WeightPrecision.Int8 ? weights + 4 * rows : 2 * weights
+            : float32;
+        string precision = model is IQuantizedModel m ? DeclarationPrecision.Name(m.Precision) : "float32";
+        return $"Recurrent weights: {bytes:N0} bytes in {precision} ({(double)bytes / float32:0.000}× of float32's {float32:N0}{(precision == "int8" ? ", scales included" : "")})";
+    }
+
+    /// <summary>
     /// The kernels the generated cells run on this machine (the checks they make themselves, <c>RNNGEN_KERNELS</c>
     /// included), and per layer how its rows are covered: <c>Kernels: AVX-512</c>, then e.g.
     /// <c>layer 0, LSTM(100): 6 blocks of 16, 1 of 4</c>.
     /// </summary>
-    internal static IEnumerable<string> KernelReport(ModelDescription model)
+    internal static IEnumerable<string> KernelReport(ModelDescription model, WeightPrecision precision = WeightPrecision.Float32)
     {
         // The generator's own view of the layers: the same cell emitters and block plans the compiled model runs.
         var spec = new ModelSpec("", "Bench", EquatableArray<ContainingType>.Empty, model.InputSize, 1, null,
             model.Layers.Select(l => new LayerSpec(
                 l.Cell switch { CellType.Lstm => CellKind.Lstm, CellType.Gru => CellKind.Gru, _ => l.Relu ? CellKind.RnnRelu : CellKind.RnnTanh },
                 l.HiddenSize, l.ProjectionSize, l.Bidirectional, l.Bias, l.ResetAfter)).ToEquatableArray(),
-            null);
+            null, Precision: (RnnGen.Generator.Contract.WeightPrecision)(int)precision);
         yield return $"Kernels: {RnnGen.Kernels.KernelSelection.Describe()}";
         var tier = RnnGen.Kernels.KernelSelection.Active switch
         {
@@ -168,7 +199,14 @@ internal static class BenchCommand
                 plan = string.Join("; ", vector.Passes.Select((pass, i) =>
                     (vector.Passes.Count > 1 ? $"pass {i + 1}: " : "")
                     + RowBlockStrategy.DescribePlan(pass.Rows == Size.P ? layer.Spec.OutputSize : layer.Spec.HiddenSize, tier)));
-            yield return $"  layer {layer.Index}, {cell.Description}: {plan}";
+            string products = cell.Direction.Quantized?.Mode switch
+            {
+                ProductMode.Int8 => "; int8 products (16-bit vectors, pmaddwd)",
+                ProductMode.BFloat16 => "; bfloat16 products (widened to float32)",
+                ProductMode.Rounded => $"; float32 products of {DeclarationPrecision.Name(precision)}-rounded copies ({QuantizedWeights.RoundedReason((RnnGen.Generator.Contract.WeightPrecision)(int)precision)})",
+                _ => "",
+            };
+            yield return $"  layer {layer.Index}, {cell.Description}: {plan}{products}";
         }
     }
 
@@ -208,6 +246,8 @@ internal static class BenchCommand
         }
         model.ResetState();
         results.Add(Time("Forward", () => { model.ResetState(); forward(); }, iterations, warmup, warmupMilliseconds, steps * stepFlops + rows * headFlops));
+        // A low-precision model is inference-only: it has no Backward to time.
+        if (model is IQuantizedModel) return results;
         forward();
         results.Add(Time("Backward", backward, iterations, warmup, warmupMilliseconds, 2 * (steps * stepFlops + rows * headFlops)));
         return results;

@@ -12,7 +12,7 @@ internal static class RnnGenCommandLine
     /// The root is a plain command named <c>rnngen</c> rather than a RootCommand, whose name would be the executable's
     /// (RnnGen.Cli: the assembly cannot be called rnngen beside the RnnGen runtime), so help shows what users type.
     /// </summary>
-    public static Command CreateRoot() => new("rnngen", "rnngen: inspect, generate, verify and benchmark RnnGen source-generated recurrent networks, and import ONNX models.")
+    public static Command CreateRoot() => new("rnngen", "rnngen: inspect, generate, verify, benchmark and quantize RnnGen source-generated recurrent networks, and import ONNX models.")
     {
         new HelpOption(),
         new VersionOption { Action = new VersionAction() },
@@ -20,6 +20,7 @@ internal static class RnnGenCommandLine
         EmitCommand.Create(),
         VerifyCommand.Create(),
         BenchCommand.Create(),
+        QuantizeCommand.Create(),
         ImportCommand.Create(),
         ExportScriptCommand.Create(),
     };

@@ -5,8 +5,9 @@ namespace RnnGen.Cli.Conformance;
 /// <summary>The comparison of one result array with its oracle.</summary>
 /// <param name="Name">e.g. <c>y</c>, <c>hT</c>, <c>loss</c>, <c>grads.x</c>, <c>grads.params.weight_ih_l0</c>.</param>
 /// <param name="MaxAbsError">Largest |got − want|.</param>
-/// <param name="Pass">Whether every element has |got − want| ≤ 1e-5 + 1e-4·|want|.</param>
-public sealed record ArrayComparison(string Name, double MaxAbsError, bool Pass);
+/// <param name="Pass">Whether every element has |got − want| ≤ 1e-5 + 1e-4·|want| (or, given a <paramref name="Bound"/>, the largest error is within it).</param>
+/// <param name="Bound">The bound a low-precision check held the error to, in words (<see cref="PrecisionCheck"/>); null for the float tolerance.</param>
+public sealed record ArrayComparison(string Name, double MaxAbsError, bool Pass, string? Bound = null);
 
 /// <summary>The outcome of one case: every compared array, or the error that stopped it.</summary>
 public sealed record CaseResult(string Name, IReadOnlyList<ArrayComparison> Arrays, string? Error = null)
@@ -25,9 +26,13 @@ public static class CaseRunner
 
     /// <summary>
     /// Compiles all cases' models in one compilation and runs each case; with <paramref name="batchEntities"/> &gt; 0 also
-    /// through the model's batch of that many entities (<see cref="BatchCaseRunner"/>, arrays named <c>batch.…</c>).
+    /// through the model's batch of that many entities (<see cref="BatchCaseRunner"/>, arrays named <c>batch.…</c>). In a
+    /// low <paramref name="precision"/> it compiles each model in that precision too and checks its forward arrays against
+    /// the float32 model running the same rounded weights (<see cref="PrecisionCheck"/>); gradients are not checked
+    /// (low-precision models have no Backward) and there is no batch (low-precision models have none).
     /// </summary>
-    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<ReferenceCase> cases, bool gradients, int batchEntities = 0, int batchThreads = 1)
+    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<ReferenceCase> cases, bool gradients, WeightPrecision precision = WeightPrecision.Float32,
+        int batchEntities = 0, int batchThreads = 1)
     {
         var sources = new List<string>();
         var typeNames = new List<string>();
@@ -36,6 +41,8 @@ public static class CaseRunner
             string typeName = "Case" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var metadata = SafeTensorsFile.Read(cases[i].WeightsPath).Metadata;
             sources.Add("namespace RnnGen.Verify;\n" + ModelSource.Declare(metadata, cases[i].SequenceLength, typeName));
+            if (precision != WeightPrecision.Float32)
+                sources.Add("namespace RnnGen.Verify;\n" + ModelSource.Declare(metadata, cases[i].SequenceLength, typeName + "Low", precision));
             typeNames.Add("RnnGen.Verify." + typeName);
         }
         var models = ModelCompiler.Compile(sources);
@@ -44,6 +51,11 @@ public static class CaseRunner
         {
             try
             {
+                if (precision != WeightPrecision.Float32)
+                {
+                    results.Add(RunInPrecision(cases[i], models.Create(typeNames[i] + "Low"), models.Create(typeNames[i]), precision));
+                    continue;
+                }
                 var model = models.Create(typeNames[i]);
                 var result = RunOne(cases[i], model, gradients);
                 if (batchEntities > 0 && result.Error is null)
@@ -56,6 +68,34 @@ public static class CaseRunner
             }
         }
         return results;
+    }
+
+    /// <summary>The forward arrays of a low-precision model against its float32 twin running the same rounded weights.</summary>
+    private static CaseResult RunInPrecision(ReferenceCase c, IRecurrentModel model, IRecurrentModel twin, WeightPrecision precision)
+    {
+        model.LoadWeights(c.WeightsPath);
+        PrecisionCheck.LoadRoundedWeights(twin, (IQuantizedModel)model);
+        var (got, reference) = (ForwardArrays(model, c), ForwardArrays(twin, c));
+        var arrays = new List<ArrayComparison>();
+        foreach (var (name, values) in got)
+        {
+            if (c.Expected.TryGetValue(name == "outputs" ? "logits" : name, out var want))
+                arrays.Add(PrecisionCheck.AgainstReference(name == "outputs" ? "logits" : name, values, reference[name], want));
+        }
+        return new CaseResult($"{c.Name} ({DeclarationPrecision.Name(precision)})", arrays);
+    }
+
+    /// <summary>Forward from the case's initial state: the top layer's outputs (y), the final states and the model's outputs.</summary>
+    private static Dictionary<string, float[]> ForwardArrays(IRecurrentModel model, ReferenceCase c)
+    {
+        SetState(model, c.H0, c.C0);
+        int steps = c.X.Length / model.InputSize;
+        var outputs = new float[(model.OutputsEveryStep ? steps : 1) * model.OutputSize];
+        ((ISequenceModel)model).Forward(c.X, outputs);
+        var (hT, cT) = GetState(model);
+        var arrays = new Dictionary<string, float[]> { ["y"] = model.HiddenOutputs.ToArray(), ["hT"] = hT, ["cT"] = cT };
+        if (c.Targets is not null) arrays["outputs"] = outputs;
+        return arrays;
     }
 
     private static CaseResult RunOne(ReferenceCase c, IRecurrentModel model, bool gradients)

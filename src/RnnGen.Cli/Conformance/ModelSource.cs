@@ -9,9 +9,12 @@ namespace RnnGen.Cli.Conformance;
 /// </summary>
 public static class ModelSource
 {
-    /// <summary>The attribute-annotated partial class for <paramref name="metadata"/>, named <paramref name="typeName"/>.</summary>
+    /// <summary>
+    /// The attribute-annotated partial class for <paramref name="metadata"/>, named <paramref name="typeName"/>, with its
+    /// recurrent weights in <paramref name="precision"/>.
+    /// </summary>
     /// <exception cref="CaseFormatException">A key is missing or names an architecture RnnGen does not build.</exception>
-    public static string Declare(IReadOnlyDictionary<string, string> metadata, int sequenceLength, string typeName)
+    public static string Declare(IReadOnlyDictionary<string, string> metadata, int sequenceLength, string typeName, WeightPrecision precision = WeightPrecision.Float32)
     {
         string cell = Get(metadata, "cell");
         int input = Int(metadata, "input_size"), hidden = Int(metadata, "hidden_size"), layers = Int(metadata, "num_layers");
@@ -34,7 +37,8 @@ public static class ModelSource
         string layerLine = $"[global::RnnGen.{attribute}({hidden.ToString(CultureInfo.InvariantCulture)}{string.Concat(options.Select(o => ", " + o))})]";
 
         var source = new StringBuilder();
-        source.AppendLine($"[global::RnnGen.RecurrentModel(InputSize = {input.ToString(CultureInfo.InvariantCulture)}, SequenceLength = {sequenceLength.ToString(CultureInfo.InvariantCulture)})]");
+        string precisionSetting = precision == WeightPrecision.Float32 ? "" : $", Precision = global::RnnGen.WeightPrecision.{precision}";
+        source.AppendLine($"[global::RnnGen.RecurrentModel(InputSize = {input.ToString(CultureInfo.InvariantCulture)}, SequenceLength = {sequenceLength.ToString(CultureInfo.InvariantCulture)}{precisionSetting})]");
         for (int k = 0; k < layers; k++) source.AppendLine(layerLine);
         switch (head)
         {

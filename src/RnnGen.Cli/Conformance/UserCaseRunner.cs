@@ -18,8 +18,13 @@ public static class UserCaseRunner
 
     /// <param name="declarationPath">A .cs file declaring the model of every case's model.safetensors, or null.</param>
     /// <param name="notes">Receives what was not checked and why.</param>
+    /// <param name="precision">
+    /// A low precision compiles each declaration in it too and checks that model's output against the float32 model
+    /// running the same rounded weights (<see cref="PrecisionCheck"/>).
+    /// </param>
     /// <param name="error">Receives a warning for each file written by another generator version.</param>
-    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<UserCase> cases, string? declarationPath, List<string> notes, TextWriter? error = null)
+    public static IReadOnlyList<CaseResult> Run(IReadOnlyList<UserCase> cases, string? declarationPath, List<string> notes,
+        WeightPrecision precision = WeightPrecision.Float32, TextWriter? error = null)
     {
         string? declaration = null;
         if (declarationPath is not null)
@@ -86,11 +91,30 @@ public static class UserCaseRunner
             compiled[k] = result;
         }
 
+        var lowBySource = new Dictionary<string, (CompiledModels?, string?)>(StringComparer.Ordinal);
+        var twinBySource = new Dictionary<string, (CompiledModels?, string?)>(StringComparer.Ordinal);
+        (CompiledModels?, string?) Twins(string source) => twinBySource.TryGetValue(source, out var twin)
+            ? twin : twinBySource[source] = CompileAlone(DeclarationPrecision.Apply(source, WeightPrecision.Float32));
         foreach (var k in checks)
         {
-            string name = $"{k.Case.Name} ({k.Label})";
+            string name = $"{k.Case.Name} ({k.Label}{(precision == WeightPrecision.Float32 ? "" : ", " + DeclarationPrecision.Name(precision))})";
             var (models, failure) = compiled[k];
-            results.Add(models is null ? new CaseResult(name, [], failure) : RunOne(name, k, models));
+            if (models is null)
+            {
+                results.Add(new CaseResult(name, [], failure));
+                continue;
+            }
+            if (precision == WeightPrecision.Float32)
+            {
+                results.Add(RunOne(name, k, models));
+                continue;
+            }
+            if (!lowBySource.TryGetValue(k.Source, out var low)) lowBySource[k.Source] = low = CompileAlone(DeclarationPrecision.Apply(k.Source, precision));
+            // The twin is float32 even when the declaration is not (a file saved by an int8 model records Precision = Int8).
+            var twins = DeclarationPrecision.Declares(k.Source) ? Twins(k.Source) : (models, null);
+            results.Add(low.Item1 is not { } lowModels ? new CaseResult(name, [], low.Item2)
+                : twins.Item1 is not { } twinModels ? new CaseResult(name, [], twins.Item2)
+                : RunInPrecision(name, k, lowModels, twinModels));
         }
         return results.OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
@@ -128,37 +152,64 @@ public static class UserCaseRunner
     {
         try
         {
-            string typeName = k.TypeName ?? models.ModelTypeNames switch
-            {
-                [var only] => only,
-                var all => throw new InvalidOperationException($"the declaration declares {all.Count} models ({string.Join(", ", all)}); verify needs exactly one"),
-            };
-            var model = models.Create(typeName);
-            if (k.Weights is not null) model.LoadWeights(k.Weights);
-            else model.LoadWeights(k.WeightsPath!);
-            var c = k.Case;
-            if (c.Steps > model.SequenceLength)
-                throw new InvalidOperationException($"x has {c.Steps} steps but the model's SequenceLength is {model.SequenceLength}");
-            model.ResetState();
-            var outputs = new float[(model.OutputsEveryStep ? c.Steps : 1) * model.OutputSize];
-            switch (model)
-            {
-                case ITokenSequenceModel tokens when c.Tokens is not null:
-                    tokens.Forward(c.Tokens, outputs);
-                    break;
-                case ISequenceModel sequence when c.X is not null:
-                    if (c.Features != model.InputSize)
-                        throw new InvalidOperationException($"x has {c.Features} features per step but the model takes {model.InputSize}");
-                    sequence.Forward(c.X, outputs);
-                    break;
-                default:
-                    throw new InvalidOperationException(c.Tokens is not null ? "x holds token ids but the model has no [Embedding]" : "x holds features but the model takes token ids");
-            }
-            return new CaseResult(name, [CaseRunner.Compare("y", outputs, c.Expected)]);
+            return new CaseResult(name, [CaseRunner.Compare("y", Outputs(Loaded(k, models), k.Case), k.Case.Expected)]);
         }
         catch (Exception e) when (e is WeightFormatException or ArgumentException or InvalidOperationException or IOException)
         {
             return new CaseResult(name, [], e.Message);
         }
+    }
+
+    /// <summary>The low-precision model's output against its float32 twin running the same rounded weights.</summary>
+    private static CaseResult RunInPrecision(string name, Check k, CompiledModels low, CompiledModels twins)
+    {
+        try
+        {
+            var model = Loaded(k, low);
+            var twin = Loaded(k, twins);
+            PrecisionCheck.LoadRoundedWeights(twin, (IQuantizedModel)model);
+            return new CaseResult(name, [PrecisionCheck.AgainstReference("y", Outputs(model, k.Case), Outputs(twin, k.Case), k.Case.Expected)]);
+        }
+        catch (Exception e) when (e is WeightFormatException or ArgumentException or InvalidOperationException or IOException)
+        {
+            return new CaseResult(name, [], e.Message);
+        }
+    }
+
+    /// <summary>The check's model, created from <paramref name="models"/>, with the case's weights.</summary>
+    private static IRecurrentModel Loaded(Check k, CompiledModels models)
+    {
+        string typeName = k.TypeName ?? models.ModelTypeNames switch
+        {
+            [var only] => only,
+            var all => throw new InvalidOperationException($"the declaration declares {all.Count} models ({string.Join(", ", all)}); verify needs exactly one"),
+        };
+        var model = models.Create(typeName);
+        if (k.Weights is not null) model.LoadWeights(k.Weights);
+        else model.LoadWeights(k.WeightsPath!);
+        return model;
+    }
+
+    /// <summary>The model's outputs for the case's x from a zero state.</summary>
+    private static float[] Outputs(IRecurrentModel model, UserCase c)
+    {
+        if (c.Steps > model.SequenceLength)
+            throw new InvalidOperationException($"x has {c.Steps} steps but the model's SequenceLength is {model.SequenceLength}");
+        model.ResetState();
+        var outputs = new float[(model.OutputsEveryStep ? c.Steps : 1) * model.OutputSize];
+        switch (model)
+        {
+            case ITokenSequenceModel tokens when c.Tokens is not null:
+                tokens.Forward(c.Tokens, outputs);
+                break;
+            case ISequenceModel sequence when c.X is not null:
+                if (c.Features != model.InputSize)
+                    throw new InvalidOperationException($"x has {c.Features} features per step but the model takes {model.InputSize}");
+                sequence.Forward(c.X, outputs);
+                break;
+            default:
+                throw new InvalidOperationException(c.Tokens is not null ? "x holds token ids but the model has no [Embedding]" : "x holds features but the model takes token ids");
+        }
+        return outputs;
     }
 }

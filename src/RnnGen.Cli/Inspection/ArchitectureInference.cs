@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using RnnGen.Generator.Parsing;
 using RnnGen.Import;
 using RnnGen.Import.Model;
+using RnnGen.Weights;
 
 namespace RnnGen.Cli.Inspection;
 
@@ -88,8 +89,14 @@ internal static class ArchitectureInference
         InferredModel Result(ModelDescription? model) => new(model, window, options, parts, defaults, warnings, errors, model is null ? null : recorded);
 
         var tensors = header.Tensors.Select(t => new Tensor(t.Name, t.DType, t.Shape.ToArray())).ToList();
-        foreach (var t in tensors.Where(t => t.DType != "F32"))
-            warnings.Add($"{t}: dtype {t.DType}; RnnGen loads F32 only, so export with model.float() before saving");
+        // Quantized recurrent weights (rnngen quantize, SaveWeights of a low-precision model) load into any model: an I8
+        // tensor's per-row scales belong to it, not to a module of their own.
+        var int8 = tensors.Where(t => t.DType == SafeTensor.Int8).Select(t => t.Name + WeightQuantization.ScaleSuffix).ToHashSet(StringComparer.Ordinal);
+        tensors = tensors.Where(t => !int8.Contains(t.Name)).ToList();
+        foreach (var t in tensors.Where(t => t.DType is not (SafeTensor.Float32 or SafeTensor.Int8 or SafeTensor.BFloat16)))
+            warnings.Add($"{t}: dtype {t.DType}; RnnGen loads F32 (and I8, BF16 recurrent weights) only, so export with model.float() before saving");
+        if (tensors.FirstOrDefault(t => t.DType is SafeTensor.Int8 or SafeTensor.BFloat16) is { } low)
+            defaults.Add($"{low.Name} is {low.DType}: any model loads it (as q · scale, or the bfloat16 value); declare Precision = WeightPrecision.{(low.DType == SafeTensor.Int8 ? "Int8" : "BFloat16")} to run it as it is");
 
         // Recurrent tensors by module prefix; everything else by module path (the name up to its last dot).
         var modules = new List<RecurrentModule>();

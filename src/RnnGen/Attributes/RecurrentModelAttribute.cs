@@ -40,4 +40,13 @@ sealed class RecurrentModelAttribute : Attribute
     /// <see cref="ActivationPrecision.Exact"/>. See docs/PERFORMANCE.md for the measured speed and error of each.
     /// </summary>
     public ActivationPrecision Activations { get; set; } = ActivationPrecision.Fast;
+
+    /// <summary>
+    /// How Step and Forward store the recurrent weights: <see cref="WeightPrecision.Float32"/> (the default),
+    /// <see cref="WeightPrecision.BFloat16"/> or <see cref="WeightPrecision.Int8"/>. A low-precision model keeps its
+    /// float32 master weights in <c>Parameters</c> and quantized copies made from them at construction, by
+    /// <c>LoadWeights</c> and by <c>QuantizeWeights()</c>, which code that writes <c>Parameters</c> directly must call.
+    /// It is inference-only: <c>Backward</c> throws. See docs/quantization.md.
+    /// </summary>
+    public WeightPrecision Precision { get; set; } = WeightPrecision.Float32;
 }

@@ -64,6 +64,21 @@ public static class ModelGuard
             throw new ArgumentException("A token model has no input gradient: its inputs are indices. Pass an empty span; the embedding's gradient goes to Gradients.", parameterName);
     }
 
+    /// <summary>
+    /// Throws for a low-precision model, which has no Backward: its Step and Forward run quantized copies of the weights,
+    /// and training writes the float32 parameters, which would leave those copies stale.
+    /// </summary>
+    public static void Trainable(WeightPrecision precision)
+    {
+        if (precision != WeightPrecision.Float32) ThrowInferenceOnly(precision);
+    }
+
+    [DoesNotReturn]
+    private static void ThrowInferenceOnly(WeightPrecision precision)
+        => throw new InvalidOperationException(
+            $"Backward needs a float32 model, and this one runs {precision} copies of its weights (it is inference-only). Train its float32 twin, "
+            + "the same declaration without Precision, and load the trained weights into this model (LoadWeights quantizes them): see docs/quantization.md.");
+
     [DoesNotReturn]
     private static void ThrowInputLength(int length, int inputSize, int sequenceLength, string parameterName)
         => throw new ArgumentException(

@@ -15,12 +15,14 @@ namespace RnnGen.Training;
 /// </remarks>
 public static class Initializer
 {
-    /// <summary>Initialises every tensor of <paramref name="model"/>'s <see cref="IParameterSet.Parameters"/>; gradients and state are not touched.</summary>
+    /// <summary>Initialises every tensor of <paramref name="model"/>'s <see cref="IParameterSet.Parameters"/> (and re-quantizes an <see cref="IQuantizedModel"/>'s copies); gradients and state are not touched.</summary>
     /// <exception cref="ArgumentException">A tensor's name or shape does not say how to initialise it (nothing is written then).</exception>
     public static void Apply(IParameterSet model, InitScheme scheme, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(model);
         Apply(model.Parameters, model.ParameterTensors, scheme, seed);
+        // A low-precision model runs copies of its weights: make them from the new values.
+        if (model is IQuantizedModel quantized) quantized.QuantizeWeights();
     }
 
     /// <summary>Initialises the tensors <paramref name="tensors"/> describe within <paramref name="parameters"/>.</summary>

@@ -11,7 +11,7 @@ namespace RnnGen.Weights;
 public static class NormalizerWeightsExtensions
 {
     /// <summary>
-    /// Writes <paramref name="model"/>'s parameters as <see cref="WeightsExtensions.SaveWeights"/> does, with
+    /// Writes <paramref name="model"/>'s parameters as <see cref="WeightsExtensions.SaveWeights(IParameterSet, string, IReadOnlyDictionary{string, string}?)"/> does, with
     /// <paramref name="normalizer"/>'s statistics and any further <paramref name="metadata"/> in the header.
     /// </summary>
     /// <exception cref="ArgumentException">

@@ -3,13 +3,13 @@ using System.Diagnostics.CodeAnalysis;
 namespace RnnGen.Weights;
 
 /// <summary>
-/// A safetensors file held in memory: its F32 tensors in file order and its <c>__metadata__</c>.
+/// A safetensors file held in memory: its tensors (F32, or the I8 and BF16 of quantized weights) in file order and its <c>__metadata__</c>.
 /// The format is an 8-byte little-endian header length N, N bytes of UTF-8 JSON mapping each tensor name to
 /// <c>{"dtype","shape","data_offsets"}</c>, then the tensor data; see https://github.com/huggingface/safetensors.
 /// </summary>
 /// <remarks>
 /// Reading validates the whole file and throws <see cref="WeightFormatException"/> for anything malformed,
-/// including tensors of a dtype other than F32. Values are kept bit for bit (NaN payloads, signed zeros, subnormals).
+/// including tensors of a dtype other than F32, I8 and BF16. Values are kept bit for bit (NaN payloads, signed zeros, subnormals).
 /// </remarks>
 public sealed class SafeTensorsFile
 {
@@ -73,7 +73,7 @@ public sealed class SafeTensorsFile
     public bool TryGetTensor(string name, [NotNullWhen(true)] out SafeTensor? tensor) => _byName.TryGetValue(name, out tensor);
 
     /// <summary>Reads and validates the safetensors file at <paramref name="path"/>.</summary>
-    /// <exception cref="WeightFormatException">The file is not valid safetensors, or holds a tensor that is not F32.</exception>
+    /// <exception cref="WeightFormatException">The file is not valid safetensors, or holds a tensor that is not F32, I8 or BF16.</exception>
     /// <exception cref="IOException">
     /// The file cannot be read: <see cref="FileNotFoundException"/> when it does not exist, an <see cref="IOException"/>
     /// when the path is a directory, a FIFO, a socket or another file that is not a regular file (refused without
@@ -90,7 +90,7 @@ public sealed class SafeTensorsFile
     /// <summary>Reads and validates safetensors data from the current position of <paramref name="stream"/> to its end.</summary>
     /// <param name="stream">The stream to read; it is not closed.</param>
     /// <param name="fileName">What error messages call the data; by default the <see cref="FileStream"/>'s name, or a placeholder.</param>
-    /// <exception cref="WeightFormatException">The data is not valid safetensors, or holds a tensor that is not F32.</exception>
+    /// <exception cref="WeightFormatException">The data is not valid safetensors, or holds a tensor that is not F32, I8 or BF16.</exception>
     public static SafeTensorsFile Read(Stream stream, string? fileName = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -116,7 +116,7 @@ public sealed class SafeTensorsFile
     /// <summary>Parses and validates safetensors data held in memory.</summary>
     /// <param name="bytes">The whole file.</param>
     /// <param name="fileName">What error messages call the data.</param>
-    /// <exception cref="WeightFormatException">The data is not valid safetensors, or holds a tensor that is not F32.</exception>
+    /// <exception cref="WeightFormatException">The data is not valid safetensors, or holds a tensor that is not F32, I8 or BF16.</exception>
     public static SafeTensorsFile Parse(ReadOnlySpan<byte> bytes, string? fileName = null) =>
         SafeTensorsReader.Parse(bytes, fileName ?? UnnamedSource);
 
@@ -151,7 +151,7 @@ public sealed class SafeTensorsFile
 
     /// <summary>
     /// The file as bytes: standard safetensors with a compact JSON header space-padded to a multiple of 8 bytes,
-    /// <c>__metadata__</c> first when there is any, and F32 little-endian data packed in tensor order.
+    /// <c>__metadata__</c> first when there is any, and little-endian data (F32, I8 or BF16) packed in tensor order.
     /// </summary>
     public byte[] ToBytes() => SafeTensorsWriter.ToBytes(_tensors, Metadata);
 

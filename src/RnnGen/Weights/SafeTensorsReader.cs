@@ -8,7 +8,8 @@ namespace RnnGen.Weights;
 
 /// <summary>
 /// Parses and validates safetensors bytes. Every size read from the file is checked against the bytes that are
-/// really there before anything is allocated from it, so a corrupt or hostile file costs at most its own length.
+/// really there before anything is allocated from it, so a corrupt or hostile file costs at most four times its own
+/// length (an I8 or BF16 value becomes a float).
 /// </summary>
 internal static class SafeTensorsReader
 {
@@ -17,8 +18,8 @@ internal static class SafeTensorsReader
 
     private const int Float32Bytes = 4;
 
-    /// <summary>Where one tensor's bytes lie, relative to the start of the data section.</summary>
-    private readonly record struct Entry(string Name, int[] Shape, long Count, long Begin, long End);
+    /// <summary>Where one tensor's bytes lie, relative to the start of the data section, and their dtype.</summary>
+    private readonly record struct Entry(string Name, string DType, int[] Shape, long Count, long Begin, long End);
 
     public static SafeTensorsFile Parse(ReadOnlySpan<byte> bytes, string fileName)
     {
@@ -82,8 +83,20 @@ internal static class SafeTensorsReader
             {
                 Entry e = entries[i];
                 var values = new float[e.Count];
-                CopyLittleEndian(data[(int)e.Begin..(int)e.End], values);
-                tensors[i] = new SafeTensor(e.Name, e.Shape, values);
+                ReadOnlySpan<byte> raw = data[(int)e.Begin..(int)e.End];
+                switch (e.DType)
+                {
+                    case SafeTensor.Int8:
+                        for (int k = 0; k < values.Length; k++) values[k] = (sbyte)raw[k];
+                        break;
+                    case SafeTensor.BFloat16:
+                        for (int k = 0; k < values.Length; k++) values[k] = BitConverter.UInt32BitsToSingle((uint)BinaryPrimitives.ReadUInt16LittleEndian(raw.Slice(2 * k)) << 16);
+                        break;
+                    default:
+                        CopyLittleEndian(raw, values);
+                        break;
+                }
+                tensors[i] = new SafeTensor(e.Name, e.Shape, values, e.DType);
             }
             return new SafeTensorsFile(tensors, metadata, fileName);
         }
@@ -133,8 +146,9 @@ internal static class SafeTensorsReader
         if (dtype.Value.ValueKind != JsonValueKind.String)
             throw Error(fileName, name, $"'dtype' must be a string, found {Describe(dtype.Value)}");
         string dtypeText = StringOf(dtype.Value, fileName, name);
-        if (dtypeText != SafeTensor.Float32)
-            throw Error(fileName, name, $"has dtype {dtypeText}, but only F32 is supported: export as float32 (e.g. call .float() on the model before saving)");
+        int elementSize = SafeTensor.ElementSize(dtypeText);
+        if (elementSize == 0)
+            throw Error(fileName, name, $"has dtype {dtypeText}, but only F32 (and the I8 and BF16 of quantized weights) is supported: export as float32 (e.g. call .float() on the model before saving)");
 
         int[] dims = ReadShape(shape.Value, name, fileName);
         long count = ElementCount(dims, name, fileName);
@@ -147,10 +161,10 @@ internal static class SafeTensorsReader
             throw Error(fileName, name, $"data_offsets [{begin}, {end}] begin after they end");
         if (end > dataLength)
             throw Error(fileName, name, $"data_offsets [{begin}, {end}] run past the end of the data, which has {dataLength} bytes");
-        if (end - begin != count * Float32Bytes)
-            throw Error(fileName, name, $"shape {SafeTensor.FormatShape(dims)} of F32 needs {count * Float32Bytes} bytes, but data_offsets [{begin}, {end}] hold {end - begin}");
+        if (end - begin != count * elementSize)
+            throw Error(fileName, name, $"shape {SafeTensor.FormatShape(dims)} of {dtypeText} needs {count * elementSize} bytes, but data_offsets [{begin}, {end}] hold {end - begin}");
 
-        return new Entry(name, dims, count, begin, end);
+        return new Entry(name, dtypeText, dims, count, begin, end);
     }
 
     private static void SetOnce(ref JsonElement? slot, JsonProperty field, string name, string fileName)

@@ -33,8 +33,20 @@ internal static class SafeTensorsWriter
         Span<byte> data = bytes.AsSpan(sizeof(ulong) + headerLength);
         foreach (SafeTensor t in tensors)
         {
-            WriteLittleEndian(t.Data, data);
-            data = data[(t.Data.Length * Float32Bytes)..];
+            int size = SafeTensor.ElementSize(t.DType);
+            switch (t.DType)
+            {
+                case SafeTensor.Int8:
+                    for (int i = 0; i < t.Data.Length; i++) data[i] = (byte)(sbyte)t.Data[i];
+                    break;
+                case SafeTensor.BFloat16:
+                    for (int i = 0; i < t.Data.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(data.Slice(2 * i), (ushort)(BitConverter.SingleToUInt32Bits(t.Data[i]) >> 16));
+                    break;
+                default:
+                    WriteLittleEndian(t.Data, data);
+                    break;
+            }
+            data = data[(t.Data.Length * size)..];
         }
         return bytes;
     }
@@ -64,7 +76,7 @@ internal static class SafeTensorsWriter
                 writer.WriteEndArray();
                 writer.WriteStartArray("data_offsets");
                 writer.WriteNumberValue(offset);
-                offset += (long)t.Data.Length * Float32Bytes;
+                offset += (long)t.Data.Length * SafeTensor.ElementSize(t.DType);
                 writer.WriteNumberValue(offset);
                 writer.WriteEndArray();
                 writer.WriteEndObject();

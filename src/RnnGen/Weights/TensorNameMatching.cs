@@ -70,6 +70,12 @@ internal sealed class PrefixMatch
 /// </remarks>
 internal static class TensorNameMatching
 {
+    /// <summary>
+    /// The suffix naming the F32 per-row scales that belong to an I8 tensor (<c>rnn.weight_ih_l0_scale</c> for
+    /// <c>rnn.weight_ih_l0</c>): part of the I8 tensor, never a tensor of the model's own.
+    /// </summary>
+    public const string ScaleSuffix = "_scale";
+
     /// <summary>Detects the prefix of <paramref name="wanted"/> (the model's canonical names) among <paramref name="fileNames"/>.</summary>
     public static PrefixMatch FindPrefix(IEnumerable<string> wanted, IEnumerable<string> fileNames)
     {

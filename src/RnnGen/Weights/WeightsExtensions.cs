@@ -27,6 +27,11 @@ public static class WeightsExtensions
     /// (unless <see cref="WeightLoadOptions.IgnoreExtraTensors"/>), every value finite.
     /// The parameters change only if all checks pass. The state and gradients are left as they are.
     /// </summary>
+    /// <remarks>
+    /// Quantized tensors load too: an <c>I8</c> tensor with its <c>F32</c> per-row scales <c>{name}_scale</c> becomes
+    /// q · scale, a <c>BF16</c> tensor its exact float values. A low-precision model (<see cref="IQuantizedModel"/>)
+    /// re-quantizes its copies after every load; an Int8 model takes a file's int8 tensors and scales exactly as they are.
+    /// </remarks>
     /// <exception cref="WeightFormatException">The file does not fit the model; the message says which tensors and why. The parameters are unchanged.</exception>
     /// <exception cref="InvalidOperationException">The model's <see cref="IParameterSet.ParameterTensors"/> lie outside its <see cref="IParameterSet.Parameters"/>.</exception>
     public static void LoadWeights(this IParameterSet model, SafeTensorsFile file, WeightLoadOptions? options = null)
@@ -46,16 +51,66 @@ public static class WeightsExtensions
             sources[i] = file[prefix + wanted[i].Name];
 
         CheckShapes(wanted, sources, fileName);
+        SafeTensor?[] scales = ScalesOf(sources, file, fileName);
         if (options?.IgnoreExtraTensors != true)
-            CheckNoExtraTensors(wanted, file, prefix, fileName);
+            CheckNoExtraTensors(wanted, file, prefix, fileName, scales);
         foreach (SafeTensor source in sources)
             CheckFinite(source, fileName);
+        foreach (SafeTensor? scale in scales)
+            if (scale is not null) CheckFinite(scale, fileName);
 
         // Starting from the current values keeps any part of the buffer no tensor describes.
         float[] staged = model.Parameters.ToArray();
         for (int i = 0; i < sources.Length; i++)
-            sources[i].Data.CopyTo(staged.AsSpan(wanted[i].Offset, wanted[i].Length));
+        {
+            Span<float> target = staged.AsSpan(wanted[i].Offset, wanted[i].Length);
+            if (scales[i] is { } scale)
+            {
+                int columns = scale.Data.Length == 0 ? 0 : target.Length / scale.Data.Length;
+                for (int k = 0; k < target.Length; k++) target[k] = sources[i].Data[k] * scale.Data[k / columns];
+            }
+            else
+            {
+                sources[i].Data.CopyTo(target);
+            }
+        }
         staged.CopyTo(model.Parameters);
+        if (model is IQuantizedModel quantized)
+            Requantize(quantized, wanted, sources, scales);
+    }
+
+    /// <summary>Rebuilds a low-precision model's copies after a load; an Int8 model takes int8 tensors of the file as they are.</summary>
+    private static void Requantize(IQuantizedModel model, IReadOnlyList<ParameterTensor> wanted, SafeTensor[] sources, SafeTensor?[] scales)
+    {
+        model.QuantizeWeights();
+        if (model.Precision != WeightPrecision.Int8) return;
+        foreach (QuantizedTensor tensor in model.QuantizedTensors)
+        {
+            for (int i = 0; i < wanted.Count; i++)
+            {
+                if (wanted[i].Name == tensor.Name && scales[i] is { } scale)
+                    WeightQuantization.Import(model, tensor, sources[i], scale);
+            }
+        }
+    }
+
+    /// <summary>The per-row scales of each I8 source (null for other dtypes), each checked: present, F32, one per row.</summary>
+    private static SafeTensor?[] ScalesOf(SafeTensor[] sources, SafeTensorsFile file, string fileName)
+    {
+        var scales = new SafeTensor?[sources.Length];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            SafeTensor source = sources[i];
+            if (source.DType != SafeTensor.Int8) continue;
+            string name = source.Name + WeightQuantization.ScaleSuffix;
+            int rows = source.ShapeSpan.Length == 0 ? 1 : source.ShapeSpan[0];
+            if (!file.TryGetTensor(name, out SafeTensor? scale))
+                throw WeightFormatException.For(fileName, source.Name, $"is I8 but the file has no '{name}' with its per-row scales (F32 [{rows}])");
+            if (scale.DType != SafeTensor.Float32 || scale.ShapeSpan.Length != 1 || scale.ShapeSpan[0] != rows)
+                throw WeightFormatException.For(fileName, name, $"must be F32 [{rows}], one scale per row of '{source.Name}', but is {scale.DType} {scale.ShapeText}");
+            scales[i] = scale;
+        }
+        return scales;
     }
 
     /// <summary>
@@ -63,7 +118,9 @@ public static class WeightsExtensions
     /// canonical <c>state_dict</c> names and shapes, so that PyTorch's <c>load_state_dict(safetensors.torch.load_file(path))</c>
     /// accepts it. A generated model (<see cref="IDeclaredModel"/>) also records its declaration and the generator's
     /// version (<see cref="WeightsMetadata"/>), from which <c>rnngen inspect</c>, <c>bench</c> and <c>verify</c> rebuild
-    /// exactly this model. The previous file, if any, is replaced only once the new one is complete.
+    /// exactly this model. A low-precision model (<see cref="IQuantizedModel"/>) writes its quantized recurrent weights as
+    /// it runs them (see <see cref="SaveWeights(IParameterSet, string, WeightPrecision, IReadOnlyDictionary{string, string}?)"/>).
+    /// The previous file, if any, is replaced only once the new one is complete.
     /// </summary>
     /// <param name="model">The model to save.</param>
     /// <param name="path">Where to write.</param>
@@ -72,22 +129,49 @@ public static class WeightsExtensions
         model.ToSafeTensorsFile(metadata).Write(path);
 
     /// <summary>
+    /// Writes <paramref name="model"/>'s parameters as <see cref="SaveWeights(IParameterSet, string, IReadOnlyDictionary{string, string}?)"/>
+    /// does, with the recurrent weight matrices (<c>weight_ih</c>, <c>weight_hh</c>, <c>weight_hr</c>) in
+    /// <paramref name="precision"/>: <c>I8</c> with an <c>F32</c> tensor <c>{name}_scale</c> of one scale per row, or
+    /// <c>BF16</c>. Biases, the embedding and the head stay <c>F32</c>. A low-precision model asked for its own precision
+    /// writes the copies it runs; otherwise the float32 parameters are quantized as such a model would quantize them.
+    /// PyTorch's <c>load_state_dict</c> does not take I8 tensors; RnnGen's <c>LoadWeights</c> takes them into any model.
+    /// </summary>
+    public static void SaveWeights(this IParameterSet model, string path, WeightPrecision precision, IReadOnlyDictionary<string, string>? metadata = null) =>
+        model.ToSafeTensorsFile(precision, metadata).Write(path);
+
+    /// <summary>
     /// A copy of <paramref name="model"/>'s parameters as a <see cref="SafeTensorsFile"/>, one tensor per entry of
-    /// <see cref="IParameterSet.ParameterTensors"/> in that order; write it to a stream or bytes as needed. Its metadata
-    /// records a generated model's declaration and generator version (<see cref="WeightsMetadata"/>), then
-    /// <paramref name="metadata"/>, whose keys win.
+    /// <see cref="IParameterSet.ParameterTensors"/> in that order (a low-precision model's in its precision, as
+    /// <see cref="SaveWeights(IParameterSet, string, IReadOnlyDictionary{string, string}?)"/> writes them); write it to a
+    /// stream or bytes as needed. Its metadata records a generated model's declaration and generator version
+    /// (<see cref="WeightsMetadata"/>), then <paramref name="metadata"/>, whose keys win.
     /// </summary>
     public static SafeTensorsFile ToSafeTensorsFile(this IParameterSet model, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return model.ToSafeTensorsFile(model is IQuantizedModel quantized ? quantized.Precision : WeightPrecision.Float32, metadata);
+    }
+
+    /// <summary>As <see cref="ToSafeTensorsFile(IParameterSet, IReadOnlyDictionary{string, string}?)"/>, with the recurrent weights in <paramref name="precision"/>.</summary>
+    public static SafeTensorsFile ToSafeTensorsFile(this IParameterSet model, WeightPrecision precision, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!Enum.IsDefined(precision))
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "Not a WeightPrecision.");
         IReadOnlyList<ParameterTensor> layout = model.ParameterTensors;
         ReadOnlySpan<float> parameters = model.Parameters;
         CheckLayout(layout, parameters.Length);
-        var tensors = new SafeTensor[layout.Count];
-        for (int i = 0; i < tensors.Length; i++)
+        var own = model is IQuantizedModel q && q.Precision == precision ? q : null;
+        var tensors = new List<SafeTensor>(layout.Count);
+        foreach (ParameterTensor p in layout)
         {
-            ParameterTensor p = layout[i];
-            tensors[i] = new SafeTensor(p.Name, p.Shape, parameters.Slice(p.Offset, p.Length).ToArray());
+            QuantizedTensor? copy = own?.QuantizedTensors.FirstOrDefault(t => t.Name == p.Name);
+            if (copy is not null)
+                tensors.AddRange(WeightQuantization.Export(own!, copy, p.Name));
+            else if (precision != WeightPrecision.Float32 && WeightQuantization.IsQuantized(p.Name))
+                tensors.AddRange(WeightQuantization.Quantize(p.Name, p.Shape, parameters.Slice(p.Offset, p.Length), precision));
+            else
+                tensors.Add(new SafeTensor(p.Name, p.Shape, parameters.Slice(p.Offset, p.Length).ToArray()));
         }
         return new SafeTensorsFile(tensors, WithDeclaration(model, metadata));
     }
@@ -213,9 +297,11 @@ public static class WeightsExtensions
         throw new WeightFormatException($"{fileName}: shape differs from the model's: {List(lines, "; ")}", fileName, tensor);
     }
 
-    private static void CheckNoExtraTensors(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix, string fileName)
+    private static void CheckNoExtraTensors(IReadOnlyList<ParameterTensor> wanted, SafeTensorsFile file, string prefix, string fileName, SafeTensor?[] scales)
     {
         var canonical = new HashSet<string>(wanted.Select(p => p.Name), StringComparer.Ordinal);
+        for (int i = 0; i < scales.Length; i++)
+            if (scales[i] is not null) canonical.Add(wanted[i].Name + WeightQuantization.ScaleSuffix);
         SafeTensor[] extra = file.Tensors
             .Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) && !canonical.Contains(t.Name[prefix.Length..]))
             .ToArray();

@@ -5,7 +5,7 @@ public static class WeightsMetadata
 {
     /// <summary>
     /// The C# declaration of the model the file holds (<see cref="IDeclaredModel.Declaration"/>), written by
-    /// <see cref="WeightsExtensions.SaveWeights"/> and <c>rnngen import</c>; <c>rnngen inspect</c>, <c>bench</c> and
+    /// <see cref="WeightsExtensions.SaveWeights(IParameterSet, string, IReadOnlyDictionary{string, string}?)"/> and <c>rnngen import</c>; <c>rnngen inspect</c>, <c>bench</c> and
     /// <c>verify</c> compile it instead of inferring a model from the tensors.
     /// </summary>
     public const string Declaration = "rnngen.declaration";

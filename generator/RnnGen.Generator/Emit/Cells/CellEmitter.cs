@@ -132,8 +132,26 @@ internal abstract class CellEmitter(DirectionLayout direction)
             w.Line($"{Globals.TensorPrimitives}.Add(p.Slice({d.BiasIh}, G), p.Slice({d.BiasHh}, G), {target});");
         else
             w.Line($"{target}.Clear();");
-        w.Line($"{Globals.MatrixOps}.GemvAdd(p.Slice({d.WeightIh}, G * I), x, {target});");
-        w.Line($"{Globals.MatrixOps}.GemvAdd(p.Slice({d.WeightHh}, G * P), hPrev, {target});");
+        WriteWeightProduct(w, "Ih", null, "G", "x", target);
+        WriteWeightProduct(w, "Hh", null, "G", "hPrev", target);
+    }
+
+    /// <summary>
+    /// <paramref name="target"/> += (or =, without <paramref name="accumulate"/>) rows [firstRow, firstRow + rows) of W_ih,
+    /// W_hh or W_hr (<paramref name="matrix"/> = "Ih", "Hh", "Hr") times <paramref name="vector"/>: from <c>p</c> in a
+    /// float32 model, from the quantized copies in a low-precision one. Row expressions use the local size constants.
+    /// </summary>
+    protected void WriteWeightProduct(SourceWriter w, string matrix, string? firstRow, string rows, string vector, string target, bool accumulate = true)
+    {
+        if (Direction.Quantized is { } quantized)
+        {
+            QuantizedProducts.WritePortable(w, quantized, matrix, firstRow, rows, vector, target, accumulate);
+            return;
+        }
+        var d = Direction;
+        var (offset, columns) = matrix switch { "Ih" => (d.WeightIh, "I"), "Hh" => (d.WeightHh, "P"), _ => (d.WeightHr!, "H") };
+        string first = firstRow is null ? "" : $" + {firstRow} * {columns}";
+        w.Line($"{Globals.MatrixOps}.{(accumulate ? "GemvAdd" : "Gemv")}(p.Slice({offset}{first}, {rows} * {columns}), {vector}, {target});");
     }
 
     /// <summary><paramref name="target"/> = the bias (all G rows), or zero without one.</summary>

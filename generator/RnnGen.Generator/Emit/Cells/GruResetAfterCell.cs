@@ -35,9 +35,9 @@ internal sealed partial class GruResetAfterCell : CellEmitter, IVectorCell, IPai
         w.Line($"{Globals.Span} recurrent = _scratchGates.AsSpan(0, G);");
         w.Line("// gi = W_ih x + b_ih, gh = W_hh h + b_hh, stacked in gate order r, z, n");
         WriteBiasOrClear(w, d.BiasIh, "gates");
-        w.Line($"{Globals.MatrixOps}.GemvAdd(p.Slice({d.WeightIh}, G * I), x, gates);");
+        WriteWeightProduct(w, "Ih", null, "G", "x", "gates");
         WriteBiasOrClear(w, d.BiasHh, "recurrent");
-        w.Line($"{Globals.MatrixOps}.GemvAdd(p.Slice({d.WeightHh}, G * P), hPrev, recurrent);");
+        WriteWeightProduct(w, "Hh", null, "G", "hPrev", "recurrent");
         w.Lines($$"""
             // r, z = σ(gi + gh)
             {{tp}}.Add(gates.Slice(0, 2 * H), recurrent.Slice(0, 2 * H), gates.Slice(0, 2 * H));

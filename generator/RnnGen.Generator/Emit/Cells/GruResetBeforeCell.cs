@@ -31,21 +31,21 @@ internal sealed class GruResetBeforeCell : CellEmitter, IVectorCell
 
     protected override void WriteForward(SourceWriter w)
     {
-        const string tp = Globals.TensorPrimitives, mo = Globals.MatrixOps;
+        const string tp = Globals.TensorPrimitives;
         var d = Direction;
         w.Line("// gi = W_ih x + b_ih, stacked in gate order r, z, n");
         WriteBiasOrClear(w, d.BiasIh, "gates");
-        w.Line($"{mo}.GemvAdd(p.Slice({d.WeightIh}, G * I), x, gates);");
+        WriteWeightProduct(w, "Ih", null, "G", "x", "gates");
         w.Line("// r, z = σ(gi + W_h{r,z} h + b_h{r,z})");
         if (d.BiasHh is not null)
             w.Line($"{tp}.Add(gates.Slice(0, 2 * H), p.Slice({d.BiasHh}, 2 * H), gates.Slice(0, 2 * H));");
-        w.Line($"{mo}.GemvAdd(p.Slice({d.WeightHh}, 2 * H * P), hPrev, gates.Slice(0, 2 * H));");
+        WriteWeightProduct(w, "Hh", null, "2 * H", "hPrev", "gates.Slice(0, 2 * H)");
         w.Line($"{tp}.Sigmoid(gates.Slice(0, 2 * H), gates.Slice(0, 2 * H));");
         w.Line("// n = tanh(gi_n + W_hn (r ⊙ h) + b_hn): the reset gate applies before the matmul");
         w.Line($"{tp}.Multiply(gates.Slice(0, H), hPrev, resetHidden);");
         if (d.BiasHh is not null)
             w.Line($"{tp}.Add(gates.Slice(2 * H, H), p.Slice({d.BiasHh} + 2 * H, H), gates.Slice(2 * H, H));");
-        w.Line($"{mo}.GemvAdd(p.Slice({d.WeightHh} + 2 * H * P, H * P), resetHidden, gates.Slice(2 * H, H));");
+        WriteWeightProduct(w, "Hh", "2 * H", "H", "resetHidden", "gates.Slice(2 * H, H)");
         w.Line($"{tp}.Tanh(gates.Slice(2 * H, H), gates.Slice(2 * H, H));");
         WriteStateUpdate(w);
     }

@@ -59,7 +59,7 @@ internal sealed partial class LstmCell : CellEmitter, IVectorCell, IPairedRowsCe
         {
             w.Line("// h' = W_hr (o ⊙ tanh(c'))");
             w.Line($"{tp}.Multiply(gates.Slice(3 * H, H), tanhCell, unprojected);");
-            w.Line($"{Globals.MatrixOps}.Gemv(p.Slice({Direction.WeightHr}, P * H), unprojected, h);");
+            WriteWeightProduct(w, "Hr", null, "P", "unprojected", "h", accumulate: false);
         }
     }
 

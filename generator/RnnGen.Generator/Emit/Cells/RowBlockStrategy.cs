@@ -45,7 +45,8 @@ internal static class RowBlockStrategy
     {
         var layer = cell.Direction.Layer;
         return cell is IVectorCell vector && vector.Passes.Count == 1 && cell is IPairedRowsCell
-            && layer.Spec.HiddenSize == 8 && (layer.Input == 1 || layer.Input % 8 == 0);
+            && layer.Spec.HiddenSize == 8 && (layer.Input == 1 || layer.Input % 8 == 0)
+            && cell.Direction.Quantized is not { UsesKernels: true };
     }
 
     /// <summary>Whether Step must copy the model's input to a padded buffer before the blocks read it by whole chunks.</summary>
@@ -201,23 +202,28 @@ internal static class RowBlockStrategy
         int rows = pass.Rows == Size.P ? d.Layer.Spec.OutputSize : d.Layer.Spec.HiddenSize;
         var (loop, tail) = Plan(rows, tier);
         w.Line();
-        head?.WriteAccumulators(w, tier.Width, loop > 0, tail.Count > 0);
+        // The blocks first, so that what they multiply is known: a low-precision cell prepares those vectors before them.
+        var blocks = new SourceWriter(w.Indent);
+        usage.Quantized?.BeginPass();
+        head?.WriteAccumulators(blocks, tier.Width, loop > 0, tail.Count > 0);
         if (loop > 0)
         {
             usage.Sizes.Add(pass.Rows);
-            w.Open($"for (int j = 0; j + {tier.Width} <= {pass.Rows}; j += {tier.Width})");
-            pass.WriteBlock(w, new RowBlockWriter(cell, tier.Width, tier.Width, count: null, exact, usage, head, inLoop: true));
-            w.Close();
+            blocks.Open($"for (int j = 0; j + {tier.Width} <= {pass.Rows}; j += {tier.Width})");
+            pass.WriteBlock(blocks, new RowBlockWriter(cell, tier.Width, tier.Width, count: null, exact, usage, head, inLoop: true));
+            blocks.Close();
         }
         foreach (var (offset, width, count) in tail)
         {
             string what = count is int c ? $"{c} row{(c == 1 ? "" : "s")} in a block of {width}" : $"a block of {width}";
-            w.Open();
-            w.Line($"// Rows {offset}…{offset + (count ?? width) - 1}: {what}");
-            w.Line($"const int j = {SourceWriter.Number(offset)};");
-            pass.WriteBlock(w, new RowBlockWriter(cell, width, tier.Width, count, exact, usage, head, inLoop: false));
-            w.Close();
+            blocks.Open();
+            blocks.Line($"// Rows {offset}…{offset + (count ?? width) - 1}: {what}");
+            blocks.Line($"const int j = {SourceWriter.Number(offset)};");
+            pass.WriteBlock(blocks, new RowBlockWriter(cell, width, tier.Width, count, exact, usage, head, inLoop: false));
+            blocks.Close();
         }
+        usage.Quantized?.WritePreparation(w);
+        w.Append(blocks.ToString());
     }
 }
 
@@ -225,11 +231,25 @@ internal static class RowBlockStrategy
 /// What the blocks of one variant used, so its preamble declares exactly that: the size constants (an unused local
 /// constant is a warning) and the refs to weights, vectors, records and state, each bound to the variant's own buffers.
 /// </summary>
-internal sealed class BlockUsage(CellEmitter cell, bool recording, bool pairs = false)
+internal sealed class BlockUsage
 {
+    private readonly CellEmitter cell;
+    private readonly bool pairs;
+
+    public BlockUsage(CellEmitter cell, bool recording, bool pairs = false)
+    {
+        this.cell = cell;
+        this.pairs = pairs;
+        Recording = recording;
+        Quantized = QuantizedProducts.For(cell, this);
+    }
+
     public HashSet<Size> Sizes { get; } = [Size.I];
     public HashSet<string> Refs { get; } = [];
-    public bool Recording { get; } = recording;
+    public bool Recording { get; }
+
+    /// <summary>A low-precision direction's int8 or bfloat16 products; null where the float32 kernels run.</summary>
+    public QuantizedProducts? Quantized { get; }
 
     public string Ref(string name)
     {
@@ -259,12 +279,17 @@ internal sealed class BlockUsage(CellEmitter cell, bool recording, bool pairs = 
             _ => null,
         };
         var weights = new[] { "wIh", "wHh", "bIh", "bHh", "wHr", "headWeight" }.Where(Refs.Contains).ToList();
-        if (weights.Count > 0)
-        {
+        // A low-precision layer whose float kernels run over rounded copies reads its matrices from those.
+        string? Rounded(string name) => d.Quantized?.RoundedConstant(name);
+        if (weights.Any(name => Rounded(name) is null))
             w.Line($"ref float p = ref {mm}.GetArrayDataReference(_parameters);");
-            foreach (string name in weights)
-                w.Line($"ref float {name} = ref {un}.Add(ref p, {Weight(name)});");
-        }
+        if (weights.Any(name => Rounded(name) is not null))
+            w.Line($"ref float rounded = ref {mm}.GetArrayDataReference({QuantizedWeightsEmitter.RoundedField});");
+        foreach (string name in weights)
+            w.Line(Rounded(name) is { } offset
+                ? $"ref float {name} = ref {un}.Add(ref rounded, {offset});"
+                : $"ref float {name} = ref {un}.Add(ref p, {Weight(name)});");
+        Quantized?.WriteReferences(w);
         if (Refs.Contains("xRef"))
             w.Line($"ref float xRef = ref {mm}.GetReference(x);");
         if (Refs.Contains("hRef"))
@@ -473,7 +498,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
             };
             w.Line($"var {bias} = {value};");
         }
-        string sum = products switch
+        string sum = usage.Quantized?.PreActivation(w, name, Width, row, products, bias) ?? products switch
         {
             Products.Both => $"{rows}({row}, {Input()}, {Hidden()}{(bias is null ? "" : ", " + bias)})",
             Products.InputOnly => $"{rows}({row}, {Input()}){(bias is null ? "" : " + " + bias)}",
@@ -491,7 +516,9 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
             bias = BiasName(name);
             w.Line($"var {bias} = {LoadAt(b, row)};");
         }
-        w.Line($"var {name} = {Kernel}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)};");
+        string value = usage.Quantized?.Product(w, name, Width, row, product, bias)
+            ?? $"{Kernel}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)}";
+        w.Line($"var {name} = {value};");
     }
 }
 
