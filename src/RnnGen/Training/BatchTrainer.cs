@@ -28,8 +28,7 @@ public sealed class BatchTrainer
         if (optimizer.ParameterCount != batch.Parameters.Length)
             throw new ArgumentException($"The optimizer was made for {optimizer.ParameterCount} parameters, but the batch has {batch.Parameters.Length}.", nameof(optimizer));
         _options = options ?? new TrainerOptions();
-        if (_options.ClipNorm is float norm && !(norm > 0)) throw new ArgumentException($"ClipNorm must be positive, but is {norm}.", nameof(options));
-        if (_options.ClipValue is float value && !(value > 0)) throw new ArgumentException($"ClipValue must be positive, but is {value}.", nameof(options));
+        _options.Validate();
         _batch = batch;
         _optimizer = optimizer;
         int floats = batch.Capacity * batch.SequenceLength * batch.OutputSize;
@@ -85,10 +84,8 @@ public sealed class BatchTrainer
             throw new ArgumentException($"Expected {sequences * rows * _batch.OutputSize} targets ({sequences} sequences × {rows} rows × {_batch.OutputSize}), but got {targets.Length}.", nameof(targets));
         if (_forwardProblem == TrainingSkipReason.None && !GradientClipping.AllFinite(targets))
             _forwardProblem = TrainingSkipReason.NonFiniteInput; // a bad sample costs its step, as a non-finite input does
-        if (_options.Loss == TrainingLoss.SigmoidBinaryCrossEntropy && _forwardProblem == TrainingSkipReason.None)
-            foreach (float t in targets)
-                if (t is < 0f or > 1f)
-                    throw new ArgumentOutOfRangeException(nameof(targets), t, $"A binary cross-entropy target must be a probability in [0, 1], but one is {t}; nothing was trained.");
+        if (_forwardProblem == TrainingSkipReason.None)
+            _options.CheckTargets(targets, "nothing was trained");
         return Step(sequences, rows, default, targets);
     }
 

@@ -33,14 +33,7 @@ public sealed class Trainer
         if (optimizer.ParameterCount != model.Parameters.Length)
             throw new ArgumentException($"The optimizer was made for {optimizer.ParameterCount} parameters, but the model has {model.Parameters.Length}.", nameof(optimizer));
         _options = options ?? new TrainerOptions();
-        if (_options.Loss is not (TrainingLoss.SoftmaxCrossEntropy or TrainingLoss.SigmoidBinaryCrossEntropy or TrainingLoss.MeanSquaredError))
-            throw new ArgumentOutOfRangeException("options.Loss", _options.Loss, "Loss must be SoftmaxCrossEntropy, SigmoidBinaryCrossEntropy or MeanSquaredError.");
-        if (_options.Reduction is not (LossReduction.Mean or LossReduction.Sum))
-            throw new ArgumentOutOfRangeException("options.Reduction", _options.Reduction, "Reduction must be Mean or Sum.");
-        if (_options.ClipNorm is float norm && !(norm > 0))
-            throw new ArgumentOutOfRangeException("options.ClipNorm", norm, "ClipNorm must be positive (+∞ clips nothing).");
-        if (_options.ClipValue is float value && !(value > 0))
-            throw new ArgumentOutOfRangeException("options.ClipValue", value, "ClipValue must be positive (+∞ clips nothing).");
+        _options.Validate();
         _model = model;
         _optimizer = optimizer;
         int rows = model.OutputsEveryStep ? model.SequenceLength : 1;
@@ -129,10 +122,7 @@ public sealed class Trainer
             Skip(TrainingSkipReason.NonFiniteInput);
             return Record(float.NaN);
         }
-        if (_options.Loss == TrainingLoss.SigmoidBinaryCrossEntropy)
-            foreach (float t in targets)
-                if (t is < 0f or > 1f)
-                    throw new ArgumentOutOfRangeException(nameof(targets), t, $"A binary cross-entropy target must be a probability in [0, 1], but one is {t}; nothing was accumulated.");
+        _options.CheckTargets(targets, "nothing was accumulated");
         Span<float> gradient = _outputGradient.AsSpan(0, targets.Length);
         float loss;
         switch (_options.Loss)
