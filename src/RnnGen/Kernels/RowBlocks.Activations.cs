@@ -35,11 +35,11 @@ public static partial class RowBlocks
         Vector512<float> large = Vector512<float>.One - Vector512.Create(2f) / (Exp(ax + ax) + Vector512<float>.One);
         large = Vector512.ConditionalSelect(Vector512.Create(-0f), x, large); // copy the sign of x
         Vector512<float> x2 = x * x;
-        Vector512<float> p = Fma512(x2, Vector512.Create(TanhC11), Vector512.Create(TanhC9));
-        p = Fma512(p, x2, Vector512.Create(TanhC7));
-        p = Fma512(p, x2, Vector512.Create(TanhC5));
-        p = Fma512(p, x2, Vector512.Create(TanhC3));
-        Vector512<float> small = Fma512(p * x2, x, x);
+        Vector512<float> p = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(TanhC11), Vector512.Create(TanhC9));
+        p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(TanhC7));
+        p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(TanhC5));
+        p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(TanhC3));
+        Vector512<float> small = Avx512F.FusedMultiplyAdd(p * x2, x, x);
         return Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(0.25f)), small, large);
     }
 
@@ -51,11 +51,11 @@ public static partial class RowBlocks
         Vector256<float> large = Vector256<float>.One - Vector256.Create(2f) / (Exp(ax + ax) + Vector256<float>.One);
         large = Vector256.ConditionalSelect(Vector256.Create(-0f), x, large);
         Vector256<float> x2 = x * x;
-        Vector256<float> p = Fma256(x2, Vector256.Create(TanhC11), Vector256.Create(TanhC9));
-        p = Fma256(p, x2, Vector256.Create(TanhC7));
-        p = Fma256(p, x2, Vector256.Create(TanhC5));
-        p = Fma256(p, x2, Vector256.Create(TanhC3));
-        Vector256<float> small = Fma256(p * x2, x, x);
+        Vector256<float> p = Fma.MultiplyAdd(x2, Vector256.Create(TanhC11), Vector256.Create(TanhC9));
+        p = Fma.MultiplyAdd(p, x2, Vector256.Create(TanhC7));
+        p = Fma.MultiplyAdd(p, x2, Vector256.Create(TanhC5));
+        p = Fma.MultiplyAdd(p, x2, Vector256.Create(TanhC3));
+        Vector256<float> small = Fma.MultiplyAdd(p * x2, x, x);
         return Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(0.25f)), small, large);
     }
 
@@ -71,10 +71,10 @@ public static partial class RowBlocks
     {
         Vector512<float> x = Vector512.Min(Vector512.Max(input, Vector512.Create(-TanhClamp)), Vector512.Create(TanhClamp));
         Vector512<float> y = x * x, y2 = y * y, y4 = y2 * y2;
-        Vector512<float> p = Fma512(y2, Fma512(y, Vector512.Create(TanhP7), Vector512.Create(TanhP5)), Fma512(y, Vector512.Create(TanhP3), Vector512.Create(TanhP1)));
-        Vector512<float> high = Fma512(y2, Vector512.Create(TanhP13), Fma512(y, Vector512.Create(TanhP11), Vector512.Create(TanhP9)));
-        p = Fma512(y4, high, p);
-        Vector512<float> q = Fma512(y2, Fma512(y, Vector512.Create(TanhQ6), Vector512.Create(TanhQ4)), Fma512(y, Vector512.Create(TanhQ2), Vector512.Create(TanhQ0)));
+        Vector512<float> p = Avx512F.FusedMultiplyAdd(y2, Avx512F.FusedMultiplyAdd(y, Vector512.Create(TanhP7), Vector512.Create(TanhP5)), Avx512F.FusedMultiplyAdd(y, Vector512.Create(TanhP3), Vector512.Create(TanhP1)));
+        Vector512<float> high = Avx512F.FusedMultiplyAdd(y2, Vector512.Create(TanhP13), Avx512F.FusedMultiplyAdd(y, Vector512.Create(TanhP11), Vector512.Create(TanhP9)));
+        p = Avx512F.FusedMultiplyAdd(y4, high, p);
+        Vector512<float> q = Avx512F.FusedMultiplyAdd(y2, Avx512F.FusedMultiplyAdd(y, Vector512.Create(TanhQ6), Vector512.Create(TanhQ4)), Avx512F.FusedMultiplyAdd(y, Vector512.Create(TanhQ2), Vector512.Create(TanhQ0)));
         // Beyond |x| = 9.1 float tanh is exactly ±1 (the rational gives 1 − 2.4e-7 there); NaN fails the test and stays NaN.
         Vector512<float> saturated = (Vector512.Create(-0f) & input) | Vector512<float>.One;
         return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Abs(input), Vector512.Create(9.1f)), saturated, x * p / q);
@@ -86,10 +86,10 @@ public static partial class RowBlocks
     {
         Vector256<float> x = Vector256.Min(Vector256.Max(input, Vector256.Create(-TanhClamp)), Vector256.Create(TanhClamp));
         Vector256<float> y = x * x, y2 = y * y, y4 = y2 * y2;
-        Vector256<float> p = Fma256(y2, Fma256(y, Vector256.Create(TanhP7), Vector256.Create(TanhP5)), Fma256(y, Vector256.Create(TanhP3), Vector256.Create(TanhP1)));
-        Vector256<float> high = Fma256(y2, Vector256.Create(TanhP13), Fma256(y, Vector256.Create(TanhP11), Vector256.Create(TanhP9)));
-        p = Fma256(y4, high, p);
-        Vector256<float> q = Fma256(y2, Fma256(y, Vector256.Create(TanhQ6), Vector256.Create(TanhQ4)), Fma256(y, Vector256.Create(TanhQ2), Vector256.Create(TanhQ0)));
+        Vector256<float> p = Fma.MultiplyAdd(y2, Fma.MultiplyAdd(y, Vector256.Create(TanhP7), Vector256.Create(TanhP5)), Fma.MultiplyAdd(y, Vector256.Create(TanhP3), Vector256.Create(TanhP1)));
+        Vector256<float> high = Fma.MultiplyAdd(y2, Vector256.Create(TanhP13), Fma.MultiplyAdd(y, Vector256.Create(TanhP11), Vector256.Create(TanhP9)));
+        p = Fma.MultiplyAdd(y4, high, p);
+        Vector256<float> q = Fma.MultiplyAdd(y2, Fma.MultiplyAdd(y, Vector256.Create(TanhQ6), Vector256.Create(TanhQ4)), Fma.MultiplyAdd(y, Vector256.Create(TanhQ2), Vector256.Create(TanhQ0)));
         // Beyond |x| = 9.1 float tanh is exactly ±1 (the rational gives 1 − 2.4e-7 there); NaN fails the test and stays NaN.
         Vector256<float> saturated = (Vector256.Create(-0f) & input) | Vector256<float>.One;
         return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Abs(input), Vector256.Create(9.1f)), saturated, x * p / q);
@@ -98,12 +98,12 @@ public static partial class RowBlocks
     /// <summary>Fast σ(x) = (1 + tanh(x/2)) / 2 by <see cref="FastTanh(Vector512{float})"/>. Tested maximum error: 2e-7 absolute.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> FastSigmoid(Vector512<float> x) =>
-        Fma512(FastTanh(x * Vector512.Create(0.5f)), Vector512.Create(0.5f), Vector512.Create(0.5f));
+        Avx512F.FusedMultiplyAdd(FastTanh(x * Vector512.Create(0.5f)), Vector512.Create(0.5f), Vector512.Create(0.5f));
 
     /// <inheritdoc cref="FastSigmoid(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> FastSigmoid(Vector256<float> x) =>
-        Fma256(FastTanh(x * Vector256.Create(0.5f)), Vector256.Create(0.5f), Vector256.Create(0.5f));
+        Fma.MultiplyAdd(FastTanh(x * Vector256.Create(0.5f)), Vector256.Create(0.5f), Vector256.Create(0.5f));
 
     /// <summary>
     /// e^x: x = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact product), e^r by its degree-7 Taylor
@@ -114,15 +114,15 @@ public static partial class RowBlocks
     {
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87f)), Vector512.Create(88f));
         Vector512<float> n = Avx512F.RoundScale(x * Vector512.Create(Log2E), 0); // round to nearest
-        Vector512<float> r = Fma512(n, Vector512.Create(-Ln2High), x);
-        r = Fma512(n, Vector512.Create(-Ln2Low), r);
-        Vector512<float> p = Fma512(r, Vector512.Create(1f / 5040), Vector512.Create(1f / 720));
-        p = Fma512(p, r, Vector512.Create(1f / 120));
-        p = Fma512(p, r, Vector512.Create(1f / 24));
-        p = Fma512(p, r, Vector512.Create(1f / 6));
-        p = Fma512(p, r, Vector512.Create(0.5f));
-        p = Fma512(p, r, Vector512<float>.One);
-        p = Fma512(p, r, Vector512<float>.One);
+        Vector512<float> r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), x);
+        r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
+        Vector512<float> p = Avx512F.FusedMultiplyAdd(r, Vector512.Create(1f / 5040), Vector512.Create(1f / 720));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(1f / 120));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(1f / 24));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(1f / 6));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(0.5f));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512<float>.One);
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512<float>.One);
         Vector512<int> scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
         return p * scale.AsSingle();
     }
@@ -133,15 +133,15 @@ public static partial class RowBlocks
     {
         x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87f)), Vector256.Create(88f));
         Vector256<float> n = Avx.RoundToNearestInteger(x * Vector256.Create(Log2E));
-        Vector256<float> r = Fma256(n, Vector256.Create(-Ln2High), x);
-        r = Fma256(n, Vector256.Create(-Ln2Low), r);
-        Vector256<float> p = Fma256(r, Vector256.Create(1f / 5040), Vector256.Create(1f / 720));
-        p = Fma256(p, r, Vector256.Create(1f / 120));
-        p = Fma256(p, r, Vector256.Create(1f / 24));
-        p = Fma256(p, r, Vector256.Create(1f / 6));
-        p = Fma256(p, r, Vector256.Create(0.5f));
-        p = Fma256(p, r, Vector256<float>.One);
-        p = Fma256(p, r, Vector256<float>.One);
+        Vector256<float> r = Fma.MultiplyAdd(n, Vector256.Create(-Ln2High), x);
+        r = Fma.MultiplyAdd(n, Vector256.Create(-Ln2Low), r);
+        Vector256<float> p = Fma.MultiplyAdd(r, Vector256.Create(1f / 5040), Vector256.Create(1f / 720));
+        p = Fma.MultiplyAdd(p, r, Vector256.Create(1f / 120));
+        p = Fma.MultiplyAdd(p, r, Vector256.Create(1f / 24));
+        p = Fma.MultiplyAdd(p, r, Vector256.Create(1f / 6));
+        p = Fma.MultiplyAdd(p, r, Vector256.Create(0.5f));
+        p = Fma.MultiplyAdd(p, r, Vector256<float>.One);
+        p = Fma.MultiplyAdd(p, r, Vector256<float>.One);
         Vector256<int> scale = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
         return p * scale.AsSingle();
     }

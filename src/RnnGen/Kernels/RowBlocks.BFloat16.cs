@@ -132,11 +132,11 @@ public static partial class RowBlocks
     /// <summary>low(w) · a + high(w) · b + acc for 16 lanes of weight pairs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Widened16(Vector512<uint> w, Vector512<float> a, Vector512<float> b, Vector512<float> acc) =>
-        Fma512((w & Vector512.Create(0xFFFF0000u)).AsSingle(), b, Fma512((w << 16).AsSingle(), a, acc));
+        Avx512F.FusedMultiplyAdd((w & Vector512.Create(0xFFFF0000u)).AsSingle(), b, Avx512F.FusedMultiplyAdd((w << 16).AsSingle(), a, acc));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Widened8(Vector256<uint> w, Vector256<float> a, Vector256<float> b, Vector256<float> acc) =>
-        Fma256((w & Vector256.Create(0xFFFF0000u)).AsSingle(), b, Fma256((w << 16).AsSingle(), a, acc));
+        Fma.MultiplyAdd((w & Vector256.Create(0xFFFF0000u)).AsSingle(), b, Fma.MultiplyAdd((w << 16).AsSingle(), a, acc));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Widened4(Vector128<uint> w, Vector128<float> a, Vector128<float> b, Vector128<float> acc) =>

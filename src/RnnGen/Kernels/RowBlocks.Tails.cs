@@ -93,14 +93,14 @@ public static partial class RowBlocks
             Vector512<float> mask = k + 16 <= cols ? Vector512<float>.AllBitsSet : FirstLanes512(cols - k);
             Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)k) & mask;
             ref float row = ref Unsafe.Add(ref w, k);
-            r0 = Fma512(Vector512.LoadUnsafe(ref row) & mask, v, r0);
-            r1 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)cols) & mask, v, r1);
-            r2 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)(2 * cols)) & mask, v, r2);
-            r3 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)(3 * cols)) & mask, v, r3);
-            r4 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)(4 * cols)) & mask, v, r4);
-            r5 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)(5 * cols)) & mask, v, r5);
-            r6 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)(6 * cols)) & mask, v, r6);
-            r7 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)(7 * cols)) & mask, v, r7);
+            r0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row) & mask, v, r0);
+            r1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)cols) & mask, v, r1);
+            r2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(2 * cols)) & mask, v, r2);
+            r3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(3 * cols)) & mask, v, r3);
+            r4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(4 * cols)) & mask, v, r4);
+            r5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(5 * cols)) & mask, v, r5);
+            r6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(6 * cols)) & mask, v, r6);
+            r7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(7 * cols)) & mask, v, r7);
         }
     }
 
@@ -114,10 +114,10 @@ public static partial class RowBlocks
             Vector512<float> mask = k + 16 <= cols ? Vector512<float>.AllBitsSet : FirstLanes512(cols - k);
             Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)k) & mask;
             ref float row = ref Unsafe.Add(ref w, k);
-            r0 = Fma512(Vector512.LoadUnsafe(ref row) & mask, v, r0);
-            r1 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)cols) & mask, v, r1);
-            r2 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)(2 * cols)) & mask, v, r2);
-            r3 = Fma512(Vector512.LoadUnsafe(ref row, (nuint)(3 * cols)) & mask, v, r3);
+            r0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row) & mask, v, r0);
+            r1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)cols) & mask, v, r1);
+            r2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(2 * cols)) & mask, v, r2);
+            r3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(3 * cols)) & mask, v, r3);
         }
     }
 
@@ -131,10 +131,10 @@ public static partial class RowBlocks
             Vector256<float> mask = k + 8 <= cols ? Vector256<float>.AllBitsSet : FirstLanes256(cols - k);
             Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)k) & mask;
             ref float row = ref Unsafe.Add(ref w, k);
-            r0 = Fma256(Vector256.LoadUnsafe(ref row) & mask, v, r0);
-            r1 = Fma256(Vector256.LoadUnsafe(ref row, (nuint)cols) & mask, v, r1);
-            r2 = Fma256(Vector256.LoadUnsafe(ref row, (nuint)(2 * cols)) & mask, v, r2);
-            r3 = Fma256(Vector256.LoadUnsafe(ref row, (nuint)(3 * cols)) & mask, v, r3);
+            r0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row) & mask, v, r0);
+            r1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)cols) & mask, v, r1);
+            r2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(2 * cols)) & mask, v, r2);
+            r3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(3 * cols)) & mask, v, r3);
         }
     }
 

@@ -43,7 +43,7 @@ public static partial class RowBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Rows16(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector512<float> bias)
     {
-        if (cols1 == 1) return Block16(ref w2, cols2, ref x2, ref w2, 0, ref x2) + Fma512(Vector512.LoadUnsafe(ref w1), Vector512.Create(x1), bias);
+        if (cols1 == 1) return Block16(ref w2, cols2, ref x2, ref w2, 0, ref x2) + Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w1), Vector512.Create(x1), bias);
         return Block16(ref w1, cols1, ref x1, ref w2, cols2, ref x2) + bias;
     }
 
@@ -67,7 +67,7 @@ public static partial class RowBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Rows8(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector256<float> bias)
     {
-        if (cols1 == 1) return Block8(ref w2, cols2, ref x2, ref w2, 0, ref x2) + Fma256(Vector256.LoadUnsafe(ref w1), Vector256.Create(x1), bias);
+        if (cols1 == 1) return Block8(ref w2, cols2, ref x2, ref w2, 0, ref x2) + Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w1), Vector256.Create(x1), bias);
         return Block8(ref w1, cols1, ref x1, ref w2, cols2, ref x2) + bias;
     }
 
@@ -92,8 +92,8 @@ public static partial class RowBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Pairs8(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector256<float> bias)
     {
-        if (cols1 == 1) bias = Fma256(Vector256.LoadUnsafe(ref w1), Vector256.Create(x1), bias);
-        if (cols2 == 1) bias = Fma256(Vector256.LoadUnsafe(ref w2), Vector256.Create(x2), bias);
+        if (cols1 == 1) bias = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w1), Vector256.Create(x1), bias);
+        if (cols2 == 1) bias = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w2), Vector256.Create(x2), bias);
         if (cols1 < 8 && cols2 < 8) return bias;
         Vector512<float> m0 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 0), m1 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 1);
         Vector512<float> m2 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 2), m3 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 3);
@@ -170,9 +170,9 @@ public static partial class RowBlocks
         else if (cols1 >= 8) { sum = PairChunk(ref w1, cols1, k, 0) * PairX(ref x1, 0); c1 = 8; }
         else sum = default;
         if (cols1 >= 8)
-            for (int c = c1; c < cols1; c += 8) sum = Fma512(PairChunk(ref w1, cols1, k, c), PairX(ref x1, c), sum);
+            for (int c = c1; c < cols1; c += 8) sum = Avx512F.FusedMultiplyAdd(PairChunk(ref w1, cols1, k, c), PairX(ref x1, c), sum);
         if (cols2 >= 8)
-            for (int c = c2; c < cols2; c += 8) sum = Fma512(PairChunk(ref w2, cols2, k, c), PairX(ref x2, c), sum);
+            for (int c = c2; c < cols2; c += 8) sum = Avx512F.FusedMultiplyAdd(PairChunk(ref w2, cols2, k, c), PairX(ref x2, c), sum);
         return sum;
     }
 
@@ -196,8 +196,8 @@ public static partial class RowBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> SingleColumns(ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector512<float> bias)
     {
-        if (cols1 == 1) bias = Fma512(Vector512.LoadUnsafe(ref w1), Vector512.Create(x1), bias);
-        if (cols2 == 1) bias = Fma512(Vector512.LoadUnsafe(ref w2), Vector512.Create(x2), bias);
+        if (cols1 == 1) bias = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w1), Vector512.Create(x1), bias);
+        if (cols2 == 1) bias = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w2), Vector512.Create(x2), bias);
         return bias;
     }
 
@@ -215,12 +215,6 @@ public static partial class RowBlocks
 
     private static readonly Vector512<int> PairOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Fma512(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Avx512F.FusedMultiplyAdd(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Fma256(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Fma.MultiplyAdd(a, b, c);
 
     /// <summary>
     /// Σ_k W1[u, k] x1[k] + Σ_k W2[u, k] x2[k] for 16 rows u, one accumulator per row (locals, so they stay in
@@ -241,87 +235,87 @@ public static partial class RowBlocks
         {
             Vector512<float> x = Vector512.LoadUnsafe(ref x1, (nuint)k);
             ref float w = ref Unsafe.Add(ref w1, k);
-            r0 = Fma512(Vector512.LoadUnsafe(ref w), x, r0);
-            r1 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)cols1), x, r1);
-            r2 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(2 * cols1)), x, r2);
-            r3 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(3 * cols1)), x, r3);
-            r4 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(4 * cols1)), x, r4);
-            r5 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(5 * cols1)), x, r5);
-            r6 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(6 * cols1)), x, r6);
-            r7 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(7 * cols1)), x, r7);
-            r8 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(8 * cols1)), x, r8);
-            r9 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(9 * cols1)), x, r9);
-            r10 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(10 * cols1)), x, r10);
-            r11 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(11 * cols1)), x, r11);
-            r12 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(12 * cols1)), x, r12);
-            r13 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(13 * cols1)), x, r13);
-            r14 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(14 * cols1)), x, r14);
-            r15 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(15 * cols1)), x, r15);
+            r0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w), x, r0);
+            r1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)cols1), x, r1);
+            r2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(2 * cols1)), x, r2);
+            r3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(3 * cols1)), x, r3);
+            r4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(4 * cols1)), x, r4);
+            r5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(5 * cols1)), x, r5);
+            r6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(6 * cols1)), x, r6);
+            r7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(7 * cols1)), x, r7);
+            r8 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(8 * cols1)), x, r8);
+            r9 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(9 * cols1)), x, r9);
+            r10 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(10 * cols1)), x, r10);
+            r11 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(11 * cols1)), x, r11);
+            r12 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(12 * cols1)), x, r12);
+            r13 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(13 * cols1)), x, r13);
+            r14 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(14 * cols1)), x, r14);
+            r15 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(15 * cols1)), x, r15);
         }
         if (k < cols1)
         {
             Vector512<float> mask = Vector512.LessThan(Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create((float)(cols1 - k)));
             Vector512<float> x = Vector512.LoadUnsafe(ref x1, (nuint)k) & mask;
             ref float w = ref Unsafe.Add(ref w1, k);
-            r0 = Fma512((Vector512.LoadUnsafe(ref w) & mask), x, r0);
-            r1 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)cols1) & mask), x, r1);
-            r2 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(2 * cols1)) & mask), x, r2);
-            r3 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(3 * cols1)) & mask), x, r3);
-            r4 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(4 * cols1)) & mask), x, r4);
-            r5 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(5 * cols1)) & mask), x, r5);
-            r6 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(6 * cols1)) & mask), x, r6);
-            r7 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(7 * cols1)) & mask), x, r7);
-            r8 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(8 * cols1)) & mask), x, r8);
-            r9 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(9 * cols1)) & mask), x, r9);
-            r10 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(10 * cols1)) & mask), x, r10);
-            r11 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(11 * cols1)) & mask), x, r11);
-            r12 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(12 * cols1)) & mask), x, r12);
-            r13 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(13 * cols1)) & mask), x, r13);
-            r14 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(14 * cols1)) & mask), x, r14);
-            r15 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(15 * cols1)) & mask), x, r15);
+            r0 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w) & mask), x, r0);
+            r1 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)cols1) & mask), x, r1);
+            r2 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(2 * cols1)) & mask), x, r2);
+            r3 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(3 * cols1)) & mask), x, r3);
+            r4 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(4 * cols1)) & mask), x, r4);
+            r5 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(5 * cols1)) & mask), x, r5);
+            r6 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(6 * cols1)) & mask), x, r6);
+            r7 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(7 * cols1)) & mask), x, r7);
+            r8 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(8 * cols1)) & mask), x, r8);
+            r9 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(9 * cols1)) & mask), x, r9);
+            r10 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(10 * cols1)) & mask), x, r10);
+            r11 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(11 * cols1)) & mask), x, r11);
+            r12 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(12 * cols1)) & mask), x, r12);
+            r13 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(13 * cols1)) & mask), x, r13);
+            r14 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(14 * cols1)) & mask), x, r14);
+            r15 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(15 * cols1)) & mask), x, r15);
         }
         for (k = k2; k + 16 <= cols2; k += 16)
         {
             Vector512<float> x = Vector512.LoadUnsafe(ref x2, (nuint)k);
             ref float w = ref Unsafe.Add(ref w2, k);
-            r0 = Fma512(Vector512.LoadUnsafe(ref w), x, r0);
-            r1 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)cols2), x, r1);
-            r2 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(2 * cols2)), x, r2);
-            r3 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(3 * cols2)), x, r3);
-            r4 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(4 * cols2)), x, r4);
-            r5 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(5 * cols2)), x, r5);
-            r6 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(6 * cols2)), x, r6);
-            r7 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(7 * cols2)), x, r7);
-            r8 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(8 * cols2)), x, r8);
-            r9 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(9 * cols2)), x, r9);
-            r10 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(10 * cols2)), x, r10);
-            r11 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(11 * cols2)), x, r11);
-            r12 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(12 * cols2)), x, r12);
-            r13 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(13 * cols2)), x, r13);
-            r14 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(14 * cols2)), x, r14);
-            r15 = Fma512(Vector512.LoadUnsafe(ref w, (nuint)(15 * cols2)), x, r15);
+            r0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w), x, r0);
+            r1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)cols2), x, r1);
+            r2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(2 * cols2)), x, r2);
+            r3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(3 * cols2)), x, r3);
+            r4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(4 * cols2)), x, r4);
+            r5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(5 * cols2)), x, r5);
+            r6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(6 * cols2)), x, r6);
+            r7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(7 * cols2)), x, r7);
+            r8 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(8 * cols2)), x, r8);
+            r9 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(9 * cols2)), x, r9);
+            r10 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(10 * cols2)), x, r10);
+            r11 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(11 * cols2)), x, r11);
+            r12 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(12 * cols2)), x, r12);
+            r13 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(13 * cols2)), x, r13);
+            r14 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(14 * cols2)), x, r14);
+            r15 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(15 * cols2)), x, r15);
         }
         if (k < cols2)
         {
             Vector512<float> mask = Vector512.LessThan(Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create((float)(cols2 - k)));
             Vector512<float> x = Vector512.LoadUnsafe(ref x2, (nuint)k) & mask;
             ref float w = ref Unsafe.Add(ref w2, k);
-            r0 = Fma512((Vector512.LoadUnsafe(ref w) & mask), x, r0);
-            r1 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)cols2) & mask), x, r1);
-            r2 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(2 * cols2)) & mask), x, r2);
-            r3 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(3 * cols2)) & mask), x, r3);
-            r4 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(4 * cols2)) & mask), x, r4);
-            r5 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(5 * cols2)) & mask), x, r5);
-            r6 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(6 * cols2)) & mask), x, r6);
-            r7 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(7 * cols2)) & mask), x, r7);
-            r8 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(8 * cols2)) & mask), x, r8);
-            r9 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(9 * cols2)) & mask), x, r9);
-            r10 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(10 * cols2)) & mask), x, r10);
-            r11 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(11 * cols2)) & mask), x, r11);
-            r12 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(12 * cols2)) & mask), x, r12);
-            r13 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(13 * cols2)) & mask), x, r13);
-            r14 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(14 * cols2)) & mask), x, r14);
-            r15 = Fma512((Vector512.LoadUnsafe(ref w, (nuint)(15 * cols2)) & mask), x, r15);
+            r0 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w) & mask), x, r0);
+            r1 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)cols2) & mask), x, r1);
+            r2 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(2 * cols2)) & mask), x, r2);
+            r3 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(3 * cols2)) & mask), x, r3);
+            r4 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(4 * cols2)) & mask), x, r4);
+            r5 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(5 * cols2)) & mask), x, r5);
+            r6 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(6 * cols2)) & mask), x, r6);
+            r7 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(7 * cols2)) & mask), x, r7);
+            r8 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(8 * cols2)) & mask), x, r8);
+            r9 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(9 * cols2)) & mask), x, r9);
+            r10 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(10 * cols2)) & mask), x, r10);
+            r11 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(11 * cols2)) & mask), x, r11);
+            r12 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(12 * cols2)) & mask), x, r12);
+            r13 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(13 * cols2)) & mask), x, r13);
+            r14 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(14 * cols2)) & mask), x, r14);
+            r15 = Avx512F.FusedMultiplyAdd((Vector512.LoadUnsafe(ref w, (nuint)(15 * cols2)) & mask), x, r15);
         }
         return Reduce16(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15);
     }
@@ -367,55 +361,55 @@ public static partial class RowBlocks
         {
             Vector256<float> x = Vector256.LoadUnsafe(ref x1, (nuint)k);
             ref float w = ref Unsafe.Add(ref w1, k);
-            r0 = Fma256(Vector256.LoadUnsafe(ref w), x, r0);
-            r1 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)cols1), x, r1);
-            r2 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(2 * cols1)), x, r2);
-            r3 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(3 * cols1)), x, r3);
-            r4 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(4 * cols1)), x, r4);
-            r5 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(5 * cols1)), x, r5);
-            r6 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(6 * cols1)), x, r6);
-            r7 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(7 * cols1)), x, r7);
+            r0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w), x, r0);
+            r1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)cols1), x, r1);
+            r2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(2 * cols1)), x, r2);
+            r3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(3 * cols1)), x, r3);
+            r4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(4 * cols1)), x, r4);
+            r5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(5 * cols1)), x, r5);
+            r6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(6 * cols1)), x, r6);
+            r7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(7 * cols1)), x, r7);
         }
         if (k < cols1)
         {
             Vector256<float> mask = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)(cols1 - k)));
             Vector256<float> x = Vector256.LoadUnsafe(ref x1, (nuint)k) & mask;
             ref float w = ref Unsafe.Add(ref w1, k);
-            r0 = Fma256((Vector256.LoadUnsafe(ref w) & mask), x, r0);
-            r1 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)cols1) & mask), x, r1);
-            r2 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(2 * cols1)) & mask), x, r2);
-            r3 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(3 * cols1)) & mask), x, r3);
-            r4 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(4 * cols1)) & mask), x, r4);
-            r5 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(5 * cols1)) & mask), x, r5);
-            r6 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(6 * cols1)) & mask), x, r6);
-            r7 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(7 * cols1)) & mask), x, r7);
+            r0 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w) & mask), x, r0);
+            r1 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)cols1) & mask), x, r1);
+            r2 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(2 * cols1)) & mask), x, r2);
+            r3 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(3 * cols1)) & mask), x, r3);
+            r4 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(4 * cols1)) & mask), x, r4);
+            r5 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(5 * cols1)) & mask), x, r5);
+            r6 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(6 * cols1)) & mask), x, r6);
+            r7 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(7 * cols1)) & mask), x, r7);
         }
         for (k = k2; k + 8 <= cols2; k += 8)
         {
             Vector256<float> x = Vector256.LoadUnsafe(ref x2, (nuint)k);
             ref float w = ref Unsafe.Add(ref w2, k);
-            r0 = Fma256(Vector256.LoadUnsafe(ref w), x, r0);
-            r1 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)cols2), x, r1);
-            r2 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(2 * cols2)), x, r2);
-            r3 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(3 * cols2)), x, r3);
-            r4 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(4 * cols2)), x, r4);
-            r5 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(5 * cols2)), x, r5);
-            r6 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(6 * cols2)), x, r6);
-            r7 = Fma256(Vector256.LoadUnsafe(ref w, (nuint)(7 * cols2)), x, r7);
+            r0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w), x, r0);
+            r1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)cols2), x, r1);
+            r2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(2 * cols2)), x, r2);
+            r3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(3 * cols2)), x, r3);
+            r4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(4 * cols2)), x, r4);
+            r5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(5 * cols2)), x, r5);
+            r6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(6 * cols2)), x, r6);
+            r7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(7 * cols2)), x, r7);
         }
         if (k < cols2)
         {
             Vector256<float> mask = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)(cols2 - k)));
             Vector256<float> x = Vector256.LoadUnsafe(ref x2, (nuint)k) & mask;
             ref float w = ref Unsafe.Add(ref w2, k);
-            r0 = Fma256((Vector256.LoadUnsafe(ref w) & mask), x, r0);
-            r1 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)cols2) & mask), x, r1);
-            r2 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(2 * cols2)) & mask), x, r2);
-            r3 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(3 * cols2)) & mask), x, r3);
-            r4 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(4 * cols2)) & mask), x, r4);
-            r5 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(5 * cols2)) & mask), x, r5);
-            r6 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(6 * cols2)) & mask), x, r6);
-            r7 = Fma256((Vector256.LoadUnsafe(ref w, (nuint)(7 * cols2)) & mask), x, r7);
+            r0 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w) & mask), x, r0);
+            r1 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)cols2) & mask), x, r1);
+            r2 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(2 * cols2)) & mask), x, r2);
+            r3 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(3 * cols2)) & mask), x, r3);
+            r4 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(4 * cols2)) & mask), x, r4);
+            r5 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(5 * cols2)) & mask), x, r5);
+            r6 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(6 * cols2)) & mask), x, r6);
+            r7 = Fma.MultiplyAdd((Vector256.LoadUnsafe(ref w, (nuint)(7 * cols2)) & mask), x, r7);
         }
         return Reduce8(r0, r1, r2, r3, r4, r5, r6, r7);
     }
@@ -450,12 +444,15 @@ public static partial class RowBlocks
         return Quarters(Halves(u0, u1), Halves(u2, u3));
 
         // [p0+p1, p2+p3, q0+q1, q2+q3] in every 128-bit lane.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Vector512<float> Pairs(Vector512<float> p, Vector512<float> q) =>
             Avx512F.Shuffle(p, q, 0b10_00_10_00) + Avx512F.Shuffle(p, q, 0b11_01_11_01);
         // 128-bit lanes [p0+p2, p1+p3, q0+q2, q1+q3].
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Vector512<float> Halves(Vector512<float> p, Vector512<float> q) =>
             Avx512F.Shuffle4x128(p, q, 0b01_00_01_00) + Avx512F.Shuffle4x128(p, q, 0b11_10_11_10);
         // 128-bit lanes [p0+p1, p2+p3, q0+q1, q2+q3].
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Vector512<float> Quarters(Vector512<float> p, Vector512<float> q) =>
             Avx512F.Shuffle4x128(p, q, 0b10_00_10_00) + Avx512F.Shuffle4x128(p, q, 0b11_01_11_01);
     }
@@ -467,7 +464,9 @@ public static partial class RowBlocks
     {
         return Halves(Pairs(Pairs(r0, r1), Pairs(r2, r3)), Pairs(Pairs(r4, r5), Pairs(r6, r7)));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Vector256<float> Pairs(Vector256<float> p, Vector256<float> q) => Avx.Shuffle(p, q, 0b10_00_10_00) + Avx.Shuffle(p, q, 0b11_01_11_01);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Vector256<float> Halves(Vector256<float> p, Vector256<float> q) => Avx.Permute2x128(p, q, 0x20) + Avx.Permute2x128(p, q, 0x31);
     }
 
