@@ -54,12 +54,13 @@ internal static class Analysis
           Experiments in the cell that did not help (kept out of the code): software prefetch of the next block (1.6× slower),
           rows read in address order with x in registers (at most 7% faster, for much larger emitted code), 64-byte-aligned
           weights (within 3%), all gate products first and activations after (within 2%).
-        - **The AVX-512 path is not the fastest on every host.** After a restart on 2026-11-30 this VM's measured FMA peak fell
-          from 262.9 to about 117 GFLOP/s a core (512-bit FMAs at half the throughput), and `rnngen bench` on the same file ran
-          the AVX2 path faster than the AVX-512 one: LSTM 1→16 Step 140 ns against 430 ns, LSTM 16→128 3.1 µs against 5.7 µs
-          (on 2026-11-28 the AVX-512 Step was 2.38 µs). RTNeural's xsimd AVX-512 build slowed less. The cause is not found.
-          On such a machine, compare `rnngen bench MODEL.safetensors` with and without `RNNGEN_KERNELS=avx2` and run with the
-          faster one; the tiers give the same results to float rounding.
+        - **The generated cells depend on the JIT inlining every kernel helper.** After a restart on 2026-11-30 this VM came
+          back on a host with half the 512-bit FMA throughput (measured peak 262.9 → about 117 GFLOP/s a core), and the
+          AVX-512 Step ran 3× slower than the AVX2 one (LSTM 1→16: 430 ns against 140 ns). The cause was ours, not the host's:
+          the JIT had used up its inlining budget in the 16-row cells, so `FastTanh`, the FMA wrapper and the reduction's
+          local functions stayed calls that passed 64-byte vectors through memory (3.5 KB stack frames). The FMAs are now
+          written as intrinsics and every helper is marked for inlining; `KernelInliningTests` reads the JIT's own listing of
+          generated cells and fails on any such call. After the fix the two tiers are within noise of each other on this host.
         - **Allocations** are counted process-wide by BenchmarkDotNet's in-process toolchain, so runtime background work (tiered
           JIT) can show up as a few bytes per operation on long benchmarks with few invocations: rerun that case alone with
           `benchmarks/run.sh --only <name>`. `tests/RnnGen.Tests/Models/AllocationTests.cs` asserts 0 bytes per thread.
