@@ -116,7 +116,7 @@ internal static class WeightsFileCheck
             : "the file was quantized before the build (rnngen quantize)";
         string why = spec.Precision == WeightPrecision.Float32
             ? "a Float32 model would multiply the dequantized values, with the low precision's error at float32's cost"
-            : $"a {spec.Precision} model would round the already rounded values again";
+            : $"{(spec.Precision == WeightPrecision.Int8 ? "an" : "a")} {spec.Precision} model would round the already rounded values again";
         return $"it holds {dtype} tensors ({names}) but the model is {spec.Precision}: {made}, and {why}. "
             + $"Declare the model's Precision = WeightPrecision.{(dtype == "I8" ? "Int8" : "BFloat16")}, or embed the float32 file for it "
             + $"(listed with Precision=\"{spec.Precision}\", or without Precision; one file may be listed once per precision)";

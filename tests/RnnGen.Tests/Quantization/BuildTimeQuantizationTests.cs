@@ -1,4 +1,5 @@
 using System.Reflection;
+using RnnGen.Training;
 using RnnGen.Weights;
 
 namespace RnnGen.Tests.Quantization;
@@ -131,6 +132,51 @@ public class BuildTimeQuantizationTests
         float[] x = Sequence(40, 16);
         Assert.Equal(Outputs(loaded, x), Outputs(built, x));
         AssertSameTensors(loaded.ToSafeTensorsFile(), built.ToSafeTensorsFile());
+    }
+
+    public static TheoryData<Type> LowPrecisionModels => new(
+        typeof(LstmInt8), typeof(LstmBFloat16), typeof(GruInt8), typeof(GruBFloat16), typeof(MixedInt8), typeof(MixedBFloat16),
+        typeof(TokenInt8), typeof(BidirectionalBFloat16), typeof(Int8AtThreshold), typeof(Int8BelowThreshold),
+        typeof(BFloat16AtThreshold), typeof(BFloat16BelowThreshold), typeof(MlpHeadInt8), typeof(FinalHeadBFloat16));
+
+    /// <summary>
+    /// The file the build embeds (WeightQuantization.Quantize of the float32 file) gives every kind of copy — int8 and bf16
+    /// kernels, rounded copies of small layers, projections, reverse directions — exactly what loading the float32 file
+    /// makes: the build's quantization and the models' own are one rule.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LowPrecisionModels))]
+    public void TheBuildsFileLoadsIntoTheCopiesTheFloat32FileMakes(Type type)
+    {
+        var source = (IQuantizedModel)Activator.CreateInstance(type)!;
+        Initializer.Apply(source, InitScheme.PyTorchDefault, 7);
+        var float32 = source.ToSafeTensorsFile(WeightPrecision.Float32);
+        var fromFloat32 = (IQuantizedModel)Activator.CreateInstance(type)!;
+        fromFloat32.LoadWeights(float32);
+        var fromBuild = (IQuantizedModel)Activator.CreateInstance(type)!;
+        fromBuild.LoadWeights(WeightQuantization.Quantize(float32, source.Precision));
+        AssertSameCopies(fromFloat32, fromBuild);
+    }
+
+    [Fact]
+    public void QuantizingAFileKeepsWhatIsInItsPrecisionAndRefusesWhatWouldRoundTwiceOrIsNotFinite()
+    {
+        var source = SafeTensorsFile.Read(Float32File);
+        var int8 = WeightQuantization.Quantize(source, WeightPrecision.Int8);
+        Assert.Equal(int8.ToBytes(), WeightQuantization.Quantize(int8, WeightPrecision.Int8).ToBytes());
+        Assert.Equal(source["head.weight"].Data, int8["head.weight"].Data);
+        Assert.Equal(source.Metadata, int8.Metadata);
+
+        var twice = Assert.Throws<WeightFormatException>(() => WeightQuantization.Quantize(int8, WeightPrecision.BFloat16));
+        Assert.Equal("<safetensors data>: tensor 'rnn.weight_ih_l0': is I8 already, so it cannot be quantized to BF16 without rounding twice: start from the float32 file", twice.Message);
+        Assert.Throws<ArgumentException>(() => WeightQuantization.Quantize(source, WeightPrecision.Float32));
+
+        var broken = source["rnn.weight_hh_l0"].Data.ToArray();
+        broken[130] = float.NaN;
+        var nan = new SafeTensorsFile(source.Tensors.Select(t => t.Name == "rnn.weight_hh_l0" ? new SafeTensor(t.Name, t.Shape, broken) : t));
+        var e = Assert.Throws<WeightFormatException>(() => WeightQuantization.Quantize(nan, WeightPrecision.Int8));
+        Assert.Equal("rnn.weight_hh_l0", e.TensorName);
+        Assert.Contains("value NaN at index 130 is not finite", e.Message);
     }
 
     [Fact]
