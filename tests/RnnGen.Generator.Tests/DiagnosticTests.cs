@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using RnnGen.Generator.Diagnostics;
+using RnnGen.Weights;
 
 namespace RnnGen.Generator.Tests;
 
@@ -206,14 +207,16 @@ public class DiagnosticTests
     }
 
     /// <summary>Runs the generator with build-time weights descriptions and returns its single diagnostic of <paramref name="id"/>.</summary>
-    private static Diagnostic SingleWithWeights(string source, string id, AdditionalText[] files, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    private static Diagnostic SingleWithWeights(string source, string id, AdditionalText[] files, DiagnosticSeverity severity = DiagnosticSeverity.Error,
+        [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         var (diagnostics, _, _) = GeneratorHarness.Run([source], files);
         Snapshot.MatchDiagnostics(diagnostics, nameof(DiagnosticTests), test);
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        Assert.Equal("RecurrentModel(InputSize = 4, SequenceLength = 10, Weights = \"w.safetensors\")",
+        Assert.Equal(severity, diagnostic.Severity);
+        int start = source.IndexOf("RecurrentModel(", StringComparison.Ordinal);
+        Assert.Equal(source.Substring(start, source.IndexOf(")]", start, StringComparison.Ordinal) + 1 - start),
             source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
         return diagnostic;
     }
@@ -238,6 +241,27 @@ public class DiagnosticTests
     {
         var d = SingleWithWeights(WeightsModel, "RNN019", [EmbeddedWeightsTests.Description("w.safetensors", [1, 2, 3])]);
         Assert.Contains("shorter than the 8-byte header length", d.GetMessage());
+    }
+
+    [Fact]
+    public void WeightsPrecisionMismatchReportsRnn024()
+    {
+        // What the build embeds for <RnnGenWeights Include="w.safetensors" Precision="Int8" />, read by a Float32 model.
+        byte[] int8 = WeightQuantization.Quantize(SafeTensorsFile.Parse(CaseWeights), WeightPrecision.Int8).ToBytes();
+        var d = SingleWithWeights(WeightsModel, "RNN024", [EmbeddedWeightsTests.Description("w.safetensors", int8, "Int8")]);
+        Assert.Equal("Weights file 'w.safetensors' does not match the precision of model 'Model': it holds I8 tensors ('rnn.weight_ih_l0', 'rnn.weight_hh_l0') "
+            + "but the model is Float32: the build quantized it to Int8 (Precision=\"Int8\" on its <RnnGenWeights> item, or RnnGenWeightsPrecision), "
+            + "and a Float32 model would multiply the dequantized values, with the low precision's error at float32's cost. "
+            + "Declare the model's Precision = WeightPrecision.Int8, or embed the float32 file for it (listed with Precision=\"Float32\", or without Precision; one file may be listed once per precision)",
+            d.GetMessage());
+    }
+
+    [Fact]
+    public void WeightsEmbeddedInFloat32ReportsRnn025()
+    {
+        string int8Model = WeightsModel.Replace("SequenceLength = 10,", "SequenceLength = 10, Precision = WeightPrecision.Int8,");
+        var d = SingleWithWeights(int8Model, "RNN025", [EmbeddedWeightsTests.Description("w.safetensors", CaseWeights)], DiagnosticSeverity.Warning);
+        Assert.StartsWith("Weights file 'w.safetensors' of model 'Model' is embedded in float32 and quantized to Int8 when the model is constructed: add Precision=\"Int8\" to its <RnnGenWeights> item", d.GetMessage());
     }
 
     /// <summary>
@@ -315,7 +339,7 @@ public class DiagnosticTests
         string releases = File.ReadAllText(Path.Combine(root, "generator", "RnnGen.Generator", "AnalyzerReleases.Unshipped.md"));
         var ids = typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id).ToList();
-        Assert.Equal(23, ids.Count);
+        Assert.Equal(25, ids.Count);
         foreach (string id in ids)
         {
             Assert.Contains($"| {id} |", readme);

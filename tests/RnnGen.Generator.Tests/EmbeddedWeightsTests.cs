@@ -31,14 +31,22 @@ public class EmbeddedWeightsTests
     }
 
     /// <summary>The description RnnGen.targets (and rnngen emit) writes for a weights file listed in the project as <paramref name="projectPath"/>.</summary>
-    internal static AdditionalText Description(string projectPath, byte[] file)
+    internal static AdditionalText Description(string projectPath, byte[] file, string? precision = null)
     {
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rnngen-description-" + Guid.NewGuid().ToString("N"));
         File.WriteAllBytes(path, file);
         try
         {
             var description = RnnGen.Cli.Generation.WeightsDescriptions.Describe(path, projectPath);
-            return new InMemoryText(description.Path, description.GetText()!.ToString());
+            string text = description.GetText()!.ToString();
+            // The line RnnGen.targets adds for an item with Precision (or RnnGenWeightsPrecision); the resource follows it.
+            if (precision is not null)
+            {
+                string tag = precision switch { "Int8" => ".int8", "BFloat16" => ".bf16", _ => "" };
+                text = string.Join("\n", text.Split('\n').Select(line => line.StartsWith("resource=", StringComparison.Ordinal)
+                    ? $"{line.Substring(0, line.Length - ".safetensors".Length)}{tag}.safetensors\nprecision={precision}" : line));
+            }
+            return new InMemoryText(precision is null ? description.Path : description.Path.Replace(RnnGen.Generator.Parsing.WeightsFile.Extension, "." + precision + RnnGen.Generator.Parsing.WeightsFile.Extension), text);
         }
         finally
         {
@@ -119,6 +127,69 @@ public class EmbeddedWeightsTests
         byte[] noScales = new SafeTensorsFile(tensors.Where(t => t.Name != "rnn.weight_hh_l0_scale")).ToBytes();
         (diagnostics, _) = Run(source, Description("models/gesture.safetensors", noScales));
         Assert.Contains(diagnostics, d => d.Id == "RNN018" && d.GetMessage().EndsWith("tensor 'rnn.weight_hh_l0' is I8 but the file has no 'rnn.weight_hh_l0_scale' with its per-row scales (F32 [32])", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// One float32 file listed once per precision (RnnGen.targets then embeds a file per item, the low-precision ones
+    /// quantized): the float32 twin, the int8 and the bf16 model each take the item of their own precision.
+    /// </summary>
+    [Fact]
+    public void AFileListedOncePerPrecisionGivesEachModelTheItemOfItsOwn()
+    {
+        byte[] float32 = File.ReadAllBytes(CaseWeights);
+        var source = SafeTensorsFile.Read(CaseWeights);
+        byte[] int8 = WeightQuantization.Quantize(source, WeightPrecision.Int8).ToBytes(), bf16 = WeightQuantization.Quantize(source, WeightPrecision.BFloat16).ToBytes();
+        string models = Declaration
+            + Declaration.Replace("class Gesture", "class GestureInt8").Replace("SequenceLength = 10,", "SequenceLength = 10, Precision = WeightPrecision.Int8,").Replace("using RnnGen;\nnamespace Demo;", "")
+            + Declaration.Replace("class Gesture", "class GestureBFloat16").Replace("SequenceLength = 10,", "SequenceLength = 10, Precision = WeightPrecision.BFloat16,").Replace("using RnnGen;\nnamespace Demo;", "");
+        var files = new[]
+        {
+            Description("models/gesture.safetensors", float32),
+            Description("models/gesture.safetensors", int8, "Int8"),
+            Description("models/gesture.safetensors", bf16, "BFloat16"),
+        };
+        var (diagnostics, output) = Run(models, files);
+        Assert.Empty(diagnostics);
+        string Resource(string type) => output.SyntaxTrees.Single(t => t.FilePath.EndsWith($"Demo.{type}.Weights.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("EmbeddedWeightsResource = \"RnnGen.Weights/gesture.safetensors\"", Resource("Gesture"));
+        Assert.Contains("EmbeddedWeightsResource = \"RnnGen.Weights/gesture.int8.safetensors\"", Resource("GestureInt8"));
+        Assert.Contains("EmbeddedWeightsResource = \"RnnGen.Weights/gesture.bf16.safetensors\"", Resource("GestureBFloat16"));
+
+        // Listed only in int8, the float32 twin would read int8 values and the bf16 model round them again: RNN024 for
+        // both, not a silent dequantization.
+        (diagnostics, _) = Run(models, files[1]);
+        Assert.All(diagnostics, d => Assert.Equal("RNN024", d.Id));
+        Assert.Equal(["model 'Gesture'", "model 'GestureBFloat16'"], diagnostics.Select(d => d.GetMessage().Split(": ")[0].Split(" of ")[1]).Order());
+        Assert.All(diagnostics, d => Assert.Contains("one file may be listed once per precision", d.GetMessage()));
+
+        // Listed twice and neither is the model's precision: which one is meant is not guessed.
+        (diagnostics, _) = Run(Declaration.Replace("SequenceLength = 10,", "SequenceLength = 10, Precision = WeightPrecision.BFloat16,"), files[0], files[1]);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN017", d.Id);
+        Assert.Contains("matches several files", d.GetMessage());
+    }
+
+    /// <summary>
+    /// Quantized files of the other low precision round twice: a file from rnngen quantize --precision bf16 for an int8
+    /// model, and int8 for a bf16 one, are RNN024. A float32 file the item declares Float32 is the user's choice: no RNN025.
+    /// </summary>
+    [Fact]
+    public void AFileInTheOtherLowPrecisionIsRNN024AndAnExplicitFloat32FileIsNoWarning()
+    {
+        var source = SafeTensorsFile.Read(CaseWeights);
+        string Model(string precision) => Declaration.Replace("SequenceLength = 10,", $"SequenceLength = 10, Precision = WeightPrecision.{precision},");
+        var (diagnostics, _) = Run(Model("Int8"), Description("models/gesture.safetensors", WeightQuantization.Quantize(source, WeightPrecision.BFloat16).ToBytes()));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("RNN024", d.Id);
+        Assert.Contains("it holds BF16 tensors ('rnn.weight_ih_l0', 'rnn.weight_hh_l0') but the model is Int8: the file was quantized before the build (rnngen quantize), and an Int8 model would round the already rounded values again", d.GetMessage());
+
+        (diagnostics, _) = Run(Model("BFloat16"), Description("models/gesture.safetensors", WeightQuantization.Quantize(source, WeightPrecision.Int8).ToBytes()));
+        Assert.Equal("RNN024", Assert.Single(diagnostics).Id);
+
+        (diagnostics, _) = Run(Model("Int8"), Description("models/gesture.safetensors", File.ReadAllBytes(CaseWeights), "Float32"));
+        Assert.Empty(diagnostics);
+        (diagnostics, _) = Run(Model("Int8"), Description("models/gesture.safetensors", File.ReadAllBytes(CaseWeights)));
+        Assert.Equal("RNN025", Assert.Single(diagnostics).Id);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using NativePlugin;
 using PluginTemplateTest;
@@ -61,17 +62,19 @@ public sealed class NativePluginTests : IDisposable
         Assert.Equal(1, original.Split(ModelLine).Length - 1);
         File.WriteAllText(project, original.Replace(ModelLine, "<PluginModel>PluginTemplateTest.SensorTagger</PluginModel>", StringComparison.Ordinal));
 
-        // Outside the repository the copy finds the RnnGen projects through RnnGenRoot (an environment variable here).
-        string library = Publish(project, _root.Combine("publish"), new Dictionary<string, string> { ["RnnGenRoot"] = Repository.Root + "/" });
+        // Outside the repository the copy finds the RnnGen projects through RnnGenRoot (an environment variable here). The
+        // model is int8: the documented switch makes the build embed int8 weights (without it, warning RNN025 fails Publish).
+        string library = Publish(project, _root.Combine("publish"), new Dictionary<string, string> { ["RnnGenRoot"] = Repository.Root + "/" }, "-p:RnnGenWeightsPrecision=Int8");
+        Assert.True(File.Exists(Path.Combine(template, "obj", Repository.Configuration, "net10.0", RuntimeInformation.RuntimeIdentifier, "rnngen", "quantized", "model.safetensors.int8.safetensors")));
         var run = RunHost(CompileHost(), library, weights, ManagedReference(new SensorTagger()));
 
         Assert.Contains("model: 6 inputs, 3 outputs, 34 state floats, window 24", run.Output);
         Assert.Contains("outputs: (unnamed) (unnamed) (unnamed)", run.Output);
     }
 
-    private static string Publish(string project, string output, IReadOnlyDictionary<string, string>? environment)
+    private static string Publish(string project, string output, IReadOnlyDictionary<string, string>? environment, params string[] properties)
     {
-        var published = ProcessRunner.Run("dotnet", ["publish", project, "-c", Repository.Configuration, "-o", output], Repository.Root, Timeout, environment)
+        var published = ProcessRunner.Run("dotnet", ["publish", project, "-c", Repository.Configuration, "-o", output, .. properties], Repository.Root, Timeout, environment)
             .AssertSuccess("dotnet publish of the NativeAOT plugin");
         Assert.DoesNotContain("warning", published.Output);
         string library = Path.Combine(output, LibraryName);

@@ -10,6 +10,9 @@ internal static class DiagnosticDescriptors
     private static DiagnosticDescriptor Error(string id, string title, string message)
         => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    private static DiagnosticDescriptor Warning(string id, string title, string message)
+        => new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor NotPartial = Error("RNN001",
         "Model class must be partial",
         "Model class '{0}' must be declared 'partial' so RnnGen can add the generated members; add the 'partial' modifier");
@@ -103,12 +106,21 @@ internal static class DiagnosticDescriptors
         "Two parts name the same tensor",
         "Tensor '{0}' of {1} has the name of a tensor of {2}; a state_dict holds each name once, so give one of them another Module");
 
+    public static readonly DiagnosticDescriptor WeightsPrecisionMismatch = Error("RNN024",
+        "Build-time weights in another precision than the model",
+        "Weights file '{0}' does not match the precision of model '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor WeightsEmbeddedInFloat32 = Warning("RNN025",
+        "Low-precision model embeds float32 weights",
+        "Weights file '{0}' of model '{1}' {2}");
+
     private static readonly DiagnosticDescriptor[] All =
     [
         NotPartial, Generic, MissingInputSize, NonPositiveSize, NoRecurrentLayer, DenseBeforeRecurrent, ProjectionNotLstm,
         ProjectionTooLarge, EmbeddingNotFirst, OverOnLaterDense, InvalidRnnActivation, InputSizeWithEmbedding,
         MissingSequenceLength, ContainingTypeNotPartial, UndefinedEnumValue, ModelTooLarge, WeightsNotInBuild,
         WeightsMismatch, WeightsUnreadable, MissingRecurrentModel, SoftmaxNotLast, InvalidModule, DuplicateTensorName,
+        WeightsPrecisionMismatch, WeightsEmbeddedInFloat32,
     ];
 
     public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

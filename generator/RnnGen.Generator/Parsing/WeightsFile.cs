@@ -9,9 +9,11 @@ namespace RnnGen.Generator.Parsing;
 /// so the RnnGen build targets describe each <c>RnnGenWeights</c> item in a small text file ending in
 /// <see cref="Extension"/>: the path as listed in the project, the manifest resource the file is embedded under, its
 /// length, and its first bytes (the safetensors header) in base64. <see cref="Header"/> is parsed from those, or
-/// <see cref="Error"/> says why it could not be.
+/// <see cref="Error"/> says why it could not be. <see cref="Precision"/> is the item's <c>Precision</c> (or the project's
+/// <c>RnnGenWeightsPrecision</c>) when one is set, <c>Float32</c>, <c>Int8</c> or <c>BFloat16</c>: the build then
+/// embeds (and describes) the file the tool quantized to it.
 /// </summary>
-internal sealed record WeightsFile(string ProjectPath, string ResourceName, WeightsFileHeader? Header, string? Error)
+internal sealed record WeightsFile(string ProjectPath, string ResourceName, WeightsFileHeader? Header, string? Error, string? Precision = null)
 {
     public const string Extension = ".rnngenweights";
     private const string FormatLine = "rnngen-weights/1";
@@ -32,20 +34,21 @@ internal sealed record WeightsFile(string ProjectPath, string ResourceName, Weig
         }
         string path = fields.TryGetValue("path", out var p) ? p : System.IO.Path.GetFileNameWithoutExtension(file.Path);
         string resource = fields.TryGetValue("resource", out var r) ? r : "";
+        string? precision = fields.TryGetValue("precision", out var stated) && stated.Length > 0 ? stated : null;
         if (text is null || text.Lines.Count == 0 || text.Lines[0].ToString() != FormatLine)
             return new WeightsFile(path, resource, null, $"its build description {file.Path} is not an {FormatLine} file; rebuild");
         if (fields.TryGetValue("error", out var error))
-            return new WeightsFile(path, resource, null, error);
+            return new WeightsFile(path, resource, null, error, precision);
         if (!fields.TryGetValue("length", out var lengthText) || !long.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out long length)
             || !fields.TryGetValue("header", out var base64))
-            return new WeightsFile(path, resource, null, $"its build description {file.Path} lacks the length or header; rebuild");
+            return new WeightsFile(path, resource, null, $"its build description {file.Path} lacks the length or header; rebuild", precision);
         try
         {
-            return new WeightsFile(path, resource, WeightsFileHeader.Parse(Convert.FromBase64String(base64), length), null);
+            return new WeightsFile(path, resource, WeightsFileHeader.Parse(Convert.FromBase64String(base64), length), null, precision);
         }
         catch (FormatException e)
         {
-            return new WeightsFile(path, resource, null, e.Message);
+            return new WeightsFile(path, resource, null, e.Message, precision);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RnnGen.Generator.Contract;
 using RnnGen.Generator.Diagnostics;
 using RnnGen.Generator.Helpers;
 using RnnGen.Generator.Model;
@@ -32,6 +33,9 @@ internal static class WeightsFileCheck
         }
 
         var matches = files.Where(f => f.IsNamedBy(declared)).ToList();
+        // One file listed once per precision (a float32 twin beside an int8 model): each model takes the item of its own.
+        if (matches.Count > 1 && matches.Where(f => (f.Precision ?? nameof(WeightPrecision.Float32)) == spec.Precision.ToString()).ToList() is { Count: 1 } own)
+            matches = own;
         if (matches.Count == 0)
             return Fail(DiagnosticDescriptors.WeightsNotInBuild,
                 $"is not in the build: add <RnnGenWeights Include=\"{declared}\" /> (or <AdditionalFiles Include=\"{declared}\" />) to the project file"
@@ -80,12 +84,51 @@ internal static class WeightsFileCheck
             problems.Add($"tensor '{extra}' is not part of the declared model");
         if (problems.Count == 0) problems.AddRange(ImportedArchitecture(spec, header));
         if (problems.Count == 0)
-            return new WeightsCheckResult(spec, file.ResourceName, null, EquatableArray<DiagnosticInfo>.Empty);
+        {
+            var stored = wanted.Select(p => byName[prefix + p.Name]).ToList();
+            if (PrecisionMismatch(spec, file, stored) is { } mismatch)
+                return Fail(DiagnosticDescriptors.WeightsPrecisionMismatch, mismatch);
+            if (spec.Precision != WeightPrecision.Float32 && file.Precision is null && stored.All(t => t.DType == "F32"))
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsEmbeddedInFloat32.Id, location, ImmutableArgs(declared, spec.TypeName, EmbeddedInFloat32(spec))));
+            return new WeightsCheckResult(spec, file.ResourceName, null, diagnostics.ToEquatableArray());
+        }
 
         // One error per tensor, each naming it and both shapes.
         foreach (string problem in problems)
             diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsMismatch.Id, location, ImmutableArgs(declared, spec.TypeName, problem)));
         return new WeightsCheckResult(spec, null, $"The build-time weights '{declared}' did not fit: {string.Join("; ", problems)}", diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A file whose quantized tensors are not in the model's precision: I8 or BF16 for a Float32 model (it would multiply
+    /// the dequantized values: the low precision's error at float32's cost), BF16 for an Int8 model or I8 for a BFloat16
+    /// one (the model would quantize already rounded values again, rounding twice). Null when they agree.
+    /// </summary>
+    private static string? PrecisionMismatch(ModelSpec spec, WeightsFile file, IReadOnlyList<WeightsFileTensor> stored)
+    {
+        string? own = spec.Precision switch { WeightPrecision.Int8 => "I8", WeightPrecision.BFloat16 => "BF16", _ => null };
+        var foreign = stored.Where(t => t.DType != "F32" && t.DType != own).ToList();
+        if (foreign.Count == 0) return null;
+        string dtype = foreign[0].DType;
+        string names = string.Join(", ", foreign.Where(t => t.DType == dtype).Take(3).Select(t => $"'{t.Name}'")) + (foreign.Count > 3 ? ", …" : "");
+        string made = file.Precision is { } stated && stated != nameof(WeightPrecision.Float32)
+            ? $"the build quantized it to {stated} (Precision=\"{stated}\" on its <RnnGenWeights> item, or RnnGenWeightsPrecision)"
+            : "the file was quantized before the build (rnngen quantize)";
+        string why = spec.Precision == WeightPrecision.Float32
+            ? "a Float32 model would multiply the dequantized values, with the low precision's error at float32's cost"
+            : $"{(spec.Precision == WeightPrecision.Int8 ? "an" : "a")} {spec.Precision} model would round the already rounded values again";
+        return $"it holds {dtype} tensors ({names}) but the model is {spec.Precision}: {made}, and {why}. "
+            + $"Declare the model's Precision = WeightPrecision.{(dtype == "I8" ? "Int8" : "BFloat16")}, or embed the float32 file for it "
+            + $"(listed with Precision=\"{spec.Precision}\", or without Precision; one file may be listed once per precision)";
+    }
+
+    /// <summary>The RNN025 text: a low-precision model whose build-time weights the build embedded as float32.</summary>
+    private static string EmbeddedInFloat32(ModelSpec spec)
+    {
+        return $"is embedded in float32 and quantized to {spec.Precision} when the model is constructed: "
+            + $"add Precision=\"{spec.Precision}\" to its <RnnGenWeights> item (or set <RnnGenWeightsPrecision>{spec.Precision}</RnnGenWeightsPrecision>) "
+            + $"so that the build quantizes it and the assembly carries the small weights, or Precision=\"Float32\" to keep the float32 file "
+            + "(the same numbers either way)";
     }
 
     /// <summary>

@@ -48,10 +48,15 @@ internal static class QuantizeCommand
         var file = SafeTensorsFile.Read(inputPath);
         if (file.Tensors.FirstOrDefault(t => t.DType != SafeTensor.Float32) is { } quantized)
             throw new CommandException(ExitCodes.UnusableInput, $"{inputPath}: tensor '{quantized.Name}' is {quantized.DType} already; quantize a float32 file");
-        var tensors = new List<SafeTensor>();
-        foreach (var t in file.Tensors)
-            tensors.AddRange(WeightQuantization.IsQuantized(t.Name) ? WeightQuantization.Quantize(t.Name, t.Shape, t.Data, precision) : [t]);
-        var result = new SafeTensorsFile(tensors, file.Metadata);
+        SafeTensorsFile result;
+        try
+        {
+            result = WeightQuantization.Quantize(file, precision);
+        }
+        catch (WeightFormatException e)
+        {
+            throw new CommandException(ExitCodes.UnusableInput, e.Message);
+        }
         byte[] bytes = result.ToBytes();
 
         // The error report: the float32 model on the input file against the low-precision model on the bytes just made.

@@ -173,6 +173,48 @@ public static partial class WeightQuantization
         }
     }
 
+    /// <summary>
+    /// <paramref name="file"/> with every recurrent weight matrix (<see cref="IsQuantized"/>) quantized as a model of
+    /// <paramref name="precision"/> quantizes it at load, by <see cref="Quantize(string, int[], ReadOnlySpan{float}, WeightPrecision)"/>:
+    /// what <c>rnngen quantize</c> writes and what the build embeds for build-time weights of that precision. Every other
+    /// tensor, the names and the metadata are kept; a matrix already in <paramref name="precision"/> (an <c>I8</c> one with
+    /// its scales, or <c>BF16</c>) is kept as it is.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="precision"/> is not Int8 or BFloat16.</exception>
+    /// <exception cref="WeightFormatException">A recurrent matrix is in the other low precision (quantizing it again would round twice), or holds a value that is not finite.</exception>
+    public static SafeTensorsFile Quantize(SafeTensorsFile file, WeightPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        string target = precision switch
+        {
+            WeightPrecision.Int8 => SafeTensor.Int8,
+            WeightPrecision.BFloat16 => SafeTensor.BFloat16,
+            _ => throw new ArgumentException($"{precision} is not a quantized precision: Int8 or BFloat16", nameof(precision)),
+        };
+        string fileName = file.FileName ?? SafeTensorsFile.UnnamedSource;
+        var tensors = new List<SafeTensor>(file.Tensors.Count);
+        foreach (SafeTensor t in file.Tensors)
+        {
+            if (!IsQuantized(t.Name) || t.DType == target)
+            {
+                tensors.Add(t);
+                continue;
+            }
+            if (t.DType != SafeTensor.Float32)
+                throw WeightFormatException.For(fileName, t.Name,
+                    $"is {t.DType} already, so it cannot be quantized to {target} without rounding twice: start from the float32 file");
+            float[] data = t.Data;
+            for (int i = 0; i < data.Length; i++)
+            {
+                if (!float.IsFinite(data[i]))
+                    throw WeightFormatException.For(fileName, t.Name,
+                        $"value {data[i].ToString(CultureInfo.InvariantCulture)} at index {i} is not finite: the weights are corrupt, or training diverged");
+            }
+            tensors.AddRange(Quantize(t.Name, t.Shape, data, precision));
+        }
+        return new SafeTensorsFile(tensors, file.Metadata);
+    }
+
     private static void SetInt8(IQuantizedModel model, QuantizedTensor t, int r, int c, sbyte q, float scale)
     {
         if (t.Layout == QuantizedLayout.Float32Rows)
