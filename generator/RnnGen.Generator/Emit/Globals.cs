@@ -20,4 +20,15 @@ internal static class Globals
     public const string Avx512F = "global::System.Runtime.Intrinsics.X86.Avx512F";
     public const string Avx2 = "global::System.Runtime.Intrinsics.X86.Avx2";
     public const string Fma = "global::System.Runtime.Intrinsics.X86.Fma";
+
+    /// <summary>
+    /// On a generated vector cell: compiled as a method of its own, never inlined into the caller, and optimised once,
+    /// straight away. A cell inlines dozens of kernel helpers (row blocks, reductions, activations), and the JIT's inlining
+    /// budget is set by the method it compiles: inlined into a user's small method (a game loop's <c>model.Step(x, y)</c>),
+    /// the cell used that budget up and its helpers stayed calls that pass vectors through memory, 2–5× slower. Without
+    /// tiering the cell's code does not depend on what profile-guided optimisation saw during warm-up either: the H = 8
+    /// paired-rows Step measured 226 ns or 62 ns in one benchmark process depending on it (2026-11-30).
+    /// KernelInliningTests and GeneratedCellInliningTests guard both.
+    /// </summary>
+    public const string CellMethodImpl = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 }

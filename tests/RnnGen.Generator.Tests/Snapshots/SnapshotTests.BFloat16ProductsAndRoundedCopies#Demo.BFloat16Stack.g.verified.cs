@@ -477,6 +477,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -529,6 +530,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -581,6 +583,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -633,6 +636,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -674,6 +678,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -715,6 +720,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -873,6 +879,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -902,6 +909,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -938,6 +946,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -966,6 +975,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L1Input, P = L1Output;
@@ -1000,6 +1010,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
@@ -1044,6 +1055,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;

@@ -443,6 +443,7 @@ namespace Demo
             }
 
             // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void CellL0Rows16(
                 global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> hPrev,
@@ -526,6 +527,7 @@ namespace Demo
             }
 
             // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void CellL0Rows8(
                 global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> hPrev,
@@ -581,6 +583,7 @@ namespace Demo
             }
 
             // Vector128, blocks of 4 variant of CellL0: the same results and records.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void CellL0Rows4(
                 global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> hPrev,
@@ -636,6 +639,7 @@ namespace Demo
             }
 
             // AVX-512, blocks of 16, for Step: the state in place, no records.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -699,6 +703,7 @@ namespace Demo
             }
 
             // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -739,6 +744,7 @@ namespace Demo
             }
 
             // Vector128, blocks of 4, for Step: the state in place, no records.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -1122,6 +1128,7 @@ namespace Demo
                 // Layer 0: one step of one group in lanes (records kept for Backward when records). The
                 // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
                 // runs per unit and block.
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private void LaneCellL0(
                     ref float xLanes,
                     int xBlock,

@@ -419,6 +419,7 @@ namespace Demo
         }
 
         // Paired-rows variant of CellL0 (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Pairs(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -465,6 +466,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -521,6 +523,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -576,6 +579,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -631,6 +635,7 @@ namespace Demo
         }
 
         // Paired rows, for Step: the state in place, no records, the head folded in.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Pairs(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden;
@@ -671,6 +676,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -719,6 +725,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -1108,6 +1115,7 @@ namespace Demo
             // Layer 0: one step of one group in lanes (records kept for Backward when records). The
             // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
             // runs per unit and block.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void LaneCellL0(
                 ref float xLanes,
                 int xBlock,

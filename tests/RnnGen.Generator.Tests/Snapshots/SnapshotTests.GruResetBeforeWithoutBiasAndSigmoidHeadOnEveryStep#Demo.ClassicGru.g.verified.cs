@@ -408,6 +408,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -457,6 +458,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -506,6 +508,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -579,6 +582,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -633,6 +637,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -687,6 +692,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;

@@ -467,6 +467,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -550,6 +551,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -633,6 +635,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -688,6 +691,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -751,6 +755,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -814,6 +819,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -1008,6 +1014,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1091,6 +1098,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1174,6 +1182,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1229,6 +1238,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
@@ -1292,6 +1302,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
@@ -1355,6 +1366,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;

@@ -379,6 +379,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void CellL0Rows16(
         global::System.ReadOnlySpan<float> x,
         global::System.ReadOnlySpan<float> hPrev,
@@ -407,6 +408,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void CellL0Rows8(
         global::System.ReadOnlySpan<float> x,
         global::System.ReadOnlySpan<float> hPrev,
@@ -434,6 +436,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // Vector128, blocks of 4 variant of CellL0: the same results and records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void CellL0Rows4(
         global::System.ReadOnlySpan<float> x,
         global::System.ReadOnlySpan<float> hPrev,
@@ -461,6 +464,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // AVX-512, blocks of 16, for Step: the state in place, no records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
     {
         const int I = L0Input, P = L0Output;
@@ -486,6 +490,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
     {
         const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -510,6 +515,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // Vector128, blocks of 4, for Step: the state in place, no records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
     {
         const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -640,6 +646,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // AVX-512, blocks of 16 variant of CellL1: the same results and records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void CellL1Rows16(
         global::System.ReadOnlySpan<float> x,
         global::System.ReadOnlySpan<float> hPrev,
@@ -668,6 +675,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void CellL1Rows8(
         global::System.ReadOnlySpan<float> x,
         global::System.ReadOnlySpan<float> hPrev,
@@ -696,6 +704,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // Vector128, blocks of 4 variant of CellL1: the same results and records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void CellL1Rows4(
         global::System.ReadOnlySpan<float> x,
         global::System.ReadOnlySpan<float> hPrev,
@@ -723,6 +732,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // AVX-512, blocks of 16, for Step: the state in place, no records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
     {
         const int I = L1Input, P = L1Output;
@@ -748,6 +758,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
     {
         const int I = L1Input, P = L1Output;
@@ -773,6 +784,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     }
 
     // Vector128, blocks of 4, for Step: the state in place, no records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
     {
         const int I = L1Input, H = L1Hidden, P = L1Output;
@@ -1054,6 +1066,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         // Layer 0: one step of one group in lanes (records kept for Backward when records). The
         // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
         // runs per unit and block.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LaneCellL0(
             ref float xLanes,
             int xBlock,
@@ -1240,6 +1253,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         // Layer 1: one step of one group in lanes (records kept for Backward when records). The
         // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
         // runs per unit and block.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LaneCellL1(
             ref float xLanes,
             int xBlock,

@@ -483,6 +483,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -538,6 +539,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -593,6 +595,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -648,6 +651,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -688,6 +692,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -728,6 +733,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -910,6 +916,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -956,6 +963,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1002,6 +1010,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1048,6 +1057,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
@@ -1083,6 +1093,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
@@ -1118,6 +1129,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
@@ -1275,6 +1287,7 @@ namespace Demo
         }
 
         // Paired-rows variant of CellL2 (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL2Pairs(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1297,6 +1310,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL2: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL2Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1325,6 +1339,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL2: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL2Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1352,6 +1367,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL2: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL2Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1379,6 +1395,7 @@ namespace Demo
         }
 
         // Paired rows, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL2Pairs(global::System.ReadOnlySpan<float> x)
         {
             const int I = L2Input, H = L2Hidden;
@@ -1398,6 +1415,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL2Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
@@ -1422,6 +1440,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL2Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
@@ -1557,6 +1576,7 @@ namespace Demo
         }
 
         // Paired-rows variant of CellL3 (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL3Pairs(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1579,6 +1599,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL3: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL3Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1607,6 +1628,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL3: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL3Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1634,6 +1656,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL3: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL3Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1661,6 +1684,7 @@ namespace Demo
         }
 
         // Paired rows, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL3Pairs(global::System.ReadOnlySpan<float> x)
         {
             const int I = L3Input, H = L3Hidden;
@@ -1680,6 +1704,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL3Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L3Input, H = L3Hidden, P = L3Output;
@@ -1704,6 +1729,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL3Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L3Input, H = L3Hidden, P = L3Output;
@@ -2083,6 +2109,7 @@ namespace Demo
             // Layer 0: one step of one group in lanes (records kept for Backward when records). The
             // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
             // runs per unit and block.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void LaneCellL0(
                 ref float xLanes,
                 int xBlock,
@@ -2346,6 +2373,7 @@ namespace Demo
             // Layer 1: one step of one group in lanes (records kept for Backward when records). The
             // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
             // runs per unit and block.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void LaneCellL1(
                 ref float xLanes,
                 int xBlock,
@@ -2618,6 +2646,7 @@ namespace Demo
             // Layer 2: one step of one group in lanes (records kept for Backward when records). The
             // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
             // runs per unit and block.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void LaneCellL2(
                 ref float xLanes,
                 int xBlock,
@@ -2804,6 +2833,7 @@ namespace Demo
             // Layer 3: one step of one group in lanes (records kept for Backward when records). The
             // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
             // runs per unit and block.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void LaneCellL3(
                 ref float xLanes,
                 int xBlock,

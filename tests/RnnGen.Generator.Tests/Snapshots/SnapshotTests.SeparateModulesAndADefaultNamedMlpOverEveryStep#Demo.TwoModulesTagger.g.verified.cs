@@ -465,6 +465,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -511,6 +512,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -557,6 +559,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -603,6 +606,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -638,6 +642,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -673,6 +678,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
@@ -830,6 +836,7 @@ namespace Demo
         }
 
         // Paired-rows variant of CellL1 (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Pairs(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -852,6 +859,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -880,6 +888,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -907,6 +916,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -934,6 +944,7 @@ namespace Demo
         }
 
         // Paired rows, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Pairs(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden;
@@ -953,6 +964,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
@@ -977,6 +989,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;

@@ -383,6 +383,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -438,6 +439,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -493,6 +495,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL0: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL0Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -690,6 +693,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -736,6 +740,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -782,6 +787,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL1: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1Rows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -966,6 +972,7 @@ namespace Demo
         }
 
         // AVX-512, blocks of 16 variant of CellL1Reverse: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1ReverseRows16(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1012,6 +1019,7 @@ namespace Demo
         }
 
         // AVX2 + FMA, blocks of 8 variant of CellL1Reverse: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1ReverseRows8(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1058,6 +1066,7 @@ namespace Demo
         }
 
         // Vector128, blocks of 4 variant of CellL1Reverse: the same results and records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void CellL1ReverseRows4(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1460,6 +1469,7 @@ namespace Demo
             // Layer 0: one step of one group in lanes (records kept for Backward when records). The
             // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
             // runs per unit and block.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void LaneCellL0(
                 ref float xLanes,
                 int xBlock,
@@ -1723,6 +1733,7 @@ namespace Demo
             // Layer 1: one step of one group in lanes (records kept for Backward when records). The
             // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
             // runs per unit and block.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void LaneCellL1(
                 ref float xLanes,
                 int xBlock,
@@ -1995,6 +2006,7 @@ namespace Demo
             // Layer 1, reverse direction: one step of one group in lanes (records kept for Backward when records). The
             // pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update
             // runs per unit and block.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void LaneCellL1Reverse(
                 ref float xLanes,
                 int xBlock,

@@ -335,6 +335,7 @@ internal static class LaneStrategy
         w.Line($"// Layer {layer.Index}{(d.Reverse ? ", reverse direction" : "")}: one step of one group in lanes (records kept for Backward when records). The");
         w.Line("// pre-activations of ChunkUnits hidden units at a time come from register-blocked products over the group; the cell's update");
         w.Line("// runs per unit and block.");
+        w.Line(Globals.CellMethodImpl);
         w.Wrapped($"private void LaneCell{d.Id}", parameters);
         w.Open();
         w.Line($"const int I = {layer.InputConstant}, H = {layer.HiddenConstant}, P = {layer.OutputConstant};");

@@ -92,6 +92,7 @@ internal static class RowBlockStrategy
         if (UsesPairs(cell))
         {
             w.Line($"// Paired-rows variant of Cell{d.Id} (AVX-512, H = 8): two 8-float gate rows per 512-bit product; same results and records.");
+            w.Line(Globals.CellMethodImpl);
             w.Wrapped($"private void Cell{d.Id}Pairs", cell.ForwardParameters);
             w.Open();
             w.Line($"const int I = {d.Layer.InputConstant}, H = {d.Layer.HiddenConstant};");
@@ -111,6 +112,7 @@ internal static class RowBlockStrategy
             foreach (var pass in vector.Passes)
                 WritePass(body, cell, pass, tier, exactActivations, usage, head: null);
             w.Line($"// {tier.Description} variant of Cell{d.Id}: the same results and records.");
+            w.Line(Globals.CellMethodImpl);
             w.Wrapped($"private void Cell{d.Id}{tier.Name}", cell.ForwardParameters);
             w.Open();
             usage.WriteSizes(w);
@@ -140,6 +142,7 @@ internal static class RowBlockStrategy
             var body = new SourceWriter(w.Indent + 1);
             ((IPairedRowsCell)cell).WritePairs(body, new PairsWriter(cell, exactActivations, usage, head));
             w.Line($"// Paired rows, for Step: the state in place, no records{(head is null ? "" : ", the head folded in")}.");
+            w.Line(Globals.CellMethodImpl);
             w.Wrapped($"private void StepCell{d.Id}Pairs", parameters);
             w.Open();
             w.Line($"const int I = {d.Layer.InputConstant}, H = {d.Layer.HiddenConstant};");
@@ -157,6 +160,7 @@ internal static class RowBlockStrategy
             for (int i = 0; i < vector.Passes.Count; i++)
                 WritePass(body, cell, vector.Passes[i], tier, exactActivations, usage, i == vector.Passes.Count - 1 ? head : null);
             w.Line($"// {tier.Description}, for Step: the state in place, no records{(head is null ? "" : ", the head folded into the last pass")}.");
+            w.Line(Globals.CellMethodImpl);
             w.Wrapped($"private void StepCell{d.Id}{tier.Name}", parameters);
             w.Open();
             usage.WriteSizes(w);
