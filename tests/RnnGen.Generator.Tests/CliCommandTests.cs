@@ -375,7 +375,7 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("manifest resource 'RnnGen.Weights/w.safetensors'", output);
         string source = File.ReadAllText(target);
-        Assert.Contains("public Net() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount]) { LoadEmbeddedWeights(); }", source);
+        Assert.Contains("public Net() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount]) { LoadEmbeddedWeights(); }", source);
         Assert.Contains("private void LoadEmbeddedWeights()", source);
         var compilation = CSharpCompilation.Create("Engine", [CSharpSyntaxTree.ParseText(source)], ModelCompiler.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         Assert.DoesNotContain(compilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);

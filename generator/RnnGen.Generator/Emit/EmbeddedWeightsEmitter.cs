@@ -43,10 +43,10 @@ internal static class EmbeddedWeightsEmitter
             w.Line($"global::RnnGen.Weights.EmbeddedWeights.Load(this, typeof({spec.TypeName}).Assembly, EmbeddedWeightsResource);");
             if (storages.Count > 0)
                 w.Line($"global::System.Threading.Volatile.Write(ref s_embeddedStorages, new global::System.Array[] {{ {string.Join(", ", storages.Select(f => $"(global::System.Array){f}.Clone()"))} }});");
-            w.Line("global::System.Threading.Volatile.Write(ref s_embeddedParameters, (float[])_parameters.Clone());");
+            w.Line("global::System.Threading.Volatile.Write(ref s_embeddedParameters, Parameters.ToArray());");
             w.Close();
             w.Open("else");
-            w.Line("global::System.Array.Copy(parameters, _parameters, ParameterCount);");
+            w.Line("global::System.Array.Copy(parameters, 0, _parameters, _origin, ParameterCount);");
             if (storages.Count > 0)
             {
                 w.Line("global::System.Array[] storages = global::System.Threading.Volatile.Read(ref s_embeddedStorages)!;");

@@ -13,6 +13,7 @@ internal static class Globals
     public const string ModelGuard = "global::RnnGen.Kernels.ModelGuard";
     public const string RowBlocks = "global::RnnGen.Kernels.RowBlocks";
     public const string KernelSelection = "global::RnnGen.Kernels.KernelSelection";
+    public const string AlignedArrays = "global::RnnGen.Kernels.AlignedArrays";
     public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     public const string Vector256 = "global::System.Runtime.Intrinsics.Vector256";

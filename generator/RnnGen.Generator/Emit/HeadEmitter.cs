@@ -89,7 +89,7 @@ internal static class HeadEmitter
 
         w.Wrapped("private void HeadForward", [$"{ReadOnlySpan} features", $"{Span} logits", $"{Span} output"]);
         w.Open();
-        w.Line($"{ReadOnlySpan} p = _parameters;");
+        w.Line($"{ReadOnlySpan} p = _parameters.AsSpan(_origin);");
         w.Line(bias is null ? "logits.Clear();" : $"p.Slice({bias}, OutputSize).CopyTo(logits);");
         w.Line($"{MatrixOps}.GemvAdd(p.Slice({weight}, OutputSize * {features}), features, logits);");
         w.Line(Activate(head.Last.Activation, "logits", "output"));
@@ -99,7 +99,7 @@ internal static class HeadEmitter
         w.Wrapped("private void HeadBackward", [$"{ReadOnlySpan} features", $"{ReadOnlySpan} dLogits", $"{Span} dFeatures"]);
         w.Open();
         WriteDenseBackward(w, weight, bias, "OutputSize", features, "features", "dLogits");
-        w.Line($"{MatrixOps}.GemvTransposedAdd(_parameters.AsSpan({weight}, OutputSize * {features}), dLogits, dFeatures);");
+        w.Line($"{MatrixOps}.GemvTransposedAdd(_parameters.AsSpan(_origin + {weight}, OutputSize * {features}), dLogits, dFeatures);");
         w.Close();
         w.Line();
     }
@@ -116,7 +116,7 @@ internal static class HeadEmitter
         w.Line("// each hidden layer's activations go to slot row of its record (Step's scratch slot by default), for HeadBackward.");
         w.Wrapped("private void HeadForward", [$"{ReadOnlySpan} features", $"{Span} logits", $"{Span} output", "int row = LogitRows"]);
         w.Open();
-        w.Line($"{ReadOnlySpan} p = _parameters;");
+        w.Line($"{ReadOnlySpan} p = _parameters.AsSpan(_origin);");
         string x = "features";
         for (int i = 0; i < last; i++)
         {
@@ -149,13 +149,13 @@ internal static class HeadEmitter
             string below = $"dz{i - 1}";
             w.Line($"{Span} {below} = _gradHead{SourceWriter.Number(i - 1)};");
             w.Line($"{below}.Clear();");
-            w.Line($"{MatrixOps}.GemvTransposedAdd(_parameters.AsSpan({tensors[i].Weight.Key}, {Width(i)} * {Input(i)}), {dz}, {below});");
+            w.Line($"{MatrixOps}.GemvTransposedAdd(_parameters.AsSpan(_origin + {tensors[i].Weight.Key}, {Width(i)} * {Input(i)}), {dz}, {below});");
             WriteHiddenActivationBackward(w, head.Layers[i - 1].Activation, $"a{i - 1}", below, Outputs(i - 1));
             dz = below;
         }
         w.Line("// Layer 0");
         WriteDenseBackward(w, tensors[0].Weight.Key, tensors[0].Bias?.Key, Width(0), Input(0), "features", dz);
-        w.Line($"{MatrixOps}.GemvTransposedAdd(_parameters.AsSpan({tensors[0].Weight.Key}, {Width(0)} * {Input(0)}), {dz}, dFeatures);");
+        w.Line($"{MatrixOps}.GemvTransposedAdd(_parameters.AsSpan(_origin + {tensors[0].Weight.Key}, {Width(0)} * {Input(0)}), {dz}, dFeatures);");
         w.Close();
         w.Line();
     }

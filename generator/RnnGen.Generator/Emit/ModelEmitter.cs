@@ -187,6 +187,8 @@ internal static class ModelEmitter
         var spec = layout.Spec;
         w.Line("// Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).");
         w.Line("private readonly float[] _parameters;");
+        w.Line("// Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).");
+        w.Line("private readonly int _origin;");
         w.Line("private readonly float[] _gradients;");
         w.Line("private readonly float[] _state = new float[StateSize + Padding];");
         w.Line("// The state when the recorded Forward began: the previous state of its first step.");
@@ -242,18 +244,19 @@ internal static class ModelEmitter
             w.Line("/// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module");
             w.Line("/// (<see cref=\"global::RnnGen.Training.InitScheme.PyTorchDefault\"/>, seed 0: the same numbers every time) and its state at zero.");
             w.Line("/// </summary>");
-            w.Line($"public {type}() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])");
+            w.Line($"public {type}() : this({Globals.AlignedArrays}.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])");
             w.Line("    => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);");
         }
         else
         {
             w.Line("/// <summary>Creates the model with every buffer allocated and the build-time weights loaded; the state starts at zero.</summary>");
-            w.Line($"public {type}() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount]) {{ LoadEmbeddedWeights(); }}");
+            w.Line($"public {type}() : this({Globals.AlignedArrays}.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount]) {{ LoadEmbeddedWeights(); }}");
         }
         w.Line();
         w.Line("// A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.");
-        w.Open($"private {type}(float[] parameters, float[] gradients)");
+        w.Open($"private {type}(float[] parameters, int origin, float[] gradients)");
         w.Line("_parameters = parameters;");
+        w.Line("_origin = origin;");
         w.Line("_gradients = gradients;");
         w.Close();
         w.Line();
@@ -278,7 +281,7 @@ internal static class ModelEmitter
             /// <inheritdoc />
             public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
             /// <inheritdoc />
-            public {{Span}} Parameters => _parameters.AsSpan(0, ParameterCount);
+            public {{Span}} Parameters => _parameters.AsSpan(_origin, ParameterCount);
             /// <inheritdoc />
             public {{Span}} Gradients => _gradients;
             /// <inheritdoc />
@@ -307,7 +310,7 @@ internal static class ModelEmitter
         if (tokens)
         {
             w.Line($"{ModelGuard}.Token(token, VocabularySize, 0, nameof(token));");
-            w.Line($"{ReadOnlySpan} input = _parameters.AsSpan({layout.Table.Embedding!.Key} + token * InputSize, InputSize);");
+            w.Line($"{ReadOnlySpan} input = _parameters.AsSpan(_origin + {layout.Table.Embedding!.Key} + token * InputSize, InputSize);");
         }
         else
         {
@@ -454,7 +457,7 @@ internal static class ModelEmitter
             w.Line($"for (int i = 0; i < steps; i++) {ModelGuard}.Token(tokens[i], VocabularySize, i, nameof(tokens));");
             w.Line("tokens.CopyTo(_tokens);");
             w.Line("for (int i = 0; i < steps; i++)");
-            w.Line($"    _parameters.AsSpan({layout.Table.Embedding!.Key} + tokens[i] * InputSize, InputSize).CopyTo(_inputs.AsSpan(i * InputSize, InputSize));");
+            w.Line($"    _parameters.AsSpan(_origin + {layout.Table.Embedding!.Key} + tokens[i] * InputSize, InputSize).CopyTo(_inputs.AsSpan(i * InputSize, InputSize));");
         }
         else
         {

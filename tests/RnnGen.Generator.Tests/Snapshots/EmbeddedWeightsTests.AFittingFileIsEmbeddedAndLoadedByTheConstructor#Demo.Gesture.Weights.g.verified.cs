@@ -18,11 +18,11 @@ namespace Demo
             if (parameters is null)
             {
                 global::RnnGen.Weights.EmbeddedWeights.Load(this, typeof(Gesture).Assembly, EmbeddedWeightsResource);
-                global::System.Threading.Volatile.Write(ref s_embeddedParameters, (float[])_parameters.Clone());
+                global::System.Threading.Volatile.Write(ref s_embeddedParameters, Parameters.ToArray());
             }
             else
             {
-                global::System.Array.Copy(parameters, _parameters, ParameterCount);
+                global::System.Array.Copy(parameters, 0, _parameters, _origin, ParameterCount);
             }
         }
     }

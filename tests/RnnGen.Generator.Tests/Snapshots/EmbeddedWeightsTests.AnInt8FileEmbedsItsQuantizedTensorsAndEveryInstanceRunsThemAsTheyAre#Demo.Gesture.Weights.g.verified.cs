@@ -20,11 +20,11 @@ namespace Demo
             {
                 global::RnnGen.Weights.EmbeddedWeights.Load(this, typeof(Gesture).Assembly, EmbeddedWeightsResource);
                 global::System.Threading.Volatile.Write(ref s_embeddedStorages, new global::System.Array[] { (global::System.Array)_int8Scales.Clone(), (global::System.Array)_roundedWeights.Clone() });
-                global::System.Threading.Volatile.Write(ref s_embeddedParameters, (float[])_parameters.Clone());
+                global::System.Threading.Volatile.Write(ref s_embeddedParameters, Parameters.ToArray());
             }
             else
             {
-                global::System.Array.Copy(parameters, _parameters, ParameterCount);
+                global::System.Array.Copy(parameters, 0, _parameters, _origin, ParameterCount);
                 global::System.Array[] storages = global::System.Threading.Volatile.Read(ref s_embeddedStorages)!;
                 global::System.Array.Copy(storages[0], _int8Scales, _int8Scales.Length);
                 global::System.Array.Copy(storages[1], _roundedWeights, _roundedWeights.Length);

@@ -98,6 +98,8 @@ namespace Demo
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;
+        // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+        private readonly int _origin;
         private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
@@ -139,13 +141,14 @@ namespace Demo
         /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
         /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
         /// </summary>
-        public BFloat16Stack() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+        public BFloat16Stack() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-        private BFloat16Stack(float[] parameters, float[] gradients)
+        private BFloat16Stack(float[] parameters, int origin, float[] gradients)
         {
             _parameters = parameters;
+            _origin = origin;
             _gradients = gradients;
         }
 
@@ -160,7 +163,7 @@ namespace Demo
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+        public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -440,7 +443,7 @@ namespace Demo
                 return;
             }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> recurrent = _scratchGates.AsSpan(0, G);
             // gi = W_ih x + b_ih, gh = W_hh h + b_hh, stacked in gate order r, z, n
             p.Slice(BiasIhL0, G).CopyTo(gates);
@@ -486,7 +489,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
@@ -539,7 +542,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
@@ -592,7 +595,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
@@ -640,7 +643,7 @@ namespace Demo
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
@@ -682,7 +685,7 @@ namespace Demo
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
@@ -724,7 +727,7 @@ namespace Demo
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
@@ -772,7 +775,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> dgi = _gradGates.AsSpan(0, G);
             global::System.Span<float> dgh = _gradRecurrent.AsSpan(0, G);
@@ -868,7 +871,7 @@ namespace Demo
                 return;
             }
             const int I = L1Input, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> a = _scratchGates.AsSpan(0, G);
             // a = W_ih x + b_ih + W_hh h + b_hh
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL1, G), p.Slice(BiasHhL1, G), a);
@@ -886,7 +889,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L1Input, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
@@ -916,7 +919,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
@@ -953,7 +956,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
@@ -979,7 +982,7 @@ namespace Demo
         private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L1Input, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
@@ -1005,7 +1008,7 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + headTail0;
+            float logit0 = _parameters[_origin + HeadBias + 0] + headTail0;
             output[0] = logit0;
         }
 
@@ -1014,7 +1017,7 @@ namespace Demo
         private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
@@ -1050,7 +1053,7 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0) + headTail0;
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0) + headTail0;
             output[0] = logit0;
         }
 
@@ -1059,7 +1062,7 @@ namespace Demo
         private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
@@ -1084,7 +1087,7 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
             output[0] = logit0;
         }
 
@@ -1097,7 +1100,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             // tanh'(a) = 1 − h²
@@ -1116,7 +1119,7 @@ namespace Demo
             global::System.Span<float> logits,
             global::System.Span<float> output)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             p.Slice(HeadBias, OutputSize).CopyTo(logits);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(HeadWeight, OutputSize * L1Width), features, logits);
             logits.CopyTo(output);
@@ -1132,7 +1135,7 @@ namespace Demo
                 _gradients.AsSpan(HeadBias, OutputSize),
                 dLogits,
                 _gradients.AsSpan(HeadBias, OutputSize));
-            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(HeadWeight, OutputSize * L1Width), dLogits, dFeatures);
+            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(_origin + HeadWeight, OutputSize * L1Width), dLogits, dFeatures);
         }
     }
 }

@@ -79,6 +79,8 @@ namespace Demo
 
             // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
             private readonly float[] _parameters;
+            // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+            private readonly int _origin;
             private readonly float[] _gradients;
             private readonly float[] _state = new float[StateSize + Padding];
             // The state when the recorded Forward began: the previous state of its first step.
@@ -114,13 +116,14 @@ namespace Demo
             /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
             /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
             /// </summary>
-            public CharModel() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+            public CharModel() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
                 => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
             // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-            private CharModel(float[] parameters, float[] gradients)
+            private CharModel(float[] parameters, int origin, float[] gradients)
             {
                 _parameters = parameters;
+                _origin = origin;
                 _gradients = gradients;
             }
 
@@ -135,7 +138,7 @@ namespace Demo
             /// <inheritdoc />
             public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
             /// <inheritdoc />
-            public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+            public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
             /// <inheritdoc />
             public global::System.Span<float> Gradients => _gradients;
             /// <inheritdoc />
@@ -155,7 +158,7 @@ namespace Demo
             public void Step(int token, global::System.Span<float> output)
             {
                 global::RnnGen.Kernels.ModelGuard.Token(token, VocabularySize, 0, nameof(token));
-                global::System.ReadOnlySpan<float> input = _parameters.AsSpan(EmbeddingWeight + token * InputSize, InputSize);
+                global::System.ReadOnlySpan<float> input = _parameters.AsSpan(_origin + EmbeddingWeight + token * InputSize, InputSize);
                 global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
                 if (global::RnnGen.Kernels.KernelSelection.Avx512)
                 {
@@ -238,7 +241,7 @@ namespace Demo
                 for (int i = 0; i < steps; i++) global::RnnGen.Kernels.ModelGuard.Token(tokens[i], VocabularySize, i, nameof(tokens));
                 tokens.CopyTo(_tokens);
                 for (int i = 0; i < steps; i++)
-                    _parameters.AsSpan(EmbeddingWeight + tokens[i] * InputSize, InputSize).CopyTo(_inputs.AsSpan(i * InputSize, InputSize));
+                    _parameters.AsSpan(_origin + EmbeddingWeight + tokens[i] * InputSize, InputSize).CopyTo(_inputs.AsSpan(i * InputSize, InputSize));
                 global::System.Array.Copy(_state, _initialState, StateSize);
                 ForwardL0(steps);
                 for (int t = 0; t < steps; t++)
@@ -425,7 +428,7 @@ namespace Demo
                     return;
                 }
                 const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
                 // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
                 global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL0, G), p.Slice(BiasHhL0, G), gates);
                 global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(WeightIhL0, G * I), x, gates);
@@ -454,7 +457,7 @@ namespace Demo
                 global::System.Span<float> tanhCell)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -538,7 +541,7 @@ namespace Demo
                 global::System.Span<float> tanhCell)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -594,7 +597,7 @@ namespace Demo
                 global::System.Span<float> tanhCell)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -643,7 +646,7 @@ namespace Demo
             private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -707,7 +710,7 @@ namespace Demo
             private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -748,7 +751,7 @@ namespace Demo
             private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -798,7 +801,7 @@ namespace Demo
                 global::System.Span<float> dx)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
                 global::System.Span<float> grad = _gradients;
                 global::System.Span<float> da = _gradGates.AsSpan(0, G);
                 global::System.ReadOnlySpan<float> dm = dh;
@@ -827,7 +830,7 @@ namespace Demo
                 global::System.Span<float> logits,
                 global::System.Span<float> output)
             {
-                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
                 p.Slice(HeadBias, OutputSize).CopyTo(logits);
                 global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(HeadWeight, OutputSize * L0Width), features, logits);
                 logits.CopyTo(output);
@@ -843,7 +846,7 @@ namespace Demo
                     _gradients.AsSpan(HeadBias, OutputSize),
                     dLogits,
                     _gradients.AsSpan(HeadBias, OutputSize));
-                global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(HeadWeight, OutputSize * L0Width), dLogits, dFeatures);
+                global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(_origin + HeadWeight, OutputSize * L0Width), dLogits, dFeatures);
             }
 
             /// <summary>
@@ -874,7 +877,7 @@ namespace Demo
                 public CharModel Model => _model;
 
                 /// <inheritdoc />
-                public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, CharModel.ParameterCount);
+                public override global::System.Span<float> Parameters => _model._parameters.AsSpan(_model._origin, CharModel.ParameterCount);
 
                 /// <inheritdoc />
                 public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
@@ -889,7 +892,7 @@ namespace Demo
                 public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs) => ForwardCore(default, tokens, true, outputs);
 
                 /// <inheritdoc />
-                protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new CharModel(_model._parameters, gradients);
+                protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new CharModel(_model._parameters, _model._origin, gradients);
 
                 /// <inheritdoc />
                 protected override int EmbeddingOffset => EmbeddingWeight;
@@ -967,7 +970,7 @@ namespace Demo
                         int n = global::System.Math.Min(GroupBlocks, blocks - group), first = firstBlock + group, e0 = first * Lanes;
                         int count = global::System.Math.Min(entities - group * Lanes, n * Lanes);
                         ref float state = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(lanes), first * CharModel.StateSize * Lanes);
-                        global::RnnGen.Kernels.BatchKernels.TokensToLanes(StepTokens.AsSpan(e0), 1, count, _model._parameters.AsSpan(EmbeddingWeight, CharModel.VocabularySize * CharModel.InputSize), CharModel.InputSize, n, scratch.AsSpan(InputScratch), CharModel.InputSize * Lanes);
+                        global::RnnGen.Kernels.BatchKernels.TokensToLanes(StepTokens.AsSpan(e0), 1, count, _model._parameters.AsSpan(_model._origin + EmbeddingWeight, CharModel.VocabularySize * CharModel.InputSize), CharModel.InputSize, n, scratch.AsSpan(InputScratch), CharModel.InputSize * Lanes);
                         // Layer 0: h' to the scratch (the products still read h), then into the state.
                         LaneCellL0(
                             ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, InputScratch),
@@ -1005,7 +1008,7 @@ namespace Demo
                         // Inputs to lanes, step by step
                         for (int t = 0; t < steps; t++)
                         {
-                            global::RnnGen.Kernels.BatchKernels.TokensToLanes(SequenceTokens.AsSpan(e0 * CharModel.SequenceLength + t), CharModel.SequenceLength, count, _model._parameters.AsSpan(EmbeddingWeight, CharModel.VocabularySize * CharModel.InputSize), CharModel.InputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneInput, first, t, CharModel.SequenceLength, CharModel.InputSize), (CharModel.SequenceLength) * CharModel.InputSize * Lanes);
+                            global::RnnGen.Kernels.BatchKernels.TokensToLanes(SequenceTokens.AsSpan(e0 * CharModel.SequenceLength + t), CharModel.SequenceLength, count, _model._parameters.AsSpan(_model._origin + EmbeddingWeight, CharModel.VocabularySize * CharModel.InputSize), CharModel.InputSize, n, global::RnnGen.Kernels.BatchKernels.SlotSpan(_laneInput, first, t, CharModel.SequenceLength, CharModel.InputSize), (CharModel.SequenceLength) * CharModel.InputSize * Lanes);
                         }
                         // Each direction's initial h (and c) into the slot its first step reads as the previous one
                         for (int blk = 0; blk < n; blk++)
@@ -1036,7 +1039,7 @@ namespace Demo
                 /// <inheritdoc />
                 protected override void PrepareLaneBackward()
                 {
-                    global::System.ReadOnlySpan<float> p = _model._parameters;
+                    global::System.ReadOnlySpan<float> p = _model._parameters.AsSpan(_model._origin);
                     global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
                     global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
                     global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(HeadWeight, CharModel.OutputSize * L0Width), CharModel.OutputSize, L0Width, _transposedHead);
@@ -1103,7 +1106,7 @@ namespace Demo
                 // logits = W f + b for one group of features, into the logit scratch ([block][OutputSize] vectors).
                 private void LaneHead(ref float features, int featuresBlock, int blocks, ref float scratch)
                 {
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                    ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                     global::RnnGen.Kernels.BatchKernels.Products(
                         ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), L0Width, L0Width, ref features, featuresBlock * Lanes,
                         ref p, 0, 0, ref features, 0,
@@ -1149,7 +1152,7 @@ namespace Demo
                     ref float scratch)
                 {
                     const int I = L0Input, H = L0Hidden, P = L0Output;
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                    ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                     ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                     ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                     ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);

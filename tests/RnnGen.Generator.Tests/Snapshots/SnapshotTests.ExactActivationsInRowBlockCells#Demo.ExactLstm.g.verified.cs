@@ -72,6 +72,8 @@ namespace Demo
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;
+        // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+        private readonly int _origin;
         private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
@@ -105,13 +107,14 @@ namespace Demo
         /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
         /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
         /// </summary>
-        public ExactLstm() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+        public ExactLstm() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-        private ExactLstm(float[] parameters, float[] gradients)
+        private ExactLstm(float[] parameters, int origin, float[] gradients)
         {
             _parameters = parameters;
+            _origin = origin;
             _gradients = gradients;
         }
 
@@ -126,7 +129,7 @@ namespace Demo
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+        public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -401,7 +404,7 @@ namespace Demo
                 return;
             }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL0, G), p.Slice(BiasHhL0, G), gates);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(WeightIhL0, G * I), x, gates);
@@ -430,7 +433,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -477,7 +480,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -534,7 +537,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -590,7 +593,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -639,7 +642,7 @@ namespace Demo
         private void StepCellL0Pairs(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -671,7 +674,7 @@ namespace Demo
             float headTail0 = 0f;
             headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, 0);
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + headTail0;
+            float logit0 = _parameters[_origin + HeadBias + 0] + headTail0;
             output[0] = logit0;
         }
 
@@ -680,7 +683,7 @@ namespace Demo
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -720,7 +723,7 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0);
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0);
             output[0] = logit0;
         }
 
@@ -729,7 +732,7 @@ namespace Demo
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -769,7 +772,7 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
             output[0] = logit0;
         }
 
@@ -787,7 +790,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             global::System.ReadOnlySpan<float> dm = dh;
@@ -816,7 +819,7 @@ namespace Demo
             global::System.Span<float> logits,
             global::System.Span<float> output)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             p.Slice(HeadBias, OutputSize).CopyTo(logits);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(HeadWeight, OutputSize * L0Width), features, logits);
             logits.CopyTo(output);
@@ -832,7 +835,7 @@ namespace Demo
                 _gradients.AsSpan(HeadBias, OutputSize),
                 dLogits,
                 _gradients.AsSpan(HeadBias, OutputSize));
-            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(HeadWeight, OutputSize * L0Width), dLogits, dFeatures);
+            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(_origin + HeadWeight, OutputSize * L0Width), dLogits, dFeatures);
         }
 
         /// <summary>
@@ -863,7 +866,7 @@ namespace Demo
             public ExactLstm Model => _model;
 
             /// <inheritdoc />
-            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, ExactLstm.ParameterCount);
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(_model._origin, ExactLstm.ParameterCount);
 
             /// <inheritdoc />
             public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
@@ -878,7 +881,7 @@ namespace Demo
             public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
 
             /// <inheritdoc />
-            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ExactLstm(_model._parameters, gradients);
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ExactLstm(_model._parameters, _model._origin, gradients);
 
             /// <inheritdoc />
             protected override int EmbeddingOffset => -1;
@@ -1024,7 +1027,7 @@ namespace Demo
             /// <inheritdoc />
             protected override void PrepareLaneBackward()
             {
-                global::System.ReadOnlySpan<float> p = _model._parameters;
+                global::System.ReadOnlySpan<float> p = _model._parameters.AsSpan(_model._origin);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(HeadWeight, ExactLstm.OutputSize * L0Width), ExactLstm.OutputSize, L0Width, _transposedHead);
@@ -1090,7 +1093,7 @@ namespace Demo
             // logits = W f + b for one group of features, into the logit scratch ([block][OutputSize] vectors).
             private void LaneHead(ref float features, int featuresBlock, int blocks, ref float scratch)
             {
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 global::RnnGen.Kernels.BatchKernels.Products(
                     ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), L0Width, L0Width, ref features, featuresBlock * Lanes,
                     ref p, 0, 0, ref features, 0,
@@ -1136,7 +1139,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);

@@ -66,6 +66,8 @@ namespace Demo
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;
+        // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+        private readonly int _origin;
         private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
@@ -99,13 +101,14 @@ namespace Demo
         /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
         /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
         /// </summary>
-        public ClassicGru() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+        public ClassicGru() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-        private ClassicGru(float[] parameters, float[] gradients)
+        private ClassicGru(float[] parameters, int origin, float[] gradients)
         {
             _parameters = parameters;
+            _origin = origin;
             _gradients = gradients;
         }
 
@@ -120,7 +123,7 @@ namespace Demo
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+        public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -388,7 +391,7 @@ namespace Demo
                 return;
             }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // gi = W_ih x + b_ih, stacked in gate order r, z, n
             gates.Clear();
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(WeightIhL0, G * I), x, gates);
@@ -417,7 +420,7 @@ namespace Demo
             global::System.Span<float> resetHidden)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
@@ -467,7 +470,7 @@ namespace Demo
             global::System.Span<float> resetHidden)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
@@ -517,7 +520,7 @@ namespace Demo
             global::System.Span<float> resetHidden)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
@@ -586,7 +589,7 @@ namespace Demo
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
@@ -630,8 +633,8 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Sigmoid(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + headTail0;
-            float logit1 = _parameters[HeadBias + 1] + headTail1;
+            float logit0 = _parameters[_origin + HeadBias + 0] + headTail0;
+            float logit1 = _parameters[_origin + HeadBias + 1] + headTail1;
             output[0] = 1f / (1f + global::System.MathF.Exp(-logit0));
             output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
         }
@@ -641,7 +644,7 @@ namespace Demo
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
@@ -685,8 +688,8 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Sigmoid(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + headTail0;
-            float logit1 = _parameters[HeadBias + 1] + headTail1;
+            float logit0 = _parameters[_origin + HeadBias + 0] + headTail0;
+            float logit1 = _parameters[_origin + HeadBias + 1] + headTail1;
             output[0] = 1f / (1f + global::System.MathF.Exp(-logit0));
             output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
         }
@@ -696,7 +699,7 @@ namespace Demo
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
@@ -767,8 +770,8 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Sigmoid(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0) + headTail0;
-            float logit1 = _parameters[HeadBias + 1] + global::System.Runtime.Intrinsics.Vector128.Sum(head1) + headTail1;
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0) + headTail0;
+            float logit1 = _parameters[_origin + HeadBias + 1] + global::System.Runtime.Intrinsics.Vector128.Sum(head1) + headTail1;
             output[0] = 1f / (1f + global::System.MathF.Exp(-logit0));
             output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
         }
@@ -784,7 +787,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             global::System.Span<float> dResetHidden = _gradRecurrent.AsSpan(0, H);
@@ -817,7 +820,7 @@ namespace Demo
             global::System.Span<float> logits,
             global::System.Span<float> output)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             p.Slice(HeadBias, OutputSize).CopyTo(logits);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(HeadWeight, OutputSize * L0Width), features, logits);
             global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(logits, output);
@@ -833,7 +836,7 @@ namespace Demo
                 _gradients.AsSpan(HeadBias, OutputSize),
                 dLogits,
                 _gradients.AsSpan(HeadBias, OutputSize));
-            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(HeadWeight, OutputSize * L0Width), dLogits, dFeatures);
+            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(_origin + HeadWeight, OutputSize * L0Width), dLogits, dFeatures);
         }
 
         // dL/dlogits from dL/doutputs y = Sigmoid(logits).
@@ -873,7 +876,7 @@ namespace Demo
             public ClassicGru Model => _model;
 
             /// <inheritdoc />
-            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, ClassicGru.ParameterCount);
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(_model._origin, ClassicGru.ParameterCount);
 
             /// <inheritdoc />
             public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
@@ -888,7 +891,7 @@ namespace Demo
             public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
 
             /// <inheritdoc />
-            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ClassicGru(_model._parameters, gradients);
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ClassicGru(_model._parameters, _model._origin, gradients);
 
             /// <inheritdoc />
             protected override int EmbeddingOffset => -1;

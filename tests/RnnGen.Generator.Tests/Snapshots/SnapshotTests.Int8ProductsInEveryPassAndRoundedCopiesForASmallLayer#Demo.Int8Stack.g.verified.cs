@@ -122,6 +122,8 @@ namespace Demo
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;
+        // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+        private readonly int _origin;
         private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
@@ -172,13 +174,14 @@ namespace Demo
         /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
         /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
         /// </summary>
-        public Int8Stack() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+        public Int8Stack() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-        private Int8Stack(float[] parameters, float[] gradients)
+        private Int8Stack(float[] parameters, int origin, float[] gradients)
         {
             _parameters = parameters;
+            _origin = origin;
             _gradients = gradients;
         }
 
@@ -193,7 +196,7 @@ namespace Demo
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+        public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -519,7 +522,7 @@ namespace Demo
                 return;
             }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL0, G), p.Slice(BiasHhL0, G), gates);
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8(
@@ -575,7 +578,7 @@ namespace Demo
             global::System.Span<float> unprojected)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
@@ -697,7 +700,7 @@ namespace Demo
             global::System.Span<float> unprojected)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
@@ -818,7 +821,7 @@ namespace Demo
             global::System.Span<float> unprojected)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
@@ -895,7 +898,7 @@ namespace Demo
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
@@ -996,7 +999,7 @@ namespace Demo
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
@@ -1096,7 +1099,7 @@ namespace Demo
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
@@ -1175,7 +1178,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             // h = W_hr m: dW_hr += dh ⊗ m, dm = W_hrᵀ dh
@@ -1286,7 +1289,7 @@ namespace Demo
                 return;
             }
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // gi = W_ih x + b_ih, stacked in gate order r, z, n
             p.Slice(BiasIhL1, G).CopyTo(gates);
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8(
@@ -1341,7 +1344,7 @@ namespace Demo
             global::System.Span<float> resetHidden)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
@@ -1446,7 +1449,7 @@ namespace Demo
             global::System.Span<float> resetHidden)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
@@ -1551,7 +1554,7 @@ namespace Demo
             global::System.Span<float> resetHidden)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
@@ -1651,7 +1654,7 @@ namespace Demo
         private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
@@ -1747,7 +1750,7 @@ namespace Demo
         private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
@@ -1843,7 +1846,7 @@ namespace Demo
         private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
             ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
@@ -1945,7 +1948,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             global::System.Span<float> dResetHidden = _gradRecurrent.AsSpan(0, H);
@@ -2074,7 +2077,7 @@ namespace Demo
                 return;
             }
             const int I = L2Input, H = L2Hidden, P = L2Output, G = L2Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL2, G), p.Slice(BiasHhL2, G), gates);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(RoundedIhL2, G * I), x, gates);
@@ -2103,7 +2106,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
@@ -2161,7 +2164,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
@@ -2218,7 +2221,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
@@ -2268,7 +2271,7 @@ namespace Demo
         private void StepCellL2Rows16(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
@@ -2312,8 +2315,8 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + headTail0;
-            float logit1 = _parameters[HeadBias + 1] + headTail1;
+            float logit0 = _parameters[_origin + HeadBias + 0] + headTail0;
+            float logit1 = _parameters[_origin + HeadBias + 1] + headTail1;
             output[0] = logit0;
             output[1] = logit1;
         }
@@ -2323,7 +2326,7 @@ namespace Demo
         private void StepCellL2Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
@@ -2366,8 +2369,8 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0);
-            float logit1 = _parameters[HeadBias + 1] + global::System.Runtime.Intrinsics.Vector256.Sum(head1);
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0);
+            float logit1 = _parameters[_origin + HeadBias + 1] + global::System.Runtime.Intrinsics.Vector256.Sum(head1);
             output[0] = logit0;
             output[1] = logit1;
         }
@@ -2377,7 +2380,7 @@ namespace Demo
         private void StepCellL2Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
@@ -2420,8 +2423,8 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
             // y = Linear(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
-            float logit1 = _parameters[HeadBias + 1] + global::System.Runtime.Intrinsics.Vector128.Sum(head1);
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
+            float logit1 = _parameters[_origin + HeadBias + 1] + global::System.Runtime.Intrinsics.Vector128.Sum(head1);
             output[0] = logit0;
             output[1] = logit1;
         }
@@ -2440,7 +2443,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output, G = L2Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             global::System.ReadOnlySpan<float> dm = dh;
@@ -2469,7 +2472,7 @@ namespace Demo
             global::System.Span<float> logits,
             global::System.Span<float> output)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             p.Slice(HeadBias, OutputSize).CopyTo(logits);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(HeadWeight, OutputSize * L2Width), features, logits);
             logits.CopyTo(output);
@@ -2485,7 +2488,7 @@ namespace Demo
                 _gradients.AsSpan(HeadBias, OutputSize),
                 dLogits,
                 _gradients.AsSpan(HeadBias, OutputSize));
-            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(HeadWeight, OutputSize * L2Width), dLogits, dFeatures);
+            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(_origin + HeadWeight, OutputSize * L2Width), dLogits, dFeatures);
         }
     }
 }

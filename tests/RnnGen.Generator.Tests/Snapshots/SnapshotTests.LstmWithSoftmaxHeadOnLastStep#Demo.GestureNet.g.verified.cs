@@ -72,6 +72,8 @@ namespace Demo
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;
+        // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+        private readonly int _origin;
         private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
@@ -106,13 +108,14 @@ namespace Demo
         /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
         /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
         /// </summary>
-        public GestureNet() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+        public GestureNet() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-        private GestureNet(float[] parameters, float[] gradients)
+        private GestureNet(float[] parameters, int origin, float[] gradients)
         {
             _parameters = parameters;
+            _origin = origin;
             _gradients = gradients;
         }
 
@@ -127,7 +130,7 @@ namespace Demo
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+        public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -408,7 +411,7 @@ namespace Demo
                 return;
             }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL0, G), p.Slice(BiasHhL0, G), gates);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(WeightIhL0, G * I), x, gates);
@@ -437,7 +440,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -493,7 +496,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -549,7 +552,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -598,7 +601,7 @@ namespace Demo
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -644,10 +647,10 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Softmax(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector512.Sum(head0);
-            float logit1 = _parameters[HeadBias + 1] + global::System.Runtime.Intrinsics.Vector512.Sum(head1);
-            float logit2 = _parameters[HeadBias + 2] + global::System.Runtime.Intrinsics.Vector512.Sum(head2);
-            float logit3 = _parameters[HeadBias + 3] + global::System.Runtime.Intrinsics.Vector512.Sum(head3);
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector512.Sum(head0);
+            float logit1 = _parameters[_origin + HeadBias + 1] + global::System.Runtime.Intrinsics.Vector512.Sum(head1);
+            float logit2 = _parameters[_origin + HeadBias + 2] + global::System.Runtime.Intrinsics.Vector512.Sum(head2);
+            float logit3 = _parameters[_origin + HeadBias + 3] + global::System.Runtime.Intrinsics.Vector512.Sum(head3);
             float max = global::System.MathF.Max(logit0, global::System.MathF.Max(logit1, global::System.MathF.Max(logit2, logit3)));
             float e0 = global::System.MathF.Exp(logit0 - max);
             float e1 = global::System.MathF.Exp(logit1 - max);
@@ -665,7 +668,7 @@ namespace Demo
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -711,10 +714,10 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Softmax(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0);
-            float logit1 = _parameters[HeadBias + 1] + global::System.Runtime.Intrinsics.Vector256.Sum(head1);
-            float logit2 = _parameters[HeadBias + 2] + global::System.Runtime.Intrinsics.Vector256.Sum(head2);
-            float logit3 = _parameters[HeadBias + 3] + global::System.Runtime.Intrinsics.Vector256.Sum(head3);
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector256.Sum(head0);
+            float logit1 = _parameters[_origin + HeadBias + 1] + global::System.Runtime.Intrinsics.Vector256.Sum(head1);
+            float logit2 = _parameters[_origin + HeadBias + 2] + global::System.Runtime.Intrinsics.Vector256.Sum(head2);
+            float logit3 = _parameters[_origin + HeadBias + 3] + global::System.Runtime.Intrinsics.Vector256.Sum(head3);
             float max = global::System.MathF.Max(logit0, global::System.MathF.Max(logit1, global::System.MathF.Max(logit2, logit3)));
             float e0 = global::System.MathF.Exp(logit0 - max);
             float e1 = global::System.MathF.Exp(logit1 - max);
@@ -732,7 +735,7 @@ namespace Demo
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -778,10 +781,10 @@ namespace Demo
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Softmax(W h' + b)
-            float logit0 = _parameters[HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
-            float logit1 = _parameters[HeadBias + 1] + global::System.Runtime.Intrinsics.Vector128.Sum(head1);
-            float logit2 = _parameters[HeadBias + 2] + global::System.Runtime.Intrinsics.Vector128.Sum(head2);
-            float logit3 = _parameters[HeadBias + 3] + global::System.Runtime.Intrinsics.Vector128.Sum(head3);
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
+            float logit1 = _parameters[_origin + HeadBias + 1] + global::System.Runtime.Intrinsics.Vector128.Sum(head1);
+            float logit2 = _parameters[_origin + HeadBias + 2] + global::System.Runtime.Intrinsics.Vector128.Sum(head2);
+            float logit3 = _parameters[_origin + HeadBias + 3] + global::System.Runtime.Intrinsics.Vector128.Sum(head3);
             float max = global::System.MathF.Max(logit0, global::System.MathF.Max(logit1, global::System.MathF.Max(logit2, logit3)));
             float e0 = global::System.MathF.Exp(logit0 - max);
             float e1 = global::System.MathF.Exp(logit1 - max);
@@ -808,7 +811,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             global::System.ReadOnlySpan<float> dm = dh;
@@ -837,7 +840,7 @@ namespace Demo
             global::System.Span<float> logits,
             global::System.Span<float> output)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             p.Slice(HeadBias, OutputSize).CopyTo(logits);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(HeadWeight, OutputSize * L0Width), features, logits);
             global::System.Numerics.Tensors.TensorPrimitives.SoftMax(logits, output);
@@ -853,7 +856,7 @@ namespace Demo
                 _gradients.AsSpan(HeadBias, OutputSize),
                 dLogits,
                 _gradients.AsSpan(HeadBias, OutputSize));
-            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(HeadWeight, OutputSize * L0Width), dLogits, dFeatures);
+            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(_origin + HeadWeight, OutputSize * L0Width), dLogits, dFeatures);
         }
 
         // dL/dlogits from dL/doutputs y = Softmax(logits).
@@ -895,7 +898,7 @@ namespace Demo
             public GestureNet Model => _model;
 
             /// <inheritdoc />
-            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, GestureNet.ParameterCount);
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(_model._origin, GestureNet.ParameterCount);
 
             /// <inheritdoc />
             public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
@@ -910,7 +913,7 @@ namespace Demo
             public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
 
             /// <inheritdoc />
-            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new GestureNet(_model._parameters, gradients);
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new GestureNet(_model._parameters, _model._origin, gradients);
 
             /// <inheritdoc />
             protected override int EmbeddingOffset => -1;
@@ -1061,7 +1064,7 @@ namespace Demo
             /// <inheritdoc />
             protected override void PrepareLaneBackward()
             {
-                global::System.ReadOnlySpan<float> p = _model._parameters;
+                global::System.ReadOnlySpan<float> p = _model._parameters.AsSpan(_model._origin);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(HeadWeight, GestureNet.OutputSize * L0Width), GestureNet.OutputSize, L0Width, _transposedHead);
@@ -1127,7 +1130,7 @@ namespace Demo
             // logits = W f + b for one group of features, into the logit scratch ([block][OutputSize] vectors).
             private void LaneHead(ref float features, int featuresBlock, int blocks, ref float scratch)
             {
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 global::RnnGen.Kernels.BatchKernels.Products(
                     ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), L0Width, L0Width, ref features, featuresBlock * Lanes,
                     ref p, 0, 0, ref features, 0,
@@ -1173,7 +1176,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);

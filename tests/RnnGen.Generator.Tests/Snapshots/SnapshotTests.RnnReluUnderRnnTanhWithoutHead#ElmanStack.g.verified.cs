@@ -74,6 +74,8 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
 
     // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
     private readonly float[] _parameters;
+    // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+    private readonly int _origin;
     private readonly float[] _gradients;
     private readonly float[] _state = new float[StateSize + Padding];
     // The state when the recorded Forward began: the previous state of its first step.
@@ -104,13 +106,14 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
     /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
     /// </summary>
-    public ElmanStack() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+    public ElmanStack() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
         => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
     // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-    private ElmanStack(float[] parameters, float[] gradients)
+    private ElmanStack(float[] parameters, int origin, float[] gradients)
     {
         _parameters = parameters;
+        _origin = origin;
         _gradients = gradients;
     }
 
@@ -125,7 +128,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     /// <inheritdoc />
     public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
     /// <inheritdoc />
-    public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+    public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
     /// <inheritdoc />
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc />
@@ -368,7 +371,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
             return;
         }
         const int I = L0Input, P = L0Output, G = L0Gates;
-        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
         global::System.Span<float> a = _scratchGates.AsSpan(0, G);
         // a = W_ih x + b_ih + W_hh h + b_hh
         global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL0, G), p.Slice(BiasHhL0, G), a);
@@ -386,7 +389,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::System.Span<float> h)
     {
         const int I = L0Input, P = L0Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -415,7 +418,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::System.Span<float> h)
     {
         const int I = L0Input, H = L0Hidden, P = L0Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -443,7 +446,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::System.Span<float> h)
     {
         const int I = L0Input, H = L0Hidden, P = L0Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -468,7 +471,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
     {
         const int I = L0Input, P = L0Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -494,7 +497,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
     {
         const int I = L0Input, H = L0Hidden, P = L0Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -519,7 +522,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
     {
         const int I = L0Input, H = L0Hidden, P = L0Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -548,7 +551,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::System.Span<float> dx)
     {
         const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
         global::System.Span<float> grad = _gradients;
         global::System.Span<float> da = _gradGates.AsSpan(0, G);
         // relu'(a) = 1 where h > 0, else 0 (also at 0, as PyTorch)
@@ -635,7 +638,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
             return;
         }
         const int I = L1Input, P = L1Output, G = L1Gates;
-        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
         global::System.Span<float> a = _scratchGates.AsSpan(0, G);
         // a = W_ih x + b_ih + W_hh h + b_hh
         global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL1, G), p.Slice(BiasHhL1, G), a);
@@ -653,7 +656,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::System.Span<float> h)
     {
         const int I = L1Input, P = L1Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -682,7 +685,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::System.Span<float> h)
     {
         const int I = L1Input, P = L1Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -711,7 +714,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::System.Span<float> h)
     {
         const int I = L1Input, H = L1Hidden, P = L1Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -736,7 +739,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
     {
         const int I = L1Input, P = L1Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -762,7 +765,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
     {
         const int I = L1Input, P = L1Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -788,7 +791,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
     {
         const int I = L1Input, H = L1Hidden, P = L1Output;
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
         ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
         ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
         ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -817,7 +820,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::System.Span<float> dx)
     {
         const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
         global::System.Span<float> grad = _gradients;
         global::System.Span<float> da = _gradGates.AsSpan(0, G);
         // tanh'(a) = 1 − h²
@@ -859,7 +862,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         public ElmanStack Model => _model;
 
         /// <inheritdoc />
-        public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, ElmanStack.ParameterCount);
+        public override global::System.Span<float> Parameters => _model._parameters.AsSpan(_model._origin, ElmanStack.ParameterCount);
 
         /// <inheritdoc />
         public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
@@ -874,7 +877,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
 
         /// <inheritdoc />
-        protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ElmanStack(_model._parameters, gradients);
+        protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new ElmanStack(_model._parameters, _model._origin, gradients);
 
         /// <inheritdoc />
         protected override int EmbeddingOffset => -1;
@@ -1019,7 +1022,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         /// <inheritdoc />
         protected override void PrepareLaneBackward()
         {
-            global::System.ReadOnlySpan<float> p = _model._parameters;
+            global::System.ReadOnlySpan<float> p = _model._parameters.AsSpan(_model._origin);
             global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
             global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
             global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL1, L1Gates * L1Input), L1Gates, L1Input, _transposedIhL1);
@@ -1079,7 +1082,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
             ref float scratch)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -1266,7 +1269,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
             ref float scratch)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);

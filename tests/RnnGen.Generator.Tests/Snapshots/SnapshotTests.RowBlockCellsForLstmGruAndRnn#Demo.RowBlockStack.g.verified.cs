@@ -105,6 +105,8 @@ namespace Demo
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;
+        // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+        private readonly int _origin;
         private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
@@ -144,13 +146,14 @@ namespace Demo
         /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
         /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
         /// </summary>
-        public RowBlockStack() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+        public RowBlockStack() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-        private RowBlockStack(float[] parameters, float[] gradients)
+        private RowBlockStack(float[] parameters, int origin, float[] gradients)
         {
             _parameters = parameters;
+            _origin = origin;
             _gradients = gradients;
         }
 
@@ -165,7 +168,7 @@ namespace Demo
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+        public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -465,7 +468,7 @@ namespace Demo
                 return;
             }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL0, G), p.Slice(BiasHhL0, G), gates);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(WeightIhL0, G * I), x, gates);
@@ -494,7 +497,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -550,7 +553,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -606,7 +609,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -655,7 +658,7 @@ namespace Demo
         private void StepCellL0Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -696,7 +699,7 @@ namespace Demo
         private void StepCellL0Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -737,7 +740,7 @@ namespace Demo
         private void StepCellL0Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -787,7 +790,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             global::System.ReadOnlySpan<float> dm = dh;
@@ -893,7 +896,7 @@ namespace Demo
                 return;
             }
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> recurrent = _scratchGates.AsSpan(0, G);
             // gi = W_ih x + b_ih, gh = W_hh h + b_hh, stacked in gate order r, z, n
             p.Slice(BiasIhL1, G).CopyTo(gates);
@@ -925,7 +928,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -972,7 +975,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -1019,7 +1022,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -1061,7 +1064,7 @@ namespace Demo
         private void StepCellL1Rows16(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -1097,7 +1100,7 @@ namespace Demo
         private void StepCellL1Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -1133,7 +1136,7 @@ namespace Demo
         private void StepCellL1Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -1175,7 +1178,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> dgi = _gradGates.AsSpan(0, G);
             global::System.Span<float> dgh = _gradRecurrent.AsSpan(0, G);
@@ -1276,7 +1279,7 @@ namespace Demo
                 return;
             }
             const int I = L2Input, P = L2Output, G = L2Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> a = _scratchGates.AsSpan(0, G);
             // a = W_ih x + b_ih + W_hh h + b_hh
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL2, G), p.Slice(BiasHhL2, G), a);
@@ -1294,7 +1297,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L2Input, H = L2Hidden;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -1317,7 +1320,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L2Input, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -1346,7 +1349,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -1374,7 +1377,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -1399,7 +1402,7 @@ namespace Demo
         private void StepCellL2Pairs(global::System.ReadOnlySpan<float> x)
         {
             const int I = L2Input, H = L2Hidden;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -1419,7 +1422,7 @@ namespace Demo
         private void StepCellL2Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -1444,7 +1447,7 @@ namespace Demo
         private void StepCellL2Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -1473,7 +1476,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L2Input, H = L2Hidden, P = L2Output, G = L2Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             // relu'(a) = 1 where h > 0, else 0 (also at 0, as PyTorch)
@@ -1565,7 +1568,7 @@ namespace Demo
                 return;
             }
             const int I = L3Input, P = L3Output, G = L3Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> a = _scratchGates.AsSpan(0, G);
             // a = W_ih x + b_ih + W_hh h + b_hh
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL3, G), p.Slice(BiasHhL3, G), a);
@@ -1583,7 +1586,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L3Input, H = L3Hidden;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
@@ -1606,7 +1609,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L3Input, P = L3Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
@@ -1635,7 +1638,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L3Input, H = L3Hidden, P = L3Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
@@ -1663,7 +1666,7 @@ namespace Demo
             global::System.Span<float> h)
         {
             const int I = L3Input, H = L3Hidden, P = L3Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
@@ -1688,7 +1691,7 @@ namespace Demo
         private void StepCellL3Pairs(global::System.ReadOnlySpan<float> x)
         {
             const int I = L3Input, H = L3Hidden;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
@@ -1708,7 +1711,7 @@ namespace Demo
         private void StepCellL3Rows8(global::System.ReadOnlySpan<float> x)
         {
             const int I = L3Input, H = L3Hidden, P = L3Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
@@ -1733,7 +1736,7 @@ namespace Demo
         private void StepCellL3Rows4(global::System.ReadOnlySpan<float> x)
         {
             const int I = L3Input, H = L3Hidden, P = L3Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
@@ -1762,7 +1765,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L3Input, H = L3Hidden, P = L3Output, G = L3Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             // tanh'(a) = 1 − h²
@@ -1804,7 +1807,7 @@ namespace Demo
             public RowBlockStack Model => _model;
 
             /// <inheritdoc />
-            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, RowBlockStack.ParameterCount);
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(_model._origin, RowBlockStack.ParameterCount);
 
             /// <inheritdoc />
             public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
@@ -1819,7 +1822,7 @@ namespace Demo
             public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
 
             /// <inheritdoc />
-            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new RowBlockStack(_model._parameters, gradients);
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new RowBlockStack(_model._parameters, _model._origin, gradients);
 
             /// <inheritdoc />
             protected override int EmbeddingOffset => -1;
@@ -2050,7 +2053,7 @@ namespace Demo
             /// <inheritdoc />
             protected override void PrepareLaneBackward()
             {
-                global::System.ReadOnlySpan<float> p = _model._parameters;
+                global::System.ReadOnlySpan<float> p = _model._parameters.AsSpan(_model._origin);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL1, L1Gates * L1Input), L1Gates, L1Input, _transposedIhL1);
@@ -2130,7 +2133,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -2390,7 +2393,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L1Input, H = L1Hidden, P = L1Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -2659,7 +2662,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L2Input, H = L2Hidden, P = L2Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL2);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL2);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -2846,7 +2849,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L3Input, H = L3Hidden, P = L3Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL3);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL3);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);

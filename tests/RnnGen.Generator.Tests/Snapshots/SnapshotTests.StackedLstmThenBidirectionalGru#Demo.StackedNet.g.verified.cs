@@ -96,6 +96,8 @@ namespace Demo
 
         // Parameters (ParameterCount + ParameterPadding floats) and gradients may be shared with a Batch (see the private constructor).
         private readonly float[] _parameters;
+        // Where parameter 0 sits in _parameters: the first element on a 64-byte boundary (AlignedArrays).
+        private readonly int _origin;
         private readonly float[] _gradients;
         private readonly float[] _state = new float[StateSize + Padding];
         // The state when the recorded Forward began: the previous state of its first step.
@@ -133,13 +135,14 @@ namespace Demo
         /// Creates the model with every buffer allocated, its parameters initialised as PyTorch initialises a new module
         /// (<see cref="global::RnnGen.Training.InitScheme.PyTorchDefault"/>, seed 0: the same numbers every time) and its state at zero.
         /// </summary>
-        public StackedNet() : this(new float[ParameterCount + ParameterPadding], new float[ParameterCount])
+        public StackedNet() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
-        private StackedNet(float[] parameters, float[] gradients)
+        private StackedNet(float[] parameters, int origin, float[] gradients)
         {
             _parameters = parameters;
+            _origin = origin;
             _gradients = gradients;
         }
 
@@ -154,7 +157,7 @@ namespace Demo
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => s_stateTensors;
         /// <inheritdoc />
-        public global::System.Span<float> Parameters => _parameters.AsSpan(0, ParameterCount);
+        public global::System.Span<float> Parameters => _parameters.AsSpan(_origin, ParameterCount);
         /// <inheritdoc />
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc />
@@ -365,7 +368,7 @@ namespace Demo
                 return;
             }
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL0, G), p.Slice(BiasHhL0, G), gates);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(WeightIhL0, G * I), x, gates);
@@ -394,7 +397,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -450,7 +453,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -506,7 +509,7 @@ namespace Demo
             global::System.Span<float> tanhCell)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -564,7 +567,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L0Input, H = L0Hidden, P = L0Output, G = L0Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> da = _gradGates.AsSpan(0, G);
             global::System.ReadOnlySpan<float> dm = dh;
@@ -670,7 +673,7 @@ namespace Demo
                 return;
             }
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> recurrent = _scratchGates.AsSpan(0, G);
             // gi = W_ih x + b_ih, gh = W_hh h + b_hh, stacked in gate order r, z, n
             p.Slice(BiasIhL1, G).CopyTo(gates);
@@ -702,7 +705,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -749,7 +752,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -796,7 +799,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -844,7 +847,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> dgi = _gradGates.AsSpan(0, G);
             global::System.Span<float> dgh = _gradRecurrent.AsSpan(0, G);
@@ -949,7 +952,7 @@ namespace Demo
                 return;
             }
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> recurrent = _scratchGates.AsSpan(0, G);
             // gi = W_ih x + b_ih, gh = W_hh h + b_hh, stacked in gate order r, z, n
             p.Slice(BiasIhL1Reverse, G).CopyTo(gates);
@@ -981,7 +984,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1Reverse);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1Reverse);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1Reverse);
@@ -1028,7 +1031,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1Reverse);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1Reverse);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1Reverse);
@@ -1075,7 +1078,7 @@ namespace Demo
             global::System.Span<float> recurrentCandidate)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1Reverse);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1Reverse);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1Reverse);
@@ -1123,7 +1126,7 @@ namespace Demo
             global::System.Span<float> dx)
         {
             const int I = L1Input, H = L1Hidden, P = L1Output, G = L1Gates;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             global::System.Span<float> grad = _gradients;
             global::System.Span<float> dgi = _gradGates.AsSpan(0, G);
             global::System.Span<float> dgh = _gradRecurrent.AsSpan(0, G);
@@ -1151,7 +1154,7 @@ namespace Demo
             global::System.Span<float> logits,
             global::System.Span<float> output)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             p.Slice(HeadBias, OutputSize).CopyTo(logits);
             global::RnnGen.Kernels.MatrixOps.GemvAdd(p.Slice(HeadWeight, OutputSize * L1Width), features, logits);
             global::System.Numerics.Tensors.TensorPrimitives.SoftMax(logits, output);
@@ -1167,7 +1170,7 @@ namespace Demo
                 _gradients.AsSpan(HeadBias, OutputSize),
                 dLogits,
                 _gradients.AsSpan(HeadBias, OutputSize));
-            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(HeadWeight, OutputSize * L1Width), dLogits, dFeatures);
+            global::RnnGen.Kernels.MatrixOps.GemvTransposedAdd(_parameters.AsSpan(_origin + HeadWeight, OutputSize * L1Width), dLogits, dFeatures);
         }
 
         // dL/dlogits from dL/doutputs y = Softmax(logits).
@@ -1209,7 +1212,7 @@ namespace Demo
             public StackedNet Model => _model;
 
             /// <inheritdoc />
-            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(0, StackedNet.ParameterCount);
+            public override global::System.Span<float> Parameters => _model._parameters.AsSpan(_model._origin, StackedNet.ParameterCount);
 
             /// <inheritdoc />
             public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;
@@ -1218,7 +1221,7 @@ namespace Demo
             public void Forward(global::System.ReadOnlySpan<float> sequences, global::System.Span<float> outputs) => ForwardCore(sequences, default, false, outputs);
 
             /// <inheritdoc />
-            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new StackedNet(_model._parameters, gradients);
+            protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new StackedNet(_model._parameters, _model._origin, gradients);
 
             /// <inheritdoc />
             protected override int EmbeddingOffset => -1;
@@ -1368,7 +1371,7 @@ namespace Demo
             /// <inheritdoc />
             protected override void PrepareLaneBackward()
             {
-                global::System.ReadOnlySpan<float> p = _model._parameters;
+                global::System.ReadOnlySpan<float> p = _model._parameters.AsSpan(_model._origin);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL0, L0Gates * L0Input), L0Gates, L0Input, _transposedIhL0);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightHhL0, L0Gates * L0Output), L0Gates, L0Output, _transposedHhL0);
                 global::RnnGen.Kernels.BatchKernels.Transpose(p.Slice(WeightIhL1, L1Gates * L1Input), L1Gates, L1Input, _transposedIhL1);
@@ -1444,7 +1447,7 @@ namespace Demo
             // logits = W f + b for one group of features, into the logit scratch ([block][OutputSize] vectors).
             private void LaneHead(ref float features, int featuresBlock, int blocks, ref float scratch)
             {
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 global::RnnGen.Kernels.BatchKernels.Products(
                     ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), L1Width, L1Width, ref features, featuresBlock * Lanes,
                     ref p, 0, 0, ref features, 0,
@@ -1490,7 +1493,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L0Input, H = L0Hidden, P = L0Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL0);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL0);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
@@ -1750,7 +1753,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L1Input, H = L1Hidden, P = L1Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -2023,7 +2026,7 @@ namespace Demo
                 ref float scratch)
             {
                 const int I = L1Input, H = L1Hidden, P = L1Output;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters);
+                ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_model._parameters), _model._origin);
                 ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightIhL1Reverse);
                 ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, WeightHhL1Reverse);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1Reverse);

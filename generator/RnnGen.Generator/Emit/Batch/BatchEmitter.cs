@@ -60,14 +60,14 @@ internal static class BatchEmitter
         w.Line($"public {t} Model => _model;");
         w.Line();
         w.Line("/// <inheritdoc />");
-        w.Line($"public override {Span} Parameters => _model._parameters.AsSpan(0, {t}.ParameterCount);");
+        w.Line($"public override {Span} Parameters => _model._parameters.AsSpan(_model._origin, {t}.ParameterCount);");
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("public override global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterTensor> ParameterTensors => s_parameterTensors;");
         w.Line();
         WritePublicCalls(w, spec.CanStep, tokens);
         w.Line("/// <inheritdoc />");
-        w.Line($"protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new {t}(_model._parameters, gradients);");
+        w.Line($"protected override global::RnnGen.IRecurrentModel CreateWorker(float[] gradients) => new {t}(_model._parameters, _model._origin, gradients);");
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line($"protected override int EmbeddingOffset => {(layout.Table.Embedding is { } e ? e.Key : "-1")};");

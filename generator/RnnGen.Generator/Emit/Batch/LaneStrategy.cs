@@ -186,7 +186,7 @@ internal static class LaneStrategy
     {
         string t = layout.Spec.TypeName;
         if (layout.Table.Embedding is { } embedding)
-            w.Line($"{K}.TokensToLanes({tokens}, {tokenStride}, count, _model._parameters.AsSpan({embedding.Key}, {t}.VocabularySize * {t}.InputSize), {t}.InputSize, n, {lanes}, {laneBlock});");
+            w.Line($"{K}.TokensToLanes({tokens}, {tokenStride}, count, _model._parameters.AsSpan(_model._origin + {embedding.Key}, {t}.VocabularySize * {t}.InputSize), {t}.InputSize, n, {lanes}, {laneBlock});");
         else
             w.Line($"{K}.RowsToLanes({string.Format(System.Globalization.CultureInfo.InvariantCulture, rows, t)}, {rowStride}, count, {t}.InputSize, n, {lanes}, {laneBlock});");
     }
@@ -339,7 +339,7 @@ internal static class LaneStrategy
         w.Wrapped($"private void LaneCell{d.Id}", parameters);
         w.Open();
         w.Line($"const int I = {layer.InputConstant}, H = {layer.HiddenConstant}, P = {layer.OutputConstant};");
-        w.Line($"ref float p = {Ref("_model._parameters")};");
+        w.Line($"ref float p = {Add($"{MemoryMarshal}.GetArrayDataReference(_model._parameters)", "_model._origin")};");
         w.Line($"ref float wIh = {Add("p", d.WeightIh)};");
         w.Line($"ref float wHh = {Add("p", d.WeightHh)};");
         bool bias = d.BiasIh is not null;
@@ -387,7 +387,7 @@ internal static class LaneStrategy
         string? bias = layout.Table.Dense[0].Bias?.Key;
         w.Line("// logits = W f + b for one group of features, into the logit scratch ([block][OutputSize] vectors).");
         w.Open("private void LaneHead(ref float features, int featuresBlock, int blocks, ref float scratch)");
-        w.Line($"ref float p = {Ref("_model._parameters")};");
+        w.Line($"ref float p = {Add($"{MemoryMarshal}.GetArrayDataReference(_model._parameters)", "_model._origin")};");
         w.Wrapped($"{K}.Products", [
             $"{Add("p", layout.Table.Dense[0].Weight.Key)}, {width}, {width}, ref features, featuresBlock * Lanes",
             "ref p, 0, 0, ref features, 0",
@@ -414,7 +414,7 @@ internal static class LaneStrategy
         string t = spec.TypeName;
         w.Line("/// <inheritdoc />");
         w.Open("protected override void PrepareLaneBackward()");
-        w.Line($"{ReadOnlySpan} p = _model._parameters;");
+        w.Line($"{ReadOnlySpan} p = _model._parameters.AsSpan(_model._origin);");
         foreach (var cell in layout.Cells)
         {
             var d = cell.Direction;

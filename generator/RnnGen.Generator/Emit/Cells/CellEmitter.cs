@@ -80,7 +80,7 @@ internal abstract class CellEmitter(DirectionLayout direction)
         w.Open();
         RowBlockStrategy.WriteDispatch(w, this);
         WriteSizes(w, ForwardSizes);
-        w.Line($"{Globals.ReadOnlySpan} p = _parameters;");
+        w.Line($"{Globals.ReadOnlySpan} p = _parameters.AsSpan(_origin);");
         WriteForward(w);
         w.Close();
         w.Line();
@@ -100,7 +100,7 @@ internal abstract class CellEmitter(DirectionLayout direction)
         w.Wrapped($"private void CellBackward{Direction.Id}", list);
         w.Open();
         WriteSizes(w, BackwardSizes);
-        w.Line($"{Globals.ReadOnlySpan} p = _parameters;");
+        w.Line($"{Globals.ReadOnlySpan} p = _parameters.AsSpan(_origin);");
         w.Line($"{Globals.Span} grad = _gradients;");
         WriteBackward(w);
         w.Close();

@@ -286,7 +286,7 @@ internal sealed class BlockUsage
         // A low-precision layer whose float kernels run over rounded copies reads its matrices from those.
         string? Rounded(string name) => d.Quantized?.RoundedConstant(name);
         if (weights.Any(name => Rounded(name) is null))
-            w.Line($"ref float p = ref {mm}.GetArrayDataReference(_parameters);");
+            w.Line($"ref float p = ref {Globals.Unsafe}.Add(ref {mm}.GetArrayDataReference(_parameters), _origin);");
         if (weights.Any(name => Rounded(name) is not null))
             w.Line($"ref float rounded = ref {mm}.GetArrayDataReference({QuantizedWeightsEmitter.RoundedField});");
         foreach (string name in weights)
@@ -380,7 +380,7 @@ internal sealed class FusedHead(ModelLayout layout)
         for (int k = 0; k < Outputs; k++)
         {
             var terms = new List<string>();
-            if (_head.Bias) terms.Add($"_parameters[HeadBias + {SourceWriter.Number(k)}]");
+            if (_head.Bias) terms.Add($"_parameters[_origin + HeadBias + {SourceWriter.Number(k)}]");
             if (_loop) terms.Add($"{_vector}.Sum(head{k})");
             if (_tail) terms.Add($"headTail{k}");
             w.Line($"float logit{k} = {string.Join(" + ", terms)};");
