@@ -64,10 +64,9 @@ internal static class Analysis
         - **Weights on a 64-byte boundary.** .NET puts an array's first element on an 8-byte boundary only; the cells load
           weight rows 64 bytes at a time, and rows that straddle cache lines cost more: one LSTM 1→64 Step measured 630 ns
           with its parameters on a 64-byte boundary and 690–786 ns at the other offsets (same process, same code, only the
-          allocation order changed; 2026-11-30). Generated models now allocate their parameters on the pinned heap with 15
-          spare floats and read them from the first element on the boundary (`AlignedArrays`, `AlignedArraysTests`). The
-          low-precision copies (int8, bf16 and the rounded float copies of small layers) are still plain arrays, so the
-          "rounded copy" rows of the precision table can differ from float32 by this alone, either way.
+          allocation order changed; 2026-11-30). Generated models now allocate their parameters, and the int8, bf16 and
+          rounded copies of a low-precision model, on the pinned heap with spare elements, and read each from its first
+          element on the boundary (`AlignedArrays`, `AlignedArraysTests`).
         - **Allocations** are counted process-wide by BenchmarkDotNet's in-process toolchain, so runtime background work (tiered
           JIT) can show up as a few bytes per operation on long benchmarks with few invocations: rerun that case alone with
           `benchmarks/run.sh --only <name>`. `tests/RnnGen.Tests/Models/AllocationTests.cs` asserts 0 bytes per thread.

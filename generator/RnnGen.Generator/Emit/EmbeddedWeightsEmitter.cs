@@ -42,7 +42,7 @@ internal static class EmbeddedWeightsEmitter
             w.Open("if (parameters is null)");
             w.Line($"global::RnnGen.Weights.EmbeddedWeights.Load(this, typeof({spec.TypeName}).Assembly, EmbeddedWeightsResource);");
             if (storages.Count > 0)
-                w.Line($"global::System.Threading.Volatile.Write(ref s_embeddedStorages, new global::System.Array[] {{ {string.Join(", ", storages.Select(f => $"(global::System.Array){f}.Clone()"))} }});");
+                w.Line($"global::System.Threading.Volatile.Write(ref s_embeddedStorages, new global::System.Array[] {{ {string.Join(", ", storages.Select(f => $"global::System.MemoryExtensions.AsSpan({f}, {QuantizedWeightsEmitter.Origin(f)}, {QuantizedWeightsEmitter.StorageLength(f)}).ToArray()"))} }});");
             w.Line("global::System.Threading.Volatile.Write(ref s_embeddedParameters, Parameters.ToArray());");
             w.Close();
             w.Open("else");
@@ -51,7 +51,7 @@ internal static class EmbeddedWeightsEmitter
             {
                 w.Line("global::System.Array[] storages = global::System.Threading.Volatile.Read(ref s_embeddedStorages)!;");
                 for (int i = 0; i < storages.Count; i++)
-                    w.Line($"global::System.Array.Copy(storages[{SourceWriter.Number(i)}], {storages[i]}, {storages[i]}.Length);");
+                    w.Line($"global::System.MemoryExtensions.CopyTo(({QuantizedWeightsEmitter.ElementType(storages[i])}[])storages[{SourceWriter.Number(i)}], global::System.MemoryExtensions.AsSpan({storages[i]}, {QuantizedWeightsEmitter.Origin(storages[i])}, {QuantizedWeightsEmitter.StorageLength(storages[i])}));");
             }
             w.Close();
             w.Close();

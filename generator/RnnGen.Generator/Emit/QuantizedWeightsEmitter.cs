@@ -62,10 +62,10 @@ internal static class QuantizedWeightsEmitter
         if (layout.Quantized is not { } q) return;
         w.Line($"// The {q.Precision} copies (QuantizedTensors says where each matrix is), rebuilt from _parameters by QuantizeWeights,");
         w.Line("// and the vectors the products multiply, prepared once per pass. Blocks read past the last matrix into the padding.");
-        if (q.Int8Count > 0) w.Line($"private readonly sbyte[] {Int8Field} = new sbyte[Int8WeightCount + StoragePadding];");
+        if (q.Int8Count > 0) w.Line($"private readonly sbyte[] {Int8Field} = {Globals.AlignedArrays}.AllocatePinned<sbyte>(Int8WeightCount + StoragePadding);");
         if (q.ScaleCount > 0) w.Line($"private readonly float[] {ScalesField} = new float[Int8ScaleCount + Padding];");
-        if (q.BFloat16Count > 0) w.Line($"private readonly ushort[] {BFloat16Field} = new ushort[BFloat16WeightCount + StoragePadding];");
-        if (q.RoundedCount > 0) w.Line($"private readonly float[] {RoundedField} = new float[RoundedWeightCount + ParameterPadding];");
+        if (q.BFloat16Count > 0) w.Line($"private readonly ushort[] {BFloat16Field} = {Globals.AlignedArrays}.AllocatePinned<ushort>(BFloat16WeightCount + StoragePadding);");
+        if (q.RoundedCount > 0) w.Line($"private readonly float[] {RoundedField} = {Globals.AlignedArrays}.AllocatePinned<float>(RoundedWeightCount + ParameterPadding);");
         if (q.VectorsA > 0) w.Line($"private readonly short[] {VectorsField} = new short[{LaterVector} + {SourceWriter.Number(q.VectorsB)} + Padding];");
         if (q.LanesA > 0)
         {
@@ -78,7 +78,7 @@ internal static class QuantizedWeightsEmitter
     {
         if (layout.Quantized is not { } q) return;
         string Span(string type, string field, string count, bool present) =>
-            present ? $"{field}.AsSpan(0, {count})" : $"global::System.Span<{type}>.Empty";
+            present ? $"{field}.AsSpan({Origin(field)}, {count})" : $"global::System.Span<{type}>.Empty";
         w.Lines($$"""
             /// <summary>
             /// {{q.Precision}}: Step and Forward multiply by copies of the recurrent weights made from <see cref="Parameters"/>.
@@ -119,6 +119,24 @@ internal static class QuantizedWeightsEmitter
         if (q.RoundedCount > 0) fields.Add(RoundedField);
         return fields;
     }
+
+    /// <summary>
+    /// Where element 0 of a storage field sits: the weight copies (int8, bf16, rounded float) are pinned arrays read from
+    /// their first element on a 64-byte boundary, as the parameters are; the scales are a plain array.
+    /// </summary>
+    public static string Origin(string field) => field == ScalesField ? "0" : $"{Globals.AlignedArrays}.Origin({field})";
+
+    /// <summary>The elements of a storage field its model uses (from its origin; the pinned arrays hold spare ones besides).</summary>
+    public static string StorageLength(string field) => field switch
+    {
+        Int8Field => "Int8WeightCount + StoragePadding",
+        ScalesField => "Int8ScaleCount + Padding",
+        BFloat16Field => "BFloat16WeightCount + StoragePadding",
+        _ => "RoundedWeightCount + ParameterPadding",
+    };
+
+    /// <summary>The element type of a storage field.</summary>
+    public static string ElementType(string field) => field switch { Int8Field => "sbyte", BFloat16Field => "ushort", _ => "float" };
 
     /// <summary>Whether <paramref name="precision"/> is a low precision, i.e. the model implements <see cref="Interface"/>.</summary>
     public static bool IsQuantized(WeightPrecision precision) => precision != WeightPrecision.Float32;

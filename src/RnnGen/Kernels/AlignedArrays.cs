@@ -28,16 +28,28 @@ public static class AlignedArrays
     /// </summary>
     public static float[] Allocate(int count, out int origin)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        float[] array = GC.AllocateArray<float>(count + Spare, pinned: true);
+        float[] array = AllocatePinned<float>(count);
         origin = Origin(array);
         return array;
     }
 
-    /// <summary>The index of the first element of <paramref name="array"/> on the boundary (the array must be pinned for it to stay there).</summary>
-    public static unsafe int Origin(float[] array)
+    /// <summary>
+    /// A zeroed, pinned array of <paramref name="count"/> elements plus enough spare ones (64 / size of
+    /// <typeparamref name="T"/> − 1) that <see cref="Origin{T}"/> leaves <paramref name="count"/> after it.
+    /// </summary>
+    public static T[] AllocatePinned<T>(int count) where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return GC.AllocateArray<T>(count + Alignment / Unsafe.SizeOf<T>() - 1, pinned: true);
+    }
+
+    /// <summary>
+    /// The index of the first element of <paramref name="array"/> on the boundary. The array must be pinned (from
+    /// <see cref="AllocatePinned{T}"/>) for the answer to stay true; it is the same on every call.
+    /// </summary>
+    public static unsafe int Origin<T>(T[] array) where T : unmanaged
     {
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        return (int)((Alignment - address % Alignment) % Alignment) / sizeof(float);
+        return (int)((Alignment - address % Alignment) % Alignment) / Unsafe.SizeOf<T>();
     }
 }

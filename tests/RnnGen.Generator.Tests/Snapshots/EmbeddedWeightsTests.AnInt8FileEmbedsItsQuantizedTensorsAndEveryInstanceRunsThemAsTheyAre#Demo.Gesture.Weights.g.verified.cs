@@ -19,15 +19,15 @@ namespace Demo
             if (parameters is null)
             {
                 global::RnnGen.Weights.EmbeddedWeights.Load(this, typeof(Gesture).Assembly, EmbeddedWeightsResource);
-                global::System.Threading.Volatile.Write(ref s_embeddedStorages, new global::System.Array[] { (global::System.Array)_int8Scales.Clone(), (global::System.Array)_roundedWeights.Clone() });
+                global::System.Threading.Volatile.Write(ref s_embeddedStorages, new global::System.Array[] { global::System.MemoryExtensions.AsSpan(_int8Scales, 0, Int8ScaleCount + Padding).ToArray(), global::System.MemoryExtensions.AsSpan(_roundedWeights, global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights), RoundedWeightCount + ParameterPadding).ToArray() });
                 global::System.Threading.Volatile.Write(ref s_embeddedParameters, Parameters.ToArray());
             }
             else
             {
                 global::System.Array.Copy(parameters, 0, _parameters, _origin, ParameterCount);
                 global::System.Array[] storages = global::System.Threading.Volatile.Read(ref s_embeddedStorages)!;
-                global::System.Array.Copy(storages[0], _int8Scales, _int8Scales.Length);
-                global::System.Array.Copy(storages[1], _roundedWeights, _roundedWeights.Length);
+                global::System.MemoryExtensions.CopyTo((float[])storages[0], global::System.MemoryExtensions.AsSpan(_int8Scales, 0, Int8ScaleCount + Padding));
+                global::System.MemoryExtensions.CopyTo((float[])storages[1], global::System.MemoryExtensions.AsSpan(_roundedWeights, global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights), RoundedWeightCount + ParameterPadding));
             }
         }
     }

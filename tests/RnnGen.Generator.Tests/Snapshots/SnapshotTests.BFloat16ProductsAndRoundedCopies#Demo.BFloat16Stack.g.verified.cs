@@ -125,8 +125,8 @@ namespace Demo
         private readonly float[] _stepInput = new float[InputSize + Padding];
         // The BFloat16 copies (QuantizedTensors says where each matrix is), rebuilt from _parameters by QuantizeWeights,
         // and the vectors the products multiply, prepared once per pass. Blocks read past the last matrix into the padding.
-        private readonly ushort[] _bfloat16Weights = new ushort[BFloat16WeightCount + StoragePadding];
-        private readonly float[] _roundedWeights = new float[RoundedWeightCount + ParameterPadding];
+        private readonly ushort[] _bfloat16Weights = global::RnnGen.Kernels.AlignedArrays.AllocatePinned<ushort>(BFloat16WeightCount + StoragePadding);
+        private readonly float[] _roundedWeights = global::RnnGen.Kernels.AlignedArrays.AllocatePinned<float>(RoundedWeightCount + ParameterPadding);
         private readonly float[] _lanesLo = new float[LaterVector + 56 + Padding];
         private readonly float[] _lanesHi = new float[LaterVector + 56 + Padding];
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
@@ -188,8 +188,8 @@ namespace Demo
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.QuantizedTensor> QuantizedTensors => s_quantizedTensors;
         global::System.Span<sbyte> global::RnnGen.IQuantizedModel.Int8Weights => global::System.Span<sbyte>.Empty;
         global::System.Span<float> global::RnnGen.IQuantizedModel.Int8Scales => global::System.Span<float>.Empty;
-        global::System.Span<ushort> global::RnnGen.IQuantizedModel.BFloat16Weights => _bfloat16Weights.AsSpan(0, BFloat16WeightCount);
-        global::System.Span<float> global::RnnGen.IQuantizedModel.RoundedWeights => _roundedWeights.AsSpan(0, RoundedWeightCount);
+        global::System.Span<ushort> global::RnnGen.IQuantizedModel.BFloat16Weights => _bfloat16Weights.AsSpan(global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights), BFloat16WeightCount);
+        global::System.Span<float> global::RnnGen.IQuantizedModel.RoundedWeights => _roundedWeights.AsSpan(global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights), RoundedWeightCount);
         /// <summary>
         /// Rebuilds the BFloat16 copies from <see cref="Parameters"/>: call it after writing the parameters directly
         /// (LoadWeights, Initializer.Apply and the constructor do it themselves). Allocates nothing.
@@ -449,7 +449,7 @@ namespace Demo
             p.Slice(BiasIhL0, G).CopyTo(gates);
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddBFloat16(
                 _bfloat16Weights,
-                BFloat16L0,
+                global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights) + BFloat16L0,
                 L0Lanes,
                 0,
                 0,
@@ -458,7 +458,7 @@ namespace Demo
             p.Slice(BiasHhL0, G).CopyTo(recurrent);
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddBFloat16(
                 _bfloat16Weights,
-                BFloat16L0,
+                global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights) + BFloat16L0,
                 L0Lanes,
                 L0InputLanes,
                 0,
@@ -492,7 +492,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
+            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights) + BFloat16L0);
             ref float actLo = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo);
             ref float actHi = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesHi);
             ref float actLoH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo), L0InputLanes);
@@ -545,7 +545,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
+            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights) + BFloat16L0);
             ref float actLo = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo);
             ref float actHi = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesHi);
             ref float actLoH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo), L0InputLanes);
@@ -598,7 +598,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
+            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights) + BFloat16L0);
             ref float actLo = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo);
             ref float actHi = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesHi);
             ref float actLoH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo), L0InputLanes);
@@ -646,7 +646,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
+            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights) + BFloat16L0);
             ref float actLo = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo);
             ref float actHi = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesHi);
             ref float actLoH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo), L0InputLanes);
@@ -688,7 +688,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
+            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights) + BFloat16L0);
             ref float actLo = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo);
             ref float actHi = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesHi);
             ref float actLoH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo), L0InputLanes);
@@ -730,7 +730,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), BFloat16L0);
+            ref ushort w16 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bfloat16Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_bfloat16Weights) + BFloat16L0);
             ref float actLo = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo);
             ref float actHi = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesHi);
             ref float actLoH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lanesLo), L0InputLanes);
@@ -875,8 +875,8 @@ namespace Demo
             global::System.Span<float> a = _scratchGates.AsSpan(0, G);
             // a = W_ih x + b_ih + W_hh h + b_hh
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL1, G), p.Slice(BiasHhL1, G), a);
-            global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(RoundedIhL1, G * I), x, a);
-            global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(RoundedHhL1, G * P), hPrev, a);
+            global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights) + RoundedIhL1, G * I), x, a);
+            global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights) + RoundedHhL1, G * P), hPrev, a);
             // h' = tanh(a)
             global::System.Numerics.Tensors.TensorPrimitives.Tanh(a, h);
         }
@@ -890,7 +890,7 @@ namespace Demo
         {
             const int I = L1Input, P = L1Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -920,7 +920,7 @@ namespace Demo
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -957,7 +957,7 @@ namespace Demo
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -983,7 +983,7 @@ namespace Demo
         {
             const int I = L1Input, P = L1Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -1018,7 +1018,7 @@ namespace Demo
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
@@ -1063,7 +1063,7 @@ namespace Demo
         {
             const int I = L1Input, H = L1Hidden, P = L1Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL1);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL1);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);

@@ -158,9 +158,9 @@ namespace Demo
         private readonly float[] _stepInput = new float[InputSize + Padding];
         // The Int8 copies (QuantizedTensors says where each matrix is), rebuilt from _parameters by QuantizeWeights,
         // and the vectors the products multiply, prepared once per pass. Blocks read past the last matrix into the padding.
-        private readonly sbyte[] _int8Weights = new sbyte[Int8WeightCount + StoragePadding];
+        private readonly sbyte[] _int8Weights = global::RnnGen.Kernels.AlignedArrays.AllocatePinned<sbyte>(Int8WeightCount + StoragePadding);
         private readonly float[] _int8Scales = new float[Int8ScaleCount + Padding];
-        private readonly float[] _roundedWeights = new float[RoundedWeightCount + ParameterPadding];
+        private readonly float[] _roundedWeights = global::RnnGen.Kernels.AlignedArrays.AllocatePinned<float>(RoundedWeightCount + ParameterPadding);
         private readonly short[] _int16Vectors = new short[LaterVector + 100 + Padding];
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
@@ -219,10 +219,10 @@ namespace Demo
         public global::RnnGen.WeightPrecision Precision => global::RnnGen.WeightPrecision.Int8;
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.QuantizedTensor> QuantizedTensors => s_quantizedTensors;
-        global::System.Span<sbyte> global::RnnGen.IQuantizedModel.Int8Weights => _int8Weights.AsSpan(0, Int8WeightCount);
+        global::System.Span<sbyte> global::RnnGen.IQuantizedModel.Int8Weights => _int8Weights.AsSpan(global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights), Int8WeightCount);
         global::System.Span<float> global::RnnGen.IQuantizedModel.Int8Scales => _int8Scales.AsSpan(0, Int8ScaleCount);
         global::System.Span<ushort> global::RnnGen.IQuantizedModel.BFloat16Weights => global::System.Span<ushort>.Empty;
-        global::System.Span<float> global::RnnGen.IQuantizedModel.RoundedWeights => _roundedWeights.AsSpan(0, RoundedWeightCount);
+        global::System.Span<float> global::RnnGen.IQuantizedModel.RoundedWeights => _roundedWeights.AsSpan(global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights), RoundedWeightCount);
         /// <summary>
         /// Rebuilds the Int8 copies from <see cref="Parameters"/>: call it after writing the parameters directly
         /// (LoadWeights, Initializer.Apply and the constructor do it themselves). Allocates nothing.
@@ -527,7 +527,7 @@ namespace Demo
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL0, G), p.Slice(BiasHhL0, G), gates);
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8(
                 _int8Weights,
-                Int8L0,
+                global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L0,
                 L0Gates,
                 0,
                 0,
@@ -536,7 +536,7 @@ namespace Demo
                 gates);
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8(
                 _int8Weights,
-                Int8L0,
+                global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L0,
                 L0Gates,
                 L0InputPairs,
                 0,
@@ -556,7 +556,7 @@ namespace Demo
             h.Clear();
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8(
                 _int8Weights,
-                Int8HrL0,
+                global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8HrL0,
                 L0Output,
                 0,
                 0,
@@ -581,8 +581,8 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
-            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8HrL0);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L0);
+            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8HrL0);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL0);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL0);
             ref float sHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHrL0);
@@ -703,8 +703,8 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
-            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8HrL0);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L0);
+            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8HrL0);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL0);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL0);
             ref float sHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHrL0);
@@ -824,8 +824,8 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
-            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8HrL0);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L0);
+            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8HrL0);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL0);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL0);
             ref float sHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHrL0);
@@ -901,8 +901,8 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
-            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8HrL0);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L0);
+            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8HrL0);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL0);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL0);
             ref float sHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHrL0);
@@ -1002,8 +1002,8 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
-            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8HrL0);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L0);
+            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8HrL0);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL0);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL0);
             ref float sHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHrL0);
@@ -1102,8 +1102,8 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L0);
-            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8HrL0);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L0);
+            ref sbyte q8Hr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8HrL0);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL0);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL0);
             ref float sHr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHrL0);
@@ -1294,7 +1294,7 @@ namespace Demo
             p.Slice(BiasIhL1, G).CopyTo(gates);
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8(
                 _int8Weights,
-                Int8L1,
+                global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1,
                 L1Gates,
                 0,
                 0,
@@ -1305,7 +1305,7 @@ namespace Demo
             global::System.Numerics.Tensors.TensorPrimitives.Add(gates.Slice(0, 2 * H), p.Slice(BiasHhL1, 2 * H), gates.Slice(0, 2 * H));
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8(
                 _int8Weights,
-                Int8L1,
+                global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1,
                 L1Gates,
                 L1InputPairs,
                 0,
@@ -1318,7 +1318,7 @@ namespace Demo
             global::System.Numerics.Tensors.TensorPrimitives.Add(gates.Slice(2 * H, H), p.Slice(BiasHhL1 + 2 * H, H), gates.Slice(2 * H, H));
             global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8(
                 _int8Weights,
-                Int8L1,
+                global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1,
                 L1Gates,
                 L1InputPairs,
                 2 * H,
@@ -1347,7 +1347,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL1);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL1);
             ref short xQ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int16Vectors);
@@ -1452,7 +1452,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL1);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL1);
             ref short xQ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int16Vectors);
@@ -1557,7 +1557,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL1);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL1);
             ref short xQ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int16Vectors);
@@ -1657,7 +1657,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL1);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL1);
             ref short xQ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int16Vectors);
@@ -1753,7 +1753,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL1);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL1);
             ref short xQ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int16Vectors);
@@ -1849,7 +1849,7 @@ namespace Demo
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
-            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), Int8L1);
+            ref sbyte q8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Weights), global::RnnGen.Kernels.AlignedArrays.Origin(_int8Weights) + Int8L1);
             ref float sIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesIhL1);
             ref float sHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int8Scales), ScalesHhL1);
             ref short xQ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_int16Vectors);
@@ -2080,8 +2080,8 @@ namespace Demo
             global::System.ReadOnlySpan<float> p = _parameters.AsSpan(_origin);
             // a = W_ih x + b_ih + W_hh h + b_hh, stacked in gate order i, f, g, o
             global::System.Numerics.Tensors.TensorPrimitives.Add(p.Slice(BiasIhL2, G), p.Slice(BiasHhL2, G), gates);
-            global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(RoundedIhL2, G * I), x, gates);
-            global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(RoundedHhL2, G * P), hPrev, gates);
+            global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights) + RoundedIhL2, G * I), x, gates);
+            global::RnnGen.Kernels.MatrixOps.GemvAdd(_roundedWeights.AsSpan(global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights) + RoundedHhL2, G * P), hPrev, gates);
             // i, f = σ(a_i, a_f); g = tanh(a_g); o = σ(a_o)
             global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(gates.Slice(0, 2 * H), gates.Slice(0, 2 * H));
             global::System.Numerics.Tensors.TensorPrimitives.Tanh(gates.Slice(2 * H, H), gates.Slice(2 * H, H));
@@ -2107,7 +2107,7 @@ namespace Demo
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -2165,7 +2165,7 @@ namespace Demo
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -2222,7 +2222,7 @@ namespace Demo
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -2272,7 +2272,7 @@ namespace Demo
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -2327,7 +2327,7 @@ namespace Demo
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
@@ -2381,7 +2381,7 @@ namespace Demo
         {
             const int I = L2Input, H = L2Hidden, P = L2Output;
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
-            ref float rounded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights);
+            ref float rounded = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_roundedWeights), global::RnnGen.Kernels.AlignedArrays.Origin(_roundedWeights));
             ref float wIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedIhL2);
             ref float wHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rounded, RoundedHhL2);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);

@@ -45,5 +45,18 @@ public sealed class AlignedArraysTests
         Assert.Equal(0, Address(ref MemoryMarshal.GetReference(batch.Parameters)) % AlignedArrays.Alignment);
     }
 
+    [Fact]
+    public void LowPrecisionCopiesAreReadFromTheBoundaryToo()
+    {
+        var int8 = new Quantization.RuntimeLstmInt8(); // int8 kernels
+        var bf16 = new Quantization.RuntimeLstmBFloat16(); // bf16 kernels
+        var rounded = new Quantization.RuntimeOnnxInt8(); // a small layer: float32 products of a rounded copy
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        Assert.Equal(0, Address(ref Unsafe.As<sbyte, float>(ref MemoryMarshal.GetReference(((IQuantizedModel)int8).Int8Weights))) % AlignedArrays.Alignment);
+        Assert.Equal(0, Address(ref Unsafe.As<ushort, float>(ref MemoryMarshal.GetReference(((IQuantizedModel)bf16).BFloat16Weights))) % AlignedArrays.Alignment);
+        Assert.Equal(0, Address(ref MemoryMarshal.GetReference(((IQuantizedModel)rounded).RoundedWeights)) % AlignedArrays.Alignment);
+        Assert.True(((IQuantizedModel)rounded).RoundedWeights.Length > 0 && ((IQuantizedModel)int8).Int8Weights.Length > 0 && ((IQuantizedModel)bf16).BFloat16Weights.Length > 0);
+    }
+
     private static unsafe long Address(ref float element) => (long)Unsafe.AsPointer(ref element);
 }

@@ -140,9 +140,14 @@ internal sealed class QuantizedProducts
     public void WriteReferences(SourceWriter w)
     {
         const string mm = Globals.MemoryMarshal, un = Globals.Unsafe;
-        string At(string field, string offset) => offset == "0"
-            ? $"ref {mm}.GetArrayDataReference({field})"
-            : $"ref {un}.Add(ref {mm}.GetArrayDataReference({field}), {offset})";
+        string At(string field, string offset)
+        {
+            if (field is QuantizedWeightsEmitter.Int8Field or QuantizedWeightsEmitter.BFloat16Field)
+                offset = offset == "0" ? QuantizedWeightsEmitter.Origin(field) : $"{QuantizedWeightsEmitter.Origin(field)} + {offset}";
+            return offset == "0"
+                ? $"ref {mm}.GetArrayDataReference({field})"
+                : $"ref {un}.Add(ref {mm}.GetArrayDataReference({field}), {offset})";
+        }
         var declarations = new (string Name, string Type, string Field, string Offset)[]
         {
             ("q8", "sbyte", QuantizedWeightsEmitter.Int8Field, _q.BlockConstant),
@@ -192,7 +197,7 @@ internal sealed class QuantizedProducts
                 };
                 string scaleSlice = $"{QuantizedWeightsEmitter.ScalesField}.AsSpan({scales}{(firstRow is null ? "" : " + " + firstRow)}, {rows})";
                 w.Wrapped("global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddInt8",
-                    [QuantizedWeightsEmitter.Int8Field, block, stride, pair, first, scaleSlice, columnsOfVector, target], ";");
+                    [QuantizedWeightsEmitter.Int8Field, $"{QuantizedWeightsEmitter.Origin(QuantizedWeightsEmitter.Int8Field)} + {block}", stride, pair, first, scaleSlice, columnsOfVector, target], ";");
                 break;
             }
             case ProductMode.BFloat16:
@@ -204,13 +209,13 @@ internal sealed class QuantizedProducts
                     _ => (q.HrBlockConstant, q.Sizes.Hidden, "0"),
                 };
                 w.Wrapped("global::RnnGen.Kernels.QuantizedMatrixOps.GemvAddBFloat16",
-                    [QuantizedWeightsEmitter.BFloat16Field, block, stride, lane, first, columnsOfVector, target], ";");
+                    [QuantizedWeightsEmitter.BFloat16Field, $"{QuantizedWeightsEmitter.Origin(QuantizedWeightsEmitter.BFloat16Field)} + {block}", stride, lane, first, columnsOfVector, target], ";");
                 break;
             }
             default:
             {
                 string offset = q.RoundedConstant("w" + matrix)! + (firstRow is null ? "" : $" + {firstRow} * {columns}");
-                w.Line($"{Globals.MatrixOps}.GemvAdd({QuantizedWeightsEmitter.RoundedField}.AsSpan({offset}, {rows} * {columns}), {vector}, {target});");
+                w.Line($"{Globals.MatrixOps}.GemvAdd({QuantizedWeightsEmitter.RoundedField}.AsSpan({QuantizedWeightsEmitter.Origin(QuantizedWeightsEmitter.RoundedField)} + {offset}, {rows} * {columns}), {vector}, {target});");
                 break;
             }
         }

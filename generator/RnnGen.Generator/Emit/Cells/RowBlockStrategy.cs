@@ -288,7 +288,7 @@ internal sealed class BlockUsage
         if (weights.Any(name => Rounded(name) is null))
             w.Line($"ref float p = ref {Globals.Unsafe}.Add(ref {mm}.GetArrayDataReference(_parameters), _origin);");
         if (weights.Any(name => Rounded(name) is not null))
-            w.Line($"ref float rounded = ref {mm}.GetArrayDataReference({QuantizedWeightsEmitter.RoundedField});");
+            w.Line($"ref float rounded = ref {Globals.Unsafe}.Add(ref {mm}.GetArrayDataReference({QuantizedWeightsEmitter.RoundedField}), {QuantizedWeightsEmitter.Origin(QuantizedWeightsEmitter.RoundedField)});");
         foreach (string name in weights)
             w.Line(Rounded(name) is { } offset
                 ? $"ref float {name} = ref {un}.Add(ref rounded, {offset});"
