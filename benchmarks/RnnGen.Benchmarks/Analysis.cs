@@ -60,7 +60,10 @@ internal static class Analysis
           the JIT had used up its inlining budget in the 16-row cells, so `FastTanh`, the FMA wrapper and the reduction's
           local functions stayed calls that passed 64-byte vectors through memory (3.5 KB stack frames). The FMAs are now
           written as intrinsics and every helper is marked for inlining; `KernelInliningTests` reads the JIT's own listing of
-          generated cells and fails on any such call. After the fix the two tiers are within noise of each other on this host.
+          generated cells and fails on any such call. The same budget ran out when a cell was inlined into its caller's small
+          method (a benchmark's or a game loop's `model.Step(x, y)`), and under tiering the profile seen during warm-up decided
+          the H = 8 paired-rows Step's speed (226 ns or 62 ns), so every generated cell is now `NoInlining` and
+          `AggressiveOptimization` (`GeneratedCellInliningTests`). After the fixes the AVX-512 path is the faster tier again.
         - **Weights on a 64-byte boundary.** .NET puts an array's first element on an 8-byte boundary only; the cells load
           weight rows 64 bytes at a time, and rows that straddle cache lines cost more: one LSTM 1→64 Step measured 630 ns
           with its parameters on a 64-byte boundary and 690–786 ns at the other offsets (same process, same code, only the

@@ -23,8 +23,9 @@ internal static class PrecisionAnalysis
           becomes two float vectors by a shift and a mask, then the float32 FMAs and the same reduction as float32: twice the
           instructions of the float32 loop over half the bytes. It pays only where the bytes are the limit: layers whose
           W_ih and W_hh hold fewer than 32,768 weights (128 KB in float32) run the float kernels over rounded copies (with
-          the kernels forced, every smaller size of the grid measured slower than float32, LSTM 8→64 no faster). The GRU
-          bf16 Step measured slower than float32 even at 16→128, for a reason not yet found.
+          the kernels forced, every smaller size of the grid measured slower than float32, LSTM 8→64 no faster). Earlier
+          runs had the GRU bf16 Step slower than float32 even at 16→128: the JIT had left kernel helpers as calls there
+          (fixed; `KernelInliningTests`). With float32 now at the L2 bound, bf16 comes out near float32's speed.
         - **VNNI would be faster still.** `vpdpbusd` does 64 int8 products in one instruction. .NET 10 has it only as
           `AvxVnni` (VEX, 256 bits), which this AVX-512 machine does not report, and no AVX512-VNNI class, so it cannot be
           used here; on a machine with AVX-VNNI a 256-bit `vpdpbusd` path would replace `vpmovsxbw` + `vpmaddwd`.
