@@ -121,10 +121,11 @@ internal static class QuantizedWeightsEmitter
     }
 
     /// <summary>
-    /// Where element 0 of a storage field sits: the weight copies (int8, bf16, rounded float) are pinned arrays read from
-    /// their first element on a 64-byte boundary, as the parameters are; the scales are a plain array.
+    /// Where element 0 of a field sits: the weight copies (int8, bf16, rounded float) are pinned arrays read from their
+    /// first element on a 64-byte boundary, as the parameters are; every other field (scales, vectors) is a plain array.
     /// </summary>
-    public static string Origin(string field) => field == ScalesField ? "0" : $"{Globals.AlignedArrays}.Origin({field})";
+    public static string Origin(string field) =>
+        field is Int8Field or BFloat16Field or RoundedField ? $"{Globals.AlignedArrays}.Origin({field})" : "0";
 
     /// <summary>The elements of a storage field its model uses (from its origin; the pinned arrays hold spare ones besides).</summary>
     public static string StorageLength(string field) => field switch

@@ -142,11 +142,11 @@ internal sealed class QuantizedProducts
         const string mm = Globals.MemoryMarshal, un = Globals.Unsafe;
         string At(string field, string offset)
         {
-            if (field is QuantizedWeightsEmitter.Int8Field or QuantizedWeightsEmitter.BFloat16Field)
-                offset = offset == "0" ? QuantizedWeightsEmitter.Origin(field) : $"{QuantizedWeightsEmitter.Origin(field)} + {offset}";
-            return offset == "0"
+            string origin = QuantizedWeightsEmitter.Origin(field);
+            string from = origin == "0" ? offset : offset == "0" ? origin : $"{origin} + {offset}";
+            return from == "0"
                 ? $"ref {mm}.GetArrayDataReference({field})"
-                : $"ref {un}.Add(ref {mm}.GetArrayDataReference({field}), {offset})";
+                : $"ref {un}.Add(ref {mm}.GetArrayDataReference({field}), {from})";
         }
         var declarations = new (string Name, string Type, string Field, string Offset)[]
         {
