@@ -441,6 +441,85 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal(0, head);
     }
 
+    /// <summary>An LSTM(<paramref name="hidden"/>) over 4 inputs with a Dense(1) head, zero weights.</summary>
+    private string Lstm(int hidden) => Weights($"lstm{hidden}.safetensors",
+        ("rnn.weight_ih_l0", [4 * hidden, 4]), ("rnn.weight_hh_l0", [4 * hidden, hidden]), ("rnn.bias_ih_l0", [4 * hidden]), ("rnn.bias_hh_l0", [4 * hidden]),
+        ("fc.weight", [1, hidden]), ("fc.bias", [1]));
+
+    [Theory]
+    [InlineData(10, 8)]
+    [InlineData(12, 8)]
+    [InlineData(13, 16)]
+    [InlineData(20, 16)]
+    [InlineData(37, 40)]
+    [InlineData(50, 48)]
+    [InlineData(100, 96)]
+    [InlineData(9, 8)]
+    public void VectorGridMovesAnOffGridSizeToTheNearestMultipleOf8(int size, int nearest)
+    {
+        Assert.True(VectorGrid.Off(size));
+        Assert.Equal(nearest, VectorGrid.Nearest(size));
+        var model = new ModelDescription(4, null, [new RecurrentLayer(CellType.Lstm, size), new RecurrentLayer(CellType.Gru, 64)], [new DenseLayer(1)]);
+        var (twin, moves) = VectorGrid.Twin(model)!.Value;
+        Assert.Equal([nearest, 64], twin.Layers.Select(l => l.HiddenSize));
+        Assert.Equal($"layer 0 H = {size} → {nearest}", Assert.Single(moves).ToString());
+    }
+
+    [Fact]
+    public void VectorGridLeavesOnGridAndNarrowSizesAndKeepsAProjectionBelowItsHiddenSize()
+    {
+        foreach (int size in new[] { 1, 3, 5, 8, 16, 48, 200 })
+            Assert.False(VectorGrid.Off(size));
+        Assert.Null(VectorGrid.Twin(new ModelDescription(3, null, [new RecurrentLayer(CellType.Gru, 5), new RecurrentLayer(CellType.Lstm, 48, ProjectionSize: 16)], [])));
+        // H = 20 → 16, P = 13 → 16 would not stay below H: P stays.
+        var (twin, moves) = VectorGrid.Twin(new ModelDescription(3, null, [new RecurrentLayer(CellType.Lstm, 20, ProjectionSize: 13)], []))!.Value;
+        Assert.Equal((16, 13), (twin.Layers[0].HiddenSize, twin.Layers[0].ProjectionSize));
+        Assert.Equal("layer 0 H = 20 → 16", Assert.Single(moves).ToString());
+        (twin, moves) = VectorGrid.Twin(new ModelDescription(3, null, [new RecurrentLayer(CellType.Lstm, 100, ProjectionSize: 50)], []))!.Value;
+        Assert.Equal((96, 48), (twin.Layers[0].HiddenSize, twin.Layers[0].ProjectionSize));
+        Assert.Equal(["layer 0 H = 100 → 96", "layer 0 P = 50 → 48"], moves.Select(m => m.ToString()));
+    }
+
+    [Fact]
+    public void InspectNamesALayerOffTheVectorGridAndTheSizesThatAvoidIt()
+    {
+        var (exit, output, error) = Cli("inspect", Lstm(50));
+        Assert.Equal(0, exit);
+        Assert.Empty(error);
+        Assert.Contains("Speed:", output);
+        Assert.Contains("layer 0: H = 50 is off the vector grid (multiples of 8)", output);
+        Assert.Contains("H = 48 or 56 avoids that", output);
+
+        (exit, output, _) = Cli("inspect", Lstm(48));
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("Speed:", output);
+    }
+
+    [Fact]
+    public void BenchTimesAnOffGridModelAgainstItsOnGridTwinAndWarnsWhenItIsFarSlower()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, BenchCommand.Run(Lstm(50), new InferenceOptions(SequenceLength: 10), iterations: 50, warmup: 20, output, warmupMilliseconds: 0, error));
+        string line = Assert.Single(output.ToString().Split('\n'), l => l.StartsWith("Vector grid: ", StringComparison.Ordinal));
+        Assert.Contains("Step costs ", line);
+        Assert.Contains("of its on-grid twin (layer 0 H = 50 → 48: ", line);
+        double ratio = double.Parse(line["Vector grid: Step costs ".Length..line.IndexOf('×')], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(ratio > 0);
+        // The warning is there exactly when the measured ratio is above the tolerance, and names the sizes that avoid it.
+        if (ratio > VectorGrid.Tolerance)
+            Assert.Contains("rnngen: warning: ", error.ToString());
+        else
+            Assert.Empty(error.ToString());
+        if (ratio > VectorGrid.Tolerance)
+            Assert.Contains("layer 0 H = 48 or 56 would avoid that", error.ToString());
+
+        // On the grid: no twin, no line.
+        output = new StringWriter();
+        Assert.Equal(0, BenchCommand.Run(Lstm(48), new InferenceOptions(SequenceLength: 10), iterations: 5, warmup: 1, output, warmupMilliseconds: 0));
+        Assert.DoesNotContain("Vector grid:", output.ToString());
+    }
+
     [Fact]
     public void BenchWithBatchTimesTheBatchedStepPerEntity()
     {

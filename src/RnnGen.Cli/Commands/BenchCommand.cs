@@ -16,7 +16,8 @@ namespace RnnGen.Cli.Commands;
 /// <c>rnngen bench MODEL.safetensors [--precision int8|bf16]</c>: compiles exactly the model <c>inspect</c> infers (in the
 /// given precision), loads the weights, and times each call of Step, Forward (a full window) and Backward (float32 only):
 /// latency percentiles, bytes allocated per call and GFLOP/s (multiply–adds of the matrix products counted as 2 FLOPs;
-/// element-wise work is not counted), and the bytes of recurrent weights a step multiplies. <c>--batch N [--threads K]</c>
+/// element-wise work is not counted), and the bytes of recurrent weights a step multiplies; a model with a size off the
+/// vector grid is timed against its on-grid twin (<see cref="GridCheck"/>). <c>--batch N [--threads K]</c>
 /// times the float32 model's batched Step instead (<see cref="RunBatch"/>).
 /// </summary>
 internal static class BenchCommand
@@ -60,7 +61,7 @@ internal static class BenchCommand
     public static int Run(string path, InferenceOptions options, int iterations, int warmup, TextWriter output, int warmupMilliseconds = WarmupMilliseconds, TextWriter? error = null,
         WeightPrecision precision = WeightPrecision.Float32)
     {
-        var (spec, instance) = Load(path, options, error, precision);
+        var (spec, instance, declaration) = Load(path, options, error, precision);
         var results = Measure(instance, spec, iterations, warmup, warmupMilliseconds);
         output.WriteLine($"{instance.GetType().Name}: {ModelSummary.Describe(spec)}; {instance.Parameters.Length:N0} parameters, T = {instance.SequenceLength}, {iterations} calls each after at least {warmup} warm-up calls and {warmupMilliseconds} ms");
         output.WriteLine($"{"",-9}{"p50",12}{"p90",12}{"p99",12}{"mean",12}{"alloc/call",12}{"GFLOP/s",10}");
@@ -74,7 +75,52 @@ internal static class BenchCommand
         // What runs: the precision asked for, or the one a file's recorded declaration sets.
         foreach (string line in KernelReport(spec, instance is IQuantizedModel q ? q.Precision : WeightPrecision.Float32))
             output.WriteLine(line);
+        GridCheck(path, spec, instance, declaration, results, iterations, warmup, warmupMilliseconds, output, error);
         return ExitCodes.Success;
+    }
+
+    /// <summary>The type name of the on-grid twin <see cref="GridCheck"/> compiles.</summary>
+    private const string TwinTypeName = "OnGridTwin";
+
+    /// <summary>
+    /// For a model with a hidden or projection size off the vector grid (<see cref="VectorGrid"/>): compiles the same model
+    /// with those sizes on the grid (same precision and activations, random weights), times its Step (Forward when there is
+    /// no Step) as the model's was timed, and prints the model's time per multiply-add over the twin's. Above
+    /// <see cref="VectorGrid.Tolerance"/> it also warns on standard error, naming the sizes that avoid it.
+    /// </summary>
+    private static void GridCheck(string path, ModelDescription spec, IRecurrentModel instance, string declaration, IReadOnlyList<Measurement> results,
+        int iterations, int warmup, int warmupMilliseconds, TextWriter output, TextWriter? error)
+    {
+        if (VectorGrid.Twin(spec) is not { } plan) return;
+        var measured = results[0];
+        string moves = string.Join(", ", plan.Moves);
+        IRecurrentModel twin;
+        try
+        {
+            string source = DeclarationText.Write(plan.Twin, TwinTypeName, instance.SequenceLength, "RnnGen.Bench.Grid");
+            if (instance is IQuantizedModel quantized) source = DeclarationPrecision.Apply(source, quantized.Precision);
+            if (declaration.Contains("ActivationPrecision.Exact", StringComparison.Ordinal))
+                source = source.Replace("[RecurrentModel(", "[RecurrentModel(Activations = ActivationPrecision.Exact, ", StringComparison.Ordinal);
+            var compiled = ModelCompiler.Compile([source]);
+            twin = compiled.Create(compiled.ModelTypeNames.Single());
+        }
+        catch (ModelCompilationException e)
+        {
+            output.WriteLine($"Vector grid: not checked, the on-grid twin ({moves}) did not compile: {e.Errors.FirstOrDefault()}");
+            return;
+        }
+        var random = new Random(7);
+        var parameters = twin.Parameters;
+        for (int i = 0; i < parameters.Length; i++) parameters[i] = (float)(random.NextDouble() * 0.4 - 0.2);
+        (twin as IQuantizedModel)?.QuantizeWeights();
+        var twinSpec = plan.Twin;
+        var twinResult = Measure(twin, twinSpec, iterations, warmup, warmupMilliseconds, only: measured.Method);
+        double ratio = measured.Percentile(50) / measured.Flops / (twinResult.Percentile(50) / twinResult.Flops);
+        string ratioText = ratio.ToString("0.00", CultureInfo.InvariantCulture);
+        output.WriteLine($"Vector grid: {measured.Method} costs {ratioText}× the time per multiply-add of its on-grid twin ({moves}: {Time(twinResult.Percentile(50))} per call), measured now; the goal is ≤ {VectorGrid.Tolerance.ToString(CultureInfo.InvariantCulture)}×");
+        if (ratio <= VectorGrid.Tolerance) return;
+        string avoid = string.Join("; ", plan.Moves.Select(m => $"layer {m.Layer} {m.Size} = {VectorGrid.Neighbours(m.From).Below} or {VectorGrid.Neighbours(m.From).Above}"));
+        error?.WriteLine($"rnngen: warning: {path}: off the vector grid, each multiply-add of {measured.Method} costs {ratioText}× what it costs in the on-grid twin ({moves}) on this machine; {avoid} would avoid that (docs/PERFORMANCE.md, Uniformity)");
     }
 
     /// <summary>
@@ -89,7 +135,7 @@ internal static class BenchCommand
         if (precision != WeightPrecision.Float32)
             throw new CommandException(ExitCodes.UnusableInput,
                 $"--batch and --precision {DeclarationPrecision.Name(precision)} do not combine: a low-precision model has no Batch (docs/quantization.md); time the float32 model's batch without --precision");
-        var (spec, instance) = Load(path, options, error, WeightPrecision.Float32);
+        var (spec, instance, _) = Load(path, options, error, WeightPrecision.Float32);
         if (instance is IQuantizedModel recorded)
             throw new CommandException(ExitCodes.UnusableInput,
                 $"{path}: its recorded declaration is in {DeclarationPrecision.Name(recorded.Precision)}, and a low-precision model has no Batch (docs/quantization.md)");
@@ -125,7 +171,7 @@ internal static class BenchCommand
         return ExitCodes.Success;
     }
 
-    private static (ModelDescription Spec, IRecurrentModel Model) Load(string path, InferenceOptions options, TextWriter? error, WeightPrecision precision)
+    private static (ModelDescription Spec, IRecurrentModel Model, string Declaration) Load(string path, InferenceOptions options, TextWriter? error, WeightPrecision precision)
     {
         var inferred = ArchitectureInference.Infer(WeightsFileReader.ReadHeader(path, error), options);
         if (inferred.Model is not { } spec || inferred.Declaration("RnnGen.Bench") is not { } declaration)
@@ -146,7 +192,7 @@ internal static class BenchCommand
         {
             throw new CommandException(ExitCodes.UnusableInput, e.Message);
         }
-        return (spec, instance);
+        return (spec, instance, source);
     }
 
     /// <summary>
@@ -211,6 +257,13 @@ internal static class BenchCommand
     }
 
     internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds)
+        => MeasureAll(model, spec, iterations, warmup, warmupMilliseconds, only: null);
+
+    /// <summary>Times <paramref name="only"/> (Step or Forward) of <paramref name="model"/> as <see cref="Measure(IRecurrentModel, ModelDescription, int, int, int)"/> does.</summary>
+    private static Measurement Measure(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds, string only)
+        => MeasureAll(model, spec, iterations, warmup, warmupMilliseconds, only).Single();
+
+    private static IReadOnlyList<Measurement> MeasureAll(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds, string? only)
     {
         var random = new Random(12345);
         int steps = model.SequenceLength;
@@ -239,15 +292,16 @@ internal static class BenchCommand
         };
         Action backward = () => model.Backward(outputGradient.AsSpan(0, rows * model.OutputSize), [], [], []);
 
-        if (step is not null)
+        if (step is not null && only is null or "Step")
         {
             model.ResetState();
             results.Add(Time("Step", step, iterations, warmup, warmupMilliseconds, stepFlops + headFlops));
         }
+        if (only is "Step") return results;
         model.ResetState();
         results.Add(Time("Forward", () => { model.ResetState(); forward(); }, iterations, warmup, warmupMilliseconds, steps * stepFlops + rows * headFlops));
         // A low-precision model is inference-only: it has no Backward to time.
-        if (model is IQuantizedModel) return results;
+        if (model is IQuantizedModel || only is not null) return results;
         forward();
         results.Add(Time("Backward", backward, iterations, warmup, warmupMilliseconds, 2 * (steps * stepFlops + rows * headFlops)));
         return results;

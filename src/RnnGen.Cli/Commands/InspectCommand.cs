@@ -6,7 +6,8 @@ namespace RnnGen.Cli.Commands;
 /// <summary>
 /// <c>rnngen inspect MODEL.safetensors</c>: infers the whole model from a state_dict's own names and shapes (metadata
 /// settles what shapes cannot), prints each part with the tensors it rests on, the choices it made and how to change
-/// them, tensors it does not understand and inconsistent ones by name, and the C# declaration that loads the file as it is. Exit code 0, 2 (unreadable file) or
+/// them, tensors it does not understand and inconsistent ones by name, layers whose size is off the vector grid
+/// (<see cref="VectorGrid"/>), and the C# declaration that loads the file as it is. Exit code 0, 2 (unreadable file) or
 /// 3 (no RnnGen model fits the tensors).
 /// </summary>
 internal static class InspectCommand
@@ -35,6 +36,7 @@ internal static class InspectCommand
         foreach (string part in inferred.Parts) output.WriteLine("  " + part);
         Section(output, "Chosen defaults (the weights cannot tell):", inferred.Defaults);
         Section(output, "Warnings:", inferred.Warnings);
+        if (inferred.Model is { } model) Section(output, "Speed:", VectorGrid.Notes(model).ToList());
         Section(output, "Errors:", inferred.Errors);
         string? declaration = inferred.Declaration();
         if (declaration is null)
