@@ -1,3 +1,4 @@
+using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 
 namespace RnnGen.IntegrationTests;
@@ -98,6 +99,8 @@ public sealed class LinuxArm64Tool : IDisposable
             .AssertSuccess("dotnet publish -r linux-arm64 --self-contained of the rnngen tool");
         _executable = Path.Combine(output, "RnnGen.Cli");
         Assert.True(File.Exists(_executable), $"no {_executable} after publishing");
+        using (var runtime = new PEReader(File.OpenRead(Path.Combine(output, "RnnGen.dll"))))
+            Assert.True(runtime.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size == 0, "the published RnnGen.dll is ready-to-run code, not IL for the JIT");
 
         string[] cases = ConformanceCases.Directories([.. ConformanceCases.RowBlock, .. ConformanceCases.OffGridSample]);
         int half = (cases.Length + 1) / 2;
