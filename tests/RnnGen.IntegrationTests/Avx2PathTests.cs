@@ -18,7 +18,7 @@ public sealed class Avx2PathTests
     {
         string cli = Repository.Path("src", "RnnGen.Cli", "bin", Repository.Configuration, "net10.0", "RnnGen.Cli.dll");
         // .NET 10 reads DOTNET_EnableAVX512 (one switch for F/BW/CD/DQ/VL); .NET 8 and 9 read DOTNET_EnableAVX512F.
-        var noAvx512 = new Dictionary<string, string> { ["DOTNET_EnableAVX512"] = "0", ["DOTNET_EnableAVX512F"] = "0" };
+        var noAvx512 = ConformanceCases.ToolEnvironment(("DOTNET_EnableAVX512", "0"), ("DOTNET_EnableAVX512F", "0"));
         string[] cases = ConformanceCases.Directories(ConformanceCases.RowBlock);
 
         var verify = ProcessRunner.Run("dotnet", [cli, "verify", .. cases], Repository.Root, Timeout, noAvx512).AssertSuccess("rnngen verify without AVX-512");

@@ -42,6 +42,19 @@ internal static class ConformanceCases
     public static string QuantDirectory => Repository.Path("tests", "RnnGen.Generator.Tests", "Cases", "quant");
 
     /// <summary>
+    /// The environment the path tests run the rnngen tool in: <paramref name="variables"/>, with profile-guided
+    /// optimisation off. Each run JIT-compiles Roslyn to compile its models, and compiling Roslyn's hot methods again with
+    /// instrumentation took a third of a verify's CPU time; the generated cells are compiled optimised at once
+    /// (AggressiveOptimization), without a profile either way.
+    /// </summary>
+    public static Dictionary<string, string> ToolEnvironment(params (string Name, string Value)[] variables)
+    {
+        var environment = variables.ToDictionary(v => v.Name, v => v.Value);
+        environment["DOTNET_TieredPGO"] = "0";
+        return environment;
+    }
+
+    /// <summary>
     /// Runs <c>rnngen verify</c> (<paramref name="cli"/>, a RnnGen.Cli.dll) over <paramref name="directories"/> (all the
     /// quant cases when null) in int8 and in bf16, in <paramref name="environment"/>, and asserts every case passes.
     /// </summary>

@@ -1,8 +1,13 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
+using Xunit.Abstractions;
 
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run side by side: each runs its tools in processes of its own, in folders of its own (the builds it starts
+// only read the repository's Release build, or use their own artifacts path). Three at a time on any machine: the class
+// that waits for the emulated linux-arm64 runs holds a slot without using a core, so two cores stay busy with the rest.
+[assembly: CollectionBehavior(MaxParallelThreads = 3)]
+[assembly: TestCollectionOrderer("RnnGen.IntegrationTests.LongestFirst", "RnnGen.IntegrationTests")]
 
 namespace RnnGen.IntegrationTests;
 
@@ -17,6 +22,21 @@ internal static class Repository
 
     private static string Metadata(string key)
         => typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+}
+
+/// <summary>
+/// Starts the test classes that take longest first, so that none of them begins last and runs alone: the emulated
+/// linux-arm64 runs, then the NativeAOT publishes and the package builds; the others after them, in xUnit's order.
+/// </summary>
+public sealed class LongestFirst : ITestCollectionOrderer
+{
+    private static readonly string[] First = [LinuxArm64Tool.Collection, "Test collection for " + typeof(NativePluginTests).FullName, "Test collection for " + typeof(PackageConsumerTests).FullName];
+
+    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
+        testCollections.Select((collection, index) => (collection, index))
+            .OrderBy(c => Array.IndexOf(First, c.collection.DisplayName) is int rank and >= 0 ? rank : First.Length)
+            .ThenBy(c => c.index)
+            .Select(c => c.collection);
 }
 
 /// <summary>The result of a finished process.</summary>

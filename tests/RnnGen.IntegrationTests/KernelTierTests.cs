@@ -20,7 +20,7 @@ public sealed class KernelTierTests
     public void PortableCellsMatchPyTorch()
     {
         string[] cases = ConformanceCases.Directories([.. ConformanceCases.OffGrid, "lstm_head_many_to_one", "char_rnn_hello", "gru_medium_L2_bi_bias"]);
-        var environment = new Dictionary<string, string> { ["RNNGEN_KERNELS"] = "portable" };
+        var environment = ConformanceCases.ToolEnvironment(("RNNGEN_KERNELS", "portable"));
         var verify = ProcessRunner.Run("dotnet", [Cli, "verify", .. cases], Repository.Root, Timeout, environment).AssertSuccess("rnngen verify with RNNGEN_KERNELS=portable");
         Assert.EndsWith($"{cases.Length} passed, 0 failed", verify.Output.TrimEnd());
         ConformanceCases.VerifyQuantCases(Cli, environment, "with RNNGEN_KERNELS=portable");
@@ -32,7 +32,7 @@ public sealed class KernelTierTests
     [InlineData("portable", "portable")]
     public void TheCapIsHonoured(string tier, string expected)
     {
-        var environment = new Dictionary<string, string> { ["RNNGEN_KERNELS"] = tier };
+        var environment = ConformanceCases.ToolEnvironment(("RNNGEN_KERNELS", tier));
         var bench = ProcessRunner.Run("dotnet", [Cli, "bench", ConformanceCases.TwoLayerModel, "-n", "3", "--warmup", "1"], Repository.Root, Timeout, environment)
             .AssertSuccess($"rnngen bench with RNNGEN_KERNELS={tier}");
         Assert.Contains($"Kernels: {expected}", bench.Output);

@@ -15,10 +15,7 @@ public sealed class SsePathTests
 
     // .NET 10 reads DOTNET_EnableAVX2 (which also turns off everything that needs it) and DOTNET_EnableAVX512;
     // .NET 8 and 9 read DOTNET_EnableAVX512F.
-    private static readonly Dictionary<string, string> NoAvx2 = new()
-    {
-        ["DOTNET_EnableAVX2"] = "0", ["DOTNET_EnableAVX512"] = "0", ["DOTNET_EnableAVX512F"] = "0",
-    };
+    private static readonly Dictionary<string, string> NoAvx2 = ConformanceCases.ToolEnvironment(("DOTNET_EnableAVX2", "0"), ("DOTNET_EnableAVX512", "0"), ("DOTNET_EnableAVX512F", "0"));
 
     private static string Cli => Repository.Path("src", "RnnGen.Cli", "bin", Repository.Configuration, "net10.0", "RnnGen.Cli.dll");
 
