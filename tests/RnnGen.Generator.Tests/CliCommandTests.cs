@@ -297,6 +297,7 @@ public sealed class CliCommandTests : IDisposable
     [InlineData(new[] { "inspect", "a.safetensors", "--name", "class" }, "is not a C# identifier")]
     [InlineData(new[] { "emit", "a.safetensors" }, "'--output' is required")]
     [InlineData(new[] { "bench", "a.safetensors", "-n", "0" }, "--iterations must be positive")]
+    [InlineData(new[] { "bench", "a.safetensors", "--warmup-ms", "-1" }, "--warmup-ms must be 0 to 60000")]
     [InlineData(new[] { "frobnicate" }, "Unrecognized command or argument 'frobnicate'")]
     [InlineData(new string[0], "Required command was not provided")]
     public void BadArgumentsExitWith2(string[] args, string message)
@@ -513,6 +514,11 @@ public sealed class CliCommandTests : IDisposable
             Assert.Empty(error.ToString());
         if (ratio > VectorGrid.Tolerance)
             Assert.Contains("layer 0 H = 48 or 56 would avoid that", error.ToString());
+
+        // The command line's --warmup-ms reaches the timing: the header says how long each method warmed up.
+        var (exit, cliOutput, _) = Cli("bench", Lstm(48), "-n", "3", "--warmup", "1", "--warmup-ms", "0");
+        Assert.Equal(0, exit);
+        Assert.Contains("3 calls each after at least 1 warm-up calls and 0 ms", cliOutput);
 
         // On the grid: no twin, no line.
         output = new StringWriter();

@@ -107,7 +107,7 @@ public sealed class LinuxArm64Tool : IDisposable
         Verify = [Start("verify", cases[..half]), Start("verify", cases[half..])];
         string[] int8 = [Path.Combine(ConformanceCases.QuantDirectory, "lstm_h128_L1_last"), Path.Combine(ConformanceCases.QuantDirectory, "gru_h128_L2_every")];
         Int8 = Start("verify", int8, "--precision", "int8");
-        Bench = Start("bench", [ConformanceCases.TwoLayerModel], "-n", "3", "--warmup", "1");
+        Bench = Start("bench", [ConformanceCases.TwoLayerModel], "-n", "3", "--warmup", "1", "--warmup-ms", "0");
     }
 
     /// <summary>A run of the tool under way: the case directories (or model) it was given, and its result once it has finished.</summary>

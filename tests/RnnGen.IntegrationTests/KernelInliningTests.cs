@@ -49,8 +49,8 @@ public sealed class KernelInliningTests
                 [KernelSelection.EnvironmentVariable] = kernels,
             };
             string[] arguments = precision is null
-                ? [Cli, "bench", weights, "-n", "2", "--warmup", "1"]
-                : [Cli, "bench", weights, "-n", "2", "--warmup", "1", "--precision", precision];
+                ? [Cli, "bench", weights, "-n", "2", "--warmup", "1", "--warmup-ms", "0"]
+                : [Cli, "bench", weights, "-n", "2", "--warmup", "1", "--warmup-ms", "0", "--precision", precision];
             ProcessRunner.Run("dotnet", arguments, Repository.Root, TimeSpan.FromMinutes(3), environment).AssertSuccess("rnngen bench with the JIT listing on");
 
             var methods = Methods(File.ReadAllText(listing));

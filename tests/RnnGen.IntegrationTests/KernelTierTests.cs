@@ -33,7 +33,7 @@ public sealed class KernelTierTests
     public void TheCapIsHonoured(string tier, string expected)
     {
         var environment = ConformanceCases.ToolEnvironment(("RNNGEN_KERNELS", tier));
-        var bench = ProcessRunner.Run("dotnet", [Cli, "bench", ConformanceCases.TwoLayerModel, "-n", "3", "--warmup", "1"], Repository.Root, Timeout, environment)
+        var bench = ProcessRunner.Run("dotnet", [Cli, "bench", ConformanceCases.TwoLayerModel, "-n", "3", "--warmup", "1", "--warmup-ms", "0"], Repository.Root, Timeout, environment)
             .AssertSuccess($"rnngen bench with RNNGEN_KERNELS={tier}");
         Assert.Contains($"Kernels: {expected}", bench.Output);
     }

@@ -26,7 +26,12 @@ internal static class BenchCommand
     {
         var model = new Argument<string>("MODEL") { Description = "A safetensors file, as for inspect." };
         var iterations = new Option<int>("--iterations", "-n") { Description = "Timed calls of each method.", DefaultValueFactory = _ => 200 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed calls first (and at least one second of them), so the JIT has optimised the code.", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed calls first (and at least --warmup-ms of them), so the JIT has optimised the code.", DefaultValueFactory = _ => 50 };
+        var warmupTime = new Option<int>("--warmup-ms")
+        {
+            Description = $"Milliseconds of untimed calls at least, per method (default {WarmupMilliseconds}); 0 shows what runs quickly, not how fast it runs once optimised.",
+            DefaultValueFactory = _ => WarmupMilliseconds,
+        };
         var batch = new Option<int>("--batch")
         {
             Description = $"Time the batched Step of N entities (the model's nested Batch, 1 to {Batching.RecurrentBatch.MaxCapacity}) instead: ns per entity-step, GFLOP/s, % of the FMA peak.",
@@ -34,17 +39,18 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Threads the batched Step uses (with --batch).", DefaultValueFactory = _ => 1 };
         iterations.Validators.Add(r => { if (r.GetValue(iterations) <= 0) r.AddError("--iterations must be positive"); });
         warmup.Validators.Add(r => { if (r.GetValue(warmup) < 0) r.AddError("--warmup must not be negative"); });
+        warmupTime.Validators.Add(r => { if (r.GetValue(warmupTime) is < 0 or > 60_000) r.AddError("--warmup-ms must be 0 to 60000"); });
         var precision = PrecisionOption.Create("Compile the model with its recurrent weights in this precision (float32, int8 or bf16); the file's float32 weights are quantized at load.");
         batch.Validators.Add(r => { if (r.GetValue(batch) is < 0 or > Batching.RecurrentBatch.MaxCapacity) r.AddError($"--batch must be 1 to {Batching.RecurrentBatch.MaxCapacity}"); });
         threads.Validators.Add(r => { if (r.GetValue(threads) is < 1 or > Batching.BatchThreads.MaxThreads) r.AddError($"--threads must be 1 to {Batching.BatchThreads.MaxThreads}"); });
         var options = new ModelOptions();
-        var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup, precision, batch, threads };
+        var command = new Command("bench", "Measure Step, Forward and Backward latency, allocations and GFLOP/s of a model.") { model, iterations, warmup, warmupTime, precision, batch, threads };
         options.AddTo(command);
         command.SetAction(parse => CommandRunner.Run("bench", parse.InvocationConfiguration.Error, () => parse.GetValue(batch) > 0
             ? RunBatch(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
-                error: parse.InvocationConfiguration.Error, precision: PrecisionOption.Read(parse, precision))
+                parse.GetValue(warmupTime), parse.InvocationConfiguration.Error, PrecisionOption.Read(parse, precision))
             : Run(parse.GetValue(model)!, options.Read(parse, parse.GetValue(model)!), parse.GetValue(iterations), parse.GetValue(warmup), parse.InvocationConfiguration.Output,
-                error: parse.InvocationConfiguration.Error, precision: PrecisionOption.Read(parse, precision))));
+                parse.GetValue(warmupTime), parse.InvocationConfiguration.Error, PrecisionOption.Read(parse, precision))));
         return command;
     }
 
