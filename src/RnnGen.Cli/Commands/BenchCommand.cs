@@ -90,7 +90,7 @@ internal static class BenchCommand
 
     /// <summary>
     /// For a model with a hidden or projection size off the vector grid (<see cref="VectorGrid"/>): compiles the same model
-    /// with those sizes on the grid (same precision and activations, random weights), times its Step (Forward when there is
+    /// with those sizes on the grid (same precision and activations, a new model's initial weights), times its Step (Forward when there is
     /// no Step) as the model's was timed, and prints the model's time per multiply-add over the twin's. Above
     /// <see cref="VectorGrid.Tolerance"/> it also warns on standard error, naming the sizes that avoid it.
     /// </summary>
@@ -115,17 +115,18 @@ internal static class BenchCommand
             output.WriteLine($"Vector grid: not checked, the on-grid twin ({moves}) did not compile: {e.Errors.FirstOrDefault()}");
             return;
         }
-        var random = new Random(7);
-        var parameters = twin.Parameters;
-        for (int i = 0; i < parameters.Length; i++) parameters[i] = (float)(random.NextDouble() * 0.4 - 0.2);
-        (twin as IQuantizedModel)?.QuantizeWeights();
-        var twinSpec = plan.Twin;
-        var twinResult = Measure(twin, twinSpec, iterations, warmup, warmupMilliseconds, only: measured.Method);
+        // The twin keeps the weights its constructor gives every new model (PyTorch's default initialisation, quantized
+        // copies included): the time does not depend on their values.
+        var twinResult = Measure(twin, plan.Twin, iterations, warmup, warmupMilliseconds, only: measured.Method);
         double ratio = measured.Percentile(50) / measured.Flops / (twinResult.Percentile(50) / twinResult.Flops);
         string ratioText = ratio.ToString("0.00", CultureInfo.InvariantCulture);
         output.WriteLine($"Vector grid: {measured.Method} costs {ratioText}× the time per multiply-add of its on-grid twin ({moves}: {Time(twinResult.Percentile(50))} per call), measured now; the goal is ≤ {VectorGrid.Tolerance.ToString(CultureInfo.InvariantCulture)}×");
         if (ratio <= VectorGrid.Tolerance) return;
-        string avoid = string.Join("; ", plan.Moves.Select(m => $"layer {m.Layer} {m.Size} = {VectorGrid.Neighbours(m.From).Below} or {VectorGrid.Neighbours(m.From).Above}"));
+        string avoid = string.Join("; ", plan.Moves.Select(m =>
+        {
+            var (below, above) = VectorGrid.Neighbours(m.From);
+            return $"layer {m.Layer} {m.Size} = {below} or {above}";
+        }));
         error?.WriteLine($"rnngen: warning: {path}: off the vector grid, each multiply-add of {measured.Method} costs {ratioText}× what it costs in the on-grid twin ({moves}) on this machine; {avoid} would avoid that (docs/PERFORMANCE.md, Uniformity)");
     }
 
