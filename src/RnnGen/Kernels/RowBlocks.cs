@@ -439,23 +439,25 @@ public static partial class RowBlocks
         Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3, Vector512<float> r4, Vector512<float> r5, Vector512<float> r6, Vector512<float> r7,
         Vector512<float> r8, Vector512<float> r9, Vector512<float> r10, Vector512<float> r11, Vector512<float> r12, Vector512<float> r13, Vector512<float> r14, Vector512<float> r15)
     {
-        Vector512<float> u0 = Pairs(Pairs(r0, r1), Pairs(r2, r3)), u1 = Pairs(Pairs(r4, r5), Pairs(r6, r7));
-        Vector512<float> u2 = Pairs(Pairs(r8, r9), Pairs(r10, r11)), u3 = Pairs(Pairs(r12, r13), Pairs(r14, r15));
-        return Quarters(Halves(u0, u1), Halves(u2, u3));
-
-        // [p0+p1, p2+p3, q0+q1, q2+q3] in every 128-bit lane.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector512<float> Pairs(Vector512<float> p, Vector512<float> q) =>
-            Avx512F.Shuffle(p, q, 0b10_00_10_00) + Avx512F.Shuffle(p, q, 0b11_01_11_01);
-        // 128-bit lanes [p0+p2, p1+p3, q0+q2, q1+q3].
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector512<float> Halves(Vector512<float> p, Vector512<float> q) =>
-            Avx512F.Shuffle4x128(p, q, 0b01_00_01_00) + Avx512F.Shuffle4x128(p, q, 0b11_10_11_10);
-        // 128-bit lanes [p0+p1, p2+p3, q0+q1, q2+q3].
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector512<float> Quarters(Vector512<float> p, Vector512<float> q) =>
-            Avx512F.Shuffle4x128(p, q, 0b10_00_10_00) + Avx512F.Shuffle4x128(p, q, 0b11_01_11_01);
+        Vector512<float> u0 = Reduce16Pairs(Reduce16Pairs(r0, r1), Reduce16Pairs(r2, r3)), u1 = Reduce16Pairs(Reduce16Pairs(r4, r5), Reduce16Pairs(r6, r7));
+        Vector512<float> u2 = Reduce16Pairs(Reduce16Pairs(r8, r9), Reduce16Pairs(r10, r11)), u3 = Reduce16Pairs(Reduce16Pairs(r12, r13), Reduce16Pairs(r14, r15));
+        return Reduce16Quarters(Reduce16Halves(u0, u1), Reduce16Halves(u2, u3));
     }
+
+    /// <summary>Reduce16's first and second levels (pairs, then quads): [p0+p1, p2+p3, q0+q1, q2+q3] in every 128-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Reduce16Pairs(Vector512<float> p, Vector512<float> q) =>
+        Avx512F.Shuffle(p, q, 0b10_00_10_00) + Avx512F.Shuffle(p, q, 0b11_01_11_01);
+
+    /// <summary>Reduce16's third level: 128-bit lanes [p0+p2, p1+p3, q0+q2, q1+q3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Reduce16Halves(Vector512<float> p, Vector512<float> q) =>
+        Avx512F.Shuffle4x128(p, q, 0b01_00_01_00) + Avx512F.Shuffle4x128(p, q, 0b11_10_11_10);
+
+    /// <summary>Reduce16's last level: 128-bit lanes [p0+p1, p2+p3, q0+q1, q2+q3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Reduce16Quarters(Vector512<float> p, Vector512<float> q) =>
+        Avx512F.Shuffle4x128(p, q, 0b10_00_10_00) + Avx512F.Shuffle4x128(p, q, 0b11_01_11_01);
 
     /// <summary>Lane u of the result = Σ lanes of r_u: pairs and quads inside 128-bit lanes, then one cross-lane level.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -904,7 +904,7 @@ namespace Demo
                 const int j = 0;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b, rows: 12);
                 global::RnnGen.Kernels.RowBlocks.StorePartial(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j, 12);
             }
 
@@ -1000,7 +1000,7 @@ namespace Demo
                 const int j = 0;
                 // h' = tanh(W_ih x + W_hh h + b) for the block's rows
                 var b = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var a = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
+                var a = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b, rows: 12);
                 var hNext = global::RnnGen.Kernels.RowBlocks.FastTanh(a);
                 global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 12);
                 headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 12);

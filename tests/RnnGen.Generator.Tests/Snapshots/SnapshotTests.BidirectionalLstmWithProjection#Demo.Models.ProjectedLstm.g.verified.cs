@@ -385,16 +385,16 @@ namespace Demo.Models
                 const int j = 0;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI, rows: 12);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF, rows: 12);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG, rows: 12);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO, rows: 12);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
@@ -413,7 +413,7 @@ namespace Demo.Models
                 // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wHr, H, ref unprojectedRef);
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wHr, H, ref unprojectedRef, rows: 5);
                 global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 5);
             }
 
@@ -785,16 +785,16 @@ namespace Demo.Models
                 const int j = 0;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
                 var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI);
+                var aI = global::RnnGen.Kernels.RowBlocks.Rows16(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bI, rows: 12);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.RowBlocks.Rows16(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bF, rows: 12);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.RowBlocks.Rows16(2 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bG, rows: 12);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.RowBlocks.Rows16(3 * H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, bO, rows: 12);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; m = o ⊙ tanh(c'), projected in the next pass
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
@@ -813,7 +813,7 @@ namespace Demo.Models
                 // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // h' = W_hr m for the block's rows of h
-                var projected = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wHr, H, ref unprojectedRef);
+                var projected = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wHr, H, ref unprojectedRef, rows: 5);
                 global::RnnGen.Kernels.RowBlocks.StorePartial(projected, ref next, j, 5);
             }
 

@@ -433,11 +433,11 @@ namespace Demo
                 // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, rows: 5);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, rows: 5);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef, rows: 5);
                 // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
                 global::RnnGen.Kernels.RowBlocks.StorePartial(r, ref gatesRef, j, 5);
                 global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 5);
@@ -449,7 +449,7 @@ namespace Demo
                 // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wHh, P, ref resetHiddenRef, rows: 5);
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, 2 * H + j) + hn);
                 var z = global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, H + j);
                 // n for Backward (when recording), then the next h
@@ -603,11 +603,11 @@ namespace Demo
                 // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aR = global::RnnGen.Kernels.RowBlocks.Rows8On512(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, rows: 5);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef);
+                var aZ = global::RnnGen.Kernels.RowBlocks.Rows8On512(H + j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, rows: 5);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef);
+                var aN = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wIh, I, ref xRef, rows: 5);
                 // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
                 global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 5);
                 global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 5);
@@ -621,7 +621,7 @@ namespace Demo
                 // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wHh, P, ref resetHiddenRef);
+                var hn = global::RnnGen.Kernels.RowBlocks.Rows8On512(2 * H + j, ref wHh, P, ref resetHiddenRef, rows: 5);
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, 2 * H + j) + hn);
                 var z = global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, H + j);
                 // n for Backward (when recording), then the next h

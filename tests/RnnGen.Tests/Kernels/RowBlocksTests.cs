@@ -168,6 +168,34 @@ public class RowBlocksTests
         }
     }
 
+    [HardwareTheory(Isa.Avx512)]
+    [MemberData(nameof(BlockShapes))]
+    public void PartialBlocksMultiplyOnlyTheRowsTheyUse(int inputs, int hidden)
+    {
+        // A tail block that uses `rows` of its 16 (or 8) rows: those lanes are the dot products plus the bias, and the
+        // rows after them are never read: their weights are NaN here, and the lanes after `rows` hold the bias exactly.
+        var bias = Vector512.Create(0.25f, 0.5f, 0.75f, 1, 1.25f, 1.5f, 1.75f, 2, 2.25f, 2.5f, 2.75f, 3, 3.25f, 3.5f, 3.75f, 4);
+        foreach (int rows in new[] { 1, 5, 8, 9, 13, 15 })
+        {
+            var (wIh, wHh, x, h, want) = BlockedCase(inputs, hidden);
+            Array.Fill(wIh, float.NaN, rows * inputs, (16 - rows) * inputs);
+            Array.Fill(wHh, float.NaN, rows * hidden, (16 - rows) * hidden);
+            var sixteen = hidden == 0
+                ? RowBlocks.Rows16(0, ref wIh[0], inputs, ref x[0], rows) + bias
+                : RowBlocks.Rows16(0, ref wIh[0], inputs, ref x[0], ref wHh[0], hidden, ref h[0], bias, rows);
+            var eight = rows > 8 ? default
+                : hidden == 0 ? RowBlocks.Rows8On512(0, ref wIh[0], inputs, ref x[0], rows) + bias.GetLower()
+                : RowBlocks.Rows8On512(0, ref wIh[0], inputs, ref x[0], ref wHh[0], hidden, ref h[0], bias.GetLower(), rows);
+            for (int u = 0; u < 16; u++)
+            {
+                double expected = u < rows ? want[u] + bias[u] : bias[u];
+                Assert.True(Math.Abs(sixteen[u] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{rows} of 16 rows, lane {u}: {sixteen[u]}, want {expected}");
+                if (rows <= 8 && u < 8)
+                    Assert.True(Math.Abs(eight[u] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{rows} of 8 rows, lane {u}: {eight[u]}, want {expected}");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(BlockShapes))]
     public void BlockedDotProductsOf4RowsMatchDoublePrecision(int inputs, int hidden)

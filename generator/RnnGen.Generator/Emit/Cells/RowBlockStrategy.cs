@@ -7,7 +7,8 @@ namespace RnnGen.Generator.Emit.Cells;
 /// The row-block strategy for a cell's forward step: each pass of the cell runs in blocks of rows whose gate
 /// pre-activations come from <c>RowBlocks.Rows{W}</c> (one accumulator per weight row, input and recurrent products in
 /// one reduction) and whose activations and state update run in registers. Every hidden size gets it: full blocks of the
-/// machine's widest vector, then narrower blocks for the remainder, and a last block of 4 that stores only its valid rows.
+/// machine's widest vector, then narrower blocks for the remainder, and a last block that stores only its valid rows
+/// (on AVX-512, a pass that is that block alone also multiplies only those rows).
 /// Three tiers are emitted, and the first the machine runs is taken (JIT-constant checks in <c>KernelSelection</c>,
 /// capped by <c>RNNGEN_KERNELS</c>): blocks of 16 (AVX-512), then 8 and 4; of 8 (AVX2 + FMA), then 4; of 4 (Vector128:
 /// ARM64 AdvSimd, x86 without AVX2).
@@ -223,7 +224,11 @@ internal static class RowBlockStrategy
             blocks.Open();
             blocks.Line($"// Rows {offset}…{offset + (count ?? width) - 1}: {what}");
             blocks.Line($"const int j = {SourceWriter.Number(offset)};");
-            pass.WriteBlock(blocks, new RowBlockWriter(cell, width, tier.Width, count, exact, usage, head, inLoop: false));
+            // A pass that is one partial block on AVX-512 (H = 9…15, or 5…7) multiplies only the rows it uses. Larger passes
+            // keep the whole-block tail kernel: the partial ones are larger code, and with the loop's blocks inlined too they
+            // would exceed the JIT's inlining budget for the cell (the kernels are then called, 3× slower; H = 37 measured).
+            int? multiplied = loop == 0 && tier == Tiers[0] && width >= 8 ? count : null;
+            pass.WriteBlock(blocks, new RowBlockWriter(cell, width, tier.Width, count, exact, usage, head, inLoop: false, multiplied));
             blocks.Close();
         }
         usage.Quantized?.WritePreparation(w);
@@ -418,7 +423,7 @@ internal sealed class FusedHead(ModelLayout layout)
 /// <c>RowBlocks.Rows{Width}</c> over the row-major weights, h written to <c>_nextHidden</c>. Recording (Forward) writes
 /// every record; inference (Step) writes only what a later pass reads, and the carried state in place.
 /// </summary>
-internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidth, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop)
+internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidth, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop, int? multipliedRows = null)
     : BlockWriter(exactActivations)
 {
     private readonly bool _bias = cell.Direction.BiasIh is not null;
@@ -427,6 +432,9 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
 
     /// <summary>The row kernel: <c>Rows{Width}</c>, or for a tail block of a wider tier e.g. <c>Rows4On512</c> (4 rows, columns 16 at a time).</summary>
     private string Kernel => Width == columnWidth ? $"{Globals.RowBlocks}.Rows{Width}" : $"{Globals.RowBlocks}.Rows{Width}On{columnWidth * 32}";
+
+    /// <summary>The kernel's last argument when the block multiplies only its first rows (<c>multipliedRows</c>).</summary>
+    private string UsedRows => multipliedRows is int c ? $", rows: {SourceWriter.Number(c)}" : "";
 
     /// <summary>The first row of gate <paramref name="q"/> in this block.</summary>
     private string Row(int q)
@@ -504,9 +512,9 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
         }
         string sum = usage.Quantized?.PreActivation(w, name, Width, row, products, bias) ?? products switch
         {
-            Products.Both => $"{rows}({row}, {Input()}, {Hidden()}{(bias is null ? "" : ", " + bias)})",
-            Products.InputOnly => $"{rows}({row}, {Input()}){(bias is null ? "" : " + " + bias)}",
-            _ => $"{rows}({row}, {Hidden()}){(bias is null ? "" : " + " + bias)}",
+            Products.Both => $"{rows}({row}, {Input()}, {Hidden()}{(bias is null ? "" : ", " + bias)}{UsedRows})",
+            Products.InputOnly => $"{rows}({row}, {Input()}{UsedRows}){(bias is null ? "" : " + " + bias)}",
+            _ => $"{rows}({row}, {Hidden()}{UsedRows}){(bias is null ? "" : " + " + bias)}",
         };
         w.Line($"var {name} = {sum};");
     }
@@ -521,7 +529,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
             w.Line($"var {bias} = {LoadAt(b, row)};");
         }
         string value = usage.Quantized?.Product(w, name, Width, row, product, bias)
-            ?? $"{Kernel}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)}";
+            ?? $"{Kernel}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}{UsedRows}){(bias is null ? "" : " + " + bias)}";
         w.Line($"var {name} = {value};");
     }
 }
