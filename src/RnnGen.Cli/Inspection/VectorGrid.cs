@@ -5,7 +5,7 @@ namespace RnnGen.Cli.Inspection;
 /// <summary>
 /// Hidden and projection sizes on and off the vector grid (multiples of <see cref="Spacing"/>). The generated cells run
 /// every size, but an off-grid H pays for its padded rows, masked tails and weight rows that straddle cache lines:
-/// docs/PERFORMANCE.md (Uniformity) measured some of them at up to twice the time per multiply-add of the nearest
+/// docs/PERFORMANCE.md (Uniformity) measured some of them at up to about 1.8× the time per multiply-add of the nearest
 /// on-grid size. <c>rnngen inspect</c> names such layers (<see cref="Notes"/>), and <c>rnngen bench</c> times the model
 /// against its <see cref="Twin"/> and warns when the ratio exceeds <see cref="Tolerance"/>.
 /// </summary>
@@ -70,7 +70,7 @@ internal static class VectorGrid
                 if (!Off(size)) continue;
                 var (below, above) = Neighbours(size);
                 yield return $"layer {i}: {name} = {size} is off the vector grid (multiples of {Spacing}); off-grid sizes measured up to "
-                    + $"about 2× the time per multiply-add of the nearest on-grid size (docs/PERFORMANCE.md, Uniformity). "
+                    + $"about 1.8× the time per multiply-add of the nearest on-grid size (docs/PERFORMANCE.md, Uniformity). "
                     + $"{name} = {below} or {above} avoids that; 'rnngen bench' measures this model against its on-grid twin on this machine";
             }
         }
