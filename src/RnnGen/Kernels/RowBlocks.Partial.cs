@@ -195,9 +195,9 @@ public static partial class RowBlocks
         Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3, Vector512<float> r4, Vector512<float> r5, Vector512<float> r6, Vector512<float> r7,
         Vector512<float> r8, Vector512<float> r9, Vector512<float> r10, Vector512<float> r11, Vector512<float> r12, Vector512<float> r13, Vector512<float> r14, Vector512<float> r15)
     {
-        Vector512<float> p0 = Reduce16Pairs(r0, r1), p1 = rows > 2 ? Reduce16Pairs(r2, r3) : default, p2 = rows > 4 ? Reduce16Pairs(r4, r5) : default, p3 = rows > 6 ? Reduce16Pairs(r6, r7) : default;
-        Vector512<float> p4 = rows > 8 ? Reduce16Pairs(r8, r9) : default, p5 = rows > 10 ? Reduce16Pairs(r10, r11) : default, p6 = rows > 12 ? Reduce16Pairs(r12, r13) : default, p7 = rows > 14 ? Reduce16Pairs(r14, r15) : default;
-        Vector512<float> u0 = Reduce16Pairs(p0, p1), u1 = rows > 4 ? Reduce16Pairs(p2, p3) : default, u2 = rows > 8 ? Reduce16Pairs(p4, p5) : default, u3 = rows > 12 ? Reduce16Pairs(p6, p7) : default;
-        return Reduce16Quarters(Reduce16Halves(u0, u1), rows > 8 ? Reduce16Halves(u2, u3) : default);
+        Vector512<float> p0 = SumFloatPairs(r0, r1), p1 = rows > 2 ? SumFloatPairs(r2, r3) : default, p2 = rows > 4 ? SumFloatPairs(r4, r5) : default, p3 = rows > 6 ? SumFloatPairs(r6, r7) : default;
+        Vector512<float> p4 = rows > 8 ? SumFloatPairs(r8, r9) : default, p5 = rows > 10 ? SumFloatPairs(r10, r11) : default, p6 = rows > 12 ? SumFloatPairs(r12, r13) : default, p7 = rows > 14 ? SumFloatPairs(r14, r15) : default;
+        Vector512<float> u0 = SumFloatPairs(p0, p1), u1 = rows > 4 ? SumFloatPairs(p2, p3) : default, u2 = rows > 8 ? SumFloatPairs(p4, p5) : default, u3 = rows > 12 ? SumFloatPairs(p6, p7) : default;
+        return SumLanePairs(Reduce16Halves(u0, u1), rows > 8 ? Reduce16Halves(u2, u3) : default);
     }
 }

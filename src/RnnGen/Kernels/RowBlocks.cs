@@ -84,7 +84,7 @@ public static partial class RowBlocks
         Vector512<float> m2 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 2), m3 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 3);
         Vector512<float> m4 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 4), m5 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 5);
         Vector512<float> m6 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 6), m7 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 7);
-        Vector512<float> sums = Avx512F.PermuteVar16x32(PairEighths(PairQuarters(PairHalves(m0, m1), PairHalves(m2, m3)), PairQuarters(PairHalves(m4, m5), PairHalves(m6, m7))), PairOrder);
+        Vector512<float> sums = Avx512F.PermuteVar16x32(SumFloatPairs(PairQuarters(SumLanePairs(m0, m1), SumLanePairs(m2, m3)), PairQuarters(SumLanePairs(m4, m5), SumLanePairs(m6, m7))), PairOrder);
         return sums + SingleColumns(ref w1, cols1, ref x1, ref w2, cols2, ref x2, bias);
     }
 
@@ -97,8 +97,8 @@ public static partial class RowBlocks
         if (cols1 < 8 && cols2 < 8) return bias;
         Vector512<float> m0 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 0), m1 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 1);
         Vector512<float> m2 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 2), m3 = PairProducts(ref w1, cols1, ref x1, ref w2, cols2, ref x2, 3);
-        Vector512<float> quarters = PairQuarters(PairHalves(m0, m1), PairHalves(m2, m3));
-        return Avx512F.PermuteVar16x32(PairEighths(quarters, quarters), PairOrder).GetLower() + bias;
+        Vector512<float> quarters = PairQuarters(SumLanePairs(m0, m1), SumLanePairs(m2, m3));
+        return Avx512F.PermuteVar16x32(SumFloatPairs(quarters, quarters), PairOrder).GetLower() + bias;
     }
 
     // Entry points of generated cells: the block's first row is an index, so emitted lines stay short. Each is the
@@ -201,17 +201,11 @@ public static partial class RowBlocks
         return bias;
     }
 
-    // Pair products → row sums: 128-bit lanes first (each row's two halves), then within lanes. Lane u of the result holds
-    // row PairOrder⁻¹(u); the permutation puts rows back in order.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> PairHalves(Vector512<float> p, Vector512<float> q) =>
-        Avx512F.Shuffle4x128(p, q, 0b10_00_10_00) + Avx512F.Shuffle4x128(p, q, 0b11_01_11_01);
+    // Pair products → row sums: 128-bit lanes first (each row's two halves, SumLanePairs), then within lanes (PairQuarters,
+    // then SumFloatPairs). Lane u of the result holds row PairOrder⁻¹(u); the permutation puts rows back in order.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> PairQuarters(Vector512<float> p, Vector512<float> q) =>
         Avx512F.Shuffle(p, q, 0b01_00_01_00) + Avx512F.Shuffle(p, q, 0b11_10_11_10);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> PairEighths(Vector512<float> p, Vector512<float> q) =>
-        Avx512F.Shuffle(p, q, 0b10_00_10_00) + Avx512F.Shuffle(p, q, 0b11_01_11_01);
 
     private static readonly Vector512<int> PairOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 
@@ -439,14 +433,17 @@ public static partial class RowBlocks
         Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3, Vector512<float> r4, Vector512<float> r5, Vector512<float> r6, Vector512<float> r7,
         Vector512<float> r8, Vector512<float> r9, Vector512<float> r10, Vector512<float> r11, Vector512<float> r12, Vector512<float> r13, Vector512<float> r14, Vector512<float> r15)
     {
-        Vector512<float> u0 = Reduce16Pairs(Reduce16Pairs(r0, r1), Reduce16Pairs(r2, r3)), u1 = Reduce16Pairs(Reduce16Pairs(r4, r5), Reduce16Pairs(r6, r7));
-        Vector512<float> u2 = Reduce16Pairs(Reduce16Pairs(r8, r9), Reduce16Pairs(r10, r11)), u3 = Reduce16Pairs(Reduce16Pairs(r12, r13), Reduce16Pairs(r14, r15));
-        return Reduce16Quarters(Reduce16Halves(u0, u1), Reduce16Halves(u2, u3));
+        Vector512<float> u0 = SumFloatPairs(SumFloatPairs(r0, r1), SumFloatPairs(r2, r3)), u1 = SumFloatPairs(SumFloatPairs(r4, r5), SumFloatPairs(r6, r7));
+        Vector512<float> u2 = SumFloatPairs(SumFloatPairs(r8, r9), SumFloatPairs(r10, r11)), u3 = SumFloatPairs(SumFloatPairs(r12, r13), SumFloatPairs(r14, r15));
+        return SumLanePairs(Reduce16Halves(u0, u1), Reduce16Halves(u2, u3));
     }
 
-    /// <summary>Reduce16's first and second levels (pairs, then quads): [p0+p1, p2+p3, q0+q1, q2+q3] in every 128-bit lane.</summary>
+    /// <summary>
+    /// In every 128-bit lane, [p0+p1, p2+p3, q0+q1, q2+q3]: Reduce16's first and second levels (pairs, then quads) and
+    /// the paired-rows reduction's last.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Reduce16Pairs(Vector512<float> p, Vector512<float> q) =>
+    private static Vector512<float> SumFloatPairs(Vector512<float> p, Vector512<float> q) =>
         Avx512F.Shuffle(p, q, 0b10_00_10_00) + Avx512F.Shuffle(p, q, 0b11_01_11_01);
 
     /// <summary>Reduce16's third level: 128-bit lanes [p0+p2, p1+p3, q0+q2, q1+q3].</summary>
@@ -454,9 +451,9 @@ public static partial class RowBlocks
     private static Vector512<float> Reduce16Halves(Vector512<float> p, Vector512<float> q) =>
         Avx512F.Shuffle4x128(p, q, 0b01_00_01_00) + Avx512F.Shuffle4x128(p, q, 0b11_10_11_10);
 
-    /// <summary>Reduce16's last level: 128-bit lanes [p0+p1, p2+p3, q0+q1, q2+q3].</summary>
+    /// <summary>128-bit lanes [p0+p1, p2+p3, q0+q1, q2+q3]: Reduce16's last level and the paired-rows reduction's first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Reduce16Quarters(Vector512<float> p, Vector512<float> q) =>
+    private static Vector512<float> SumLanePairs(Vector512<float> p, Vector512<float> q) =>
         Avx512F.Shuffle4x128(p, q, 0b10_00_10_00) + Avx512F.Shuffle4x128(p, q, 0b11_01_11_01);
 
     /// <summary>Lane u of the result = Σ lanes of r_u: pairs and quads inside 128-bit lanes, then one cross-lane level.</summary>
