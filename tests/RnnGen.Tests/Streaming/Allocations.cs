@@ -1,6 +1,6 @@
 namespace RnnGen.Tests.Streaming;
 
-/// <summary>Steady-state allocation of a streaming call, as the zero-allocation promise means it.</summary>
+/// <summary>Steady-state allocation of a hot-path call (streaming, and the models' Step, Forward and Backward), as the zero-allocation promise means it.</summary>
 internal static class Allocations
 {
     /// <summary>
