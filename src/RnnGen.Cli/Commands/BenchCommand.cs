@@ -117,7 +117,7 @@ internal static class BenchCommand
         }
         // The twin keeps the weights its constructor gives every new model (PyTorch's default initialisation, quantized
         // copies included): the time does not depend on their values.
-        var twinResult = Measure(twin, plan.Twin, iterations, warmup, warmupMilliseconds, only: measured.Method);
+        var twinResult = Measure(twin, plan.Twin, iterations, warmup, warmupMilliseconds, only: measured.Method).Single();
         double ratio = measured.Percentile(50) / measured.Flops / (twinResult.Percentile(50) / twinResult.Flops);
         string ratioText = ratio.ToString("0.00", CultureInfo.InvariantCulture);
         output.WriteLine($"Vector grid: {measured.Method} costs {ratioText}× the time per multiply-add of its on-grid twin ({moves}: {Time(twinResult.Percentile(50))} per call), measured now; the goal is ≤ {VectorGrid.Tolerance.ToString(CultureInfo.InvariantCulture)}×");
@@ -263,14 +263,8 @@ internal static class BenchCommand
         }
     }
 
-    internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds)
-        => MeasureAll(model, spec, iterations, warmup, warmupMilliseconds, only: null);
-
-    /// <summary>Times <paramref name="only"/> (Step or Forward) of <paramref name="model"/> as <see cref="Measure(IRecurrentModel, ModelDescription, int, int, int)"/> does.</summary>
-    private static Measurement Measure(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds, string only)
-        => MeasureAll(model, spec, iterations, warmup, warmupMilliseconds, only).Single();
-
-    private static IReadOnlyList<Measurement> MeasureAll(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds, string? only)
+    /// <summary>Times Step (when the model has one), Forward and Backward (float32), or only the method <paramref name="only"/> names.</summary>
+    internal static IReadOnlyList<Measurement> Measure(IRecurrentModel model, ModelDescription spec, int iterations, int warmup, int warmupMilliseconds, string? only = null)
     {
         var random = new Random(12345);
         int steps = model.SequenceLength;
