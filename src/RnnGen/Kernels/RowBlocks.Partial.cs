@@ -43,30 +43,21 @@ public static partial class RowBlocks
 
     /// <summary>
     /// bias + W1 x1 + W2 x2 for the first <paramref name="rows"/> of the 8 rows from <paramref name="row"/>, columns read
-    /// 16 at a time: only those rows are read and multiplied; the other lanes hold the bias.
+    /// 16 at a time: the partial block of 16 above, lower half.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Rows8On512(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector256<float> bias, int rows)
-    {
-        ref float first1 = ref Unsafe.Add(ref w1, row * cols1);
-        ref float first2 = ref Unsafe.Add(ref w2, row * cols2);
-        if (cols1 == 1) return PartialBlock16(ref first2, cols2, ref x2, ref first2, 0, ref x2, rows).GetLower() + Fma.MultiplyAdd(Vector256.LoadUnsafe(ref first1) & FirstLanes256(rows), Vector256.Create(x1), bias);
-        return PartialBlock16(ref first1, cols1, ref x1, ref first2, cols2, ref x2, rows).GetLower() + bias;
-    }
+    public static Vector256<float> Rows8On512(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, Vector256<float> bias, int rows) =>
+        Rows16(row, ref w1, cols1, ref x1, ref w2, cols2, ref x2, bias.ToVector512(), rows).GetLower();
 
     /// <inheritdoc cref="Rows8On512(int, ref float, int, ref float, ref float, int, ref float, Vector256{float}, int)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Rows8On512(int row, ref float w1, int cols1, ref float x1, ref float w2, int cols2, ref float x2, int rows) =>
-        Rows8On512(row, ref w1, cols1, ref x1, ref w2, cols2, ref x2, Vector256<float>.Zero, rows);
+        Rows16(row, ref w1, cols1, ref x1, ref w2, cols2, ref x2, rows).GetLower();
 
     /// <summary>W x for the first <paramref name="rows"/> of the 8 rows from <paramref name="row"/>, columns read 16 at a time (the other lanes are zero).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Rows8On512(int row, ref float w, int cols, ref float x, int rows)
-    {
-        ref float first = ref Unsafe.Add(ref w, row * cols);
-        if (cols == 1) return (Vector256.LoadUnsafe(ref first) & FirstLanes256(rows)) * Vector256.Create(x);
-        return PartialBlock16(ref first, cols, ref x, ref first, 0, ref x, rows).GetLower();
-    }
+    public static Vector256<float> Rows8On512(int row, ref float w, int cols, ref float x, int rows) =>
+        Rows16(row, ref w, cols, ref x, rows).GetLower();
 
     /// <summary>Block16 for the first <paramref name="rows"/> rows: the other accumulators stay zero and their weights are not read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
