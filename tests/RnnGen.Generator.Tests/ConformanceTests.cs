@@ -70,6 +70,14 @@ public class ConformanceTests(ConformanceFixture fixture) : IClassFixture<Confor
             r => Assert.Contains(r.Arrays, a => a.Name == "batch.step.hT"));
 
     [Fact]
+    public void EveryUnidirectionalCaseIsAlsoSteppedThroughItsInferenceCopy()
+        => Assert.All(fixture.Results.Values.Where(r => !r.Name.Contains("_bi", StringComparison.Ordinal)), r =>
+        {
+            Assert.Contains(r.Arrays, a => a.Name == "inference.step.hT");
+            Assert.Contains(r.Arrays, a => a.Name == "inference.step.output");
+        });
+
+    [Fact]
     public void StateCotangentVariantsAreChecked()
         => Assert.Contains(fixture.Results.Values, r => r.Arrays.Any(a => a.Name.StartsWith("state_cotangent_variant.grads.", StringComparison.Ordinal)));
 

@@ -12,6 +12,7 @@ internal static class Globals
     public const string MatrixOps = "global::RnnGen.Kernels.MatrixOps";
     public const string ModelGuard = "global::RnnGen.Kernels.ModelGuard";
     public const string RowBlocks = "global::RnnGen.Kernels.RowBlocks";
+    public const string ColumnBlocks = "global::RnnGen.Kernels.ColumnBlocks";
     public const string KernelSelection = "global::RnnGen.Kernels.KernelSelection";
     public const string AlignedArrays = "global::RnnGen.Kernels.AlignedArrays";
     public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";

@@ -50,13 +50,15 @@ internal static class ModelEmitter
             WriteDirectionBackward(w, cell);
             cell.EmitForward(w, spec.ExactActivations);
             if (spec.CanStep)
-                RowBlockStrategy.WriteStepVariants(w, cell, spec.ExactActivations, cell.Direction.Layer == layout.Top && FusedHead.Applies(layout) ? new FusedHead(layout) : null);
+                RowBlockStrategy.WriteStepVariants(w, cell, spec.ExactActivations, cell.Direction.Layer == layout.Top && FusedHead.Applies(layout) ? new FusedHead(layout) : null,
+                    columns: ColumnStrategy.Applies(layout) && ColumnStrategy.UsesColumns(cell));
             cell.EmitBackward(w);
         }
         if (spec.Head is not null) HeadEmitter.Emit(w, layout);
         // A low-precision model has no Batch: the lanes products are float32 and its per-entity workers would need
         // quantized copies of their own (docs/quantization.md, "Limits"); the float32 twin has one.
         if (layout.Quantized is null) Batch.BatchEmitter.Emit(w, layout);
+        ColumnStrategy.WriteInference(w, layout);
         w.TrimTrailingBlankLine();
         w.Close();
 
@@ -180,6 +182,7 @@ internal static class ModelEmitter
         w.Line("};");
         w.Line();
         QuantizedWeightsEmitter.WriteConstants(w, layout);
+        ColumnStrategy.WriteConstants(w, layout);
     }
 
     private static void WriteFields(SourceWriter w, ModelLayout layout)
@@ -217,6 +220,7 @@ internal static class ModelEmitter
         w.Line("private readonly float[] _gradHiddenCarry = new float[MaxOutput];");
         w.Line("private readonly float[] _gradCellCarry = new float[MaxHidden];");
         RowBlockStrategy.WriteFields(w, layout);
+        ColumnStrategy.WriteFields(w, layout);
         QuantizedWeightsEmitter.WriteFields(w, layout);
         if (spec.Head is not null)
         {
@@ -253,6 +257,7 @@ internal static class ModelEmitter
             w.Line($"public {type}() : this({Globals.AlignedArrays}.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount]) {{ LoadEmbeddedWeights(); }}");
         }
         w.Line();
+        ColumnStrategy.WriteConstructor(w, layout);
         w.Line("// A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.");
         w.Open($"private {type}(float[] parameters, int origin, float[] gradients)");
         w.Line("_parameters = parameters;");
@@ -320,12 +325,16 @@ internal static class ModelEmitter
         if (layout.Cells.Any(RowBlockStrategy.Applies))
         {
             string x = "input";
+            // An inference copy whose first layer runs the column cells reads the input a float at a time: no padded copy.
+            bool columnsFirst = ColumnStrategy.AnyColumns(layout) && ColumnStrategy.UsesColumns(layout.Layers[0].Directions[0].Cell);
+            if (columnsFirst) ColumnStrategy.WriteDispatch(w, layout, x);
             if (RowBlockStrategy.StepNeedsPaddedInput(layout))
             {
                 w.Line("// The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.");
                 w.Line("input.CopyTo(_stepInput);");
                 x = "_stepInput";
             }
+            if (!columnsFirst) ColumnStrategy.WriteDispatch(w, layout, x);
             foreach (var tier in RowBlockStrategy.Tiers)
             {
                 w.Open($"if ({KernelSelection}.{tier.Flag})");
@@ -339,9 +348,11 @@ internal static class ModelEmitter
         w.Close();
         w.Line();
         if (!layout.Cells.Any(RowBlockStrategy.Applies)) return;
-        foreach (var tier in RowBlockStrategy.Tiers)
+        foreach (var tier in ColumnStrategy.AnyColumns(layout) ? [.. RowBlockStrategy.Tiers, ColumnStrategy.Tier] : RowBlockStrategy.Tiers)
         {
-            w.Line($"// Step on the {tier.Description} cells.");
+            w.Line(tier == ColumnStrategy.Tier
+                ? "// An inference copy's Step on AVX-512: the column cells over its packed weights (a layer without them, its row cells)."
+                : $"// Step on the {tier.Description} cells.");
             w.Open($"private void Step{tier.Name}({ReadOnlySpan} input, {Span} output)");
             WriteStepLayers(w, layout, tier);
             w.Close();
@@ -404,7 +415,8 @@ internal static class ModelEmitter
             if (tier is not null)
             {
                 bool fused = top && FusedHead.Applies(layout);
-                string variant = tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell) ? "Pairs" : tier.Name;
+                string variant = tier == ColumnStrategy.Tier ? ColumnStrategy.Variant(cell)
+                    : tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell) ? "Pairs" : tier.Name;
                 w.Line(fused ? $"StepCell{d.Id}{variant}({x}, output);" : $"StepCell{d.Id}{variant}({x});");
                 headDone |= fused;
             }

@@ -260,7 +260,18 @@ internal static class BenchCommand
                 _ => "",
             };
             yield return $"  layer {layer.Index}, {cell.Description}: {plan}{products}";
+            if (tier == RowBlockStrategy.Tiers[0] && ColumnStrategy.Applies(layout))
+                yield return $"    its inference copy (ToInference): {InferencePlan(cell)}";
         }
+    }
+
+    /// <summary>What a layer of an inference copy runs on AVX-512 (<see cref="ColumnStrategy"/>).</summary>
+    private static string InferencePlan(CellEmitter cell)
+    {
+        if (RowBlockStrategy.UsesPairs(cell)) return "paired rows, as the model";
+        if (!ColumnStrategy.UsesColumns(cell)) return "row blocks, as the model (packed tiles would overflow the 48 KB L1 cache where the row-major weights fit)";
+        int hidden = cell.Direction.Layer.Spec.HiddenSize, blocks = ColumnStrategy.Padded(hidden) / 16;
+        return $"packed column tiles, {blocks} block{(blocks == 1 ? "" : "s")} of 16 rows a gate{(hidden % 16 == 0 ? "" : $", the last with {hidden % 16} rows")}";
     }
 
     /// <summary>Times Step (when the model has one), Forward and Backward (float32), or only the method <paramref name="only"/> names.</summary>
@@ -298,7 +309,18 @@ internal static class BenchCommand
             model.ResetState();
             results.Add(Time("Step", step, iterations, warmup, warmupMilliseconds, stepFlops + headFlops));
         }
-        if (only is "Step") return results;
+        // The inference copy (ToInference) of a float32 model that steps: its Step, on its own packed weights.
+        if (step is not null && only is null or "Inference" && InferenceCopy(model) is { } copy)
+        {
+            Action inferenceStep = copy switch
+            {
+                IStepInference c => () => c.Step(inputs.AsSpan(0, model.InputSize), outputs),
+                ITokenStepInference c => () => c.Step(tokens[0], outputs),
+                _ => throw new InvalidOperationException("The inference copy has no Step."),
+            };
+            results.Add(Time("Inference", inferenceStep, iterations, warmup, warmupMilliseconds, stepFlops + headFlops));
+        }
+        if (only is "Step" or "Inference") return results;
         model.ResetState();
         results.Add(Time("Forward", () => { model.ResetState(); forward(); }, iterations, warmup, warmupMilliseconds, steps * stepFlops + rows * headFlops));
         // A low-precision model is inference-only: it has no Backward to time.
@@ -307,6 +329,10 @@ internal static class BenchCommand
         results.Add(Time("Backward", backward, iterations, warmup, warmupMilliseconds, 2 * (steps * stepFlops + rows * headFlops)));
         return results;
     }
+
+    /// <summary>The model's inference copy (<c>ToInference()</c>), or null when it has none (bidirectional or low-precision).</summary>
+    internal static IInference? InferenceCopy(IRecurrentModel model) =>
+        model.GetType().GetMethod("ToInference", Type.EmptyTypes)?.Invoke(model, null) as IInference;
 
     /// <summary>FLOPs of one step of every layer and direction, and of one head row (every dense layer).</summary>
     internal static (double Step, double Head) Flops(ModelDescription spec)

@@ -58,6 +58,7 @@ public static class CaseRunner
                 }
                 var model = models.Create(typeNames[i]);
                 var result = RunOne(cases[i], model, gradients);
+                if (result.Error is null) result = result with { Arrays = [.. result.Arrays, .. InferenceArrays(cases[i], model)] };
                 if (batchEntities > 0 && result.Error is null)
                     result = result with { Arrays = [.. result.Arrays, .. BatchCaseRunner.Run(cases[i], model, batchEntities, gradients, batchThreads)] };
                 results.Add(result);
@@ -96,6 +97,26 @@ public static class CaseRunner
         var arrays = new Dictionary<string, float[]> { ["y"] = model.HiddenOutputs.ToArray(), ["hT"] = hT, ["cT"] = cT };
         if (c.Targets is not null) arrays["outputs"] = outputs;
         return arrays;
+    }
+
+    /// <summary>
+    /// The case stepped through the model's inference copy (<c>ToInference()</c>, made from the case's weights and
+    /// initial state), for a model that steps on floats: the final state and the last output, arrays named
+    /// <c>inference.step.…</c>. Nothing for a model without one (bidirectional, token or low-precision).
+    /// </summary>
+    private static IEnumerable<ArrayComparison> InferenceArrays(ReferenceCase c, IRecurrentModel model)
+    {
+        if (model is not IStepModel || model.GetType().GetMethod("ToInference", Type.EmptyTypes) is not { } toInference) yield break;
+        SetState(model, c.H0, c.C0);
+        var inference = (IStepInference)toInference.Invoke(model, null)!;
+        int steps = c.X.Length / model.InputSize;
+        var output = new float[model.OutputSize];
+        for (int t = 0; t < steps; t++) inference.Step(c.X.AsSpan(t * model.InputSize, model.InputSize), output);
+        var (hT, cT) = Rows(model, inference.State.ToArray());
+        yield return Compare("inference.step.hT", hT, c.Expected["hT"]);
+        if (c.Expected.TryGetValue("cT", out var expectedCT)) yield return Compare("inference.step.cT", cT, expectedCT);
+        double[] last = c.Expected[c.Targets is not null ? "logits" : "y"];
+        yield return Compare("inference.step.output", output, last.AsSpan(last.Length - model.OutputSize).ToArray());
     }
 
     private static CaseResult RunOne(ReferenceCase c, IRecurrentModel model, bool gradients)

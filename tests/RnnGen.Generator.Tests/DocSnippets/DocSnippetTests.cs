@@ -13,7 +13,7 @@ public sealed class DocSnippetCollection;
 [Collection(nameof(DocSnippetTests))]
 public sealed class DocSnippetTests
 {
-    public static TheoryData<string> Pages => new("README.md", "docs/training.md", "docs/streaming.md");
+    public static TheoryData<string> Pages => new("README.md", "docs/training.md", "docs/streaming.md", "docs/inference.md");
 
     [Theory]
     [MemberData(nameof(Pages))]

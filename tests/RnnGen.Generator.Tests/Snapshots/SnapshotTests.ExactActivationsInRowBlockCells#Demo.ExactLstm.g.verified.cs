@@ -110,6 +110,13 @@ namespace Demo
         public ExactLstm() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
 
+        // An inference copy (see Inference): the source's parameters and state as they are now, its matrices packed by column.
+        private ExactLstm(ExactLstm source) : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, global::System.Array.Empty<float>())
+        {
+            source.Parameters.CopyTo(Parameters);
+            source.State.CopyTo(State);
+        }
+
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
         private ExactLstm(float[] parameters, int origin, float[] gradients)
         {
@@ -1378,6 +1385,47 @@ namespace Demo
                         blocks);
                 }
             }
+        }
+
+        /// <summary>
+        /// An inference-only copy of this model (<see cref="Inference"/>): its weights and state as they are now, its
+        /// weights its own from then on. Make a new one after training or loading new weights.
+        /// </summary>
+        public Inference ToInference() => new(this);
+
+        /// <summary>
+        /// An inference-only copy of a <see cref="ExactLstm"/>: the weights and state it was made from, its weights its own (no
+        /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
+        /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
+        /// Allocates nothing after construction.
+        /// </summary>
+        public sealed class Inference : global::RnnGen.IStepInference
+        {
+            private readonly ExactLstm _model;
+
+            /// <summary>A copy of <paramref name="model"/>'s weights and state as they are now; later changes to the model do not reach it.</summary>
+            public Inference(ExactLstm model)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = new ExactLstm(model);
+            }
+
+            /// <inheritdoc />
+            public int InputSize => ExactLstm.InputSize;
+            /// <inheritdoc />
+            public int OutputSize => ExactLstm.OutputSize;
+            /// <inheritdoc />
+            public global::System.Span<float> State => _model.State;
+            /// <inheritdoc />
+            public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => _model.StateTensors;
+            /// <inheritdoc />
+            public void ResetState() => _model.ResetState();
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Step(input, output);
+            /// <inheritdoc />
+            public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.TryStep(input, output);
         }
     }
 }

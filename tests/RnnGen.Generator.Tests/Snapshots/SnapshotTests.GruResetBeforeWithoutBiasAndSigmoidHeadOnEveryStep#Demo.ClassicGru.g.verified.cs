@@ -51,6 +51,11 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 5),
         };
 
+        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
+        // 16 rows, each gate padded to whole tiles, each tile column by column.
+        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 144;
+        private const int ColumnCount = 384;
+
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
             "using RnnGen;\n\n" +
@@ -89,6 +94,9 @@ namespace Demo
         // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
         private readonly float[] _stepInput = new float[InputSize + Padding];
+        // An inference copy's packed weights (null in a model): see the Inference class.
+        private readonly float[]? _columns;
+        private readonly int _columnsOrigin;
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -103,6 +111,18 @@ namespace Demo
         /// </summary>
         public ClassicGru() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // An inference copy (see Inference): the source's parameters and state as they are now, its matrices packed by column.
+        private ClassicGru(ClassicGru source) : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, global::System.Array.Empty<float>())
+        {
+            source.Parameters.CopyTo(Parameters);
+            source.State.CopyTo(State);
+            _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
+            global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
+            global::System.Span<float> p = Parameters;
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 3, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 16);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 3, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 16);
+        }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
         private ClassicGru(float[] parameters, int origin, float[] gradients)
@@ -146,6 +166,11 @@ namespace Demo
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
             // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
             input.CopyTo(_stepInput);
+            if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepColumns(_stepInput, output);
+                return;
+            }
             if (global::RnnGen.Kernels.KernelSelection.Avx512)
             {
                 StepRows16(_stepInput, output);
@@ -188,6 +213,12 @@ namespace Demo
         private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             StepCellL0Rows4(input, output);
+        }
+
+        // An inference copy's Step on AVX-512: the column cells over its packed weights (a layer without them, its row cells).
+        private void StepColumns(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Columns(input, output);
         }
 
         /// <summary>
@@ -776,6 +807,61 @@ namespace Demo
             output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
         }
 
+        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL0Columns(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL0);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float gatesRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gatesL0), SequenceLength * L0Gates);
+            ref float resetHiddenRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_resetHiddenL0), SequenceLength * L0Hidden);
+
+            {
+                // Rows 0…4: 5 rows in a block of 16
+                const int j = 0;
+                // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
+                var aR = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var aZ = global::RnnGen.Kernels.ColumnBlocks.Rows16(16 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                var aN = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef);
+                // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
+                global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j), ref resetHiddenRef, j, 5);
+            }
+
+            // The head's W h' accumulates block by block.
+            float headTail0 = 0f;
+            float headTail1 = 0f;
+            {
+                // Rows 0…4: 5 rows in a block of 16
+                const int j = 0;
+                // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
+                var hn = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load16(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load16(ref gatesRef, H + j);
+                // n for Backward (when recording), then the next h
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j) - n);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 5);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 5);
+                headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 5);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Sigmoid(W h' + b)
+            float logit0 = _parameters[_origin + HeadBias + 0] + headTail0;
+            float logit1 = _parameters[_origin + HeadBias + 1] + headTail1;
+            output[0] = 1f / (1f + global::System.MathF.Exp(-logit0));
+            output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
+        }
+
         private void CellBackwardL0(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -898,6 +984,47 @@ namespace Demo
 
             /// <inheritdoc />
             protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => ClassicGru.HeadActivationBackward(y, dy, dLogits);
+        }
+
+        /// <summary>
+        /// An inference-only copy of this model (<see cref="Inference"/>): its weights and state as they are now, its
+        /// weights its own from then on. Make a new one after training or loading new weights.
+        /// </summary>
+        public Inference ToInference() => new(this);
+
+        /// <summary>
+        /// An inference-only copy of a <see cref="ClassicGru"/>: the weights and state it was made from, its weights its own (no
+        /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
+        /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
+        /// Allocates nothing after construction.
+        /// </summary>
+        public sealed class Inference : global::RnnGen.IStepInference
+        {
+            private readonly ClassicGru _model;
+
+            /// <summary>A copy of <paramref name="model"/>'s weights and state as they are now; later changes to the model do not reach it.</summary>
+            public Inference(ClassicGru model)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = new ClassicGru(model);
+            }
+
+            /// <inheritdoc />
+            public int InputSize => ClassicGru.InputSize;
+            /// <inheritdoc />
+            public int OutputSize => ClassicGru.OutputSize;
+            /// <inheritdoc />
+            public global::System.Span<float> State => _model.State;
+            /// <inheritdoc />
+            public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => _model.StateTensors;
+            /// <inheritdoc />
+            public void ResetState() => _model.ResetState();
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Step(input, output);
+            /// <inheritdoc />
+            public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.TryStep(input, output);
         }
     }
 }

@@ -57,6 +57,11 @@ namespace Demo
             new global::RnnGen.StateTensor("c_l0", 0, 0, global::RnnGen.StateKind.Cell, StateCL0, 32),
         };
 
+        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
+        // 16 rows, each gate padded to whole tiles, each tile column by column.
+        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 768;
+        private const int ColumnCount = 4864;
+
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
             "using RnnGen;\n\n" +
@@ -96,6 +101,9 @@ namespace Demo
         // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
         private readonly float[] _stepInput = new float[InputSize + Padding];
+        // An inference copy's packed weights (null in a model): see the Inference class.
+        private readonly float[]? _columns;
+        private readonly int _columnsOrigin;
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -110,6 +118,18 @@ namespace Demo
         /// </summary>
         public GestureNet() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // An inference copy (see Inference): the source's parameters and state as they are now, its matrices packed by column.
+        private GestureNet(GestureNet source) : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, global::System.Array.Empty<float>())
+        {
+            source.Parameters.CopyTo(Parameters);
+            source.State.CopyTo(State);
+            _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
+            global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
+            global::System.Span<float> p = Parameters;
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 4, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 32);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 32);
+        }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
         private GestureNet(float[] parameters, int origin, float[] gradients)
@@ -153,6 +173,11 @@ namespace Demo
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
             // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
             input.CopyTo(_stepInput);
+            if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepColumns(_stepInput, output);
+                return;
+            }
             if (global::RnnGen.Kernels.KernelSelection.Avx512)
             {
                 StepRows16(_stepInput, output);
@@ -198,6 +223,12 @@ namespace Demo
         private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             StepCellL0Rows4(input, output);
+        }
+
+        // An inference copy's Step on AVX-512: the column cells over its packed weights (a layer without them, its row cells).
+        private void StepColumns(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Columns(input, output);
         }
 
         /// <summary>
@@ -785,6 +816,73 @@ namespace Demo
             float logit1 = _parameters[_origin + HeadBias + 1] + global::System.Runtime.Intrinsics.Vector128.Sum(head1);
             float logit2 = _parameters[_origin + HeadBias + 2] + global::System.Runtime.Intrinsics.Vector128.Sum(head2);
             float logit3 = _parameters[_origin + HeadBias + 3] + global::System.Runtime.Intrinsics.Vector128.Sum(head3);
+            float max = global::System.MathF.Max(logit0, global::System.MathF.Max(logit1, global::System.MathF.Max(logit2, logit3)));
+            float e0 = global::System.MathF.Exp(logit0 - max);
+            float e1 = global::System.MathF.Exp(logit1 - max);
+            float e2 = global::System.MathF.Exp(logit2 - max);
+            float e3 = global::System.MathF.Exp(logit3 - max);
+            float sum = e0 + e1 + e2 + e3;
+            output[0] = e0 / sum;
+            output[1] = e1 / sum;
+            output[2] = e2 / sum;
+            output[3] = e3 / sum;
+        }
+
+        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL0Columns(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL0);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            // The head's W h' accumulates block by block.
+            var head0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            var head1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            var head2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            var head3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store16(c, ref cPrevRef, j);
+                var hNext = o * tc;
+                global::RnnGen.Kernels.RowBlocks.Store16(hNext, ref next, j);
+                head0 += hNext * global::RnnGen.Kernels.RowBlocks.Load16(ref headWeight, j);
+                head1 += hNext * global::RnnGen.Kernels.RowBlocks.Load16(ref headWeight, 32 + j);
+                head2 += hNext * global::RnnGen.Kernels.RowBlocks.Load16(ref headWeight, 64 + j);
+                head3 += hNext * global::RnnGen.Kernels.RowBlocks.Load16(ref headWeight, 96 + j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Softmax(W h' + b)
+            float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector512.Sum(head0);
+            float logit1 = _parameters[_origin + HeadBias + 1] + global::System.Runtime.Intrinsics.Vector512.Sum(head1);
+            float logit2 = _parameters[_origin + HeadBias + 2] + global::System.Runtime.Intrinsics.Vector512.Sum(head2);
+            float logit3 = _parameters[_origin + HeadBias + 3] + global::System.Runtime.Intrinsics.Vector512.Sum(head3);
             float max = global::System.MathF.Max(logit0, global::System.MathF.Max(logit1, global::System.MathF.Max(logit2, logit3)));
             float e0 = global::System.MathF.Exp(logit0 - max);
             float e1 = global::System.MathF.Exp(logit1 - max);
@@ -1415,6 +1513,47 @@ namespace Demo
                         blocks);
                 }
             }
+        }
+
+        /// <summary>
+        /// An inference-only copy of this model (<see cref="Inference"/>): its weights and state as they are now, its
+        /// weights its own from then on. Make a new one after training or loading new weights.
+        /// </summary>
+        public Inference ToInference() => new(this);
+
+        /// <summary>
+        /// An inference-only copy of a <see cref="GestureNet"/>: the weights and state it was made from, its weights its own (no
+        /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
+        /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
+        /// Allocates nothing after construction.
+        /// </summary>
+        public sealed class Inference : global::RnnGen.IStepInference
+        {
+            private readonly GestureNet _model;
+
+            /// <summary>A copy of <paramref name="model"/>'s weights and state as they are now; later changes to the model do not reach it.</summary>
+            public Inference(GestureNet model)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = new GestureNet(model);
+            }
+
+            /// <inheritdoc />
+            public int InputSize => GestureNet.InputSize;
+            /// <inheritdoc />
+            public int OutputSize => GestureNet.OutputSize;
+            /// <inheritdoc />
+            public global::System.Span<float> State => _model.State;
+            /// <inheritdoc />
+            public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => _model.StateTensors;
+            /// <inheritdoc />
+            public void ResetState() => _model.ResetState();
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Step(input, output);
+            /// <inheritdoc />
+            public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.TryStep(input, output);
         }
     }
 }

@@ -77,6 +77,12 @@ namespace Demo
             new global::RnnGen.StateTensor("c_l1", 1, 0, global::RnnGen.StateKind.Cell, StateCL1, 20),
         };
 
+        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
+        // 16 rows, each gate padded to whole tiles, each tile column by column.
+        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 512;
+        private const int ColumnsIhL1 = 3072, ColumnsHhL1 = 5632;
+        private const int ColumnCount = 8192;
+
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
             "using RnnGen;\n\n" +
@@ -123,6 +129,9 @@ namespace Demo
         // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
         private readonly float[] _stepInput = new float[InputSize + Padding];
+        // An inference copy's packed weights (null in a model): see the Inference class.
+        private readonly float[]? _columns;
+        private readonly int _columnsOrigin;
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -139,6 +148,20 @@ namespace Demo
         /// </summary>
         public StackedLstmMlp() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // An inference copy (see Inference): the source's parameters and state as they are now, its matrices packed by column.
+        private StackedLstmMlp(StackedLstmMlp source) : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, global::System.Array.Empty<float>())
+        {
+            source.Parameters.CopyTo(Parameters);
+            source.State.CopyTo(State);
+            _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
+            global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
+            global::System.Span<float> p = Parameters;
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 4, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 32);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 32);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 4, L1Hidden, L1Input, columns.Slice(ColumnsIhL1), 32);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 4, L1Hidden, L1Output, columns.Slice(ColumnsHhL1), 32);
+        }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
         private StackedLstmMlp(float[] parameters, int origin, float[] gradients)
@@ -182,6 +205,11 @@ namespace Demo
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
             // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
             input.CopyTo(_stepInput);
+            if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepColumns(_stepInput, output);
+                return;
+            }
             if (global::RnnGen.Kernels.KernelSelection.Avx512)
             {
                 StepRows16(_stepInput, output);
@@ -242,6 +270,14 @@ namespace Demo
         {
             StepCellL0Rows4(input);
             StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
+            HeadForward(_state.AsSpan(StateHL1, L1Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
+        }
+
+        // An inference copy's Step on AVX-512: the column cells over its packed weights (a layer without them, its row cells).
+        private void StepColumns(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Columns(input);
+            StepCellL1Columns(_state.AsSpan(StateHL0, L0Output));
             HeadForward(_state.AsSpan(StateHL1, L1Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
         }
 
@@ -862,6 +898,70 @@ namespace Demo
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
         }
 
+        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL0Columns(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL0);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store16(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
+            }
+            {
+                // Rows 16…19: 4 rows in a block of 16
+                const int j = 16;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.StorePartial(c, ref cPrevRef, j, 4);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(o * tc, ref next, j, 4);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+        }
+
         private void CellBackwardL0(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1409,6 +1509,70 @@ namespace Demo
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
         }
 
+        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL1Columns(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL1);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL1);
+
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store16(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
+            }
+            {
+                // Rows 16…19: 4 rows in a block of 16
+                const int j = 16;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.StorePartial(c, ref cPrevRef, j, 4);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(o * tc, ref next, j, 4);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+        }
+
         private void CellBackwardL1(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1544,6 +1708,47 @@ namespace Demo
 
             /// <inheritdoc />
             protected override void HeadActivationBackward(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dLogits) => dy.CopyTo(dLogits);
+        }
+
+        /// <summary>
+        /// An inference-only copy of this model (<see cref="Inference"/>): its weights and state as they are now, its
+        /// weights its own from then on. Make a new one after training or loading new weights.
+        /// </summary>
+        public Inference ToInference() => new(this);
+
+        /// <summary>
+        /// An inference-only copy of a <see cref="StackedLstmMlp"/>: the weights and state it was made from, its weights its own (no
+        /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
+        /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
+        /// Allocates nothing after construction.
+        /// </summary>
+        public sealed class Inference : global::RnnGen.IStepInference
+        {
+            private readonly StackedLstmMlp _model;
+
+            /// <summary>A copy of <paramref name="model"/>'s weights and state as they are now; later changes to the model do not reach it.</summary>
+            public Inference(StackedLstmMlp model)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = new StackedLstmMlp(model);
+            }
+
+            /// <inheritdoc />
+            public int InputSize => StackedLstmMlp.InputSize;
+            /// <inheritdoc />
+            public int OutputSize => StackedLstmMlp.OutputSize;
+            /// <inheritdoc />
+            public global::System.Span<float> State => _model.State;
+            /// <inheritdoc />
+            public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => _model.StateTensors;
+            /// <inheritdoc />
+            public void ResetState() => _model.ResetState();
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Step(input, output);
+            /// <inheritdoc />
+            public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.TryStep(input, output);
         }
     }
 }

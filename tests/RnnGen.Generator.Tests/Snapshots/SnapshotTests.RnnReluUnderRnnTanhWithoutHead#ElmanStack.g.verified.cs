@@ -60,6 +60,12 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         new global::RnnGen.StateTensor("h_l1", 1, 0, global::RnnGen.StateKind.Hidden, StateHL1, 4),
     };
 
+    // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
+    // 16 rows, each gate padded to whole tiles, each tile column by column.
+    private const int ColumnsIhL0 = 0, ColumnsHhL0 = 32;
+    private const int ColumnsIhL1 = 160, ColumnsHhL1 = 288;
+    private const int ColumnCount = 352;
+
     /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
     public const string Declaration =
         "using RnnGen;\n\n" +
@@ -97,6 +103,9 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
     private readonly float[] _nextHidden = new float[MaxOutput + Padding];
     private readonly float[] _stepInput = new float[InputSize + Padding];
+    // An inference copy's packed weights (null in a model): see the Inference class.
+    private readonly float[]? _columns;
+    private readonly int _columnsOrigin;
     // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
     private readonly float[] _stateBeforeTry = new float[StateSize];
     private readonly float[] _tryOutput = new float[OutputSize];
@@ -108,6 +117,20 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     /// </summary>
     public ElmanStack() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
         => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+    // An inference copy (see Inference): the source's parameters and state as they are now, its matrices packed by column.
+    private ElmanStack(ElmanStack source) : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, global::System.Array.Empty<float>())
+    {
+        source.Parameters.CopyTo(Parameters);
+        source.State.CopyTo(State);
+        _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
+        global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
+        global::System.Span<float> p = Parameters;
+        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 1, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 16);
+        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 1, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 16);
+        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 1, L1Hidden, L1Input, columns.Slice(ColumnsIhL1), 16);
+        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 1, L1Hidden, L1Output, columns.Slice(ColumnsHhL1), 16);
+    }
 
     // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
     private ElmanStack(float[] parameters, int origin, float[] gradients)
@@ -151,6 +174,11 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
         // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
         input.CopyTo(_stepInput);
+        if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
+        {
+            StepColumns(_stepInput, output);
+            return;
+        }
         if (global::RnnGen.Kernels.KernelSelection.Avx512)
         {
             StepRows16(_stepInput, output);
@@ -195,6 +223,14 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     {
         StepCellL0Rows4(input);
         StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
+        _state.AsSpan(StateHL1, L1Output).CopyTo(output);
+    }
+
+    // An inference copy's Step on AVX-512: the column cells over its packed weights (a layer without them, its row cells).
+    private void StepColumns(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        StepCellL0Columns(input);
+        StepCellL1Columns(_state.AsSpan(StateHL0, L0Output));
         _state.AsSpan(StateHL1, L1Output).CopyTo(output);
     }
 
@@ -542,6 +578,32 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
     }
 
+    // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void StepCellL0Columns(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L0Input, P = L0Output;
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+        ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL0);
+        ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL0);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…7: 8 rows in a block of 16
+            const int j = 0;
+            // h' = relu(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+            var a = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.StorePartial(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j, 8);
+        }
+
+        _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+    }
+
     private void CellBackwardL0(
         global::System.ReadOnlySpan<float> x,
         global::System.ReadOnlySpan<float> hPrev,
@@ -806,6 +868,32 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
             var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
             var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
             global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+        }
+
+        _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+    }
+
+    // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void StepCellL1Columns(global::System.ReadOnlySpan<float> x)
+    {
+        const int I = L1Input, P = L1Output;
+        ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+        ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+        ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+        ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL1);
+        ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL1);
+        ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+        ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+        {
+            // Rows 0…3: 4 rows in a block of 16
+            const int j = 0;
+            // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+            var b = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+            var a = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.StorePartial(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j, 4);
         }
 
         _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
@@ -1440,5 +1528,46 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
                     blocks);
             }
         }
+    }
+
+    /// <summary>
+    /// An inference-only copy of this model (<see cref="Inference"/>): its weights and state as they are now, its
+    /// weights its own from then on. Make a new one after training or loading new weights.
+    /// </summary>
+    public Inference ToInference() => new(this);
+
+    /// <summary>
+    /// An inference-only copy of a <see cref="ElmanStack"/>: the weights and state it was made from, its weights its own (no
+    /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
+    /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+    /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
+    /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
+    /// Allocates nothing after construction.
+    /// </summary>
+    public sealed class Inference : global::RnnGen.IStepInference
+    {
+        private readonly ElmanStack _model;
+
+        /// <summary>A copy of <paramref name="model"/>'s weights and state as they are now; later changes to the model do not reach it.</summary>
+        public Inference(ElmanStack model)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            _model = new ElmanStack(model);
+        }
+
+        /// <inheritdoc />
+        public int InputSize => ElmanStack.InputSize;
+        /// <inheritdoc />
+        public int OutputSize => ElmanStack.OutputSize;
+        /// <inheritdoc />
+        public global::System.Span<float> State => _model.State;
+        /// <inheritdoc />
+        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => _model.StateTensors;
+        /// <inheritdoc />
+        public void ResetState() => _model.ResetState();
+        /// <inheritdoc />
+        public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Step(input, output);
+        /// <inheritdoc />
+        public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.TryStep(input, output);
     }
 }

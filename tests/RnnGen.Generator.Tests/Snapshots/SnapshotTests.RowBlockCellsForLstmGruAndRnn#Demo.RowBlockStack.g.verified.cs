@@ -88,6 +88,12 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l3", 3, 0, global::RnnGen.StateKind.Hidden, StateHL3, 8),
         };
 
+        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
+        // 16 rows, each gate padded to whole tiles, each tile column by column.
+        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 320;
+        private const int ColumnsIhL1 = 1344, ColumnsHhL1 = 2112;
+        private const int ColumnCount = 2880;
+
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
             "using RnnGen;\n\n" +
@@ -137,6 +143,9 @@ namespace Demo
         // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
         private readonly float[] _stepInput = new float[InputSize + Padding];
+        // An inference copy's packed weights (null in a model): see the Inference class.
+        private readonly float[]? _columns;
+        private readonly int _columnsOrigin;
         // TryStep: the state to put back after a step that went non-finite, and the output it holds back until then.
         private readonly float[] _stateBeforeTry = new float[StateSize];
         private readonly float[] _tryOutput = new float[OutputSize];
@@ -148,6 +157,20 @@ namespace Demo
         /// </summary>
         public RowBlockStack() : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, new float[ParameterCount])
             => global::RnnGen.Training.Initializer.Apply(this, global::RnnGen.Training.InitScheme.PyTorchDefault, 0);
+
+        // An inference copy (see Inference): the source's parameters and state as they are now, its matrices packed by column.
+        private RowBlockStack(RowBlockStack source) : this(global::RnnGen.Kernels.AlignedArrays.Allocate(ParameterCount + ParameterPadding, out int origin), origin, global::System.Array.Empty<float>())
+        {
+            source.Parameters.CopyTo(Parameters);
+            source.State.CopyTo(State);
+            _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
+            global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
+            global::System.Span<float> p = Parameters;
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 4, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 16);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 16);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 3, L1Hidden, L1Input, columns.Slice(ColumnsIhL1), 16);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 3, L1Hidden, L1Output, columns.Slice(ColumnsHhL1), 16);
+        }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
         private RowBlockStack(float[] parameters, int origin, float[] gradients)
@@ -191,6 +214,11 @@ namespace Demo
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
             // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
             input.CopyTo(_stepInput);
+            if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepColumns(_stepInput, output);
+                return;
+            }
             if (global::RnnGen.Kernels.KernelSelection.Avx512)
             {
                 StepRows16(_stepInput, output);
@@ -258,6 +286,16 @@ namespace Demo
             StepCellL1Rows4(_state.AsSpan(StateHL0, L0Output));
             StepCellL2Rows4(_state.AsSpan(StateHL1, L1Output));
             StepCellL3Rows4(_state.AsSpan(StateHL2, L2Output));
+            _state.AsSpan(StateHL3, L3Output).CopyTo(output);
+        }
+
+        // An inference copy's Step on AVX-512: the column cells over its packed weights (a layer without them, its row cells).
+        private void StepColumns(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Columns(input);
+            StepCellL1Columns(_state.AsSpan(StateHL0, L0Output));
+            StepCellL2Pairs(_state.AsSpan(StateHL1, L1Output));
+            StepCellL3Pairs(_state.AsSpan(StateHL2, L2Output));
             _state.AsSpan(StateHL3, L3Output).CopyTo(output);
         }
 
@@ -776,6 +814,47 @@ namespace Demo
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
         }
 
+        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL0Columns(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL0);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(16 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(48 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store16(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+        }
+
         private void CellBackwardL0(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1162,6 +1241,42 @@ namespace Demo
                 var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
                 // What Backward needs (when recording), then the next h
                 global::RnnGen.Kernels.RowBlocks.Store4(n + z * (global::RnnGen.Kernels.RowBlocks.Load4(ref hRef, j) - n), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+        }
+
+        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL1Columns(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, H = L1Hidden, P = L1Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL1);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            for (int j = 0; j + 16 <= H; j += 16)
+            {
+                // r, z = σ(gi + gh) for the block's rows of each gate
+                var bR = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
+                var aR = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bR);
+                var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
+                var bZ = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
+                var aZ = global::RnnGen.Kernels.ColumnBlocks.Rows16(16 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bZ);
+                var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
+                // n = tanh(gi_n + r ⊙ gh_n); h' = n + z ⊙ (h − n)
+                var bHn = global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
+                var hn = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cHh, P, ref hRef) + bHn;
+                var bN = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j);
+                var aN = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef) + bN;
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(aN + r * hn);
+                // What Backward needs (when recording), then the next h
+                global::RnnGen.Kernels.RowBlocks.Store16(n + z * (global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j) - n), ref next, j);
             }
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
@@ -3020,6 +3135,47 @@ namespace Demo
                         blocks);
                 }
             }
+        }
+
+        /// <summary>
+        /// An inference-only copy of this model (<see cref="Inference"/>): its weights and state as they are now, its
+        /// weights its own from then on. Make a new one after training or loading new weights.
+        /// </summary>
+        public Inference ToInference() => new(this);
+
+        /// <summary>
+        /// An inference-only copy of a <see cref="RowBlockStack"/>: the weights and state it was made from, its weights its own (no
+        /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
+        /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
+        /// Allocates nothing after construction.
+        /// </summary>
+        public sealed class Inference : global::RnnGen.IStepInference
+        {
+            private readonly RowBlockStack _model;
+
+            /// <summary>A copy of <paramref name="model"/>'s weights and state as they are now; later changes to the model do not reach it.</summary>
+            public Inference(RowBlockStack model)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(model);
+                _model = new RowBlockStack(model);
+            }
+
+            /// <inheritdoc />
+            public int InputSize => RowBlockStack.InputSize;
+            /// <inheritdoc />
+            public int OutputSize => RowBlockStack.OutputSize;
+            /// <inheritdoc />
+            public global::System.Span<float> State => _model.State;
+            /// <inheritdoc />
+            public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.StateTensor> StateTensors => _model.StateTensors;
+            /// <inheritdoc />
+            public void ResetState() => _model.ResetState();
+            /// <inheritdoc />
+            public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Step(input, output);
+            /// <inheritdoc />
+            public bool TryStep(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.TryStep(input, output);
         }
     }
 }

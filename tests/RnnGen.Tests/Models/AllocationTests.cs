@@ -28,6 +28,22 @@ public class AllocationTests
     }
 
     [Fact]
+    public void InferenceCopyStep()
+    {
+        // Column cells (off the grid, every kind) and a layer kept on the row cells (L1BoundInference's LSTM 8→50).
+        var offGrid = new OffGridInference().ToInference();
+        var l1Bound = new L1BoundInference().ToInference();
+        var token = new TokenLstm().ToInference();
+        var x = new float[L1BoundInference.InputSize];
+        var output = new float[OffGridInference.OutputSize + TokenLstm.OutputSize];
+        Assert.Equal(0, AllocatedBy(() => offGrid.Step(x.AsSpan(0, OffGridInference.InputSize), output)));
+        Assert.Equal(0, AllocatedBy(() => offGrid.TryStep(x.AsSpan(0, OffGridInference.InputSize), output)));
+        Assert.Equal(0, AllocatedBy(() => l1Bound.Step(x, output)));
+        Assert.Equal(0, AllocatedBy(() => token.Step(3, output)));
+        Assert.Equal(0, AllocatedBy(() => { offGrid.ResetState(); _ = offGrid.State; }));
+    }
+
+    [Fact]
     public void BidirectionalStackForwardBackward()
     {
         var model = new BidirectionalGru();

@@ -115,3 +115,21 @@ public partial class MlpEveryStep { }
 [Dense(8, Activation.Relu, Over = Steps.Final)]
 [Dense(2)]
 public partial class MlpStepLstm { }
+
+// Off the vector grid, for an inference copy's column cells (InferenceTests): every cell kind, a projection, the two-pass
+// GRU, a tail block in a loop (37), a softmax head folded into the top layer.
+[RecurrentModel(InputSize = 5, SequenceLength = 6)]
+[Lstm(13, ProjectionSize = 6)]
+[Gru(21, ResetAfter = false)]
+[Rnn(10, Activation = Activation.Relu)]
+[Gru(37)]
+[Dense(3, Activation.Softmax, Over = Steps.Every)]
+public partial class OffGridInference { }
+
+// LSTM 8→50: packed tiles (59 KB) would overflow the L1 cache where its row-major weights (46 KB) fit, so its inference
+// copy runs the row cells; a second layer of 20 runs the column cells.
+[RecurrentModel(InputSize = 8, SequenceLength = 4)]
+[Lstm(50)]
+[Lstm(20)]
+[Dense(1)]
+public partial class L1BoundInference { }

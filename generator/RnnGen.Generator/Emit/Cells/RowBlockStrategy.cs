@@ -130,7 +130,7 @@ internal static class RowBlockStrategy
     /// Writes a <c>StepCell{Id}{Tier}(x[, output])</c> per tier: the step on the state in place, no records, and — given
     /// <paramref name="head"/> — the head folded into the last pass, its outputs written to <c>output</c>.
     /// </summary>
-    public static void WriteStepVariants(SourceWriter w, CellEmitter cell, bool exactActivations, FusedHead? head)
+    public static void WriteStepVariants(SourceWriter w, CellEmitter cell, bool exactActivations, FusedHead? head, bool columns)
     {
         if (cell is not IVectorCell vector) return;
         var d = cell.Direction;
@@ -154,7 +154,10 @@ internal static class RowBlockStrategy
             w.Close();
             w.Line();
         }
-        foreach (var tier in Tiers.Where(t => !(t == Tiers[0] && UsesPairs(cell))))
+        var tiers = Tiers.Where(t => !(t == Tiers[0] && UsesPairs(cell))).ToList();
+        // An inference copy's Step (ColumnStrategy): the same passes over its packed column-major tiles.
+        if (columns) tiers.Add(ColumnStrategy.Tier);
+        foreach (var tier in tiers)
         {
             var usage = new BlockUsage(cell, recording: false);
             var body = new SourceWriter(w.Indent + 1);
@@ -215,7 +218,7 @@ internal static class RowBlockStrategy
         {
             usage.Sizes.Add(pass.Rows);
             blocks.Open($"for (int j = 0; j + {tier.Width} <= {pass.Rows}; j += {tier.Width})");
-            pass.WriteBlock(blocks, new RowBlockWriter(cell, tier.Width, tier.Width, count: null, exact, usage, head, inLoop: true));
+            pass.WriteBlock(blocks, new RowBlockWriter(cell, tier.Width, tier.Width, count: null, exact, usage, head, inLoop: true, columns: tier == ColumnStrategy.Tier));
             blocks.Close();
         }
         foreach (var (offset, width, count) in tail)
@@ -228,7 +231,7 @@ internal static class RowBlockStrategy
             // keep the whole-block tail kernel: the partial ones are larger code, and with the loop's blocks inlined too they
             // would exceed the JIT's inlining budget for the cell (the kernels are then called, 3× slower; H = 37 measured).
             int? multiplied = loop == 0 && tier == Tiers[0] && width >= 8 ? count : null;
-            pass.WriteBlock(blocks, new RowBlockWriter(cell, width, tier.Width, count, exact, usage, head, inLoop: false, multiplied));
+            pass.WriteBlock(blocks, new RowBlockWriter(cell, width, tier.Width, count, exact, usage, head, inLoop: false, multiplied, columns: tier == ColumnStrategy.Tier));
             blocks.Close();
         }
         usage.Quantized?.WritePreparation(w);
@@ -298,6 +301,8 @@ internal sealed class BlockUsage
             w.Line(Rounded(name) is { } offset
                 ? $"ref float {name} = ref {un}.Add(ref rounded, {offset});"
                 : $"ref float {name} = ref {un}.Add(ref p, {Weight(name)});");
+        foreach (string name in new[] { "cIh", "cHh", "cHr" }.Where(Refs.Contains))
+            w.Line($"ref float {name} = ref {un}.Add(ref {mm}.GetArrayDataReference(_columns!), _columnsOrigin + {ColumnStrategy.Offset(d, name)});");
         Quantized?.WriteReferences(w);
         if (Refs.Contains("xRef"))
             w.Line($"ref float xRef = ref {mm}.GetReference(x);");
@@ -423,7 +428,7 @@ internal sealed class FusedHead(ModelLayout layout)
 /// <c>RowBlocks.Rows{Width}</c> over the row-major weights, h written to <c>_nextHidden</c>. Recording (Forward) writes
 /// every record; inference (Step) writes only what a later pass reads, and the carried state in place.
 /// </summary>
-internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidth, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop, int? multipliedRows = null)
+internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidth, int? count, bool exactActivations, BlockUsage usage, FusedHead? head, bool inLoop, int? multipliedRows = null, bool columns = false)
     : BlockWriter(exactActivations)
 {
     private readonly bool _bias = cell.Direction.BiasIh is not null;
@@ -493,6 +498,36 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
         head.WriteAccumulate(w, "hNext", Width, count, inLoop, usage);
     }
 
+    /// <summary>An inference copy's pre-activation (<see cref="ColumnStrategy"/>): the products over its packed W_ih and W_hh.</summary>
+    private string ColumnPreActivation(int q, Products products, string? bias)
+    {
+        var d = cell.Direction;
+        string row = ColumnStrategy.Row(d, q), kernel = $"{Globals.ColumnBlocks}.Rows16";
+        string Input() => $"ref {usage.Ref("cIh")}, {Columns(Size.I)}, ref {usage.Ref("xRef")}";
+        string Hidden() => $"ref {usage.Ref("cHh")}, {Columns(Size.P)}, ref {usage.Ref("hRef")}";
+        string plusBias = bias is null ? "" : " + " + bias;
+        return products switch
+        {
+            Products.Both => $"{kernel}({row}, {Input()}, {Hidden()}, {bias ?? Globals.Vector512 + "<float>.Zero"})",
+            Products.InputOnly => $"{kernel}({row}, {Input()}){plusBias}",
+            _ => $"{kernel}({row}, {Hidden()}){plusBias}",
+        };
+    }
+
+    /// <summary>An inference copy's product with a kept vector: W_hn (r ⊙ h) from the packed W_hh, or W_hr m from the packed W_hr.</summary>
+    private string ColumnProduct(int q, MatrixProduct product, string? bias)
+    {
+        var d = cell.Direction;
+        string matrix = product.Matrix switch
+        {
+            "wHh" => "cHh",
+            "wHr" => "cHr",
+            _ => throw new InvalidOperationException($"No packed copy of {product.Matrix}."),
+        };
+        string row = matrix == "cHr" ? "j" : ColumnStrategy.Row(d, q);
+        return $"{Globals.ColumnBlocks}.Rows16({row}, ref {usage.Ref(matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)}";
+    }
+
     public override void PreActivation(SourceWriter w, string name, int q, Products products)
     {
         string row = Row(q), rows = Kernel;
@@ -510,7 +545,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
             };
             w.Line($"var {bias} = {value};");
         }
-        string sum = usage.Quantized?.PreActivation(w, name, Width, row, products, bias) ?? products switch
+        string sum = usage.Quantized?.PreActivation(w, name, Width, row, products, bias) ?? (columns ? ColumnPreActivation(q, products, bias) : null) ?? products switch
         {
             Products.Both => $"{rows}({row}, {Input()}, {Hidden()}{(bias is null ? "" : ", " + bias)}{UsedRows})",
             Products.InputOnly => $"{rows}({row}, {Input()}{UsedRows}){(bias is null ? "" : " + " + bias)}",
@@ -529,6 +564,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
             w.Line($"var {bias} = {LoadAt(b, row)};");
         }
         string value = usage.Quantized?.Product(w, name, Width, row, product, bias)
+            ?? (columns ? ColumnProduct(q, product, bias) : null)
             ?? $"{Kernel}({row}, ref {usage.Ref(product.Matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}{UsedRows}){(bias is null ? "" : " + " + bias)}";
         w.Line($"var {name} = {value};");
     }
