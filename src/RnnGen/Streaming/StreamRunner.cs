@@ -4,8 +4,9 @@ using RnnGen.Training;
 namespace RnnGen.Streaming;
 
 /// <summary>
-/// Runs a model on a stream of fixed-rate frames: per frame with a stateful <see cref="IStepModel.Step"/>, or every
-/// S frames with <see cref="ISequenceModel.Forward"/> over a sliding window of T frames; then optionally smooths the
+/// Runs a model on a stream of fixed-rate frames: per frame with a stateful <see cref="IStepModel.Step"/> (or the Step
+/// of a model's inference copy, <see cref="IStepInference"/>), or every S frames with <see cref="ISequenceModel.Forward"/>
+/// over a sliding window of T frames; then optionally smooths the
 /// output row with an <see cref="EmaSmoother"/> and feeds <see cref="EventDetector"/>s. Allocates nothing per frame.
 /// </summary>
 /// <remarks>
@@ -28,8 +29,11 @@ namespace RnnGen.Streaming;
 /// </remarks>
 public sealed class StreamRunner
 {
+    // Exactly one of the three runs the frames: a model's Step, an inference copy's Step, or a model's Forward over the window.
     private readonly IStepModel? _stepModel;
-    private readonly ISequenceModel _model;
+    private readonly IStepInference? _stepCopy;
+    private readonly ISequenceModel? _model;
+    private readonly int _inputSize, _outputSize;
     private readonly SlidingWindow? _window;
     private readonly WindowStatePolicy _windowState;
     private readonly float[] _outputs;
@@ -50,7 +54,23 @@ public sealed class StreamRunner
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
     /// <exception cref="ArgumentException">An argument does not fit the model; nothing, the model's state included, has changed.</exception>
     public StreamRunner(IStepModel model, EmaSmoother? smoother = null, IReadOnlyList<EventDetector>? detectors = null, StreamCounters? counters = null, int latencyWindow = 1024)
-        : this(NotNull(model), window: null, WindowStatePolicy.ResetEachWindow, smoother, detectors, counters, latencyWindow)
+        : this(NotNull(model), NotNull(model).InputSize, model.OutputSize, outputsEveryStep: true, window: null, WindowStatePolicy.ResetEachWindow, smoother, detectors, counters, latencyWindow)
+    {
+    }
+
+    /// <summary>
+    /// Runs a model's inference copy (<c>model.ToInference()</c>, docs/inference.md) one step per frame, carrying its
+    /// state across frames: the model's Step on the copy's own weights, faster where the copy packs them.
+    /// </summary>
+    /// <param name="model">The inference copy; its state is reset once every argument has been checked.</param>
+    /// <param name="smoother">Optional smoothing of the output row (size = model output size).</param>
+    /// <param name="detectors">Optional event detectors on the (smoothed) output row.</param>
+    /// <param name="counters">Shared counters, or null for a new set.</param>
+    /// <param name="latencyWindow">Durations kept by <see cref="Latency"/> for percentiles, 1 to <see cref="LatencyMeter.MaxWindowSize"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentException">An argument does not fit the model; nothing, the copy's state included, has changed.</exception>
+    public StreamRunner(IStepInference model, EmaSmoother? smoother = null, IReadOnlyList<EventDetector>? detectors = null, StreamCounters? counters = null, int latencyWindow = 1024)
+        : this(NotNull(model), NotNull(model).InputSize, model.OutputSize, outputsEveryStep: true, window: null, WindowStatePolicy.ResetEachWindow, smoother, detectors, counters, latencyWindow)
     {
     }
 
@@ -69,39 +89,52 @@ public sealed class StreamRunner
     /// <exception cref="ArgumentException">An argument does not fit the model; nothing, the model's state included, has changed.</exception>
     public StreamRunner(ISequenceModel model, int windowLength, int stride, WindowStatePolicy statePolicy = WindowStatePolicy.ResetEachWindow,
         EmaSmoother? smoother = null, IReadOnlyList<EventDetector>? detectors = null, StreamCounters? counters = null, int latencyWindow = 1024)
-        : this(NotNull(model), WindowFor(model, windowLength, stride, statePolicy), statePolicy, smoother, detectors, counters, latencyWindow)
+        : this(NotNull(model), model.InputSize, model.OutputSize, model.OutputsEveryStep, WindowFor(model, windowLength, stride, statePolicy), statePolicy, smoother, detectors, counters, latencyWindow)
     {
     }
 
     // Every check comes before the model's state is reset, so a rejected construction changes nothing.
-    private StreamRunner(ISequenceModel model, SlidingWindow? window, WindowStatePolicy statePolicy, EmaSmoother? smoother,
+    private StreamRunner(object model, int inputSize, int outputSize, bool outputsEveryStep, SlidingWindow? window, WindowStatePolicy statePolicy, EmaSmoother? smoother,
         IReadOnlyList<EventDetector>? detectors, StreamCounters? counters, int latencyWindow)
     {
-        if (smoother is not null && smoother.Size != model.OutputSize)
-            throw new ArgumentException($"The smoother has {smoother.Size} values; the model outputs {model.OutputSize}.", nameof(smoother));
+        if (smoother is not null && smoother.Size != outputSize)
+            throw new ArgumentException($"The smoother has {smoother.Size} values; the model outputs {outputSize}.", nameof(smoother));
         if (latencyWindow is < 1 or > LatencyMeter.MaxWindowSize)
             throw new ArgumentOutOfRangeException(nameof(latencyWindow), latencyWindow, $"The latency window keeps 1 to {LatencyMeter.MaxWindowSize} durations.");
         _detectors = new EventDetector[detectors?.Count ?? 0];
         for (int i = 0; i < _detectors.Length; i++)
         {
             EventDetector d = detectors![i] ?? throw new ArgumentException($"Detector {i} is null.", nameof(detectors));
-            if (d.OutputIndex >= model.OutputSize)
-                throw new ArgumentException($"Detector {i} watches output {d.OutputIndex}; the model outputs {model.OutputSize}.", nameof(detectors));
+            if (d.OutputIndex >= outputSize)
+                throw new ArgumentException($"Detector {i} watches output {d.OutputIndex}; the model outputs {outputSize}.", nameof(detectors));
             _detectors[i] = d;
         }
-        _model = model;
-        _stepModel = window is null ? (IStepModel)model : null;
+        _stepCopy = model as IStepInference;
+        _stepModel = window is null ? model as IStepModel : null;
+        _model = model as ISequenceModel;
+        _inputSize = inputSize;
+        _outputSize = outputSize;
         _window = window;
         _windowState = statePolicy;
         _smoother = smoother;
-        bool rows = window is not null && model.OutputsEveryStep;
-        _outputs = new float[rows ? window!.Length * model.OutputSize : model.OutputSize];
-        _rowOffset = rows ? (window!.Length - 1) * model.OutputSize : 0;
+        bool rows = window is not null && outputsEveryStep;
+        _outputs = new float[rows ? window!.Length * outputSize : outputSize];
+        _rowOffset = rows ? (window!.Length - 1) * outputSize : 0;
         _events = new StreamEvent[_detectors.Length];
         Counters = counters ?? new StreamCounters();
         Latency = new LatencyMeter(latencyWindow);
-        model.ResetState();
+        ResetModel();
     }
+
+    /// <summary>Sets the state of whichever runs the frames to zero.</summary>
+    private void ResetModel()
+    {
+        if (_stepCopy is not null) _stepCopy.ResetState();
+        else _model!.ResetState();
+    }
+
+    /// <summary>The live state of whichever runs the frames.</summary>
+    private Span<float> ModelState => _stepCopy is not null ? _stepCopy.State : _model!.State;
 
     private static T NotNull<T>(T model) where T : class => model ?? throw new ArgumentNullException(nameof(model));
 
@@ -120,7 +153,7 @@ public sealed class StreamRunner
     }
 
     /// <summary>Floats per input frame (the model's input size).</summary>
-    public int InputSize => _model.InputSize;
+    public int InputSize => _inputSize;
 
     /// <summary>Per-run latency: model call, smoothing and detection, from <see cref="Stopwatch.GetTimestamp"/>.</summary>
     public LatencyMeter Latency { get; }
@@ -129,7 +162,7 @@ public sealed class StreamRunner
     public StreamCounters Counters { get; }
 
     /// <summary>The latest output row, smoothed when there is a smoother; empty before the first run and after a reset or a diverged run.</summary>
-    public ReadOnlySpan<float> Output => _outputArray is null ? default : _outputArray.AsSpan(_outputOffset, _model.OutputSize);
+    public ReadOnlySpan<float> Output => _outputArray is null ? default : _outputArray.AsSpan(_outputOffset, _outputSize);
 
     /// <summary>The events fired by the latest <see cref="Push"/>; empty when it fired none.</summary>
     public ReadOnlySpan<StreamEvent> Events => _events.AsSpan(0, _eventCount);
@@ -143,8 +176,8 @@ public sealed class StreamRunner
     /// </returns>
     public bool Push(ReadOnlySpan<float> frame, in FrameStamp stamp)
     {
-        if (frame.Length != _model.InputSize)
-            throw new ArgumentException($"The model takes {_model.InputSize} floats per frame; got {frame.Length}.", nameof(frame));
+        if (frame.Length != _inputSize)
+            throw new ArgumentException($"The model takes {_inputSize} floats per frame; got {frame.Length}.", nameof(frame));
         _eventCount = 0;
         if (stamp.ResetBefore) Reset();
         foreach (float v in frame)
@@ -158,7 +191,12 @@ public sealed class StreamRunner
 
         long start = Stopwatch.GetTimestamp();
         ReadOnlySpan<float> row;
-        if (_stepModel is not null)
+        if (_stepCopy is not null)
+        {
+            _stepCopy.Step(frame, _outputs);
+            row = _outputs;
+        }
+        else if (_stepModel is not null)
         {
             _stepModel.Step(frame, _outputs);
             row = _outputs;
@@ -166,14 +204,14 @@ public sealed class StreamRunner
         else
         {
             if (!_window!.Push(frame)) return false;
-            if (_windowState == WindowStatePolicy.ResetEachWindow) _model.ResetState();
-            _model.Forward(_window.Window, _outputs);
-            row = _outputs.AsSpan(_rowOffset, _model.OutputSize);
+            if (_windowState == WindowStatePolicy.ResetEachWindow) _model!.ResetState();
+            _model!.Forward(_window.Window, _outputs);
+            row = _outputs.AsSpan(_rowOffset, _outputSize);
         }
         Counters.CountStep();
-        if (!GradientClipping.AllFinite(row) || !GradientClipping.AllFinite(_model.State))
+        if (!GradientClipping.AllFinite(row) || !GradientClipping.AllFinite(ModelState))
         {
-            _model.ResetState();
+            ResetModel();
             _outputArray = null;
             Counters.CountDiverged();
             return false;
@@ -188,7 +226,7 @@ public sealed class StreamRunner
         else
         {
             _outputArray = _outputs;
-            _outputOffset = _stepModel is not null ? 0 : _rowOffset;
+            _outputOffset = _window is null ? 0 : _rowOffset;
         }
 
         ReadOnlySpan<float> scores = Output;
@@ -208,7 +246,7 @@ public sealed class StreamRunner
     /// <summary>Resets the model's state, the window, the smoother and the detectors, and counts a reset.</summary>
     public void Reset()
     {
-        _model.ResetState();
+        ResetModel();
         _window?.Clear();
         _smoother?.Reset();
         foreach (EventDetector d in _detectors) d.Reset();

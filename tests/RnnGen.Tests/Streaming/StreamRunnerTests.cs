@@ -163,4 +163,50 @@ public class StreamRunnerTests
         Assert.Equal(0, bytes);
         Assert.True(runner.Counters.Steps > 2000);
     }
+
+    [Fact]
+    public void AnInferenceCopyRunsTheFramesAsItsModelDoes()
+    {
+        // The same frames through a runner over a generated model and one over its inference copy (column cells on
+        // AVX-512): the same outputs, resets and divergence handling, and the copy's state, not the model's, is used.
+        var model = new Models.OffGridInference();
+        var copy = model.ToInference();
+        var byModel = new StreamRunner(model, new EmaSmoother(Models.OffGridInference.OutputSize, 0.5f));
+        var byCopy = new StreamRunner(copy, new EmaSmoother(Models.OffGridInference.OutputSize, 0.5f));
+        Assert.Equal(Models.OffGridInference.InputSize, byCopy.InputSize);
+        var random = new Random(3);
+        var frame = new float[Models.OffGridInference.InputSize];
+        for (long tick = 0; tick < 60; tick++)
+        {
+            for (int i = 0; i < frame.Length; i++) frame[i] = (float)(random.NextDouble() * 2 - 1);
+            if (tick == 30) frame[2] = float.PositiveInfinity;
+            var stamp = Stamp(tick, reset: tick == 45);
+            Assert.Equal(byModel.Push(frame, stamp), byCopy.Push(frame, stamp));
+            var want = byModel.Output;
+            var got = byCopy.Output;
+            Assert.Equal(want.Length, got.Length);
+            for (int i = 0; i < want.Length; i++) Assert.True(Math.Abs(got[i] - want[i]) <= 1e-5 + 1e-4 * Math.Abs(want[i]), $"tick {tick}, output {i}: {got[i]}, want {want[i]}");
+        }
+        Assert.Equal(byModel.Counters.Steps, byCopy.Counters.Steps);
+        Assert.Equal(1, byCopy.Counters.Resets);
+        Assert.Throws<ArgumentNullException>(() => new StreamRunner((IStepInference)null!));
+        Assert.Throws<ArgumentException>(() => new StreamRunner(copy, new EmaSmoother(2, 0.5f)));
+    }
+
+    [Fact]
+    public void AnInferenceCopysStepModeAllocatesNothing()
+    {
+        var runner = new StreamRunner(new Models.OffGridInference().ToInference(), new EmaSmoother(Models.OffGridInference.OutputSize, 0.3f));
+        var frame = new float[Models.OffGridInference.InputSize];
+        long tick = 0;
+        long bytes = Allocations.Measure(() =>
+        {
+            frame[0] = (tick / 20) % 2 == 0 ? 1f : -1f;
+            frame[1] = tick % 50 == 0 ? float.NaN : 0f;
+            runner.Push(frame, new FrameStamp(tick, tick / 100.0, tick % 500 == 0));
+            tick++;
+        });
+        Assert.Equal(0, bytes);
+        Assert.True(runner.Counters.Steps > 1000);
+    }
 }
