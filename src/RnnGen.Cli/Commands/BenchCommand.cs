@@ -270,8 +270,8 @@ internal static class BenchCommand
     {
         if (RowBlockStrategy.UsesPairs(cell)) return "paired rows, as the model";
         if (!ColumnStrategy.UsesColumns(cell)) return "row blocks, as the model (packed tiles would overflow the 48 KB L1 cache where the row-major weights fit)";
-        int hidden = cell.Direction.Layer.Spec.HiddenSize, blocks = ColumnStrategy.Padded(hidden) / 16;
-        return $"packed column tiles, {blocks} block{(blocks == 1 ? "" : "s")} of 16 rows a gate{(hidden % 16 == 0 ? "" : $", the last with {hidden % 16} rows")}";
+        int hidden = cell.Direction.Layer.Spec.HiddenSize;
+        return $"packed column tiles, {RowBlockStrategy.DescribePlan(hidden, ColumnStrategy.Tier)} a gate";
     }
 
     /// <summary>Times Step (when the model has one), Forward and Backward (float32), or only the method <paramref name="only"/> names.</summary>

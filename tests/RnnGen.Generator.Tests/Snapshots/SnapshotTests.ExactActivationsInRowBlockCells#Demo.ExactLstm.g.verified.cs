@@ -1396,7 +1396,7 @@ namespace Demo
         /// <summary>
         /// An inference-only copy of a <see cref="ExactLstm"/>: the weights and state it was made from, its weights its own (no
         /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
-        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows (a gate's last rows in a tile of 4, 8 or 16), which saves the row blocks' reductions and makes a hidden
         /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
         /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
         /// Allocates nothing after construction.

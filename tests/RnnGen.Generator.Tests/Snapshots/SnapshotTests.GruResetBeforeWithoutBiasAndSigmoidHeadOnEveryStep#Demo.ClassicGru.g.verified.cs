@@ -51,10 +51,10 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l0", 0, 0, global::RnnGen.StateKind.Hidden, StateHL0, 5),
         };
 
-        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
-        // 16 rows, each gate padded to whole tiles, each tile column by column.
-        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 144;
-        private const int ColumnCount = 384;
+        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) as every
+        // gate's tiles of 16 rows, then every gate's last rows in a tile of 4, 8 or 16, each tile column by column.
+        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 72;
+        private const int ColumnCount = 192;
 
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
@@ -120,8 +120,8 @@ namespace Demo
             _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
             global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
             global::System.Span<float> p = Parameters;
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 3, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 16);
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 3, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 16);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 3, L0Hidden, L0Input, columns.Slice(ColumnsIhL0));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 3, L0Hidden, L0Output, columns.Slice(ColumnsHhL0));
         }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
@@ -164,13 +164,13 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
-            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
-            input.CopyTo(_stepInput);
             if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
             {
-                StepColumns(_stepInput, output);
+                StepColumns(input, output);
                 return;
             }
+            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+            input.CopyTo(_stepInput);
             if (global::RnnGen.Kernels.KernelSelection.Avx512)
             {
                 StepRows16(_stepInput, output);
@@ -807,7 +807,7 @@ namespace Demo
             output[1] = 1f / (1f + global::System.MathF.Exp(-logit1));
         }
 
-        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records, the head folded into the last pass.
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records, the head folded into the last pass.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Columns(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
@@ -823,32 +823,32 @@ namespace Demo
             ref float resetHiddenRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_resetHiddenL0), SequenceLength * L0Hidden);
 
             {
-                // Rows 0…4: 5 rows in a block of 16
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // r, z = σ(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}); gi_n = W_in x + b_in
-                var aR = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+                var aR = global::RnnGen.Kernels.ColumnBlocks.Rows8(0, ref cIh, I, ref xRef, ref cHh, P, ref hRef, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
                 var r = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aR);
-                var aZ = global::RnnGen.Kernels.ColumnBlocks.Rows16(16 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+                var aZ = global::RnnGen.Kernels.ColumnBlocks.Rows8(8, ref cIh, I, ref xRef, ref cHh, P, ref hRef, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
                 var z = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aZ);
-                var aN = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef);
+                var aN = global::RnnGen.Kernels.ColumnBlocks.Rows8(16, ref cIh, I, ref xRef);
                 // r for Backward; z, gi_n (in n's rows until the next pass) and r ⊙ h for the next pass
                 global::RnnGen.Kernels.RowBlocks.StorePartial(z, ref gatesRef, H + j, 5);
                 global::RnnGen.Kernels.RowBlocks.StorePartial(aN, ref gatesRef, 2 * H + j, 5);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j), ref resetHiddenRef, j, 5);
+                global::RnnGen.Kernels.RowBlocks.StorePartial(r * global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j), ref resetHiddenRef, j, 5);
             }
 
             // The head's W h' accumulates block by block.
             float headTail0 = 0f;
             float headTail1 = 0f;
             {
-                // Rows 0…4: 5 rows in a block of 16
+                // Rows 0…4: 5 rows in a block of 8
                 const int j = 0;
                 // n = tanh(gi_n + W_hn (r ⊙ h) + b_hn); h' = n + z ⊙ (h − n)
-                var hn = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cHh, P, ref resetHiddenRef);
-                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load16(ref gatesRef, 2 * H + j) + hn);
-                var z = global::RnnGen.Kernels.RowBlocks.Load16(ref gatesRef, H + j);
+                var hn = global::RnnGen.Kernels.ColumnBlocks.Rows8(16, ref cHh, P, ref resetHiddenRef);
+                var n = global::RnnGen.Kernels.RowBlocks.FastTanh(global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, 2 * H + j) + hn);
+                var z = global::RnnGen.Kernels.RowBlocks.Load8(ref gatesRef, H + j);
                 // n for Backward (when recording), then the next h
-                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load16(ref hRef, j) - n);
+                var hNext = n + z * (global::RnnGen.Kernels.RowBlocks.Load8(ref hRef, j) - n);
                 global::RnnGen.Kernels.RowBlocks.StorePartial(hNext, ref next, j, 5);
                 headTail0 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, j, 5);
                 headTail1 += global::RnnGen.Kernels.RowBlocks.DotPartial(hNext, ref headWeight, 5 + j, 5);
@@ -995,7 +995,7 @@ namespace Demo
         /// <summary>
         /// An inference-only copy of a <see cref="ClassicGru"/>: the weights and state it was made from, its weights its own (no
         /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
-        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows (a gate's last rows in a tile of 4, 8 or 16), which saves the row blocks' reductions and makes a hidden
         /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
         /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
         /// Allocates nothing after construction.

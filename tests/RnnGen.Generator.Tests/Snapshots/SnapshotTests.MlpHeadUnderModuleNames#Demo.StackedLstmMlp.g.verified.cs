@@ -77,11 +77,11 @@ namespace Demo
             new global::RnnGen.StateTensor("c_l1", 1, 0, global::RnnGen.StateKind.Cell, StateCL1, 20),
         };
 
-        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
-        // 16 rows, each gate padded to whole tiles, each tile column by column.
-        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 512;
-        private const int ColumnsIhL1 = 3072, ColumnsHhL1 = 5632;
-        private const int ColumnCount = 8192;
+        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) as every
+        // gate's tiles of 16 rows, then every gate's last rows in a tile of 4, 8 or 16, each tile column by column.
+        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 320;
+        private const int ColumnsIhL1 = 1920, ColumnsHhL1 = 3520;
+        private const int ColumnCount = 5120;
 
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
@@ -157,10 +157,10 @@ namespace Demo
             _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
             global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
             global::System.Span<float> p = Parameters;
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 4, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 32);
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 32);
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 4, L1Hidden, L1Input, columns.Slice(ColumnsIhL1), 32);
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 4, L1Hidden, L1Output, columns.Slice(ColumnsHhL1), 32);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 4, L0Hidden, L0Input, columns.Slice(ColumnsIhL0));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 4, L1Hidden, L1Input, columns.Slice(ColumnsIhL1));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 4, L1Hidden, L1Output, columns.Slice(ColumnsHhL1));
         }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
@@ -203,13 +203,13 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
-            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
-            input.CopyTo(_stepInput);
             if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
             {
-                StepColumns(_stepInput, output);
+                StepColumns(input, output);
                 return;
             }
+            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+            input.CopyTo(_stepInput);
             if (global::RnnGen.Kernels.KernelSelection.Avx512)
             {
                 StepRows16(_stepInput, output);
@@ -898,7 +898,7 @@ namespace Demo
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
         }
 
-        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Columns(global::System.ReadOnlySpan<float> x)
         {
@@ -920,13 +920,13 @@ namespace Demo
                 var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(16 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(48 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
@@ -936,27 +936,27 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
             }
             {
-                // Rows 16…19: 4 rows in a block of 16
+                // Rows 16…19: a block of 4
                 const int j = 16;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
-                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows4(64, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
-                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows4(68, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
-                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows4(72, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
-                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows4(76, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
-                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
                 // What Backward needs (when recording), then the next c and h
-                global::RnnGen.Kernels.RowBlocks.StorePartial(c, ref cPrevRef, j, 4);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(o * tc, ref next, j, 4);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref next, j);
             }
 
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
@@ -1509,7 +1509,7 @@ namespace Demo
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
         }
 
-        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Columns(global::System.ReadOnlySpan<float> x)
         {
@@ -1531,13 +1531,13 @@ namespace Demo
                 var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
                 var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(16 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
                 var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
                 var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(48 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
                 var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
@@ -1547,27 +1547,27 @@ namespace Demo
                 global::RnnGen.Kernels.RowBlocks.Store16(o * tc, ref next, j);
             }
             {
-                // Rows 16…19: 4 rows in a block of 16
+                // Rows 16…19: a block of 4
                 const int j = 16;
                 // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
-                var bI = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var bI = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows4(64, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
                 var i = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aI);
-                var bF = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, H + j);
-                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows16(32 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows4(68, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
                 var f = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aF);
-                var bG = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 2 * H + j);
-                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows16(64 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows4(72, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
                 var g = global::RnnGen.Kernels.RowBlocks.FastTanh(aG);
-                var bO = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, 3 * H + j);
-                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows16(96 + j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows4(76, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
                 var o = global::RnnGen.Kernels.RowBlocks.FastSigmoid(aO);
                 // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
-                var c = f * global::RnnGen.Kernels.RowBlocks.Load16(ref cPrevRef, j) + i * g;
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load4(ref cPrevRef, j) + i * g;
                 var tc = global::RnnGen.Kernels.RowBlocks.FastTanh(c);
                 // What Backward needs (when recording), then the next c and h
-                global::RnnGen.Kernels.RowBlocks.StorePartial(c, ref cPrevRef, j, 4);
-                global::RnnGen.Kernels.RowBlocks.StorePartial(o * tc, ref next, j, 4);
+                global::RnnGen.Kernels.RowBlocks.Store4(c, ref cPrevRef, j);
+                global::RnnGen.Kernels.RowBlocks.Store4(o * tc, ref next, j);
             }
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
@@ -1719,7 +1719,7 @@ namespace Demo
         /// <summary>
         /// An inference-only copy of a <see cref="StackedLstmMlp"/>: the weights and state it was made from, its weights its own (no
         /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
-        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows (a gate's last rows in a tile of 4, 8 or 16), which saves the row blocks' reductions and makes a hidden
         /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
         /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
         /// Allocates nothing after construction.

@@ -60,11 +60,11 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         new global::RnnGen.StateTensor("h_l1", 1, 0, global::RnnGen.StateKind.Hidden, StateHL1, 4),
     };
 
-    // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
-    // 16 rows, each gate padded to whole tiles, each tile column by column.
-    private const int ColumnsIhL0 = 0, ColumnsHhL0 = 32;
-    private const int ColumnsIhL1 = 160, ColumnsHhL1 = 288;
-    private const int ColumnCount = 352;
+    // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) as every
+    // gate's tiles of 16 rows, then every gate's last rows in a tile of 4, 8 or 16, each tile column by column.
+    private const int ColumnsIhL0 = 0, ColumnsHhL0 = 16;
+    private const int ColumnsIhL1 = 80, ColumnsHhL1 = 112;
+    private const int ColumnCount = 128;
 
     /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
     public const string Declaration =
@@ -126,10 +126,10 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
         global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
         global::System.Span<float> p = Parameters;
-        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 1, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 16);
-        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 1, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 16);
-        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 1, L1Hidden, L1Input, columns.Slice(ColumnsIhL1), 16);
-        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 1, L1Hidden, L1Output, columns.Slice(ColumnsHhL1), 16);
+        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 1, L0Hidden, L0Input, columns.Slice(ColumnsIhL0));
+        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 1, L0Hidden, L0Output, columns.Slice(ColumnsHhL0));
+        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 1, L1Hidden, L1Input, columns.Slice(ColumnsIhL1));
+        global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 1, L1Hidden, L1Output, columns.Slice(ColumnsHhL1));
     }
 
     // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
@@ -172,13 +172,13 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     {
         global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
-        // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
-        input.CopyTo(_stepInput);
         if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
         {
-            StepColumns(_stepInput, output);
+            StepColumns(input, output);
             return;
         }
+        // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+        input.CopyTo(_stepInput);
         if (global::RnnGen.Kernels.KernelSelection.Avx512)
         {
             StepRows16(_stepInput, output);
@@ -578,7 +578,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
     }
 
-    // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+    // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepCellL0Columns(global::System.ReadOnlySpan<float> x)
     {
@@ -593,12 +593,12 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
         {
-            // Rows 0…7: 8 rows in a block of 16
+            // Rows 0…7: a block of 8
             const int j = 0;
             // h' = relu(W_ih x + W_hh h + b) for the block's rows
-            var b = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-            var a = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
-            global::RnnGen.Kernels.RowBlocks.StorePartial(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j, 8);
+            var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+            var a = global::RnnGen.Kernels.ColumnBlocks.Rows8(0, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
         }
 
         _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
@@ -873,7 +873,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
     }
 
-    // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+    // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepCellL1Columns(global::System.ReadOnlySpan<float> x)
     {
@@ -888,12 +888,12 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
         ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
 
         {
-            // Rows 0…3: 4 rows in a block of 16
+            // Rows 0…3: a block of 4
             const int j = 0;
             // h' = tanh(W_ih x + W_hh h + b) for the block's rows
-            var b = global::RnnGen.Kernels.RowBlocks.Load16(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load16(ref bHh, j);
-            var a = global::RnnGen.Kernels.ColumnBlocks.Rows16(j, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
-            global::RnnGen.Kernels.RowBlocks.StorePartial(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j, 4);
+            var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
+            var a = global::RnnGen.Kernels.ColumnBlocks.Rows4(0, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
+            global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
         }
 
         _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
@@ -1539,7 +1539,7 @@ partial class ElmanStack : global::RnnGen.IStepModel, global::RnnGen.IDeclaredMo
     /// <summary>
     /// An inference-only copy of a <see cref="ElmanStack"/>: the weights and state it was made from, its weights its own (no
     /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
-    /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+    /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows (a gate's last rows in a tile of 4, 8 or 16), which saves the row blocks' reductions and makes a hidden
     /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
     /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
     /// Allocates nothing after construction.

@@ -88,8 +88,8 @@ namespace Demo
             new global::RnnGen.StateTensor("h_l3", 3, 0, global::RnnGen.StateKind.Hidden, StateHL3, 8),
         };
 
-        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of
-        // 16 rows, each gate padded to whole tiles, each tile column by column.
+        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) as every
+        // gate's tiles of 16 rows, then every gate's last rows in a tile of 4, 8 or 16, each tile column by column.
         private const int ColumnsIhL0 = 0, ColumnsHhL0 = 320;
         private const int ColumnsIhL1 = 1344, ColumnsHhL1 = 2112;
         private const int ColumnCount = 2880;
@@ -166,10 +166,10 @@ namespace Demo
             _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
             global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
             global::System.Span<float> p = Parameters;
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 4, L0Hidden, L0Input, columns.Slice(ColumnsIhL0), 16);
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0), 16);
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 3, L1Hidden, L1Input, columns.Slice(ColumnsIhL1), 16);
-            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 3, L1Hidden, L1Output, columns.Slice(ColumnsHhL1), 16);
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 4, L0Hidden, L0Input, columns.Slice(ColumnsIhL0));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 3, L1Hidden, L1Input, columns.Slice(ColumnsIhL1));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 3, L1Hidden, L1Output, columns.Slice(ColumnsHhL1));
         }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
@@ -212,13 +212,13 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
-            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
-            input.CopyTo(_stepInput);
             if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
             {
-                StepColumns(_stepInput, output);
+                StepColumns(input, output);
                 return;
             }
+            // The vector blocks read the input by whole chunks: from a padded copy, as they read every buffer of their own.
+            input.CopyTo(_stepInput);
             if (global::RnnGen.Kernels.KernelSelection.Avx512)
             {
                 StepRows16(_stepInput, output);
@@ -814,7 +814,7 @@ namespace Demo
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
         }
 
-        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL0Columns(global::System.ReadOnlySpan<float> x)
         {
@@ -1246,7 +1246,7 @@ namespace Demo
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
         }
 
-        // AVX-512, column-major weights in blocks of 16, for Step: the state in place, no records.
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCellL1Columns(global::System.ReadOnlySpan<float> x)
         {
@@ -3146,7 +3146,7 @@ namespace Demo
         /// <summary>
         /// An inference-only copy of a <see cref="RowBlockStack"/>: the weights and state it was made from, its weights its own (no
         /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
-        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+        /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows (a gate's last rows in a tile of 4, 8 or 16), which saves the row blocks' reductions and makes a hidden
         /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
         /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
         /// Allocates nothing after construction.

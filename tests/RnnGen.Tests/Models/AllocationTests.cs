@@ -30,7 +30,7 @@ public class AllocationTests
     [Fact]
     public void InferenceCopyStep()
     {
-        // Column cells (off the grid, every kind) and a layer kept on the row cells (L1BoundInference's LSTM 8→50).
+        // Column cells (off the grid, every kind) and a layer kept on the row cells (L1BoundInference's LSTM 12→49).
         var offGrid = new OffGridInference().ToInference();
         var l1Bound = new L1BoundInference().ToInference();
         var token = new TokenLstm().ToInference();

@@ -90,6 +90,18 @@ public class InferenceTests
     }
 
     [Fact]
+    public void ALayerWhosePackedTilesWouldOverflowL1KeepsTheRowCells()
+    {
+        // L1BoundInference: LSTM 12→49 packs to 49.6 KB (over the 48 KB L1) where its row-major weights take 46.7 KB;
+        // the LSTM 20 above it packs small. The generated class has a column cell for the second layer only.
+        const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        Assert.Null(typeof(L1BoundInference).GetMethod("StepCellL0Columns", Private));
+        Assert.NotNull(typeof(L1BoundInference).GetMethod("StepCellL0Rows16", Private));
+        Assert.NotNull(typeof(L1BoundInference).GetMethod("StepCellL1Columns", Private));
+        Assert.NotNull(typeof(OffGridInference).GetMethod("StepCellL0Columns", Private));
+    }
+
+    [Fact]
     public void ATokenModelsCopyStepsAsTheModelSteps()
     {
         var model = new TokenLstm();

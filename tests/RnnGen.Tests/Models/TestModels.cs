@@ -126,10 +126,10 @@ public partial class MlpStepLstm { }
 [Dense(3, Activation.Softmax, Over = Steps.Every)]
 public partial class OffGridInference { }
 
-// LSTM 8→50: packed tiles (59 KB) would overflow the L1 cache where its row-major weights (46 KB) fit, so its inference
-// copy runs the row cells; a second layer of 20 runs the column cells.
-[RecurrentModel(InputSize = 8, SequenceLength = 4)]
-[Lstm(50)]
+// LSTM 12→49: packed tiles (49.6 KB) would overflow the 48 KB L1 cache where its row-major weights (46.7 KB) fit, so
+// its inference copy runs the row cells; a second layer of 20 runs the column cells.
+[RecurrentModel(InputSize = 12, SequenceLength = 4)]
+[Lstm(49)]
 [Lstm(20)]
 [Dense(1)]
 public partial class L1BoundInference { }

@@ -4,17 +4,17 @@ namespace RnnGen.Generator.Emit.Cells;
 
 /// <summary>
 /// The column strategy for an inference copy's Step (<c>{Model}.Inference</c>, AVX-512): the same passes and blocks as the
-/// row-block strategy, with the products from <c>ColumnBlocks.Rows16</c> over a packed copy of W_ih, W_hh and W_hr
-/// (<c>_columns</c>, packed once when the copy is made): tiles of 16 rows, each gate padded to whole tiles, each tile
-/// stored column by column. A block is then one FMA per column and needs no transposing reduction; an off-grid width
-/// costs its columns, not whole 16-float chunks.
+/// row-block strategy, with the products from <c>ColumnBlocks.Rows{16,8,4}</c> over a packed copy of W_ih, W_hh and W_hr
+/// (<c>_columns</c>, packed once when the copy is made): each gate's whole tiles of 16 rows, then its last rows in one
+/// tile of 4, 8 or 16, each tile stored column by column. A block is then one FMA per column and needs no transposing
+/// reduction; an off-grid width costs its columns, not whole 16-float chunks.
 /// Only an inference copy has <c>_columns</c>: its weights are its own and nothing can write them, so the copy cannot go
 /// stale. A model's own Step keeps reading <c>Parameters</c>, which training and user code write.
 /// </summary>
 internal static class ColumnStrategy
 {
     /// <summary>The variant's name and flag: blocks of 16 only (a last block stores its valid rows).</summary>
-    public static readonly RowBlockStrategy.Tier Tier = new("Columns", "Avx512", "AVX-512, packed column-major tiles of 16 rows", [16]);
+    public static readonly RowBlockStrategy.Tier Tier = new("Columns", "Avx512", "AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16)", [16, 8, 4]);
 
     /// <summary>
     /// Whether the model gets an inference copy: it can Step, runs float32 weights (a low-precision model already runs
@@ -26,9 +26,9 @@ internal static class ColumnStrategy
     /// <summary>
     /// Whether a direction's inference Step takes the column cells. Not for a cell with H = 8 that has the paired-rows
     /// body (measured faster), nor for a layer whose packed matrices would overflow the 48 KB L1 data cache while its
-    /// row-major ones fit: the padding to whole blocks of 16 rows then costs more than the reductions it saves (LSTM
-    /// 8→50: 59 KB packed against 46 KB, measured 1.25× slower). Those layers run the row blocks over the copy's own
-    /// parameters.
+    /// row-major ones fit: the padding of the tail tiles then costs more than the reductions it saves (measured when
+    /// every gate was padded to whole tiles of 16: LSTM 8→50 packed to 59 KB against 46 KB row-major ran 1.25×
+    /// slower). Those layers run the row blocks over the copy's own parameters.
     /// </summary>
     public static bool UsesColumns(CellEmitter cell)
     {
@@ -36,7 +36,7 @@ internal static class ColumnStrategy
         var s = cell.Direction.Layer.Spec;
         int input = cell.Direction.Layer.Input;
         long rowMajor = (long)s.GateCount * s.HiddenSize * (input + s.OutputSize) + (cell.Direction.WeightHr is null ? 0 : (long)s.OutputSize * s.HiddenSize);
-        long packed = (long)s.GateCount * Padded(s.HiddenSize) * (input + s.OutputSize) + (cell.Direction.WeightHr is null ? 0 : (long)Padded(s.OutputSize) * s.HiddenSize);
+        long packed = (long)PackedRows(s.GateCount, s.HiddenSize) * (input + s.OutputSize) + (cell.Direction.WeightHr is null ? 0 : (long)PackedRows(1, s.OutputSize) * s.HiddenSize);
         const long l1 = 48 * 1024 / sizeof(float);
         return !(packed > l1 && rowMajor <= l1);
     }
@@ -48,8 +48,27 @@ internal static class ColumnStrategy
     public static string Variant(CellEmitter cell) =>
         UsesColumns(cell) ? Tier.Name : RowBlockStrategy.UsesPairs(cell) ? "Pairs" : RowBlockStrategy.Tiers[0].Name;
 
-    /// <summary><paramref name="n"/> rounded up to whole blocks of 16.</summary>
-    public static int Padded(int n) => (n + 15) / 16 * 16;
+    // The tiling of ColumnBlocks.Pack (src/RnnGen/Kernels/ColumnBlocks.cs), which the generated code must address exactly
+    // as the runtime packs it; the generator cannot call the runtime, so these three repeat TailWidth, PackedRows and
+    // TileRow (InferenceTests and the conformance cases fail if they part).
+
+    /// <summary>The width of the tile that holds a gate's last <paramref name="rows"/> mod 16 rows: 0 (none), 4, 8 or 16.</summary>
+    public static int TailWidth(int rows) => (rows % 16) switch { 0 => 0, <= 4 => 4, <= 8 => 8, _ => 16 };
+
+    /// <summary>The packed rows of a matrix of <paramref name="gates"/> × <paramref name="rows"/> rows.</summary>
+    public static int PackedRows(int gates, int rows) => gates * (rows / 16 * 16 + TailWidth(rows));
+
+    /// <summary>
+    /// The packed row of gate <paramref name="q"/>'s block at unit <c>j</c> of a matrix of <paramref name="gates"/> ×
+    /// <paramref name="rows"/> rows: in the loop over whole tiles <c>q·whole + j</c>; the block of a gate's last rows,
+    /// its tail tile after every gate's whole tiles.
+    /// </summary>
+    public static string Row(int gates, int rows, int q, bool inLoop)
+    {
+        int whole = rows / 16 * 16;
+        if (inLoop) return q == 0 ? "j" : $"{SourceWriter.Number(q * whole)} + j";
+        return SourceWriter.Number(gates * whole + q * TailWidth(rows));
+    }
 
     /// <summary>The constant holding the offset of a direction's packed matrix (<c>cIh</c>, <c>cHh</c>, <c>cHr</c>) in <c>_columns</c>.</summary>
     public static string Offset(DirectionLayout d, string name) => name switch
@@ -59,22 +78,18 @@ internal static class ColumnStrategy
         _ => "ColumnsHr" + d.Id,
     };
 
-    /// <summary>Gate <paramref name="q"/>'s first row in a block at unit <c>j</c> of a packed matrix: <c>j</c>, <c>48 + j</c>…</summary>
-    public static string Row(DirectionLayout d, int q) =>
-        q == 0 ? "j" : $"{SourceWriter.Number(q * Padded(d.Layer.Spec.HiddenSize))} + j";
-
-    /// <summary>The offsets and strides of the packed matrices, and their total.</summary>
+    /// <summary>The offsets of the packed matrices, and their total.</summary>
     public static void WriteConstants(SourceWriter w, ModelLayout layout)
     {
         if (!AnyColumns(layout)) return;
-        w.Line("// An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) in tiles of");
-        w.Line("// 16 rows, each gate padded to whole tiles, each tile column by column.");
+        w.Line("// An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) as every");
+        w.Line("// gate's tiles of 16 rows, then every gate's last rows in a tile of 4, 8 or 16, each tile column by column.");
         int offset = 0;
         foreach (var layer in layout.Layers)
             foreach (var d in layer.Directions.Where(d => UsesColumns(d.Cell)))
             {
                 var s = layer.Spec;
-                int rows = s.GateCount * Padded(s.HiddenSize);
+                int rows = PackedRows(s.GateCount, s.HiddenSize);
                 var parts = new List<string>
                 {
                     $"{Offset(d, "cIh")} = {SourceWriter.Number(offset)}",
@@ -84,7 +99,7 @@ internal static class ColumnStrategy
                 if (d.WeightHr is not null)
                 {
                     parts.Add($"{Offset(d, "cHr")} = {SourceWriter.Number(offset)}");
-                    offset += s.HiddenSize * Padded(s.OutputSize);
+                    offset += s.HiddenSize * PackedRows(1, s.OutputSize);
                 }
                 w.Line($"private const int {string.Join(", ", parts)};");
             }
@@ -123,10 +138,10 @@ internal static class ColumnStrategy
             foreach (var d in layer.Directions.Where(d => UsesColumns(d.Cell)))
             {
                 var l = d.Layer;
-                w.Line($"global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice({d.WeightIh}, {l.GatesConstant} * {l.InputConstant}), {l.Spec.GateCount}, {l.HiddenConstant}, {l.InputConstant}, columns.Slice({Offset(d, "cIh")}), {SourceWriter.Number(Padded(l.Spec.HiddenSize))});");
-                w.Line($"global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice({d.WeightHh}, {l.GatesConstant} * {l.OutputConstant}), {l.Spec.GateCount}, {l.HiddenConstant}, {l.OutputConstant}, columns.Slice({Offset(d, "cHh")}), {SourceWriter.Number(Padded(l.Spec.HiddenSize))});");
+                w.Line($"global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice({d.WeightIh}, {l.GatesConstant} * {l.InputConstant}), {l.Spec.GateCount}, {l.HiddenConstant}, {l.InputConstant}, columns.Slice({Offset(d, "cIh")}));");
+                w.Line($"global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice({d.WeightHh}, {l.GatesConstant} * {l.OutputConstant}), {l.Spec.GateCount}, {l.HiddenConstant}, {l.OutputConstant}, columns.Slice({Offset(d, "cHh")}));");
                 if (d.WeightHr is not null)
-                    w.Line($"global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice({d.WeightHr}, {l.OutputConstant} * {l.HiddenConstant}), 1, {l.OutputConstant}, {l.HiddenConstant}, columns.Slice({Offset(d, "cHr")}), {SourceWriter.Number(Padded(l.Spec.OutputSize))});");
+                    w.Line($"global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice({d.WeightHr}, {l.OutputConstant} * {l.HiddenConstant}), 1, {l.OutputConstant}, {l.HiddenConstant}, columns.Slice({Offset(d, "cHr")}));");
             }
         w.Close();
         w.Line();
@@ -162,7 +177,7 @@ internal static class ColumnStrategy
             /// <summary>
             /// An inference-only copy of a <see cref="{{t}}"/>: the weights and state it was made from, its weights its own (no
             /// <c>Parameters</c>, no training), so its Step can run a layout of them made for inference. With AVX-512 it packs
-            /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows, which saves the row blocks' reductions and makes a hidden
+            /// W_ih, W_hh (and W_hr) in column-major tiles of 16 rows (a gate's last rows in a tile of 4, 8 or 16), which saves the row blocks' reductions and makes a hidden
             /// size off the vector grid cost its columns rather than whole 16-float chunks (docs/inference.md); elsewhere its
             /// Step is the model's. Results match the model's Step to float32 rounding (the sums run in another order).
             /// Allocates nothing after construction.

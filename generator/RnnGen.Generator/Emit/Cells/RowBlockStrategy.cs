@@ -502,13 +502,15 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
     private string ColumnPreActivation(int q, Products products, string? bias)
     {
         var d = cell.Direction;
-        string row = ColumnStrategy.Row(d, q), kernel = $"{Globals.ColumnBlocks}.Rows16";
+        var spec = d.Layer.Spec;
+        string row = ColumnStrategy.Row(spec.GateCount, spec.HiddenSize, q, inLoop), kernel = $"{Globals.ColumnBlocks}.Rows{Width}";
+        string zero = Width switch { 16 => Globals.Vector512, 8 => Globals.Vector256, _ => "global::System.Runtime.Intrinsics.Vector128" } + "<float>.Zero";
         string Input() => $"ref {usage.Ref("cIh")}, {Columns(Size.I)}, ref {usage.Ref("xRef")}";
         string Hidden() => $"ref {usage.Ref("cHh")}, {Columns(Size.P)}, ref {usage.Ref("hRef")}";
         string plusBias = bias is null ? "" : " + " + bias;
         return products switch
         {
-            Products.Both => $"{kernel}({row}, {Input()}, {Hidden()}, {bias ?? Globals.Vector512 + "<float>.Zero"})",
+            Products.Both => $"{kernel}({row}, {Input()}, {Hidden()}, {bias ?? zero})",
             Products.InputOnly => $"{kernel}({row}, {Input()}){plusBias}",
             _ => $"{kernel}({row}, {Hidden()}){plusBias}",
         };
@@ -524,8 +526,9 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
             "wHr" => "cHr",
             _ => throw new InvalidOperationException($"No packed copy of {product.Matrix}."),
         };
-        string row = matrix == "cHr" ? "j" : ColumnStrategy.Row(d, q);
-        return $"{Globals.ColumnBlocks}.Rows16({row}, ref {usage.Ref(matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)}";
+        var spec = d.Layer.Spec;
+        string row = matrix == "cHr" ? ColumnStrategy.Row(1, spec.OutputSize, 0, inLoop) : ColumnStrategy.Row(spec.GateCount, spec.HiddenSize, q, inLoop);
+        return $"{Globals.ColumnBlocks}.Rows{Width}({row}, ref {usage.Ref(matrix)}, {Columns(product.Columns)}, ref {usage.Ref(product.Vector)}){(bias is null ? "" : " + " + bias)}";
     }
 
     public override void PreActivation(SourceWriter w, string name, int q, Products products)
