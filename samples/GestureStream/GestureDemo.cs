@@ -139,9 +139,11 @@ public static class GestureDemo
         var detectors = new EventDetector[Names.Length - 1];
         for (int c = 1; c < Names.Length; c++)
             detectors[c - 1] = new EventDetector(outputIndex: c, enterThreshold: 0.6f, exitThreshold: 0.4f, minDurationSteps: 4, refractorySteps: 20);
-        var runner = new StreamRunner(model, new EmaSmoother(GestureNet.OutputSize, alpha: 0.3f), detectors, counters);
+        // The weights are final now (trained or loaded): stream through an inference copy, whose Step runs them packed
+        // for inference (docs/inference.md) and which later training of the model would not disturb.
+        var runner = new StreamRunner(model.ToInference(), new EmaSmoother(GestureNet.OutputSize, alpha: 0.3f), detectors, counters);
 
-        output.WriteLine($"Streaming a held-out recording: {options.TestSeconds:0} s, {recording.Gestures.Count} gestures, through sensor thread → SpscRing → StreamResampler → ZScoreNormalizer → StreamRunner (Step) → EmaSmoother → EventDetector");
+        output.WriteLine($"Streaming a held-out recording: {options.TestSeconds:0} s, {recording.Gestures.Count} gestures, through sensor thread → SpscRing → StreamResampler → ZScoreNormalizer → StreamRunner (the inference copy's Step) → EmaSmoother → EventDetector");
         var faults = new LinkFaults();
         bool producerDone = false;
         var producer = new Thread(() =>
