@@ -11,8 +11,11 @@ using RnnGen.Benchmarks.Peers;
 //   RnnGen.Benchmarks [--quick] [--artifacts <dir>] [--only <name part>] [--report <PERFORMANCE.md>] [--readme <README.md>]
 //                     [--pytorch <pytorch.json>] [--onnx <dir> | --no-onnx <reason>] [--rtneural <times.txt> | --no-rtneural <reason>]
 //   RnnGen.Benchmarks peers prepare <dir>            the peers' weights, inputs and this side's outputs (PeerModels)
-//   RnnGen.Benchmarks peers check <dir> <backend>... compare a peer's outputs with this side's; exit 1 if any differ
-//   RnnGen.Benchmarks peers time <dir> <model>       this side of the RTNeural comparison (PeerTiming)
+//   RnnGen.Benchmarks peers check <dir> <backend>... compare a peer's (or `inference`: the inference copy's) outputs
+//                                                    with this side's; exit 1 if any differ
+//   RnnGen.Benchmarks peers time <dir> <model> [inference]
+//                                                    this side of the RTNeural comparison, the model's Step or its
+//                                                    inference copy's (PeerTiming)
 // benchmarks/run.sh runs the peers first and passes what they measured, or why they were not measured.
 if (args is ["peers", "prepare", string prepareDir])
 {
@@ -21,14 +24,14 @@ if (args is ["peers", "prepare", string prepareDir])
 }
 if (args is ["peers", "check", string checkDir, .. var backends] && backends.Length > 0)
     return PeerModels.Check(checkDir, backends) ? 0 : 1;
-if (args is ["peers", "time", string timeDir, string model])
+if (args is ["peers", "time", string timeDir, string model, .. var what] && what is [] or [PeerTiming.Inference])
 {
-    PeerTiming.Time(timeDir, model);
+    PeerTiming.Time(timeDir, model, inference: what.Length == 1);
     return 0;
 }
 if (args is ["peers", ..])
 {
-    Console.Error.WriteLine("usage: RnnGen.Benchmarks peers prepare DIR | peers check DIR BACKEND... | peers time DIR MODEL");
+    Console.Error.WriteLine("usage: RnnGen.Benchmarks peers prepare DIR | peers check DIR BACKEND... | peers time DIR MODEL [inference]");
     return 2;
 }
 
