@@ -23,7 +23,7 @@ internal static class Analysis
           dot products need no copy; their price is the reduction, about 45 shuffle/add instructions per 16 rows, which is most
           of the work when rows are short (H ≤ 32).
         - **The inference copy is where a packed copy is safe.** `ToInference()` (docs/inference.md) snapshots the weights into
-          an object nothing can write, so with AVX-512 it packs them in column-major tiles of 16 rows (`ColumnBlocks`): one FMA
+          an object nothing can write, so with AVX-512 it packs them in tiles stored column by column (`ColumnBlocks`): one FMA
           per column, no reduction, and an off-grid width costs its columns. The step, RTNeural, ONNX Runtime and uniformity
           tables above time it beside the model's Step, on the same weights, its outputs checked equal to the Step's first.
         - **Activations.** `Fast` (the default) evaluates tanh as the 13/6 rational minimax used by Eigen and ONNX Runtime's MLAS,
