@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the peers and the benchmark suite, then rewrites docs/PERFORMANCE.md and README's Speed section from that one run.
-#   benchmarks/run.sh           full run (about 20 minutes)
-#   benchmarks/run.sh --quick   short iterations (about 7 minutes)
+#   benchmarks/run.sh           full run (about 27 minutes)
+#   benchmarks/run.sh --quick   short iterations (about 10 minutes)
 # Extra arguments go to the benchmark program, e.g. --only Lstm_16x128 (then no report is written and RTNeural and
 # PyTorch are not run).
 # Peers, each in this run on the suite's own weights, or left out with the reason printed and reported:

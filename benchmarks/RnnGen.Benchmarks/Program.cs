@@ -9,11 +9,13 @@ using RnnGen.Benchmarks.Peers;
 
 // Usage:
 //   RnnGen.Benchmarks [--quick] [--artifacts <dir>] [--only <name part>] [--report <PERFORMANCE.md>] [--readme <README.md>]
-//                     (--only ColumnLayout runs ColumnLayoutProbe, a probe outside the report, alone)
 //                     [--pytorch <pytorch.json>] [--onnx <dir> | --no-onnx <reason>] [--rtneural <times.txt> | --no-rtneural <reason>]
 //   RnnGen.Benchmarks peers prepare <dir>            the peers' weights, inputs and this side's outputs (PeerModels)
-//   RnnGen.Benchmarks peers check <dir> <backend>... compare a peer's outputs with this side's; exit 1 if any differ
-//   RnnGen.Benchmarks peers time <dir> <model>       this side of the RTNeural comparison (PeerTiming)
+//   RnnGen.Benchmarks peers check <dir> <backend>... compare a peer's (or `inference`: the inference copy's) outputs
+//                                                    with this side's; exit 1 if any differ
+//   RnnGen.Benchmarks peers time <dir> <model> [inference]
+//                                                    this side of the RTNeural comparison, the model's Step or its
+//                                                    inference copy's (PeerTiming)
 // benchmarks/run.sh runs the peers first and passes what they measured, or why they were not measured.
 if (args is ["peers", "prepare", string prepareDir])
 {
@@ -22,14 +24,14 @@ if (args is ["peers", "prepare", string prepareDir])
 }
 if (args is ["peers", "check", string checkDir, .. var backends] && backends.Length > 0)
     return PeerModels.Check(checkDir, backends) ? 0 : 1;
-if (args is ["peers", "time", string timeDir, string model])
+if (args is ["peers", "time", string timeDir, string model, .. var what] && what is [] or [PeerTiming.Inference])
 {
-    PeerTiming.Time(timeDir, model);
+    PeerTiming.Time(timeDir, model, inference: what.Length == 1);
     return 0;
 }
 if (args is ["peers", ..])
 {
-    Console.Error.WriteLine("usage: RnnGen.Benchmarks peers prepare DIR | peers check DIR BACKEND... | peers time DIR MODEL");
+    Console.Error.WriteLine("usage: RnnGen.Benchmarks peers prepare DIR | peers check DIR BACKEND... | peers time DIR MODEL [inference]");
     return 2;
 }
 
@@ -51,24 +53,19 @@ var job = (quick
 var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);
 if (artifacts is not null)
     config = config.WithArtifactsPath(artifacts);
-// A probe of a design not built yet runs alone, and only when named: --only ColumnLayout (ColumnLayoutProbe.cs).
-bool probe = only is not null && only.Contains("ColumnLayout", StringComparison.OrdinalIgnoreCase);
-if (only is not null && !probe)
+if (only is not null)
     config = config.AddFilter(new NameFilter(name => name.Contains(only, StringComparison.OrdinalIgnoreCase)));
 
 var peers = new PeerStatus(Option("--no-onnx"), Option("--no-rtneural"));
 List<Type> suites = [typeof(FmaPeak), typeof(StreamBound), typeof(StepLatency), typeof(PrecisionLatency), typeof(Int8Products), typeof(Uniformity), typeof(Sequences), typeof(Streaming), typeof(PeerWorkloads)];
-if (probe)
-    suites = [typeof(ColumnLayoutProbe)];
-else if (onnxDir is not null)
+if (onnxDir is not null)
 {
     OnnxRuntimePeers.Open(onnxDir);
     if (OnnxRuntimePeers.Checked.Count > 0) suites.Add(typeof(OnnxRuntimePeer));
 }
 TierUp.All(suites);
 // The batched suites (Batch/) warm up in their own setup; the batch peers need batch_peers.py's files.
-if (!probe)
-    suites.AddRange(BatchReport.Suites.Where(s => s != typeof(BatchPeers) || BatchPeers.Directory is not null));
+suites.AddRange(BatchReport.Suites.Where(s => s != typeof(BatchPeers) || BatchPeers.Directory is not null));
 var summaries = BenchmarkRunner.Run(suites.ToArray(), config);
 if (reportPath is not null)
 {

@@ -10,9 +10,10 @@ namespace RnnGen.Benchmarks;
 
 /// <summary>
 /// Turns one run into docs/PERFORMANCE.md and README's Speed section: medians, same-run ratios against the baselines and
-/// the peers (RTNeural, ONNX Runtime, PyTorch), the uniformity table, GFLOP/s against the measured FMA peak and L2
-/// bound, allocations, and each of the issue's targets marked met or missed from these numbers alone. Nothing here
-/// comes from another run: a peer that did not run is said to be missing, with the reason.
+/// the peers (RTNeural, ONNX Runtime, PyTorch), the inference copies (<c>ToInference()</c>) beside the models' Step, the
+/// uniformity tables, GFLOP/s against the measured FMA peak and L2 bound, allocations, and each of the issue's targets
+/// marked met or missed from these numbers alone. Nothing here comes from another run: a peer that did not run is said to
+/// be missing, with the reason.
 /// FLOPs count only the matrix products (2 per multiply-add); activations and element-wise work are not counted.
 /// </summary>
 public sealed class Report
@@ -65,7 +66,7 @@ public sealed class Report
         md.AppendLine("# Performance");
         md.AppendLine();
         md.AppendLine($"Measured {_written:yyyy-MM-dd HH:mm} UTC with `{_run.Command}` ({(_run.Quick ? "quick mode: few, short iterations — expect ±10–15%" : "full mode")}).");
-        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 20 minutes) or `benchmarks/run.sh --quick` (about 7); it runs the peers");
+        md.AppendLine("Regenerate with `benchmarks/run.sh` (about 27 minutes) or `benchmarks/run.sh --quick` (about 10); it runs the peers");
         md.AppendLine("(RTNeural when `RTNEURAL_DIR` is set, ONNX Runtime and PyTorch when `/usr/bin/python3` has torch), then the");
         md.AppendLine("BenchmarkDotNet suite in `benchmarks/RnnGen.Benchmarks`, and rewrites this file and README's Speed section.");
         md.AppendLine("Every number and ratio below comes from this one run; nothing is copied from another.");
@@ -116,31 +117,46 @@ public sealed class Report
             md.AppendLine($"The loads alone set it: loading the LSTM's 295 KB with no arithmetic (`Stream_LoadsOnlyLstm16x128`) takes {Time(loadsNs)}, " +
                           $"which is {PercentOfPeak(Gflops("Stream_LoadsOnlyLstm16x128", loadsNs))} of peak for that Step's multiply-adds before any of them runs.");
         foreach (string g in new[] { "Lstm_16x128", "Gru_16x128" })
-            if (L2Fraction(g) is double fraction)
-                md.AppendLine($"**{Label(g)} Step reaches {100 * fraction:0}% of the L2 bound** ({Time(Ns(g + "_Generated")!.Value)} against {Time(BoundNs(StreamOf(g))!.Value)}).");
+        {
+            if (L2Fraction(g, Generated) is not double fraction) continue;
+            string copy = L2Fraction(g, Inference) is double copyFraction
+                ? $"; its inference copy reaches **{100 * copyFraction:0}%** ({Time(Ns(g + Inference)!.Value)})"
+                : "";
+            md.AppendLine($"**{Label(g)} Step reaches {100 * fraction:0}% of the L2 bound** ({Time(Ns(g + Generated)!.Value)} against {Time(BoundNs(StreamOf(g))!.Value)}){copy}.");
+        }
         md.AppendLine();
     }
 
     private static string StreamOf(string group) => "Stream_" + group.Replace("_", "");
 
-    /// <summary>The L2 bound's time over the Step's: the fraction of what the memory allows that the Step reaches.</summary>
-    private double? L2Fraction(string group) =>
-        BoundNs(StreamOf(group)) is double bound && Ns(group + "_Generated") is double ns ? bound / ns : null;
+    /// <summary>
+    /// The L2 bound's time over a Step's (<see cref="Generated"/>: the model's, <see cref="Inference"/>: its inference copy's):
+    /// the fraction of what the memory allows that the Step reaches.
+    /// </summary>
+    private double? L2Fraction(string group, string implementation) =>
+        BoundNs(StreamOf(group)) is double bound && Ns(group + implementation) is double ns ? bound / ns : null;
+
+    /// <summary>The <see cref="StepLatency"/> method suffixes of a model's Step and of its inference copy's.</summary>
+    private const string Generated = "_Generated", Inference = "_Inference";
 
     private void AppendStepTable(StringBuilder md)
     {
         md.AppendLine("## Step latency: model (I→H) + Dense(H→1), one stateful step");
         md.AppendLine();
-        md.AppendLine("Beside a textbook scalar C# implementation and one built on `TensorPrimitives` (both with run-time sizes, `Baselines/`).");
+        md.AppendLine("The generated model's `Step` (generated) and its inference copy's (`ToInference()` of the same model after its weights");
+        md.AppendLine($"are set, docs/inference.md; its outputs and states checked equal to the model's over {Setup.CheckSteps} steps before timing), beside a");
+        md.AppendLine("textbook scalar C# implementation and one built on `TensorPrimitives` (both with run-time sizes, `Baselines/`).");
+        md.AppendLine("Generated / inference above 1: the copy is faster. Allocated bytes are the model's Step's and the copy's.");
         md.AppendLine();
-        md.AppendLine("| model | generated ns | scalar ns | TensorPrimitives ns | scalar / generated | TensorPrimitives / generated | generated GFLOP/s | % of peak | allocated B |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| model | generated ns | inference ns | generated / inference | scalar ns | TensorPrimitives ns | scalar / generated | TensorPrimitives / generated | generated GFLOP/s | % of peak | allocated B |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (string group in StepGroups)
         {
-            if (Ns(group + "_Generated") is not double gen) continue;
-            double? scalar = Ns(group + "_Scalar"), tp = Ns(group + "_TensorPrimitives");
+            if (Ns(group + Generated) is not double gen) continue;
+            double? copy = Ns(group + Inference), scalar = Ns(group + "_Scalar"), tp = Ns(group + "_TensorPrimitives");
             double gflops = Gflops(group, gen);
-            md.AppendLine($"| {Label(group)} | **{gen:0.0}** | {F(scalar)} | {F(tp)} | {Ratio(scalar, gen)} | {Ratio(tp, gen)} | {gflops:0.0} | {PercentOfPeak(gflops)} | {_results[group + "_Generated"].AllocatedBytes} |");
+            string allocated = $"{_results[group + Generated].AllocatedBytes}{(_results.TryGetValue(group + Inference, out var c) ? $" / {c.AllocatedBytes}" : "")}";
+            md.AppendLine($"| {Label(group)} | **{gen:0.0}** | {F(copy)} | {(copy is double i ? $"{gen / i:0.00}" : "–")} | {F(scalar)} | {F(tp)} | {Ratio(scalar, gen)} | {Ratio(tp, gen)} | {gflops:0.0} | {PercentOfPeak(gflops)} | {allocated} |");
         }
         md.AppendLine();
     }
@@ -158,21 +174,24 @@ public sealed class Report
         }
         md.AppendLine($"RTNeural's compile-time API (`ModelT`, RTNeural {rt.Fact("rtneural")}), built by `benchmarks/rtneural/run.sh` with `{rt.Fact("compiler")}` `{rt.Fact("flags")}`");
         md.AppendLine($"for each backend ({string.Join(", ", rt.Backends)}; Eigen {rt.Fact("eigen")}, xsimd {rt.Fact("xsimd")}), on the safetensors weights this suite wrote. Before timing, each");
-        md.AppendLine($"backend's outputs over {PeerModels.CheckSteps} steps were checked equal to RnnGen's (`1e-5 + 1e-4·|want|`). Then, per model, the processes ran in turn");
-        md.AppendLine($"({string.Join(", ", rt.Backends)}, RnnGen) for {rt.Fact("rounds")} rounds, each printing the median of 15 repetitions of the same loop");
-        md.AppendLine("(`rtneural_peer.cpp`, `Peers/PeerTiming.cs`); the table keeps each side's best round. The BenchmarkDotNet Step of the same model is beside it as a cross-check.");
+        md.AppendLine($"backend's outputs over {PeerModels.CheckSteps} steps, and those of RnnGen's inference copy (`ToInference()` of the model loaded from the same file),");
+        md.AppendLine("were checked equal to RnnGen's Step's (`1e-5 + 1e-4·|want|`). Then, per model, the processes ran in turn");
+        md.AppendLine($"({string.Join(", ", rt.Backends)}, RnnGen Step, RnnGen inference copy) for {rt.Fact("rounds")} rounds, the order reversed every other round, each printing");
+        md.AppendLine("the median of 15 repetitions of the same loop (`rtneural_peer.cpp`, `Peers/PeerTiming.cs`); the table keeps each side's best round.");
+        md.AppendLine("The BenchmarkDotNet times of the same model's Step and inference copy are beside it as a cross-check.");
         md.AppendLine();
         var backends = rt.Backends.ToList();
-        md.AppendLine($"| model | {string.Join(" | ", backends.Select(b => $"RTNeural {b} ns"))} | RnnGen ns | **RnnGen / RTNeural** | RnnGen (BenchmarkDotNet) ns |");
-        md.AppendLine($"|---|{string.Concat(backends.Select(_ => "---:|"))}---:|---:|---:|");
+        md.AppendLine($"| model | {string.Join(" | ", backends.Select(b => $"RTNeural {b} ns"))} | RnnGen ns | **RnnGen / RTNeural** | RnnGen inference ns | **RnnGen inference / RTNeural** | RnnGen (BenchmarkDotNet) ns | RnnGen inference (BenchmarkDotNet) ns |");
+        md.AppendLine($"|---|{string.Concat(backends.Select(_ => "---:|"))}---:|---:|---:|---:|---:|---:|");
         foreach (string group in StepGroups)
         {
-            if (rt.BestRtNeural(group) is not { } best || rt.Best(group, "rnngen") is not double ours) continue;
+            if (rt.BestRtNeural(group) is not { } best || rt.Best(group, RtNeuralTimings.StepBackend) is not double ours) continue;
             string cells = string.Join(" | ", backends.Select(b => rt.Best(group, b) is double ns ? (b == best.Backend ? $"**{ns:0.0}**" : $"{ns:0.0}") : "–"));
-            md.AppendLine($"| {Label(group)} | {cells} | {ours:0.0} | **{ours / best.Ns:0.00}** | {F(Ns(group + "_Generated"))} |");
+            string copy = rt.Best(group, RtNeuralTimings.InferenceBackend) is double c ? $"{c:0.0} | **{c / best.Ns:0.00}**" : "– | –";
+            md.AppendLine($"| {Label(group)} | {cells} | {ours:0.0} | **{ours / best.Ns:0.00}** | {copy} | {F(Ns(group + Generated))} | {F(Ns(group + Inference))} |");
         }
         md.AppendLine();
-        md.AppendLine("RnnGen / RTNeural is RnnGen's time over RTNeural's faster backend's: below 1, RnnGen is faster.");
+        md.AppendLine("RnnGen / RTNeural is RnnGen's time (the model's Step, or its inference copy's) over RTNeural's faster backend's: below 1, RnnGen is faster.");
         md.AppendLine();
     }
 
@@ -191,18 +210,20 @@ public sealed class Report
         md.AppendLine("(a true stateful step), one intra-op thread, all graph optimisations, inputs and outputs preallocated `OrtValue`s bound");
         md.AppendLine("once with IOBinding. Before timing, each graph ran twice from a zero state and its outputs and states were checked equal");
         md.AppendLine("to RnnGen's (`1e-5 + 1e-4·|want|`). **Batch 64**: ONNX Runtime's batch of 64 streams against 64 Steps of one RnnGen model,");
-        md.AppendLine("each stream's state copied in and out of `State` around its Step (`PeerWorkloads`).");
+        md.AppendLine("each stream's state copied in and out of `State` around its Step (`PeerWorkloads`). **Step inference**: the model's inference");
+        md.AppendLine("copy (`ToInference()`, `StepLatency`), its outputs checked equal to the model's Step's before timing.");
         md.AppendLine();
         foreach (string mismatch in _run.Peers.OnnxMismatches)
             md.AppendLine($"- Left out, outputs differ: {mismatch}");
         if (_run.Peers.OnnxMismatches.Count > 0) md.AppendLine();
-        md.AppendLine("| model | Step ORT | Step RnnGen | **RnnGen / ORT** | Forward T=50 ORT | Forward RnnGen | **RnnGen / ORT** | Batch 64 ORT | Batch 64 RnnGen | **RnnGen / ORT** |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| model | Step ORT | Step RnnGen | **RnnGen / ORT** | Step inference | **inference / ORT** | Forward T=50 ORT | Forward RnnGen | **RnnGen / ORT** | Batch 64 ORT | Batch 64 RnnGen | **RnnGen / ORT** |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (string group in StepGroups)
         {
             if (Ns($"Ort_{group}_Step") is null) continue;
             string Cells(string ort, string ours) => Ns(ort) is double o && Ns(ours) is double r ? $"{Time(o)} | {Time(r)} | **{r / o:0.00}**" : "– | – | –";
-            md.AppendLine($"| {Label(group)} | {Cells($"Ort_{group}_Step", group + "_Generated")} | {Cells($"Ort_{group}_Forward", group + "_Forward50")} | {Cells($"Ort_{group}_Batch64", group + "_Batch64")} |");
+            string copy = Ns($"Ort_{group}_Step") is double o && Ns(group + Inference) is double i ? $"{Time(i)} | **{i / o:0.00}**" : "– | –";
+            md.AppendLine($"| {Label(group)} | {Cells($"Ort_{group}_Step", group + Generated)} | {copy} | {Cells($"Ort_{group}_Forward", group + "_Forward50")} | {Cells($"Ort_{group}_Batch64", group + "_Batch64")} |");
         }
         md.AppendLine();
     }
@@ -211,25 +232,39 @@ public sealed class Report
         typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "?";
 
-    /// <summary>Per cell kind and off-grid size: its time per multiply-add over that of its nearest on-grid size.</summary>
-    private IEnumerable<(string Kind, string Label, int OffGrid, int OnGrid, double? Ratio)> UniformityRatios() =>
+    /// <summary>
+    /// Per cell kind and off-grid size: its time per multiply-add over that of its nearest on-grid size, for the models' Step
+    /// (<see cref="Uniformity.Model"/>) or their inference copies' (<see cref="Uniformity.Copy"/>).
+    /// </summary>
+    private IEnumerable<(string Kind, string Label, int OffGrid, int OnGrid, double? Ratio)> UniformityRatios(string prefix) =>
         from kind in Uniformity.Kinds
         from pair in Uniformity.Pairs
-        let offNs = Ns($"Uniform_{kind.Kind}_{pair.OffGrid}")
-        let onNs = Ns($"Uniform_{kind.Kind}_{pair.OnGrid}")
+        let offNs = Ns($"{prefix}_{kind.Kind}_{pair.OffGrid}")
+        let onNs = Ns($"{prefix}_{kind.Kind}_{pair.OnGrid}")
         select (kind.Kind, kind.Label, pair.OffGrid, pair.OnGrid,
             offNs is double o && onNs is double n ? (double?)(o / UniformMacs(kind.Kind, pair.OffGrid)) / (n / UniformMacs(kind.Kind, pair.OnGrid)) : null);
 
     private void AppendUniformity(StringBuilder md)
     {
-        var ratios = UniformityRatios().ToList();
-        if (ratios.All(r => r.Ratio is null)) return;
+        var step = UniformityRatios(Uniformity.Model).ToList();
+        var copy = UniformityRatios(Uniformity.Copy).ToList();
+        if (step.All(r => r.Ratio is null) && copy.All(r => r.Ratio is null)) return;
         md.AppendLine("## Uniformity: hidden sizes on and off the vector grid");
         md.AppendLine();
-        md.AppendLine("One Step (I = 8, + Dense(1)) of every cell kind, in one process (`Uniformity`). Each cell is the off-grid size's time per");
-        md.AppendLine("multiply-add over its nearest on-grid size's (a multiple of 8): 1.00 is no cliff, the goal is ≤ 1.3. LSTM with projection");
-        md.AppendLine("has P = H / 2, so its on-grid references H = 8 and 40 have a projection width (4, 20) off the grid: their columns");
-        md.AppendLine("compare two off-grid shapes; the other four have P on the grid.");
+        md.AppendLine("One Step (I = 8, + Dense(1)) of every cell kind, in one process (`Uniformity`): the model's `Step`, and the same models'");
+        md.AppendLine("inference copies (`ToInference()` after the weights are set, outputs and states checked equal to the model's before timing).");
+        md.AppendLine("Each ratio is the off-grid size's time per multiply-add over its nearest on-grid size's (a multiple of 8): 1.00 is no cliff,");
+        md.AppendLine("the goal is ≤ 1.3; bold: above 1.3. LSTM with projection has P = H / 2, so its on-grid references H = 8 and 40 have a");
+        md.AppendLine("projection width (4, 20) off the grid: their columns compare two off-grid shapes; the other four have P on the grid.");
+        md.AppendLine();
+        AppendUniformityTables(md, "The model's `Step`", Uniformity.Model, step);
+        AppendUniformityTables(md, "The inference copy's `Step`", Uniformity.Copy, copy);
+    }
+
+    private void AppendUniformityTables(StringBuilder md, string what, string prefix, List<(string Kind, string Label, int OffGrid, int OnGrid, double? Ratio)> ratios)
+    {
+        if (ratios.All(r => r.Ratio is null)) return;
+        md.AppendLine($"### {what}");
         md.AppendLine();
         md.AppendLine($"| cell | {string.Join(" | ", Uniformity.Pairs.Select(p => $"{p.OffGrid} vs {p.OnGrid}"))} |");
         md.AppendLine($"|---|{string.Concat(Uniformity.Pairs.Select(_ => "---:|"))}");
@@ -239,13 +274,13 @@ public sealed class Report
             md.AppendLine($"| {kind.Label} | {string.Join(" | ", cells)} |");
         }
         md.AppendLine();
-        md.AppendLine("Bold: above 1.3. The times (ns per Step):");
+        md.AppendLine("The times (ns per Step):");
         md.AppendLine();
         int[] sizes = Uniformity.Pairs.SelectMany(p => new[] { p.OnGrid, p.OffGrid }).Distinct().Order().ToArray();
         md.AppendLine($"| cell | {string.Join(" | ", sizes.Select(h => $"H={h}"))} |");
         md.AppendLine($"|---|{string.Concat(sizes.Select(_ => "---:|"))}");
         foreach (var kind in Uniformity.Kinds)
-            md.AppendLine($"| {kind.Label} | {string.Join(" | ", sizes.Select(h => F(Ns($"Uniform_{kind.Kind}_{h}"))))} |");
+            md.AppendLine($"| {kind.Label} | {string.Join(" | ", sizes.Select(h => F(Ns($"{prefix}_{kind.Kind}_{h}"))))} |");
         md.AppendLine();
     }
 
@@ -321,10 +356,13 @@ public sealed class Report
         md.AppendLine();
     }
 
-    /// <summary>RnnGen / RTNeural per model, from the interleaved processes.</summary>
-    private List<(string Group, double Ratio)> RtNeuralRatios() => _run.RtNeural is not { } rt ? [] :
-        StepGroups.Where(g => rt.BestRtNeural(g) is not null && rt.Best(g, "rnngen") is not null)
-            .Select(g => (g, rt.Best(g, "rnngen")!.Value / rt.BestRtNeural(g)!.Value.Ns)).ToList();
+    /// <summary>
+    /// RnnGen / RTNeural per model, from the interleaved processes: the model's Step (<see cref="RtNeuralTimings.StepBackend"/>)
+    /// or its inference copy's (<see cref="RtNeuralTimings.InferenceBackend"/>).
+    /// </summary>
+    private List<(string Group, double Ratio)> RtNeuralRatios(string side) => _run.RtNeural is not { } rt ? [] :
+        StepGroups.Where(g => rt.BestRtNeural(g) is not null && rt.Best(g, side) is not null)
+            .Select(g => (g, rt.Best(g, side)!.Value / rt.BestRtNeural(g)!.Value.Ns)).ToList();
 
     private void AppendTargets(StringBuilder md)
     {
@@ -332,19 +370,23 @@ public sealed class Report
         md.AppendLine();
         md.AppendLine("| target | measured | met |");
         md.AppendLine("|---|---|---|");
-        var rt = RtNeuralRatios();
-        if (rt.Count == 0)
-            md.AppendLine($"| RnnGen / RTNeural ≤ 0.70 at all twelve sizes, same run | not measured: {_run.Peers.NoRtNeuralReason ?? "no RTNeural timings"} | ❌ |");
-        else
+        foreach (var (side, what) in new[] { (RtNeuralTimings.StepBackend, "RnnGen"), (RtNeuralTimings.InferenceBackend, "RnnGen inference copy") })
         {
-            var worst = rt.MaxBy(r => r.Ratio);
-            md.AppendLine($"| RnnGen / RTNeural ≤ 0.70 at all twelve sizes, same run | {rt.Min(r => r.Ratio):0.00}–{worst.Ratio:0.00} over {rt.Count} sizes, worst {Label(worst.Group)} | {Mark(rt.Count == StepGroups.Length && worst.Ratio <= 0.70)} |");
+            var rt = RtNeuralRatios(side);
+            if (rt.Count == 0)
+                md.AppendLine($"| {what} / RTNeural ≤ 0.70 at all twelve sizes, same run | not measured: {_run.Peers.NoRtNeuralReason ?? $"no {what} timings in the RTNeural comparison"} | ❌ |");
+            else
+            {
+                var worst = rt.MaxBy(r => r.Ratio);
+                md.AppendLine($"| {what} / RTNeural ≤ 0.70 at all twelve sizes, same run | {rt.Min(r => r.Ratio):0.00}–{worst.Ratio:0.00} over {rt.Count} sizes, worst {Label(worst.Group)} | {Mark(rt.Count == StepGroups.Length && worst.Ratio <= 0.70)} |");
+            }
         }
-        var uniform = UniformityRatios().Where(r => r.Ratio is not null).ToList();
-        if (uniform.Count > 0)
+        foreach (var (prefix, what) in new[] { (Uniformity.Model, ""), (Uniformity.Copy, " (inference copy)") })
         {
+            var uniform = UniformityRatios(prefix).Where(r => r.Ratio is not null).ToList();
+            if (uniform.Count == 0) continue;
             var worst = uniform.MaxBy(r => r.Ratio);
-            md.AppendLine($"| no cliff: every off-grid size ≤ 1.3× per multiply-add of its on-grid neighbour | worst {worst.Ratio:0.00} ({worst.Label}, H={worst.OffGrid} vs {worst.OnGrid}); {uniform.Count(r => r.Ratio > 1.3)} of {uniform.Count} above 1.3 | {Mark(uniform.All(r => r.Ratio <= 1.3))} |");
+            md.AppendLine($"| no cliff{what}: every off-grid size ≤ 1.3× per multiply-add of its on-grid neighbour | worst {worst.Ratio:0.00} ({worst.Label}, H={worst.OffGrid} vs {worst.OnGrid}); {uniform.Count(r => r.Ratio > 1.3)} of {uniform.Count} above 1.3 | {Mark(uniform.All(r => r.Ratio <= 1.3))} |");
         }
         var fiveX = StepGroups.Where(g => !g.EndsWith("x8") && !g.EndsWith("x16") && Ns(g + "_Scalar") is not null && Ns(g + "_Generated") is not null)
             .Select(g => (g, ratio: Ns(g + "_Scalar")!.Value / Ns(g + "_Generated")!.Value)).ToList();
@@ -354,7 +396,7 @@ public sealed class Report
         {
             if (Ns(g + "_Generated") is not double ns) continue;
             double gflops = Gflops(g, ns);
-            string bound = L2Fraction(g) is double fraction
+            string bound = L2Fraction(g, Generated) is double fraction
                 ? $"; the L2 streaming bound is {PercentOfPeak(Gflops(StreamOf(g), BoundNs(StreamOf(g))!.Value))} of peak, and this Step reaches **{100 * fraction:0}% of the L2 bound**"
                 : "; no L2 bound measured";
             md.AppendLine($"| ≥ 40% of FMA peak at 16→128 ({Label(g)}) | {gflops:0.0} GFLOP/s = {PercentOfPeak(gflops)}{bound} | {Mark(gflops / _peak >= 0.4)} |");
@@ -408,7 +450,7 @@ public sealed class Report
         if (Shared() is { } shared)
             s.AppendLine($"**{shared}**");
         s.AppendLine();
-        var rt = RtNeuralRatios();
+        var rt = RtNeuralRatios(RtNeuralTimings.StepBackend);
         s.AppendLine(rt.Count > 0
             ? $"- RnnGen / RTNeural (compile-time C++ API, g++ -O3 -march=native, its faster backend, processes interleaved): {rt.Min(r => r.Ratio):0.00}–{rt.Max(r => r.Ratio):0.00}."
             : $"- RTNeural was not measured in this run ({_run.Peers.NoRtNeuralReason ?? "no timings"}), so no claim is made against it.");
@@ -427,19 +469,44 @@ public sealed class Report
             s.AppendLine($"- {scalar.Min():0.#}–{scalar.Max():0.#}× faster than a textbook scalar C# implementation and {tp.Min():0.#}–{tp.Max():0.#}× faster than one built on `TensorPrimitives`.");
         if (_run.PyTorch is { } pytorch && Ns("TrainStep_Lstm8x32") is double train)
             s.AppendLine($"- A full training step (Forward, cross-entropy, BPTT, Adam) of LSTM 8→32 over 50 steps is {pytorch.LstmTrainStepNs / train:0}× faster than PyTorch {pytorch.Version} on one thread.");
-        var uniform = UniformityRatios().Where(r => r.Ratio is not null).ToList();
+        var uniform = UniformityRatios(Uniformity.Model).Where(r => r.Ratio is not null).ToList();
         if (uniform.Count > 0)
         {
             var worst = uniform.MaxBy(r => r.Ratio);
             s.AppendLine($"- Hidden sizes off the vector grid (10, 13, 20, 37, 50, 100, 200) cost at most {worst.Ratio:0.00}× per multiply-add of the nearest multiple of 8 (worst: {worst.Label}, H={worst.OffGrid}).");
         }
-        if (L2Fraction("Lstm_16x128") is double fraction && Ns("Lstm_16x128_Generated") is double big)
+        if (InferenceSpeedLine() is { } inference)
+            s.AppendLine(inference);
+        if (L2Fraction("Lstm_16x128", Generated) is double fraction && Ns("Lstm_16x128_Generated") is double big)
             s.AppendLine($"- LSTM 16→128 takes {Time(big)}: {100 * fraction:0}% of the L2 streaming bound (its weights stream from L2 every step), {PercentOfPeak(Gflops("Lstm_16x128", big))} of the FMA peak.");
         var (hotPaths, nonZero) = Allocations();
         s.AppendLine(nonZero.Count == 0
             ? "- 0 bytes allocated in every hot path."
             : $"- 0 bytes allocated on the calling thread in every hot path (asserted by the tests); BenchmarkDotNet, which counts every thread of the process, saw a few bytes per call in {nonZero.Count} of {hotPaths} benchmarks (the JIT's and the runtime's background work).");
         return s.ToString();
+    }
+
+    /// <summary>
+    /// README's line on the inference copies, from this run's figures: against RTNeural, against the model's Step, and the
+    /// uniformity worst case; null when no inference copy was timed.
+    /// </summary>
+    private string? InferenceSpeedLine()
+    {
+        static string Range(IReadOnlyCollection<double> ratios) => $"{ratios.Min():0.00}–{ratios.Max():0.00}";
+        var parts = new List<string>();
+        var rt = RtNeuralRatios(RtNeuralTimings.InferenceBackend);
+        parts.Add(rt.Count > 0 ? $"RnnGen inference / RTNeural {Range(rt.Select(r => r.Ratio).ToList())}" : "RTNeural not measured against it");
+        var step = StepGroups.Where(g => Ns(g + Inference) is not null && Ns(g + Generated) is not null)
+            .Select(g => Ns(g + Inference)!.Value / Ns(g + Generated)!.Value).ToList();
+        if (step.Count > 0) parts.Add($"inference / the model's `Step` {Range(step)}");
+        var uniform = UniformityRatios(Uniformity.Copy).Where(r => r.Ratio is not null).ToList();
+        if (uniform.Count > 0)
+        {
+            var worst = uniform.MaxBy(r => r.Ratio);
+            parts.Add($"off-grid hidden sizes at most {worst.Ratio:0.00}× per multiply-add of the nearest multiple of 8 (worst: {worst.Label}, H={worst.OffGrid})");
+        }
+        return rt.Count == 0 && step.Count == 0 && uniform.Count == 0 ? null
+            : $"- The inference copy (`ToInference()`, [docs/inference.md](docs/inference.md)), same sizes and weights: {string.Join("; ", parts)}.";
     }
 
     /// <summary>

@@ -26,8 +26,9 @@ public sealed record PyTorchTimings(string Version, double LstmTrainStepNs, doub
 
 /// <summary>
 /// The RTNeural comparison of benchmarks/rtneural/run.sh: median ns per Step of every process it ran, RTNeural's
-/// (per backend) and RnnGen's (<see cref="Peers.PeerTiming"/>) interleaved, and how RTNeural was built.
-/// File format: <c># key value</c> lines, then <c>rtneural MODEL NS BACKEND</c> and <c>rnngen MODEL NS</c>, one per process.
+/// (per backend) and RnnGen's (<see cref="Peers.PeerTiming"/>: the model's Step and its inference copy's) interleaved, and
+/// how RTNeural was built. File format: <c># key value</c> lines, then <c>rtneural MODEL NS BACKEND</c>,
+/// <c>rnngen MODEL NS</c> (backend <c>rnngen</c>) and <c>rnngen MODEL NS inference</c> (backend <c>inference</c>), one per process.
 /// </summary>
 public sealed record RtNeuralTimings(IReadOnlyDictionary<string, string> Facts, IReadOnlyList<(string Side, string Model, double Ns, string Backend)> Runs)
 {
@@ -45,10 +46,13 @@ public sealed record RtNeuralTimings(IReadOnlyDictionary<string, string> Facts, 
             }
             string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (f.Length >= 3 && f[0] is "rtneural" or "rnngen")
-                runs.Add((f[0], f[1], double.Parse(f[2], CultureInfo.InvariantCulture), f.Length > 3 ? f[3] : "rnngen"));
+                runs.Add((f[0], f[1], double.Parse(f[2], CultureInfo.InvariantCulture), f.Length > 3 ? f[3] : StepBackend));
         }
         return new(facts, runs);
     }
+
+    /// <summary>The backends of RnnGen's lines: the model's Step, and its inference copy's.</summary>
+    public const string StepBackend = "rnngen", InferenceBackend = Peers.PeerTiming.Inference;
 
     public string Fact(string key) => Facts.TryGetValue(key, out string? value) ? value : "?";
 

@@ -74,11 +74,16 @@ namespace RnnGen.Benchmarks;
 /// Speed uniformity (issue 13, goal 1): one stateful Step of every cell kind (+ Dense(1)) at hidden sizes on the vector
 /// grid (8, 16, 40, 48, 96, 192) and the sizes users pick beside them (10, 13, 20, 37, 50, 100, 200), all in one process.
 /// <see cref="Report"/> divides each size's time per multiply-add by that of its nearest on-grid size
-/// (<see cref="Pairs"/>). Method names are <c>Uniform_{Kind}_{H}</c>; every call is direct.
+/// (<see cref="Pairs"/>). The same models' inference copies (<c>ToInference()</c>, made in <see cref="CopyAndCheck"/>) get
+/// a table of their own. Method names are <c>Uniform_{Kind}_{H}</c> (the model's Step) and <c>Inference_{Kind}_{H}</c>
+/// (its copy's); every call is direct.
 /// </summary>
 [MemoryDiagnoser]
 public class Uniformity
 {
+    /// <summary>Method-name prefixes: the model's Step, and its inference copy's.</summary>
+    public const string Model = "Uniform", Copy = "Inference";
+
     /// <summary>Each off-grid hidden size and the on-grid size nearest to it.</summary>
     public static readonly (int OffGrid, int OnGrid)[] Pairs = [(10, 8), (13, 16), (20, 16), (37, 40), (50, 48), (100, 96), (200, 192)];
 
@@ -153,6 +158,142 @@ public class Uniformity
     private readonly UniformRnn100 _rnn100 = Setup.Randomised(new UniformRnn100());
     private readonly UniformRnn192 _rnn192 = Setup.Randomised(new UniformRnn192());
     private readonly UniformRnn200 _rnn200 = Setup.Randomised(new UniformRnn200());
+    private UniformLstm8.Inference _lstm8Inference = null!;
+    private UniformLstm10.Inference _lstm10Inference = null!;
+    private UniformLstm13.Inference _lstm13Inference = null!;
+    private UniformLstm16.Inference _lstm16Inference = null!;
+    private UniformLstm20.Inference _lstm20Inference = null!;
+    private UniformLstm37.Inference _lstm37Inference = null!;
+    private UniformLstm40.Inference _lstm40Inference = null!;
+    private UniformLstm48.Inference _lstm48Inference = null!;
+    private UniformLstm50.Inference _lstm50Inference = null!;
+    private UniformLstm96.Inference _lstm96Inference = null!;
+    private UniformLstm100.Inference _lstm100Inference = null!;
+    private UniformLstm192.Inference _lstm192Inference = null!;
+    private UniformLstm200.Inference _lstm200Inference = null!;
+    private UniformLstmProj8.Inference _lstmProj8Inference = null!;
+    private UniformLstmProj10.Inference _lstmProj10Inference = null!;
+    private UniformLstmProj13.Inference _lstmProj13Inference = null!;
+    private UniformLstmProj16.Inference _lstmProj16Inference = null!;
+    private UniformLstmProj20.Inference _lstmProj20Inference = null!;
+    private UniformLstmProj37.Inference _lstmProj37Inference = null!;
+    private UniformLstmProj40.Inference _lstmProj40Inference = null!;
+    private UniformLstmProj48.Inference _lstmProj48Inference = null!;
+    private UniformLstmProj50.Inference _lstmProj50Inference = null!;
+    private UniformLstmProj96.Inference _lstmProj96Inference = null!;
+    private UniformLstmProj100.Inference _lstmProj100Inference = null!;
+    private UniformLstmProj192.Inference _lstmProj192Inference = null!;
+    private UniformLstmProj200.Inference _lstmProj200Inference = null!;
+    private UniformGru8.Inference _gru8Inference = null!;
+    private UniformGru10.Inference _gru10Inference = null!;
+    private UniformGru13.Inference _gru13Inference = null!;
+    private UniformGru16.Inference _gru16Inference = null!;
+    private UniformGru20.Inference _gru20Inference = null!;
+    private UniformGru37.Inference _gru37Inference = null!;
+    private UniformGru40.Inference _gru40Inference = null!;
+    private UniformGru48.Inference _gru48Inference = null!;
+    private UniformGru50.Inference _gru50Inference = null!;
+    private UniformGru96.Inference _gru96Inference = null!;
+    private UniformGru100.Inference _gru100Inference = null!;
+    private UniformGru192.Inference _gru192Inference = null!;
+    private UniformGru200.Inference _gru200Inference = null!;
+    private UniformGruResetBefore8.Inference _gruResetBefore8Inference = null!;
+    private UniformGruResetBefore10.Inference _gruResetBefore10Inference = null!;
+    private UniformGruResetBefore13.Inference _gruResetBefore13Inference = null!;
+    private UniformGruResetBefore16.Inference _gruResetBefore16Inference = null!;
+    private UniformGruResetBefore20.Inference _gruResetBefore20Inference = null!;
+    private UniformGruResetBefore37.Inference _gruResetBefore37Inference = null!;
+    private UniformGruResetBefore40.Inference _gruResetBefore40Inference = null!;
+    private UniformGruResetBefore48.Inference _gruResetBefore48Inference = null!;
+    private UniformGruResetBefore50.Inference _gruResetBefore50Inference = null!;
+    private UniformGruResetBefore96.Inference _gruResetBefore96Inference = null!;
+    private UniformGruResetBefore100.Inference _gruResetBefore100Inference = null!;
+    private UniformGruResetBefore192.Inference _gruResetBefore192Inference = null!;
+    private UniformGruResetBefore200.Inference _gruResetBefore200Inference = null!;
+    private UniformRnn8.Inference _rnn8Inference = null!;
+    private UniformRnn10.Inference _rnn10Inference = null!;
+    private UniformRnn13.Inference _rnn13Inference = null!;
+    private UniformRnn16.Inference _rnn16Inference = null!;
+    private UniformRnn20.Inference _rnn20Inference = null!;
+    private UniformRnn37.Inference _rnn37Inference = null!;
+    private UniformRnn40.Inference _rnn40Inference = null!;
+    private UniformRnn48.Inference _rnn48Inference = null!;
+    private UniformRnn50.Inference _rnn50Inference = null!;
+    private UniformRnn96.Inference _rnn96Inference = null!;
+    private UniformRnn100.Inference _rnn100Inference = null!;
+    private UniformRnn192.Inference _rnn192Inference = null!;
+    private UniformRnn200.Inference _rnn200Inference = null!;
+
+    /// <summary>Each model's inference copy, made after its weights are set and checked against its Step.</summary>
+    [GlobalSetup]
+    public void CopyAndCheck()
+    {
+        _lstm8Inference = Setup.Checked(_lstm8, _lstm8.ToInference());
+        _lstm10Inference = Setup.Checked(_lstm10, _lstm10.ToInference());
+        _lstm13Inference = Setup.Checked(_lstm13, _lstm13.ToInference());
+        _lstm16Inference = Setup.Checked(_lstm16, _lstm16.ToInference());
+        _lstm20Inference = Setup.Checked(_lstm20, _lstm20.ToInference());
+        _lstm37Inference = Setup.Checked(_lstm37, _lstm37.ToInference());
+        _lstm40Inference = Setup.Checked(_lstm40, _lstm40.ToInference());
+        _lstm48Inference = Setup.Checked(_lstm48, _lstm48.ToInference());
+        _lstm50Inference = Setup.Checked(_lstm50, _lstm50.ToInference());
+        _lstm96Inference = Setup.Checked(_lstm96, _lstm96.ToInference());
+        _lstm100Inference = Setup.Checked(_lstm100, _lstm100.ToInference());
+        _lstm192Inference = Setup.Checked(_lstm192, _lstm192.ToInference());
+        _lstm200Inference = Setup.Checked(_lstm200, _lstm200.ToInference());
+        _lstmProj8Inference = Setup.Checked(_lstmProj8, _lstmProj8.ToInference());
+        _lstmProj10Inference = Setup.Checked(_lstmProj10, _lstmProj10.ToInference());
+        _lstmProj13Inference = Setup.Checked(_lstmProj13, _lstmProj13.ToInference());
+        _lstmProj16Inference = Setup.Checked(_lstmProj16, _lstmProj16.ToInference());
+        _lstmProj20Inference = Setup.Checked(_lstmProj20, _lstmProj20.ToInference());
+        _lstmProj37Inference = Setup.Checked(_lstmProj37, _lstmProj37.ToInference());
+        _lstmProj40Inference = Setup.Checked(_lstmProj40, _lstmProj40.ToInference());
+        _lstmProj48Inference = Setup.Checked(_lstmProj48, _lstmProj48.ToInference());
+        _lstmProj50Inference = Setup.Checked(_lstmProj50, _lstmProj50.ToInference());
+        _lstmProj96Inference = Setup.Checked(_lstmProj96, _lstmProj96.ToInference());
+        _lstmProj100Inference = Setup.Checked(_lstmProj100, _lstmProj100.ToInference());
+        _lstmProj192Inference = Setup.Checked(_lstmProj192, _lstmProj192.ToInference());
+        _lstmProj200Inference = Setup.Checked(_lstmProj200, _lstmProj200.ToInference());
+        _gru8Inference = Setup.Checked(_gru8, _gru8.ToInference());
+        _gru10Inference = Setup.Checked(_gru10, _gru10.ToInference());
+        _gru13Inference = Setup.Checked(_gru13, _gru13.ToInference());
+        _gru16Inference = Setup.Checked(_gru16, _gru16.ToInference());
+        _gru20Inference = Setup.Checked(_gru20, _gru20.ToInference());
+        _gru37Inference = Setup.Checked(_gru37, _gru37.ToInference());
+        _gru40Inference = Setup.Checked(_gru40, _gru40.ToInference());
+        _gru48Inference = Setup.Checked(_gru48, _gru48.ToInference());
+        _gru50Inference = Setup.Checked(_gru50, _gru50.ToInference());
+        _gru96Inference = Setup.Checked(_gru96, _gru96.ToInference());
+        _gru100Inference = Setup.Checked(_gru100, _gru100.ToInference());
+        _gru192Inference = Setup.Checked(_gru192, _gru192.ToInference());
+        _gru200Inference = Setup.Checked(_gru200, _gru200.ToInference());
+        _gruResetBefore8Inference = Setup.Checked(_gruResetBefore8, _gruResetBefore8.ToInference());
+        _gruResetBefore10Inference = Setup.Checked(_gruResetBefore10, _gruResetBefore10.ToInference());
+        _gruResetBefore13Inference = Setup.Checked(_gruResetBefore13, _gruResetBefore13.ToInference());
+        _gruResetBefore16Inference = Setup.Checked(_gruResetBefore16, _gruResetBefore16.ToInference());
+        _gruResetBefore20Inference = Setup.Checked(_gruResetBefore20, _gruResetBefore20.ToInference());
+        _gruResetBefore37Inference = Setup.Checked(_gruResetBefore37, _gruResetBefore37.ToInference());
+        _gruResetBefore40Inference = Setup.Checked(_gruResetBefore40, _gruResetBefore40.ToInference());
+        _gruResetBefore48Inference = Setup.Checked(_gruResetBefore48, _gruResetBefore48.ToInference());
+        _gruResetBefore50Inference = Setup.Checked(_gruResetBefore50, _gruResetBefore50.ToInference());
+        _gruResetBefore96Inference = Setup.Checked(_gruResetBefore96, _gruResetBefore96.ToInference());
+        _gruResetBefore100Inference = Setup.Checked(_gruResetBefore100, _gruResetBefore100.ToInference());
+        _gruResetBefore192Inference = Setup.Checked(_gruResetBefore192, _gruResetBefore192.ToInference());
+        _gruResetBefore200Inference = Setup.Checked(_gruResetBefore200, _gruResetBefore200.ToInference());
+        _rnn8Inference = Setup.Checked(_rnn8, _rnn8.ToInference());
+        _rnn10Inference = Setup.Checked(_rnn10, _rnn10.ToInference());
+        _rnn13Inference = Setup.Checked(_rnn13, _rnn13.ToInference());
+        _rnn16Inference = Setup.Checked(_rnn16, _rnn16.ToInference());
+        _rnn20Inference = Setup.Checked(_rnn20, _rnn20.ToInference());
+        _rnn37Inference = Setup.Checked(_rnn37, _rnn37.ToInference());
+        _rnn40Inference = Setup.Checked(_rnn40, _rnn40.ToInference());
+        _rnn48Inference = Setup.Checked(_rnn48, _rnn48.ToInference());
+        _rnn50Inference = Setup.Checked(_rnn50, _rnn50.ToInference());
+        _rnn96Inference = Setup.Checked(_rnn96, _rnn96.ToInference());
+        _rnn100Inference = Setup.Checked(_rnn100, _rnn100.ToInference());
+        _rnn192Inference = Setup.Checked(_rnn192, _rnn192.ToInference());
+        _rnn200Inference = Setup.Checked(_rnn200, _rnn200.ToInference());
+    }
 
     [Benchmark] public void Uniform_Lstm_8() => _lstm8.Step(_x, _y);
     [Benchmark] public void Uniform_Lstm_10() => _lstm10.Step(_x, _y);
@@ -219,4 +360,70 @@ public class Uniformity
     [Benchmark] public void Uniform_Rnn_100() => _rnn100.Step(_x, _y);
     [Benchmark] public void Uniform_Rnn_192() => _rnn192.Step(_x, _y);
     [Benchmark] public void Uniform_Rnn_200() => _rnn200.Step(_x, _y);
+
+    [Benchmark] public void Inference_Lstm_8() => _lstm8Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_10() => _lstm10Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_13() => _lstm13Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_16() => _lstm16Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_20() => _lstm20Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_37() => _lstm37Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_40() => _lstm40Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_48() => _lstm48Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_50() => _lstm50Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_96() => _lstm96Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_100() => _lstm100Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_192() => _lstm192Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Lstm_200() => _lstm200Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_8() => _lstmProj8Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_10() => _lstmProj10Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_13() => _lstmProj13Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_16() => _lstmProj16Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_20() => _lstmProj20Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_37() => _lstmProj37Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_40() => _lstmProj40Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_48() => _lstmProj48Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_50() => _lstmProj50Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_96() => _lstmProj96Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_100() => _lstmProj100Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_192() => _lstmProj192Inference.Step(_x, _y);
+    [Benchmark] public void Inference_LstmProj_200() => _lstmProj200Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_8() => _gru8Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_10() => _gru10Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_13() => _gru13Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_16() => _gru16Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_20() => _gru20Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_37() => _gru37Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_40() => _gru40Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_48() => _gru48Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_50() => _gru50Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_96() => _gru96Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_100() => _gru100Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_192() => _gru192Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Gru_200() => _gru200Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_8() => _gruResetBefore8Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_10() => _gruResetBefore10Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_13() => _gruResetBefore13Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_16() => _gruResetBefore16Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_20() => _gruResetBefore20Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_37() => _gruResetBefore37Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_40() => _gruResetBefore40Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_48() => _gruResetBefore48Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_50() => _gruResetBefore50Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_96() => _gruResetBefore96Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_100() => _gruResetBefore100Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_192() => _gruResetBefore192Inference.Step(_x, _y);
+    [Benchmark] public void Inference_GruResetBefore_200() => _gruResetBefore200Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_8() => _rnn8Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_10() => _rnn10Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_13() => _rnn13Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_16() => _rnn16Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_20() => _rnn20Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_37() => _rnn37Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_40() => _rnn40Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_48() => _rnn48Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_50() => _rnn50Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_96() => _rnn96Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_100() => _rnn100Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_192() => _rnn192Inference.Step(_x, _y);
+    [Benchmark] public void Inference_Rnn_200() => _rnn200Inference.Step(_x, _y);
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # RTNeural beside RnnGen in the same run: builds benchmarks/rtneural/rtneural_peer.cpp against the RTNeural checkout at
 # RTNEURAL_DIR with both backends (Eigen from Debian's libeigen3-dev, xsimd from RTNeural's modules/xsimd), checks
-# that each backend's outputs equal RnnGen's on the weights `RnnGen.Benchmarks peers prepare` wrote, then times the
-# twelve models with the processes interleaved: per model, ROUNDS rounds of (eigen, xsimd, RnnGen), the order reversed
-# every other round, each process printing the median of 15 repetitions. Writes every process's line to OUT.
+# that each backend's outputs, and those of RnnGen's inference copies (ToInference), equal RnnGen's Step's on the weights
+# `RnnGen.Benchmarks peers prepare` wrote, then times the twelve models with the processes interleaved: per model,
+# ROUNDS rounds of (eigen, xsimd, RnnGen Step, RnnGen inference copy), the order reversed every other round, each
+# process printing the median of 15 repetitions. Writes every process's line to OUT.
 #   benchmarks/rtneural/run.sh PEERS_DIR OUT        (benchmarks/run.sh calls it; ROUNDS defaults to 3)
 # Exit 3 with one line on stderr saying why when RTNeural cannot be built here; 1 when the outputs differ.
 set -euo pipefail
@@ -44,10 +45,10 @@ build xsimd "${xsimd_flags[@]}" & x=$!
 wait $e && wait $x
 
 rnngen=(dotnet "$root/benchmarks/RnnGen.Benchmarks/bin/Release/net10.0/RnnGen.Benchmarks.dll" peers)
-echo "Outputs of RTNeural against RnnGen, same weights and inputs:"
+echo "Outputs of RTNeural and of RnnGen's inference copies against RnnGen's Step, same weights and inputs:"
 "$bin/rtneural_eigen" outputs "$peers"
 "$bin/rtneural_xsimd" outputs "$peers"
-"${rnngen[@]}" check "$peers" eigen xsimd || { echo "RTNeural's outputs differ from RnnGen's: not timed" >&2; exit 1; }
+"${rnngen[@]}" check "$peers" eigen xsimd inference || { echo "RTNeural's or the inference copies' outputs differ from RnnGen's Step's: not timed" >&2; exit 1; }
 
 version() { grep -m1 -E "#define $1 " "$2" | awk '{print $3}'; }
 {
@@ -62,11 +63,14 @@ models=(Lstm_1x8 Lstm_1x16 Lstm_1x32 Lstm_1x64 Lstm_8x64 Lstm_16x128 Gru_1x8 Gru
 echo "Timing, $rounds interleaved rounds per model (median ns of 15 repetitions per process):"
 for m in "${models[@]}"; do
   for ((r = 0; r < rounds; r++)); do
-    sides=(eigen xsimd rnngen)
-    (( r % 2 )) && sides=(rnngen xsimd eigen)
+    sides=(eigen xsimd rnngen inference)
+    (( r % 2 )) && sides=(inference rnngen xsimd eigen)
     for side in "${sides[@]}"; do
-      if [[ $side == rnngen ]]; then line="rnngen $("${rnngen[@]}" time "$peers" "$m")"
-      else line="rtneural $("$bin/rtneural_$side" time "$peers" "$m")"; fi
+      case $side in
+        rnngen) line="rnngen $("${rnngen[@]}" time "$peers" "$m")" ;;
+        inference) line="rnngen $("${rnngen[@]}" time "$peers" "$m" inference)" ;;
+        *) line="rtneural $("$bin/rtneural_$side" time "$peers" "$m")" ;;
+      esac
       echo "  $line"
       echo "$line" >>"$out"
     done

@@ -7,8 +7,10 @@ namespace RnnGen.Benchmarks.Peers;
 /// The twelve Step models every peer runs (LSTM/GRU(I→H) + Dense(H→1)), with the weights of <see cref="StepLatency"/>
 /// (<see cref="Setup.Randomised"/>), and the files the peers read: <c>peers prepare DIR</c> writes, per model,
 /// <c>DIR/&lt;model&gt;.safetensors</c> (PyTorch state_dict names), <c>DIR/&lt;model&gt;.in.f32</c> (<see cref="InputSteps"/>
-/// steps × I float32) and <c>DIR/&lt;model&gt;.rnngen.out.f32</c> (this side's outputs for the first
-/// <see cref="CheckSteps"/> steps from a zero state). Names are <see cref="Report"/>'s: <c>Lstm_1x8</c> … <c>Gru_16x128</c>.
+/// steps × I float32), <c>DIR/&lt;model&gt;.rnngen.out.f32</c> (this side's outputs for the first <see cref="CheckSteps"/>
+/// steps from a zero state) and <c>DIR/&lt;model&gt;.inference.out.f32</c> (the same from the inference copy of a model that
+/// loaded that safetensors file, as <see cref="PeerTiming"/> makes it; <c>peers check DIR inference</c> compares the two).
+/// Names are <see cref="Report"/>'s: <c>Lstm_1x8</c> … <c>Gru_16x128</c>.
 /// </summary>
 internal static class PeerModels
 {
@@ -34,6 +36,24 @@ internal static class PeerModels
         _ => throw new ArgumentException($"unknown peer model '{name}'; known: {string.Join(", ", Names)}"),
     };
 
+    /// <summary>The model's inference copy (<c>ToInference()</c>): its weights and state as they are now.</summary>
+    public static IStepInference ToInference(IStepModel model) => model switch
+    {
+        Lstm1x8 m => m.ToInference(),
+        Lstm1x16 m => m.ToInference(),
+        Lstm1x32 m => m.ToInference(),
+        Lstm1x64 m => m.ToInference(),
+        Lstm8x64 m => m.ToInference(),
+        Lstm16x128 m => m.ToInference(),
+        Gru1x8 m => m.ToInference(),
+        Gru1x16 m => m.ToInference(),
+        Gru1x32 m => m.ToInference(),
+        Gru1x64 m => m.ToInference(),
+        Gru8x64 m => m.ToInference(),
+        Gru16x128 m => m.ToInference(),
+        _ => throw new ArgumentException($"no inference copy for {model.GetType().Name}"),
+    };
+
     /// <summary>The project's tolerance against an oracle, |got − want| ≤ 1e-5 + 1e-4·|want|, here with the peer as want.</summary>
     public static bool Close(float got, float want) => MathF.Abs(got - want) <= 1e-5f + 1e-4f * MathF.Abs(want);
 
@@ -56,16 +76,30 @@ internal static class PeerModels
             float[] x = Inputs(name, model.InputSize);
             WriteFloats(Path.Combine(dir, name + ".in.f32"), x);
             model.ResetState();
-            var y = new float[CheckSteps];
-            for (int t = 0; t < CheckSteps; t++) model.Step(x.AsSpan(t * model.InputSize, model.InputSize), y.AsSpan(t, 1));
-            WriteFloats(Path.Combine(dir, name + ".rnngen.out.f32"), y);
+            WriteFloats(Path.Combine(dir, name + ".rnngen.out.f32"), Outputs(model.Step, x, model.InputSize));
+            var loaded = Create(name);
+            loaded.LoadWeights(Path.Combine(dir, name + ".safetensors"));
+            loaded.ResetState();
+            var copy = ToInference(loaded);
+            WriteFloats(Path.Combine(dir, $"{name}.{PeerTiming.Inference}.out.f32"), Outputs(copy.Step, x, model.InputSize));
         }
-        Console.WriteLine($"wrote weights, inputs and RnnGen outputs of {Names.Length} models to {dir}");
+        Console.WriteLine($"wrote weights, inputs and RnnGen outputs (model and inference copy) of {Names.Length} models to {dir}");
+    }
+
+    private delegate void StepFunction(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>The outputs of the first <see cref="CheckSteps"/> steps of <paramref name="x"/>.</summary>
+    private static float[] Outputs(StepFunction step, float[] x, int inputSize)
+    {
+        var y = new float[CheckSteps];
+        for (int t = 0; t < CheckSteps; t++) step(x.AsSpan(t * inputSize, inputSize), y.AsSpan(t, 1));
+        return y;
     }
 
     /// <summary>
-    /// Compares each <c>DIR/&lt;model&gt;.&lt;backend&gt;.out.f32</c> with this side's outputs; prints the largest difference per
-    /// model and backend and returns false if any output is outside the tolerance or missing.
+    /// Compares each <c>DIR/&lt;model&gt;.&lt;backend&gt;.out.f32</c> (a peer's, or <c>inference</c>: this side's inference
+    /// copy's) with this side's outputs; prints the largest difference per model and backend and returns false if any
+    /// output is outside the tolerance or missing.
     /// </summary>
     public static bool Check(string dir, IReadOnlyList<string> backends)
     {
