@@ -274,8 +274,8 @@ internal static class BenchCommand
     /// <summary>What a layer of an inference copy runs on AVX-512 (<see cref="ColumnStrategy"/>).</summary>
     private static string InferencePlan(CellEmitter cell)
     {
-        if (RowBlockStrategy.UsesPairs(cell)) return "paired rows, as the model";
-        if (!ColumnStrategy.UsesColumns(cell)) return "row blocks, as the model (packed tiles would overflow the 48 KB L1 cache where the row-major weights fit)";
+        if (!ColumnStrategy.UsesColumns(cell))
+            return $"{(RowBlockStrategy.UsesPairs(cell) ? "paired rows" : "row blocks")}, as the model (packed tiles would overflow the 48 KB L1 cache where the row-major weights fit)";
         int hidden = cell.Direction.Layer.Spec.HiddenSize;
         return $"packed column tiles, {RowBlockStrategy.DescribePlan(hidden, ColumnStrategy.Tier)} a gate";
     }

@@ -57,6 +57,11 @@ namespace Demo
             new global::RnnGen.StateTensor("c_l0", 0, 0, global::RnnGen.StateKind.Cell, StateCL0, 8),
         };
 
+        // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) as every
+        // gate's tiles of 16 rows, then every gate's last rows in a tile of 4, 8 or 16, each tile column by column.
+        private const int ColumnsIhL0 = 0, ColumnsHhL0 = 32;
+        private const int ColumnCount = 288;
+
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
             "using RnnGen;\n\n" +
@@ -95,6 +100,9 @@ namespace Demo
         private readonly float[] _gradCellCarry = new float[MaxHidden];
         // Row-block cells: the next hidden state (h may alias hPrev, which later blocks still read).
         private readonly float[] _nextHidden = new float[MaxOutput + Padding];
+        // An inference copy's packed weights (null in a model): see the Inference class.
+        private readonly float[]? _columns;
+        private readonly int _columnsOrigin;
         private readonly float[] _logits = new float[(LogitRows + 1) * OutputSize];
         private readonly float[] _headOutputs = new float[LogitRows * OutputSize];
         private readonly float[] _gradLogits = new float[LogitRows * OutputSize];
@@ -115,6 +123,11 @@ namespace Demo
         {
             source.Parameters.CopyTo(Parameters);
             source.State.CopyTo(State);
+            _columns = global::RnnGen.Kernels.AlignedArrays.Allocate(ColumnCount + Padding, out _columnsOrigin);
+            global::System.Span<float> columns = _columns.AsSpan(_columnsOrigin, ColumnCount);
+            global::System.Span<float> p = Parameters;
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 4, L0Hidden, L0Input, columns.Slice(ColumnsIhL0));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0));
         }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
@@ -157,6 +170,11 @@ namespace Demo
         {
             global::RnnGen.Kernels.ModelGuard.Exactly(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.ModelGuard.AtLeast(output.Length, OutputSize, nameof(output));
+            if (_columns is not null && global::RnnGen.Kernels.KernelSelection.Avx512)
+            {
+                StepColumns(input, output);
+                return;
+            }
             if (global::RnnGen.Kernels.KernelSelection.Avx512)
             {
                 StepRows16(input, output);
@@ -202,6 +220,12 @@ namespace Demo
         private void StepRows4(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             StepCellL0Rows4(input, output);
+        }
+
+        // An inference copy's Step on AVX-512: the column cells over its packed weights (a layer without them, its row cells).
+        private void StepColumns(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            StepCellL0Columns(input, output);
         }
 
         /// <summary>
@@ -780,6 +804,56 @@ namespace Demo
             _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
             // y = Linear(W h' + b)
             float logit0 = _parameters[_origin + HeadBias + 0] + global::System.Runtime.Intrinsics.Vector128.Sum(head0);
+            output[0] = logit0;
+        }
+
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records, the head folded into the last pass.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL0Columns(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            const int I = L0Input, H = L0Hidden, P = L0Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL0);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL0);
+            ref float headWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL0);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL0);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL0);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+            ref float cPrevRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateCL0);
+
+            // The head's W h' accumulates block by block.
+            float headTail0 = 0f;
+            {
+                // Rows 0…7: a block of 8
+                const int j = 0;
+                // a = W_ih x + W_hh h + b_ih + b_hh for the block's rows of each gate; i, f, o = σ(a_i, a_f, a_o); g = tanh(a_g)
+                var bI = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var aI = global::RnnGen.Kernels.ColumnBlocks.Rows8(0, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bI);
+                var i = global::RnnGen.Kernels.RowBlocks.Sigmoid(aI);
+                var bF = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, H + j);
+                var aF = global::RnnGen.Kernels.ColumnBlocks.Rows8(8, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bF);
+                var f = global::RnnGen.Kernels.RowBlocks.Sigmoid(aF);
+                var bG = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 2 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 2 * H + j);
+                var aG = global::RnnGen.Kernels.ColumnBlocks.Rows8(16, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bG);
+                var g = global::RnnGen.Kernels.RowBlocks.Tanh(aG);
+                var bO = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, 3 * H + j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, 3 * H + j);
+                var aO = global::RnnGen.Kernels.ColumnBlocks.Rows8(24, ref cIh, I, ref xRef, ref cHh, P, ref hRef, bO);
+                var o = global::RnnGen.Kernels.RowBlocks.Sigmoid(aO);
+                // c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c')
+                var c = f * global::RnnGen.Kernels.RowBlocks.Load8(ref cPrevRef, j) + i * g;
+                var tc = global::RnnGen.Kernels.RowBlocks.Tanh(c);
+                // What Backward needs (when recording), then the next c and h
+                global::RnnGen.Kernels.RowBlocks.Store8(c, ref cPrevRef, j);
+                var hNext = o * tc;
+                global::RnnGen.Kernels.RowBlocks.Store8(hNext, ref next, j);
+                headTail0 += global::RnnGen.Kernels.RowBlocks.Dot(hNext, ref headWeight, j);
+            }
+
+            _nextHidden.AsSpan(0, L0Output).CopyTo(_state.AsSpan(StateHL0, L0Output));
+            // y = Linear(W h' + b)
+            float logit0 = _parameters[_origin + HeadBias + 0] + headTail0;
             output[0] = logit0;
         }
 

@@ -92,7 +92,9 @@ namespace Demo
         // gate's tiles of 16 rows, then every gate's last rows in a tile of 4, 8 or 16, each tile column by column.
         private const int ColumnsIhL0 = 0, ColumnsHhL0 = 320;
         private const int ColumnsIhL1 = 1344, ColumnsHhL1 = 2112;
-        private const int ColumnCount = 2880;
+        private const int ColumnsIhL2 = 2880, ColumnsHhL2 = 3008;
+        private const int ColumnsIhL3 = 3072, ColumnsHhL3 = 3136;
+        private const int ColumnCount = 3200;
 
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
@@ -170,6 +172,10 @@ namespace Demo
             global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 4, L0Hidden, L0Output, columns.Slice(ColumnsHhL0));
             global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 3, L1Hidden, L1Input, columns.Slice(ColumnsIhL1));
             global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 3, L1Hidden, L1Output, columns.Slice(ColumnsHhL1));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL2, L2Gates * L2Input), 1, L2Hidden, L2Input, columns.Slice(ColumnsIhL2));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL2, L2Gates * L2Output), 1, L2Hidden, L2Output, columns.Slice(ColumnsHhL2));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL3, L3Gates * L3Input), 1, L3Hidden, L3Input, columns.Slice(ColumnsIhL3));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL3, L3Gates * L3Output), 1, L3Hidden, L3Output, columns.Slice(ColumnsHhL3));
         }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
@@ -294,8 +300,8 @@ namespace Demo
         {
             StepCellL0Columns(input);
             StepCellL1Columns(_state.AsSpan(StateHL0, L0Output));
-            StepCellL2Pairs(_state.AsSpan(StateHL1, L1Output));
-            StepCellL3Pairs(_state.AsSpan(StateHL2, L2Output));
+            StepCellL2Columns(_state.AsSpan(StateHL1, L1Output));
+            StepCellL3Columns(_state.AsSpan(StateHL2, L2Output));
             _state.AsSpan(StateHL3, L3Output).CopyTo(output);
         }
 
@@ -1582,6 +1588,32 @@ namespace Demo
             _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
         }
 
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL2Columns(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L2Input, P = L2Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL2);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL2);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL2);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL2);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL2);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            {
+                // Rows 0…7: a block of 8
+                const int j = 0;
+                // h' = relu(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.ColumnBlocks.Rows8(0, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.Relu(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L2Output).CopyTo(_state.AsSpan(StateHL2, L2Output));
+        }
+
         private void CellBackwardL2(
             global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> hPrev,
@@ -1866,6 +1898,32 @@ namespace Demo
                 var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
                 var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L3Output).CopyTo(_state.AsSpan(StateHL3, L3Output));
+        }
+
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL3Columns(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L3Input, P = L3Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL3);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL3);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL3);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL3);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL3);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            {
+                // Rows 0…7: a block of 8
+                const int j = 0;
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.ColumnBlocks.Rows8(0, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
             }
 
             _nextHidden.AsSpan(0, L3Output).CopyTo(_state.AsSpan(StateHL3, L3Output));

@@ -78,7 +78,8 @@ namespace Demo
         // An inference copy's packed weights (_columns, ColumnBlocks.Pack): per direction W_ih, W_hh (and W_hr) as every
         // gate's tiles of 16 rows, then every gate's last rows in a tile of 4, 8 or 16, each tile column by column.
         private const int ColumnsIhL0 = 0, ColumnsHhL0 = 384;
-        private const int ColumnCount = 1152;
+        private const int ColumnsIhL1 = 1152, ColumnsHhL1 = 1280;
+        private const int ColumnCount = 1344;
 
         /// <summary>The declaration this class was generated from, as <c>SaveWeights</c> records it in the file.</summary>
         public const string Declaration =
@@ -154,6 +155,8 @@ namespace Demo
             global::System.Span<float> p = Parameters;
             global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL0, L0Gates * L0Input), 3, L0Hidden, L0Input, columns.Slice(ColumnsIhL0));
             global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL0, L0Gates * L0Output), 3, L0Hidden, L0Output, columns.Slice(ColumnsHhL0));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightIhL1, L1Gates * L1Input), 1, L1Hidden, L1Input, columns.Slice(ColumnsIhL1));
+            global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice(WeightHhL1, L1Gates * L1Output), 1, L1Hidden, L1Output, columns.Slice(ColumnsHhL1));
         }
 
         // A model over given parameters (padded as the vector blocks read them) and gradients: a Batch's per-entity workers share the batch's.
@@ -258,7 +261,7 @@ namespace Demo
         private void StepColumns(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             StepCellL0Columns(input);
-            StepCellL1Pairs(_state.AsSpan(StateHL0, L0Output));
+            StepCellL1Columns(_state.AsSpan(StateHL0, L0Output));
             HeadForward(_state.AsSpan(StateHL1, L1Output), _logits.AsSpan(LogitRows * OutputSize, OutputSize), output);
         }
 
@@ -1080,6 +1083,32 @@ namespace Demo
                 var b = global::RnnGen.Kernels.RowBlocks.Load4(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load4(ref bHh, j);
                 var a = global::RnnGen.Kernels.RowBlocks.Rows4(j, ref wIh, I, ref xRef, ref wHh, P, ref hRef, b);
                 global::RnnGen.Kernels.RowBlocks.Store4(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
+            }
+
+            _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));
+        }
+
+        // AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16), for Step: the state in place, no records.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepCellL1Columns(global::System.ReadOnlySpan<float> x)
+        {
+            const int I = L1Input, P = L1Output;
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), _origin);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasIhL1);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, BiasHhL1);
+            ref float cIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsIhL1);
+            ref float cHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_columns!), _columnsOrigin + ColumnsHhL1);
+            ref float xRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float hRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state), StateHL1);
+            ref float next = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nextHidden);
+
+            {
+                // Rows 0…7: a block of 8
+                const int j = 0;
+                // h' = tanh(W_ih x + W_hh h + b) for the block's rows
+                var b = global::RnnGen.Kernels.RowBlocks.Load8(ref bIh, j) + global::RnnGen.Kernels.RowBlocks.Load8(ref bHh, j);
+                var a = global::RnnGen.Kernels.ColumnBlocks.Rows8(0, ref cIh, I, ref xRef, ref cHh, P, ref hRef, b);
+                global::RnnGen.Kernels.RowBlocks.Store8(global::RnnGen.Kernels.RowBlocks.FastTanh(a), ref next, j);
             }
 
             _nextHidden.AsSpan(0, L1Output).CopyTo(_state.AsSpan(StateHL1, L1Output));

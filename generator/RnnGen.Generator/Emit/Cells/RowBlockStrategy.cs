@@ -533,7 +533,9 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
 
     public override void PreActivation(SourceWriter w, string name, int q, Products products)
     {
-        string row = Row(q), rows = Kernel;
+        // The gate's rows in the weights (q·H + j): the bias's, and the row kernels'. The column kernels address their
+        // packed tiles themselves, so without a bias the column cells do not use it (nor the constant H it names).
+        string row = _bias || !columns ? Row(q) : "", rows = Kernel;
         string Input() => $"ref {usage.Ref("wIh")}, {Columns(Size.I)}, ref {usage.Ref("xRef")}";
         string Hidden() => $"ref {usage.Ref("wHh")}, {Columns(Size.P)}, ref {usage.Ref("hRef")}";
         string? bias = null;
@@ -559,7 +561,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
 
     public override void Product(SourceWriter w, string name, int q, MatrixProduct product)
     {
-        string row = Row(q);
+        string row = product.Bias is not null || !columns ? Row(q) : "";
         string? bias = null;
         if (product.Bias is { } b)
         {
