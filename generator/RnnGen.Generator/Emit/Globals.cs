@@ -19,6 +19,10 @@ internal static class Globals
     public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     public const string Vector256 = "global::System.Runtime.Intrinsics.Vector256";
     public const string Vector512 = "global::System.Runtime.Intrinsics.Vector512";
+    public const string Vector128 = "global::System.Runtime.Intrinsics.Vector128";
+
+    /// <summary>The vector type of a block of <paramref name="width"/> floats: Vector512 (16), Vector256 (8) or Vector128 (4).</summary>
+    public static string VectorOf(int width) => width switch { 16 => Vector512, 8 => Vector256, _ => Vector128 };
     public const string Avx512F = "global::System.Runtime.Intrinsics.X86.Avx512F";
     public const string Avx2 = "global::System.Runtime.Intrinsics.X86.Avx2";
     public const string Fma = "global::System.Runtime.Intrinsics.X86.Fma";

@@ -51,7 +51,7 @@ internal static class ModelEmitter
             cell.EmitForward(w, spec.ExactActivations);
             if (spec.CanStep)
                 RowBlockStrategy.WriteStepVariants(w, cell, spec.ExactActivations, cell.Direction.Layer == layout.Top && FusedHead.Applies(layout) ? new FusedHead(layout) : null,
-                    columns: ColumnStrategy.Applies(layout) && ColumnStrategy.UsesColumns(cell));
+                    columns: ColumnStrategy.HasColumnCell(layout, cell));
             cell.EmitBackward(w);
         }
         if (spec.Head is not null) HeadEmitter.Emit(w, layout);
@@ -326,7 +326,7 @@ internal static class ModelEmitter
         {
             string x = "input";
             // An inference copy whose first layer runs the column cells reads the input a float at a time: no padded copy.
-            bool columnsFirst = ColumnStrategy.AnyColumns(layout) && ColumnStrategy.UsesColumns(layout.Layers[0].Directions[0].Cell);
+            bool columnsFirst = ColumnStrategy.HasColumnCell(layout, layout.Layers[0].Directions[0].Cell);
             if (columnsFirst) ColumnStrategy.WriteDispatch(w, layout, x);
             if (RowBlockStrategy.StepNeedsPaddedInput(layout))
             {
@@ -415,8 +415,9 @@ internal static class ModelEmitter
             if (tier is not null)
             {
                 bool fused = top && FusedHead.Applies(layout);
-                string variant = tier == ColumnStrategy.Tier ? ColumnStrategy.Variant(cell)
-                    : tier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell) ? "Pairs" : tier.Name;
+                // An inference copy's layer without a column cell runs its AVX-512 row cell (paired rows for H = 8).
+                var cellTier = tier == ColumnStrategy.Tier && !ColumnStrategy.UsesColumns(cell) ? RowBlockStrategy.Tiers[0] : tier;
+                string variant = cellTier == RowBlockStrategy.Tiers[0] && RowBlockStrategy.UsesPairs(cell) ? "Pairs" : cellTier.Name;
                 w.Line(fused ? $"StepCell{d.Id}{variant}({x}, output);" : $"StepCell{d.Id}{variant}({x});");
                 headDone |= fused;
             }

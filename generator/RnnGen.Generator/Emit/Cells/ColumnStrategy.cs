@@ -13,7 +13,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// </summary>
 internal static class ColumnStrategy
 {
-    /// <summary>The variant's name and flag: blocks of 16 only (a last block stores its valid rows).</summary>
+    /// <summary>The variant's name and flag, and its block widths: whole tiles of 16, a gate's last rows in one of 4, 8 or 16.</summary>
     public static readonly RowBlockStrategy.Tier Tier = new("Columns", "Avx512", "AVX-512, packed column-major tiles of 16 rows (a gate's last rows in one of 4, 8 or 16)", [16, 8, 4]);
 
     /// <summary>
@@ -33,20 +33,20 @@ internal static class ColumnStrategy
     /// </summary>
     public static bool UsesColumns(CellEmitter cell)
     {
-        var s = cell.Direction.Layer.Spec;
-        int input = cell.Direction.Layer.Input;
-        long rowMajor = (long)s.GateCount * s.HiddenSize * (input + s.OutputSize) + (cell.Direction.WeightHr is null ? 0 : (long)s.OutputSize * s.HiddenSize);
-        long packed = (long)PackedRows(s.GateCount, s.HiddenSize) * (input + s.OutputSize) + (cell.Direction.WeightHr is null ? 0 : (long)PackedRows(1, s.OutputSize) * s.HiddenSize);
+        var d = cell.Direction;
+        var s = d.Layer.Spec;
+        // Floats of W_ih, W_hh and W_hr with a gate's rows counted as given: as they are, or as packed.
+        long Floats(Func<int, int, int> rows) =>
+            (long)rows(s.GateCount, s.HiddenSize) * (d.Layer.Input + s.OutputSize) + (d.WeightHr is null ? 0 : (long)rows(1, s.OutputSize) * s.HiddenSize);
         const long l1 = 48 * 1024 / sizeof(float);
-        return !(packed > l1 && rowMajor <= l1);
+        return !(Floats(PackedRows) > l1 && Floats((gates, rows) => gates * rows) <= l1);
     }
 
-    /// <summary>Whether any direction of the model takes the column cells: then an inference copy packs and dispatches.</summary>
-    public static bool AnyColumns(ModelLayout layout) => Applies(layout) && layout.Cells.Any(UsesColumns);
+    /// <summary>Whether a direction of the model has a column cell: the model has an inference copy and the direction takes the columns.</summary>
+    public static bool HasColumnCell(ModelLayout layout, CellEmitter cell) => Applies(layout) && UsesColumns(cell);
 
-    /// <summary>The Step variant a direction's inference copy runs: its column cell, else the paired-rows or AVX-512 row cell.</summary>
-    public static string Variant(CellEmitter cell) =>
-        UsesColumns(cell) ? Tier.Name : RowBlockStrategy.UsesPairs(cell) ? "Pairs" : RowBlockStrategy.Tiers[0].Name;
+    /// <summary>Whether any direction of the model takes the column cells: then an inference copy packs and dispatches.</summary>
+    public static bool AnyColumns(ModelLayout layout) => layout.Cells.Any(cell => HasColumnCell(layout, cell));
 
     // The tiling of ColumnBlocks.Pack (src/RnnGen/Kernels/ColumnBlocks.cs), which the generated code must address exactly
     // as the runtime packs it; the generator cannot call the runtime, so these three repeat TailWidth, PackedRows and
@@ -125,12 +125,14 @@ internal static class ColumnStrategy
         w.Open($"private {type}({type} source) : this({AlignedArrays}.Allocate(ParameterCount + ParameterPadding, out int origin), origin, global::System.Array.Empty<float>())");
         w.Line("source.Parameters.CopyTo(Parameters);");
         w.Line("source.State.CopyTo(State);");
-        if (!AnyColumns(layout))
-        {
-            w.Close();
-            w.Line();
-            return;
-        }
+        if (AnyColumns(layout)) WritePacking(w, layout);
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>The constructor's packing: each column cell's matrices into <c>_columns</c>.</summary>
+    private static void WritePacking(SourceWriter w, ModelLayout layout)
+    {
         w.Line($"_columns = {AlignedArrays}.Allocate(ColumnCount + Padding, out _columnsOrigin);");
         w.Line($"{Span} columns = _columns.AsSpan(_columnsOrigin, ColumnCount);");
         w.Line($"{Span} p = Parameters;");
@@ -143,8 +145,6 @@ internal static class ColumnStrategy
                 if (d.WeightHr is not null)
                     w.Line($"global::RnnGen.Kernels.ColumnBlocks.Pack(p.Slice({d.WeightHr}, {l.OutputConstant} * {l.HiddenConstant}), 1, {l.OutputConstant}, {l.HiddenConstant}, columns.Slice({Offset(d, "cHr")}));");
             }
-        w.Close();
-        w.Line();
     }
 
     /// <summary>The first lines of Step: an inference copy on AVX-512 takes the column cells.</summary>

@@ -350,7 +350,7 @@ internal sealed class FusedHead(ModelLayout layout)
     /// <summary>Declares the accumulators before the last pass: a vector per output for the loop's blocks, a float for the others.</summary>
     public void WriteAccumulators(SourceWriter w, int width, bool loop, bool tail)
     {
-        string vector = width switch { 16 => Globals.Vector512, 8 => Globals.Vector256, _ => "global::System.Runtime.Intrinsics.Vector128" };
+        string vector = Globals.VectorOf(width);
         w.Line("// The head's W h' accumulates block by block.");
         for (int k = 0; k < Outputs; k++)
         {
@@ -504,7 +504,7 @@ internal sealed class RowBlockWriter(CellEmitter cell, int width, int columnWidt
         var d = cell.Direction;
         var spec = d.Layer.Spec;
         string row = ColumnStrategy.Row(spec.GateCount, spec.HiddenSize, q, inLoop), kernel = $"{Globals.ColumnBlocks}.Rows{Width}";
-        string zero = Width switch { 16 => Globals.Vector512, 8 => Globals.Vector256, _ => "global::System.Runtime.Intrinsics.Vector128" } + "<float>.Zero";
+        string zero = Globals.VectorOf(Width) + "<float>.Zero";
         string Input() => $"ref {usage.Ref("cIh")}, {Columns(Size.I)}, ref {usage.Ref("xRef")}";
         string Hidden() => $"ref {usage.Ref("cHh")}, {Columns(Size.P)}, ref {usage.Ref("hRef")}";
         string plusBias = bias is null ? "" : " + " + bias;
