@@ -316,7 +316,7 @@ internal static class BenchCommand
             results.Add(Time("Step", step, iterations, warmup, warmupMilliseconds, stepFlops + headFlops));
         }
         // The inference copy (ToInference) of a float32 model that steps: its Step, on its own packed weights.
-        if (step is not null && only is null or "Inference" && InferenceCopy(model) is { } copy)
+        if (step is not null && only is null or "Inference" && CompiledModels.InferenceCopy(model) is { } copy)
         {
             Action inferenceStep = copy switch
             {
@@ -335,10 +335,6 @@ internal static class BenchCommand
         results.Add(Time("Backward", backward, iterations, warmup, warmupMilliseconds, 2 * (steps * stepFlops + rows * headFlops)));
         return results;
     }
-
-    /// <summary>The model's inference copy (<c>ToInference()</c>), or null when it has none (bidirectional or low-precision).</summary>
-    internal static IInference? InferenceCopy(IRecurrentModel model) =>
-        model.GetType().GetMethod("ToInference", Type.EmptyTypes)?.Invoke(model, null) as IInference;
 
     /// <summary>FLOPs of one step of every layer and direction, and of one head row (every dense layer).</summary>
     internal static (double Step, double Head) Flops(ModelDescription spec)

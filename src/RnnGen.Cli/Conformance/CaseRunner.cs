@@ -106,9 +106,9 @@ public static class CaseRunner
     /// </summary>
     private static IEnumerable<ArrayComparison> InferenceArrays(ReferenceCase c, IRecurrentModel model)
     {
-        if (model is not IStepModel || model.GetType().GetMethod("ToInference", Type.EmptyTypes) is not { } toInference) yield break;
+        if (model is not IStepModel) yield break;
         SetState(model, c.H0, c.C0);
-        var inference = (IStepInference)toInference.Invoke(model, null)!;
+        if (CompiledModels.InferenceCopy(model) is not IStepInference inference) yield break;
         int steps = c.X.Length / model.InputSize;
         var output = new float[model.OutputSize];
         for (int t = 0; t < steps; t++) inference.Step(c.X.AsSpan(t * model.InputSize, model.InputSize), output);

@@ -71,6 +71,13 @@ public sealed class CompiledModels(Assembly assembly)
         var type = assembly.GetType(typeName) ?? throw new InvalidOperationException($"No type {typeName} in the compiled models.");
         return (IRecurrentModel)Activator.CreateInstance(type)!;
     }
+
+    /// <summary>
+    /// A compiled model's inference copy (its generated <c>ToInference()</c>: its weights and state as they are now), or
+    /// null when it has none (bidirectional or low-precision).
+    /// </summary>
+    public static IInference? InferenceCopy(IRecurrentModel model) =>
+        model.GetType().GetMethod("ToInference", Type.EmptyTypes)?.Invoke(model, null) as IInference;
 }
 
 /// <summary>The generator or the compiler rejected a model; <see cref="Errors"/> holds their messages.</summary>
